@@ -1,0 +1,381 @@
+"""``read_ais``: any mix of AIS files, folders and globs into positions and statics tables.
+
+The format of each file is detected from its content, never from its name: NMEA (plain or
+gzip), NOAA MarineCadastre CSV, Danish Maritime Authority CSV, or vesseltrack's own Parquet.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import io
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from vesseltrack._schema import (
+    POSITION_COLUMNS,
+    STATIC_COLUMNS,
+    UTC_NS,
+    empty_frame,
+    positions_frame,
+    statics_frame,
+)
+from vesseltrack.ais._decode import decode_batch
+from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer
+from vesseltrack.io._report import DecodeReport
+
+GZIP_MAGIC = b"\x1f\x8b"
+PARQUET_MAGIC = b"PAR1"
+SNIFF_BYTES = 64 * 1024
+CHUNK_BYTES = 32 * 1024 * 1024
+"""Bytes of a file framed at a time (about 400,000 NMEA lines): peak memory is bounded by this."""
+MAX_LINE_BYTES = 64 * 1024
+"""A 'line' longer than this is cut into pieces, each counted as malformed."""
+
+
+class InputError(Exception):
+    """A user mistake about inputs (missing file, folder without AIS, unreadable path)."""
+
+
+@dataclass
+class AISData:
+    """What :func:`read_ais` returns.
+
+    Attributes
+    ----------
+    positions : pandas.DataFrame
+        The positions table (DESIGN.md contract).
+    statics : pandas.DataFrame
+        The statics table.
+    report : DecodeReport
+        Counts of everything read.
+    """
+
+    positions: pd.DataFrame
+    statics: pd.DataFrame
+    report: DecodeReport
+
+
+def _is_ais_nmea(head: bytes) -> bool:
+    return b"VDM," in head or b"VDO," in head
+
+
+def sniff_format(path: str | os.PathLike) -> str:
+    """Return the format of a file from its first bytes.
+
+    One of ``"parquet"``, ``"noaa"``, ``"dma"`` or ``"nmea"`` (anything else is read as NMEA,
+    so junk shows up as malformed lines in the report).
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    if head.startswith(GZIP_MAGIC):
+        try:
+            with gzip.open(path, "rb") as fh:
+                head = fh.read(SNIFF_BYTES)
+        except (OSError, EOFError):
+            return "nmea"
+    csv_kind = _sniff_csv(head)
+    return csv_kind or "nmea"
+
+
+def _sniff_csv(head: bytes) -> str | None:
+    try:
+        from vesseltrack.io._csv import sniff_csv
+    except ImportError:  # pragma: no cover - the CSV module ships with the package
+        return None
+    return sniff_csv(head)
+
+
+def expand_inputs(inputs: Iterable[str | os.PathLike]) -> list[Path]:
+    """Expand files, folders and globs into a sorted, de-duplicated list of files.
+
+    Files named explicitly (or matched by a glob) are always read. A folder contributes every
+    file in it (recursively) whose content is AIS: NMEA with VDM/VDO sentences, a known CSV
+    export, or Parquet.
+
+    Raises
+    ------
+    InputError
+        A path that does not exist, a glob that matches nothing, or a folder with no AIS file.
+    """
+    out: list[Path] = []
+    for item in inputs:
+        text = os.fspath(item)
+        path = Path(text)
+        if path.is_dir():
+            found = [p for p in sorted(path.rglob("*")) if p.is_file() and _looks_like_ais(p)]
+            if not found:
+                raise InputError(f"no AIS files in folder: {text}")
+            out.extend(found)
+        elif path.exists():
+            if not path.is_file():
+                raise InputError(f"not a regular file: {text}")
+            out.append(path)
+        elif glob.has_magic(text):
+            matches = [Path(p) for p in sorted(glob.glob(text, recursive=True)) if Path(p).is_file()]
+            if not matches:
+                raise InputError(f"no files match: {text}")
+            out.extend(matches)
+        else:
+            raise InputError(f"no such file or folder: {text}")
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def _looks_like_ais(path: Path) -> bool:
+    try:
+        kind = sniff_format(path)
+        if kind != "nmea":
+            return True
+        opener = gzip.open if _is_gzip(path) else open
+        with opener(path, "rb") as fh:
+            return _is_ais_nmea(fh.read(SNIFF_BYTES))
+    except OSError:
+        return False
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
+
+
+def _iter_line_chunks(fh: io.BufferedIOBase, chunk_bytes: int, report: DecodeReport) -> Iterator[list[str]]:
+    """Yield lists of lines (decoded latin-1, terminators removed) of about ``chunk_bytes``."""
+    rest = b""
+    while True:
+        block = fh.read(chunk_bytes)
+        if not block:
+            break
+        data = rest + block
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            if len(data) > MAX_LINE_BYTES:
+                # A huge line without a newline: count pieces as malformed, keep memory flat.
+                pieces = (len(data) + MAX_LINE_BYTES - 1) // MAX_LINE_BYTES
+                report.lines += pieces
+                report.malformed += pieces
+                rest = b""
+            else:
+                rest = data
+            continue
+        rest = data[cut + 1 :]
+        yield _split_lines(data[:cut])
+    if rest:
+        yield _split_lines(rest)
+
+
+def _split_lines(data: bytes) -> list[str]:
+    lines = data.decode("latin-1").split("\n")
+    return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+
+
+def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    report = framer.report
+    report.messages += len(msgs)
+    time_ns = framer.validate_times(np.asarray(msgs.time_ns, dtype=np.int64))
+    fills = np.asarray(msgs.fill_bits, dtype=np.int8)
+    parts_pos = []
+    parts_sta = []
+    remaining = np.arange(len(msgs))
+    if fast and len(msgs):
+        try:
+            from vesseltrack.ais._fast import decode_batch_fast
+        except ImportError:
+            decode_batch_fast = None
+        if decode_batch_fast is not None:
+            batch, handled = decode_batch_fast(msgs.payload, fills)
+            parts_pos.append(batch.positions)
+            parts_sta.append(batch.statics)
+            for reason, n in batch.errors.items():
+                report.add_decode_error(reason, n)
+            remaining = np.flatnonzero(~np.asarray(handled, dtype=bool))
+    if len(remaining):
+        sub_payloads = [msgs.payload[i] for i in remaining]
+        batch = decode_batch(sub_payloads, fills[remaining])
+        pos = batch.positions
+        sta = batch.statics
+        pos["row"] = remaining[pos["row"].to_numpy()]
+        sta["row"] = remaining[sta["row"].to_numpy()]
+        parts_pos.append(pos)
+        parts_sta.append(sta)
+        for reason, n in batch.errors.items():
+            report.add_decode_error(reason, n)
+    source = np.asarray(msgs.source, dtype=object)
+    tables = []
+    for parts, conform in ((parts_pos, positions_frame), (parts_sta, statics_frame)):
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            tables.append(None)
+            continue
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        frame = frame.sort_values("row", kind="stable").reset_index(drop=True)
+        rows = frame["row"].to_numpy()
+        frame["timestamp"] = pd.to_datetime(time_ns[rows], utc=True)
+        frame.loc[time_ns[rows] == np.iinfo(np.int64).min, "timestamp"] = pd.NaT
+        frame["source"] = pd.array(source[rows], dtype="string")
+        tables.append(conform(frame))
+    pos = tables[0] if tables[0] is not None else empty_frame(POSITION_COLUMNS)
+    sta = tables[1] if tables[1] is not None else empty_frame(STATIC_COLUMNS)
+    return pos, sta
+
+
+def iter_ais(
+    inputs: Iterable[str | os.PathLike] | str | os.PathLike,
+    *,
+    report: DecodeReport | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
+    framing: FramingParams | None = None,
+    fast: bool = True,
+    progress: bool | None = None,
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Stream ``(positions, statics)`` chunks from AIS files, with bounded memory.
+
+    Parameters are those of :func:`read_ais`; ``report`` (updated in place) collects the counts.
+    Fragments reassemble across chunk and file boundaries in the order the files are given.
+    """
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    report = report if report is not None else DecodeReport()
+    files = expand_inputs(inputs)
+    framer = NMEAFramer(report, framing)
+    total = sum(_size(p) for p in files)
+    bar = _progress(total, progress)
+    try:
+        for path in files:
+            report.files += 1
+            try:
+                kind = sniff_format(path)
+                if kind == "parquet":
+                    yield from _read_parquet(path, report)
+                    bar.update(_size(path))
+                elif kind in ("noaa", "dma"):
+                    from vesseltrack.io._csv import iter_csv
+
+                    for pos, sta in iter_csv(path, kind, report):
+                        report.positions += len(pos)
+                        report.statics += len(sta)
+                        yield pos, sta
+                    bar.update(_size(path))
+                else:
+                    with open(path, "rb") as raw:
+                        fh = gzip.GzipFile(fileobj=raw) if _is_gzip(path) else raw
+                        last = 0
+                        for lines in _iter_line_chunks(fh, chunk_bytes, report):
+                            msgs = framer.feed(lines)
+                            pos, sta = _decode_messages(msgs, framer, fast)
+                            report.positions += len(pos)
+                            report.statics += len(sta)
+                            now = raw.tell()
+                            bar.update(now - last)
+                            last = now
+                            yield pos, sta
+            except (OSError, EOFError, ValueError) as exc:
+                report.failed_files.append({"path": str(path), "error": _one_line(exc)})
+        framer.flush()
+    finally:
+        bar.close()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _progress(total: int, progress: bool | None):
+    from tqdm.auto import tqdm
+
+    disable = progress is False
+    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="reading AIS",
+                disable=disable, delay=2.0, leave=False)
+
+
+def _read_parquet(path: Path, report: DecodeReport) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    frame = pd.read_parquet(path)
+    cols = set(frame.columns)
+    if set(POSITION_COLUMNS) <= cols:
+        pos = positions_frame(frame)
+        report.positions += len(pos)
+        yield pos, empty_frame(STATIC_COLUMNS)
+    elif set(STATIC_COLUMNS) - {"msg_type", "source"} <= cols:
+        sta = statics_frame(frame)
+        report.statics += len(sta)
+        yield empty_frame(POSITION_COLUMNS), sta
+    else:
+        raise ValueError("Parquet file is neither a vesseltrack positions nor statics table")
+
+
+def read_ais(
+    inputs: Iterable[str | os.PathLike] | str | os.PathLike,
+    *,
+    chunk_bytes: int = CHUNK_BYTES,
+    framing: FramingParams | None = None,
+    fast: bool = True,
+    progress: bool | None = None,
+) -> AISData:
+    """Read AIS files into the positions and statics tables, with a decode report.
+
+    Parameters
+    ----------
+    inputs : path, or iterable of paths, folders and globs
+        NMEA (plain or gzip), NOAA or DMA CSV exports, vesseltrack Parquet; any mix. The
+        format of each file is detected from its content.
+    chunk_bytes : int
+        Bytes framed at a time; bounds peak memory.
+    framing : FramingParams, optional
+        Fragment reassembly bounds.
+    fast : bool
+        Use the vectorised decoder for the bulk message types (pyais for the rest).
+    progress : bool, optional
+        ``False`` silences the progress bar; by default it appears on stderr for reads that
+        take more than two seconds.
+
+    Returns
+    -------
+    AISData
+        ``positions``, ``statics`` (in stream order) and ``report``.
+
+    Raises
+    ------
+    InputError
+        A missing path, a glob matching nothing, or a folder without AIS files.
+
+    Examples
+    --------
+    >>> data = read_ais("data/samples/")                  # doctest: +SKIP
+    >>> data.report.bad_lines, len(data.positions)        # doctest: +SKIP
+    (0, 4210)
+    """
+    report = DecodeReport()
+    pos_parts = []
+    sta_parts = []
+    for pos, sta in iter_ais(inputs, report=report, chunk_bytes=chunk_bytes, framing=framing,
+                             fast=fast, progress=progress):
+        if len(pos):
+            pos_parts.append(pos)
+        if len(sta):
+            sta_parts.append(sta)
+    positions = pd.concat(pos_parts, ignore_index=True) if pos_parts else empty_frame(POSITION_COLUMNS)
+    statics = pd.concat(sta_parts, ignore_index=True) if sta_parts else empty_frame(STATIC_COLUMNS)
+    positions["timestamp"] = positions["timestamp"].astype(UTC_NS)
+    statics["timestamp"] = statics["timestamp"].astype(UTC_NS)
+    return AISData(positions, statics, report)

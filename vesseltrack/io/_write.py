@@ -1,0 +1,81 @@
+"""Writers: Parquet and CSV, written atomically (temporary file, then rename)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy where text cells that a spreadsheet would run as a formula are defused.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+    apostrophe (OWASP CSV-injection advice). Only text columns are touched; numbers stay numbers.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+            text = series.astype("string")
+            risky = text.str.startswith(_FORMULA_START).fillna(False).astype(bool)
+            if risky.any():
+                out[col] = text.mask(risky, "'" + text)
+    return out
+
+
+def _atomic_target(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``frame`` to ``path`` as Parquet, or CSV when the name ends in ``.csv``.
+
+    The file appears complete or not at all: data goes to a temporary file in the same folder
+    that is renamed over ``path`` once written. CSV cells that could act as spreadsheet
+    formulas are neutralised.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Table to write.
+    path : path-like
+        Destination; ``.csv`` gives CSV (UTC timestamps in ISO-8601), anything else Parquet.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    path = Path(path)
+    tmp = _atomic_target(path)
+    try:
+        if path.suffix.lower() == ".csv":
+            neutralise_formulas(frame).to_csv(tmp, index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ")
+        else:
+            frame.to_parquet(tmp, index=False, engine="pyarrow")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text(text: str, path: str | os.PathLike) -> Path:
+    """Write ``text`` to ``path`` atomically (UTF-8)."""
+    path = Path(path)
+    tmp = _atomic_target(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
