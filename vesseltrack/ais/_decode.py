@@ -60,7 +60,8 @@ def decode_payload(payload: bytes | str, fill_bits: int = 0) -> dict[str, Any]:
     -------
     dict
         pyais field names and values (enums as ints), with type 17 ``lon``/``lat`` corrected
-        to signed degrees.
+        to signed degrees and navigational status / ship type as their raw codes (pyais maps
+        reserved codes to other members of its enums).
 
     Raises
     ------
@@ -93,12 +94,29 @@ def decode_payload(payload: bytes | str, fill_bits: int = 0) -> dict[str, Any]:
         raise PayloadError("type24_invalid_part", str(exc)) from exc
     except Exception as exc:  # pyais raises many types on malformed payloads
         raise PayloadError("decode_failed", f"{type(exc).__name__}: {exc}") from exc
+    n_bits = len(bv)
+    # pyais folds reserved codes into its enums (ship type 86 → 85, 1–19 → 0): keep raw bits.
+    raw = _RAW_CODES.get((msg_type, values.get("partno")) if msg_type == 24 else msg_type, ())
+    for name, offset, width in raw:
+        if n_bits >= offset + width:
+            values[name] = bv.get(offset, width)
     if msg_type == 17:
-        n_bits = len(bv)
         if n_bits >= 75:
             values["lon"] = _signed(bv.get(40, 18), 18) / 600.0
             values["lat"] = _signed(bv.get(58, 17), 17) / 600.0
     return values
+
+
+_RAW_CODES: dict[object, tuple[tuple[str, int, int], ...]] = {
+    1: (("status", 38, 4),),
+    2: (("status", 38, 4),),
+    3: (("status", 38, 4),),
+    27: (("status", 40, 4),),
+    5: (("ship_type", 232, 8),),
+    19: (("ship_type", 263, 8),),
+    (24, 1): (("ship_type", 40, 8),),
+}
+"""Enumerated fields re-read as raw bits: (name, bit offset, width) per message type."""
 
 
 def clean_text(value: Any) -> str | None:

@@ -32,11 +32,11 @@ if TYPE_CHECKING:
 # Regular expressions (RE2 syntax, applied to whole columns by pyarrow)
 
 _AIS_RE = (
-    r"^(?P<pre>[^\\!$]*)"
+    r"^(?P<pre>[^\\!$#]*)"
     r"(?P<tags>(?:\\[^\\]*\\)*)"
     r"!(?P<body>(?P<addr>[A-Za-z0-9-]{2}VD[MO]),(?P<count>[1-9]),(?P<num>[1-9]),(?P<seq>[0-9]?),"
     r"(?P<chan>[A-Za-z0-9]?),(?P<payload>[0-W`-w]*),(?P<fill>[0-5]))"
-    r"\*(?P<cs>[0-9A-Fa-f]{2})(?P<trail>.*)$"
+    r"\*(?P<cs>[0-9A-Fa-f]{2})(?P<trail>[^!]*)$"
 )
 _AIS_LOOSE_RE = r"![A-Za-z0-9-]{2}VD[MO]"
 _OTHER_NMEA_RE = (
@@ -477,9 +477,13 @@ def _parse_leading_times(pre: pa.Array, lead: np.ndarray) -> np.ndarray:
     numeric = s.str.fullmatch(r"[0-9]{10}(?:\.[0-9]+)?|[0-9]{13}").fillna(False).to_numpy(bool)
     res = np.full(len(values), _NAT, dtype=np.int64)
     if numeric.any():
-        num = pd.to_numeric(s[numeric]).to_numpy(dtype=np.float64)
-        ns = np.where(num >= 1e11, num * 1e6, num * 1e9)
-        res[numeric] = ns.astype(np.int64)
+        # integer arithmetic: float seconds would lose nanoseconds at today's epochs
+        parts = s[numeric].str.split(".", n=1, expand=True).reindex(columns=[0, 1])
+        whole = parts[0].astype("int64").to_numpy()
+        frac = parts[1].astype("string").fillna("").str.ljust(9, "0").str.slice(0, 9)
+        frac_ns = pd.to_numeric(frac.replace("", "0")).to_numpy(dtype=np.int64)
+        ms = whole >= 100_000_000_000
+        res[numeric] = np.where(ms, whole * 1_000_000, whole * 1_000_000_000 + frac_ns)
     iso = ~numeric
     if iso.any():
         ts = pd.to_datetime(s[iso], errors="coerce", utc=True, format="ISO8601")
