@@ -1,6 +1,13 @@
 """Readers and writers for AIS data files."""
 
-from vesseltrack.io._read import AISData, InputError, expand_inputs, iter_ais, read_ais, sniff_format
+from vesseltrack.io._read import (
+           AISData,
+           InputError,
+           expand_inputs,
+           iter_ais,
+           read_ais,
+           sniff_format,
+)
 from vesseltrack.io._report import DecodeReport
 
 __all__ = ["AISData", "DecodeReport", "InputError", "expand_inputs", "iter_ais", "read_ais",

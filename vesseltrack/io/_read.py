@@ -10,6 +10,7 @@ import glob
 import gzip
 import io
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -282,7 +283,7 @@ def iter_ais(
                             bar.update(now - last)
                             last = now
                             yield pos, sta
-            except (OSError, EOFError, ValueError) as exc:
+            except (OSError, EOFError, ValueError, zlib.error) as exc:
                 report.failed_files.append({"path": str(path), "error": _one_line(exc)})
         framer.flush()
     finally:

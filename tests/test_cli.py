@@ -1,0 +1,125 @@
+"""The command line: exit codes, one-line errors, outputs and the decode report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from vesseltrack.cli import main
+
+DATA = Path(__file__).parent / "data"
+STREAM = DATA / "dma-aislib" / "stream_example.txt"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """Run the installed command in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "vesseltrack.cli", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_decode_writes_tables_and_json_report(tmp_path):
+    out = tmp_path / "positions.parquet"
+    sta = tmp_path / "statics.csv"
+    proc = run_cli("decode", str(STREAM), "-o", str(out), "--statics", str(sta), "--json", "-q")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert (report["lines"], report["sentences"], report["messages"]) == (8551, 4500, 4051)
+    assert report["untimed"] == 0 and report["bad_lines"] == 0
+    positions = pd.read_parquet(out)
+    assert len(positions) == report["positions"] == 2988
+    statics = pd.read_csv(sta)
+    assert len(statics) == report["statics"] == 498
+    assert str(positions["timestamp"].dtype) == "datetime64[ns, UTC]"
+    # line 776: $PGHP,1,2010,6,11,11,46,10,0,... (0 ms) before a type 1 report
+    assert positions["timestamp"].min() == pd.Timestamp("2010-06-11 11:46:10", tz="UTC")
+
+
+def test_decode_readable_report_on_stderr(tmp_path):
+    proc = run_cli("decode", str(DATA / "dma-aislib" / "retry_example.txt"), "-o",
+                   str(tmp_path / "p.parquet"))
+    assert proc.returncode == 0
+    assert proc.stdout == ""
+    lines = dict(line.split(None, 1) for line in proc.stderr.splitlines() if line and not line.startswith("wrote"))
+    assert lines["orphan_fragments"].strip() == "2"
+    assert lines["messages"].strip() == "6"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["decode", "no/such/file.nmea", "-o", "x.parquet"], "no such file or folder: no/such/file.nmea"),
+        (["decode", "nomatch-*.nmea", "-o", "x.parquet"], "no files match: nomatch-*.nmea"),
+        (["decode", str(STREAM)], "the following arguments are required: -o/--output"),
+        (["decode", str(STREAM), "-o", "x.parquet", "--bogus"], "unrecognized arguments: --bogus"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["synth", "-o", "x.nmea.gz", "--scenario", "atlantis"], "unknown scenario 'atlantis'"),
+    ],
+)
+def test_user_mistakes_one_line_exit_1(tmp_path, args, message):
+    proc = subprocess.run([sys.executable, "-m", "vesseltrack.cli", *args], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 1
+    err = proc.stderr.strip().splitlines()
+    assert len(err) == 1, proc.stderr
+    assert err[0].startswith("error: ")
+    assert message in err[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_folder_without_ais_is_an_error(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("nothing to see\n")
+    assert main(["decode", str(tmp_path), "-o", str(tmp_path / "p.parquet")]) == 1
+    assert capsys.readouterr().err.strip() == f"error: no AIS files in folder: {tmp_path}"
+
+
+def test_binary_junk_is_counted_not_fatal(tmp_path, capsys):
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 40 + b"\n\x00\xff\xfe\n")
+    assert main(["decode", str(junk), "-o", str(tmp_path / "p.parquet"), "--json", "-q"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["messages"] == 0
+    assert report["malformed"] == report["lines"] - report["blank"]
+    assert report["malformed"] > 0
+    assert len(pd.read_parquet(tmp_path / "p.parquet")) == 0
+
+
+def test_folder_and_glob_inputs(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.log").write_bytes((DATA / "dma-aislib" / "retry_example.txt").read_bytes())
+    (tmp_path / "a" / "readme.txt").write_text("not AIS\n")  # skipped when scanning a folder
+    (tmp_path / "b.nmea").write_bytes((DATA / "libais" / "tagblock.nmea").read_bytes())
+    assert main(["decode", str(tmp_path / "a"), str(tmp_path / "*.nmea"), "-o",
+                 str(tmp_path / "p.parquet"), "--json", "-q"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["files"] == 2
+    assert report["positions"] == 3 + 3
+
+
+def test_unwritable_output_is_one_line(tmp_path, capsys):
+    target = tmp_path / "file"
+    target.write_text("x")
+    code = main(["decode", str(STREAM), "-o", str(target / "sub" / "p.parquet"), "-q"])
+    assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: cannot write output")
+
+
+def test_unreadable_file_in_batch_is_listed(tmp_path, capsys):
+    if os.geteuid() == 0:
+        # root reads anything: make the file unreadable another way (a broken gzip stream)
+        bad = tmp_path / "broken.nmea.gz"
+        bad.write_bytes(b"\x1f\x8b\x08\x00" + b"\x00" * 20)
+    else:  # pragma: no cover - CI runs as root
+        bad = tmp_path / "locked.nmea"
+        bad.write_text("!AIVDM\n")
+        bad.chmod(0)
+    assert main(["decode", str(STREAM), str(bad), "-o", str(tmp_path / "p.parquet"), "--json", "-q"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [f["path"] for f in report["failed_files"]] == [str(bad)]
+    assert report["positions"] == 2988
