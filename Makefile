@@ -15,8 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/vesseltrack decode data/samples/ -o /tmp/vesseltrack-demo-positions.parquet \
-	    --statics /tmp/vesseltrack-demo-statics.parquet
+	$(BIN)/vesseltrack decode data/samples/ -o out/positions.parquet --statics out/statics.parquet
 
 test: $(STAMP)
 	$(BIN)/ruff check vesseltrack tests
