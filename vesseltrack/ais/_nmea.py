@@ -205,15 +205,19 @@ class NMEAFramer:
         self._carry_source: str | None = None
 
     # -- public -----------------------------------------------------------------------------
-    def feed(self, lines: list[str]) -> Messages:
-        """Frame a chunk of lines (without line terminators) and return complete messages."""
+    def feed(self, lines: pa.Array | list[str]) -> Messages:
+        """Frame a chunk of lines and return the complete messages.
+
+        ``lines`` is an Arrow string array or a list of str; leading/trailing whitespace
+        (including CR/LF terminators) is ignored.
+        """
         report = self.report
         n = len(lines)
         report.lines += n
         out = Messages()
         if n == 0:
             return out
-        arr = pa.array(lines, type=pa.large_string())
+        arr = lines if isinstance(lines, pa.Array) else pa.array(lines, type=pa.large_string())
         stripped = pc.utf8_trim_whitespace(arr)
         blank = np.asarray(pc.equal(pc.utf8_length(stripped), 0))
         comment = np.asarray(pc.starts_with(stripped, "#"))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from vesseltrack._schema import (
     POSITION_COLUMNS,
@@ -153,8 +154,8 @@ def _is_gzip(path: Path) -> bool:
         return fh.read(2) == GZIP_MAGIC
 
 
-def _iter_line_chunks(fh: io.BufferedIOBase, chunk_bytes: int, report: DecodeReport) -> Iterator[list[str]]:
-    """Yield lists of lines (decoded latin-1, terminators removed) of about ``chunk_bytes``."""
+def _iter_line_chunks(fh: io.BufferedIOBase, chunk_bytes: int, report: DecodeReport) -> Iterator[pa.Array]:
+    """Yield arrays of lines of about ``chunk_bytes`` (each line keeps its terminator)."""
     rest = b""
     while True:
         block = fh.read(chunk_bytes)
@@ -173,14 +174,28 @@ def _iter_line_chunks(fh: io.BufferedIOBase, chunk_bytes: int, report: DecodeRep
                 rest = data
             continue
         rest = data[cut + 1 :]
-        yield _split_lines(data[:cut])
+        yield lines_array(data[:cut])
     if rest:
-        yield _split_lines(rest)
+        yield lines_array(rest)
 
 
-def _split_lines(data: bytes) -> list[str]:
-    lines = data.decode("latin-1").split("\n")
-    return [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+def lines_array(data: bytes) -> pa.Array:
+    """Split ``data`` at LF into an Arrow string array without a Python object per line.
+
+    ``data`` holds whole lines without the last terminator (``b"A\\nB"`` gives two lines). Each line keeps its terminator (CR LF or LF), which the framer trims. Bytes outside ASCII
+    never occur in valid NMEA; they are replaced by ``?`` so that the array is valid UTF-8.
+    """
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if not data.isascii():
+        buf = buf.copy()
+        buf[buf >= 0x80] = ord("?")
+    newlines = np.flatnonzero(buf == 0x0A)
+    offsets = np.empty(len(newlines) + 2, dtype=np.int64)
+    offsets[0] = 0
+    offsets[1:-1] = newlines + 1
+    offsets[-1] = len(buf)
+    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets),
+                                            pa.py_buffer(buf))
 
 
 def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
