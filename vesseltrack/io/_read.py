@@ -21,14 +21,16 @@ import pyarrow as pa
 
 from vesseltrack._schema import (
     POSITION_COLUMNS,
+    POSITION_MSG_TYPES,
     STATIC_COLUMNS,
+    STATIC_MSG_TYPES,
     UTC_NS,
     empty_frame,
     positions_frame,
     statics_frame,
 )
 from vesseltrack.ais._decode import decode_batch
-from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer
+from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer, _binary_parts
 from vesseltrack.io._report import DecodeReport
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -198,6 +200,19 @@ def lines_array(data: bytes) -> pa.Array:
                                             pa.py_buffer(buf))
 
 
+_ROW_TYPES = np.array(sorted(POSITION_MSG_TYPES | STATIC_MSG_TYPES))
+
+
+def _payload_types(payloads: list[str]) -> np.ndarray:
+    """Message type of each armoured payload, from its first character (-1 if empty)."""
+    offsets, data = _binary_parts(pa.array(payloads, type=pa.large_string()))
+    out = np.full(len(payloads), -1, dtype=np.int16)
+    has = np.diff(offsets) > 0
+    six = data[offsets[:-1][has]].astype(np.int16) - 48
+    out[has] = np.where(six > 40, six - 8, six)
+    return out
+
+
 def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     report = framer.report
     report.messages += len(msgs)
@@ -218,6 +233,10 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
             for reason, n in batch.errors.items():
                 report.add_decode_error(reason, n)
             remaining = np.flatnonzero(~np.asarray(handled, dtype=bool))
+    if len(remaining):
+        # Only messages that can become rows are worth pyais's time (base stations, binary
+        # and safety messages are framed and counted, not decoded).
+        remaining = remaining[np.isin(_payload_types(msgs.payload)[remaining], _ROW_TYPES)]
     if len(remaining):
         sub_payloads = [msgs.payload[i] for i in remaining]
         batch = decode_batch(sub_payloads, fills[remaining])
