@@ -76,7 +76,7 @@ import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import compress, islice, repeat
@@ -89,6 +89,7 @@ from vesseltrack._schema import STRING, positions_frame, statics_frame
 from vesseltrack.io._report import DecodeReport
 
 __all__ = [
+    "CARGO_TYPE_DIGITS",
     "DMA",
     "NAV_STATUS_CODES",
     "NOAA",
@@ -533,10 +534,8 @@ def _read_typed(payload: bytes, names: list[str], rename: dict[str, str], n_rows
             keep_default_na=False, na_values=[""], quoting=csv.QUOTE_NONE, lineterminator="\n",
             engine="c", index_col=False, encoding="utf-8", encoding_errors="replace",
         )
-    except (ValueError, OverflowError, pd.errors.ParserError):
+    except (ValueError, OverflowError, pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
-    except pd.errors.EmptyDataError:
-        frame = pd.DataFrame({c: pd.Series([], dtype=dtypes[c]) for c in rename})
     if len(frame) != n_rows:
         return None
     frame = frame.rename(columns=rename)
@@ -564,7 +563,7 @@ def _read_arrow_strings(payload: bytes, names: list[str], rename: dict[str, str]
                 include_columns=list(rename), column_types={c: pa.string() for c in rename},
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
-    except (pa.ArrowInvalid, pa.ArrowException, ValueError):
+    except (pa.ArrowException, ValueError):
         return None
     if table.num_rows != n_rows:
         return None
@@ -582,9 +581,7 @@ def _read_strings(payload: bytes, names: list[str], rename: dict[str, str], n_ro
             keep_default_na=False, na_filter=False, quoting=csv.QUOTE_NONE, lineterminator="\n",
             engine="c", index_col=False, encoding="utf-8", encoding_errors="replace",
         )
-    except pd.errors.EmptyDataError:
-        frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in rename})
-    except pd.errors.ParserError:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
     if len(frame) != n_rows:
         return None
@@ -649,22 +646,22 @@ class _Distinct:
         self.codes = np.where(codes < 0, len(uniques), codes)
         self.texts = [str(u).strip() for u in uniques] + [""]
 
-    def map(self, func) -> list:
+    def map(self, func: Callable[[str], object]) -> list:
         """``func`` of each distinct non-empty text (None for empty ones)."""
         return [func(t) if t else None for t in self.texts]
 
-    def ints(self, func, dtype: str) -> pd.api.extensions.ExtensionArray:
+    def ints(self, func: Callable[[str], int | None], dtype: str) -> pd.api.extensions.ExtensionArray:
         """Nullable integer array of ``func`` over the rows."""
         mapped = self.map(func)
         mask = np.array([v is None for v in mapped], dtype=bool)
         values = np.array([0 if v is None else v for v in mapped], dtype=np.int64)
         return pd.arrays.IntegerArray(values[self.codes].astype(dtype.lower()), mask[self.codes])
 
-    def strings(self, func) -> pd.api.extensions.ExtensionArray:
+    def strings(self, func: Callable[[str], str | None]) -> pd.api.extensions.ExtensionArray:
         """String array of ``func`` over the rows."""
         return pd.array(self.map(func), dtype=STRING).take(self.codes)
 
-    def flags(self, func) -> np.ndarray:
+    def flags(self, func: Callable[[str], bool]) -> np.ndarray:
         """Boolean array of ``func`` over the rows (False for empty cells)."""
         return np.array([bool(v) for v in self.map(func)], dtype=bool)[self.codes]
 
