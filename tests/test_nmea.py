@@ -403,3 +403,13 @@ def test_split_files_reassemble_across_boundary(tmp_path):
     data = read_ais([tmp_path / "a.nmea", tmp_path / "b.nmea"], progress=False)
     assert data.report.files == 2
     assert data.statics["name"].tolist() == ["EVER DIADEM"]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_short_payload_is_a_counted_decode_error(tmp_path, fast):
+    lines = [sentence("AIVDM,1,1,,A,1,0"), sentence("AIVDM,1,1,,A,15RT,0"), TYPE1]
+    data = read_lines(tmp_path, lines, fast=fast)
+    # 6 and 24 bits: the MMSI (bits 8-37) is cut, so neither is a message (pyais would give
+    # MMSI 22692 for the second)
+    assert data.report.decode_errors_by_reason == {"too_short": 2}
+    assert data.positions["mmsi"].tolist() == [371798000]

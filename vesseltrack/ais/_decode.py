@@ -67,7 +67,7 @@ def decode_payload(payload: bytes | str, fill_bits: int = 0) -> dict[str, Any]:
     ------
     PayloadError
         With ``reason`` one of ``empty_payload``, ``bad_fill_bits``, ``unknown_type``,
-        ``type24_invalid_part``, ``decode_failed``.
+        ``type24_invalid_part``, ``too_short`` (no MMSI), ``decode_failed``.
 
     Examples
     --------
@@ -94,6 +94,9 @@ def decode_payload(payload: bytes | str, fill_bits: int = 0) -> dict[str, Any]:
         raise PayloadError("type24_invalid_part", str(exc)) from exc
     except Exception as exc:  # pyais raises many types on malformed payloads
         raise PayloadError("decode_failed", f"{type(exc).__name__}: {exc}") from exc
+    if values.get("mmsi") is None or len(bv) < 38:
+        # pyais decodes a cut field from the bits present: a partial MMSI is a wrong MMSI.
+        raise PayloadError("too_short", f"{len(bv)} bits")
     n_bits = len(bv)
     # pyais folds reserved codes into its enums (ship type 86 → 85, 1–19 → 0): keep raw bits.
     raw = _RAW_CODES.get((msg_type, values.get("partno")) if msg_type == 24 else msg_type, ())
