@@ -1,0 +1,16 @@
+"""AIS message handling: NMEA framing, payload decoding, MID → flag."""
+
+from vesseltrack.ais._decode import PayloadError, clean_text, decode_payload
+from vesseltrack.ais._mid import MID_TO_FLAG, flag_from_mmsi, flags_from_mmsi, mid_from_mmsi
+from vesseltrack.ais._nmea import FramingParams
+
+__all__ = [
+    "MID_TO_FLAG",
+    "FramingParams",
+    "PayloadError",
+    "clean_text",
+    "decode_payload",
+    "flag_from_mmsi",
+    "flags_from_mmsi",
+    "mid_from_mmsi",
+]
