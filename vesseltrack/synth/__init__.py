@@ -1,0 +1,41 @@
+"""Synthetic AIS scenarios with ground truth (SYNTHETIC data: not real observations).
+
+``write_fixture`` generates a scenario and writes its NMEA file plus the truth of the watched
+fleet's terminal calls, the truth of the background traffic's calls, the sightings and an exact
+count of the lines. ``SCENARIOS`` holds the ready-made scenarios; every parameter of a scenario
+lives in its dataclasses (``_scenario.py``).
+
+Examples
+--------
+>>> from vesseltrack.synth import write_fixture
+>>> paths = write_fixture("data/fixtures/vostochny_2024.nmea.gz")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from ._generate import (
+    Fixture,
+    fixture_paths,
+    generate,
+    ports_geojson,
+    registry_frame,
+    write_fixture,
+    write_ports,
+    write_registry,
+)
+from ._routes import scenario_routes
+from ._scenario import SCENARIOS, Scenario
+
+__all__ = [
+    "SCENARIOS",
+    "Fixture",
+    "Scenario",
+    "fixture_paths",
+    "generate",
+    "ports_geojson",
+    "registry_frame",
+    "scenario_routes",
+    "write_fixture",
+    "write_ports",
+    "write_registry",
+]
