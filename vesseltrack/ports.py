@@ -1,0 +1,608 @@
+"""Geofences from GeoJSON and the port-call state machine.
+
+A *port call* is a visit of one vessel to one geofence (a feature of the ports GeoJSON):
+
+* it begins at the first position inside the polygon;
+* it lasts while the vessel stays within the polygon grown by ``exit_margin_m`` (hysteresis:
+  a vessel drifting along the edge does not make many calls), whatever the silence between
+  positions (an *in-port gap*, as Global Fishing Watch counts it, does not end a call);
+* it ends at the last position inside the polygon before the first position beyond the margin;
+* it counts only if it lasted at least ``min_dwell_hours`` or the vessel stopped inside
+  (speed ≤ ``stop_begin_knots``; a stop ends at ≥ ``stop_end_knots``). A vessel crossing a
+  fence at speed makes no call.
+
+Confidence (1-4) is 1 plus one point each for an observed entry (a position beyond the margin
+less than ``min_gap_hours`` before arrival), an observed exit (likewise after departure) and a
+stop or an in-port gap (silence ≥ ``in_port_gap_hours`` inside).
+
+Where AIS went silent for ``min_gap_hours`` or more just before arrival (or just after
+departure) and the silence began (ended) within ``max_dark_approach_nm`` of the fence, the
+arrival (departure) is estimated from the vessel's own speed before (after) the silence, and
+``arrival_estimated`` (``departure_estimated``) is True.
+
+Geometry: each fence is handled in its own local metric frame (equirectangular about the
+fence's centroid; error well under 0.1 % within 100 km) with shapely 2 vectorised predicates.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, shape
+
+from vesseltrack._schema import UTC_NS
+from vesseltrack._units import EARTH_RADIUS_M, METERS_PER_NM, SECONDS_PER_HOUR
+from vesseltrack.tracks import haversine_m
+
+__all__ = [
+    "Fence",
+    "PortCallParams",
+    "PORT_CALL_AIS_COLUMNS",
+    "detect_port_calls",
+    "fences_from_ports",
+    "read_ports",
+    "speed_before_after_knots",
+]
+
+FENCE_KINDS = ("terminal", "port", "anchorage")
+_M_PER_DEG = np.pi / 180.0 * EARTH_RADIUS_M
+
+PORT_CALL_AIS_COLUMNS = (
+    "call_id",
+    "mmsi",
+    "port",
+    "arrival",
+    "departure",
+    "duration_hours",
+    "evidence",
+    "confidence",
+    "arrival_estimated",
+    "departure_estimated",
+)
+"""Columns of :func:`detect_port_calls` (``count`` adds the draught and cargo columns)."""
+
+
+@dataclass(frozen=True)
+class PortCallParams:
+    """Parameters of the port-call state machine (defaults after Global Fishing Watch).
+
+    Attributes
+    ----------
+    exit_margin_m : float
+        A call ends only when the vessel is farther than this from the polygon, metres.
+    min_dwell_hours : float
+        A visit without a stop counts as a call only if it lasted this long, hours.
+    stop_begin_knots, stop_end_knots : float
+        Speed at or below which a stop begins, and at or above which it ends, knots.
+    in_port_gap_hours : float
+        Silence inside a fence at least this long is an in-port gap (evidence for
+        confidence; it never ends a call), hours.
+    min_gap_hours : float
+        Silence at least this long is an AIS gap (DESIGN.md/GFW: 6 h); an entry or exit is
+        "observed" only if the neighbouring position outside is closer in time than this.
+    max_dark_approach_nm : float
+        An arrival/departure is estimated across an adjacent AIS gap only if the gap
+        began/ended within this distance of the fence, nautical miles.
+    speed_window_hours : float
+        Window before/after a gap over which the vessel's own speed is measured, hours.
+    min_speed_knots, max_speed_knots : float
+        Bounds of a vessel's measured speed used in estimates, knots (``max_speed_knots`` is
+        also the default when no speed can be measured).
+    """
+
+    exit_margin_m: float = 500.0
+    min_dwell_hours: float = 2.0
+    stop_begin_knots: float = 0.2
+    stop_end_knots: float = 0.5
+    in_port_gap_hours: float = 4.0
+    min_gap_hours: float = 6.0
+    max_dark_approach_nm: float = 60.0
+    speed_window_hours: float = 6.0
+    min_speed_knots: float = 3.0
+    max_speed_knots: float = 12.0
+
+
+# --------------------------------------------------------------------------------------------
+# Geofences
+
+
+def read_ports(path: str | Path) -> pd.DataFrame:
+    """Read geofences from a GeoJSON FeatureCollection (DESIGN.md "ports").
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoJSON file: Polygon/MultiPolygon features with property ``name`` (required) and
+        optional ``kind`` (``terminal``, ``port``, ``anchorage``).
+
+    Returns
+    -------
+    GeoDataFrame or DataFrame
+        Columns ``name`` (str), ``kind`` (str or NA) and ``geometry`` (shapely polygons in
+        EPSG:4326 lon/lat degrees). A GeoDataFrame when geopandas is installed.
+
+    Raises
+    ------
+    ValueError
+        If the file is not JSON, not a FeatureCollection, has no features, or a feature lacks
+        a polygon geometry or a unique non-empty ``name``, or has an unknown ``kind``.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: not a readable GeoJSON file ({exc})") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise ValueError(f"{path}: ports file must be a GeoJSON FeatureCollection")
+    features = data.get("features") or []
+    if not features:
+        raise ValueError(f"{path}: ports file has no features")
+    names, kinds, geoms = [], [], []
+    for i, feat in enumerate(features):
+        props = (feat or {}).get("properties") or {}
+        name = props.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"{path}: feature {i} has no 'name' property")
+        kind = props.get("kind")
+        if kind is not None and kind not in FENCE_KINDS:
+            raise ValueError(f"{path}: feature {name!r} has unknown kind {kind!r}")
+        try:
+            geom = shape(feat.get("geometry"))
+        except Exception as exc:  # noqa: BLE001 - any malformed geometry is the same error
+            raise ValueError(f"{path}: feature {name!r} has an invalid geometry ({exc})") from exc
+        if not isinstance(geom, Polygon | MultiPolygon) or geom.is_empty:
+            raise ValueError(f"{path}: feature {name!r} is not a Polygon or MultiPolygon")
+        if not geom.is_valid:
+            geom = shapely.make_valid(geom)
+        names.append(name.strip())
+        kinds.append(kind)
+        geoms.append(geom)
+    if len(set(names)) != len(names):
+        raise ValueError(f"{path}: feature names must be unique")
+    frame = pd.DataFrame(
+        {"name": pd.array(names, dtype="string"), "kind": pd.array(kinds, dtype="string")}
+    )
+    try:
+        import geopandas as gpd
+    except ImportError:  # pragma: no cover - geopandas is in the "geo" extra
+        frame["geometry"] = geoms
+        return frame
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
+
+
+@dataclass(frozen=True)
+class Fence:
+    """One geofence in lon/lat and in its own local metric frame.
+
+    Attributes
+    ----------
+    name, kind : str
+        Feature name and kind (kind may be ``""``).
+    geometry : shapely Polygon or MultiPolygon
+        The fence in lon/lat degrees.
+    lon0_deg, lat0_deg : float
+        Origin of the local frame (the centroid).
+    poly_m, outer_m : shapely geometry
+        The fence, and the fence grown by the exit margin, in local metres.
+    """
+
+    name: str
+    kind: str
+    geometry: object
+    lon0_deg: float
+    lat0_deg: float
+    poly_m: object
+    outer_m: object
+
+    def project(self, lon_deg: np.ndarray, lat_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Local east/north coordinates, metres, of lon/lat arrays."""
+        k = np.pi / 180.0 * EARTH_RADIUS_M
+        x = (np.asarray(lon_deg, dtype="float64") - self.lon0_deg) * k * np.cos(
+            np.radians(self.lat0_deg)
+        )
+        y = (np.asarray(lat_deg, dtype="float64") - self.lat0_deg) * k
+        return x, y
+
+    def contains(self, lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
+        """True where a point lies inside the fence (NaN points are outside)."""
+        x, y = self.project(lon_deg, lat_deg)
+        return shapely.contains_xy(self.poly_m, x, y) & np.isfinite(x) & np.isfinite(y)
+
+    def near(self, lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
+        """True where a point lies within the exit margin of the fence."""
+        x, y = self.project(lon_deg, lat_deg)
+        return shapely.contains_xy(self.outer_m, x, y) & np.isfinite(x) & np.isfinite(y)
+
+    def distance_nm(self, lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
+        """Distance from points to the fence, nautical miles (0 inside; NaN for NaN points).
+
+        Within ~100 nm the local frame is accurate; farther away the great-circle distance to
+        the centroid is used, which is what matters there.
+        """
+        x, y = self.project(lon_deg, lat_deg)
+        d_local = shapely.distance(self.poly_m, shapely.points(x, y)) / METERS_PER_NM
+        d_far = haversine_m(self.lon0_deg, self.lat0_deg, lon_deg, lat_deg) / METERS_PER_NM
+        return np.where(d_far > 100.0, d_far, d_local)
+
+
+def fences_from_ports(ports: pd.DataFrame, exit_margin_m: float = 500.0) -> list[Fence]:
+    """Build :class:`Fence` objects from :func:`read_ports` output."""
+    fences = []
+    for name, kind, geom in zip(ports["name"], ports["kind"], ports["geometry"], strict=True):
+        c = geom.centroid
+        lon0, lat0 = float(c.x), float(c.y)
+        coslat = np.cos(np.radians(lat0))
+        poly_m = shapely.transform(
+            geom, lambda xy, lon0=lon0, lat0=lat0, coslat=coslat: np.column_stack(
+                ((xy[:, 0] - lon0) * _M_PER_DEG * coslat, (xy[:, 1] - lat0) * _M_PER_DEG)
+            )
+        )
+        fences.append(
+            Fence(
+                name=str(name),
+                kind="" if kind is None or pd.isna(kind) else str(kind),
+                geometry=geom,
+                lon0_deg=lon0,
+                lat0_deg=lat0,
+                poly_m=poly_m,
+                outer_m=shapely.buffer(poly_m, exit_margin_m),
+            )
+        )
+    return fences
+
+
+# --------------------------------------------------------------------------------------------
+# Vessel speed around a gap
+
+
+def speed_before_after_knots(
+    tracks: pd.DataFrame, index: np.ndarray, before: bool, params: PortCallParams
+) -> np.ndarray:
+    """The vessel's own speed just before (or after) the given rows of ``tracks``, knots.
+
+    The median reported speed over moving reports (> ``min_speed_knots``) in the
+    ``speed_window_hours`` before (after) each row, else the implied speed over that window,
+    clipped to ``[min_speed_knots, max_speed_knots]``; ``max_speed_knots`` when nothing can be
+    measured. ``tracks`` must be sorted by mmsi and time (as :func:`clean_tracks` returns).
+    One small loop per requested row (candidate gap), not per position.
+    """
+    index = np.asarray(index, dtype="int64")
+    out = np.full(len(index), params.max_speed_knots)
+    if len(index) == 0:
+        return out
+    mmsi = tracks["mmsi"].to_numpy()
+    t_s = tracks["timestamp"].to_numpy("datetime64[ns]").astype("int64") / 1e9
+    sog = tracks["sog_knots"].to_numpy("float64")
+    lon = tracks["lon"].to_numpy("float64")
+    lat = tracks["lat"].to_numpy("float64")
+    win = params.speed_window_hours * SECONDS_PER_HOUR
+    # first and one-past-last row of each row's vessel (rows sorted by mmsi)
+    change = np.flatnonzero(mmsi[1:] != mmsi[:-1]) + 1
+    starts = np.concatenate(([0], change))
+    ends = np.concatenate((change, [len(mmsi)]))
+    vessel_of_row = np.searchsorted(starts, index, side="right") - 1
+    for k, i in enumerate(index):
+        a, b = starts[vessel_of_row[k]], ends[vessel_of_row[k]]
+        if before:
+            j0 = a + np.searchsorted(t_s[a:b], t_s[i] - win, side="left")
+            sl = slice(j0, i + 1)
+        else:
+            j1 = a + np.searchsorted(t_s[a:b], t_s[i] + win, side="right")
+            sl = slice(i, j1)
+        s = sog[sl]
+        moving = s[np.isfinite(s) & (s > params.min_speed_knots)]
+        if len(moving):
+            v = float(np.median(moving))
+        else:
+            ok = np.isfinite(lon[sl]) & np.isfinite(lat[sl])
+            tt, xx, yy = t_s[sl][ok], lon[sl][ok], lat[sl][ok]
+            if len(tt) >= 2 and tt[-1] > tt[0]:
+                d_nm = haversine_m(xx[:-1], yy[:-1], xx[1:], yy[1:]).sum() / METERS_PER_NM
+                v = d_nm / ((tt[-1] - tt[0]) / SECONDS_PER_HOUR)
+            else:
+                v = params.max_speed_knots
+        out[k] = min(max(v, params.min_speed_knots), params.max_speed_knots)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The port-call state machine
+
+
+def _time_s(frame: pd.DataFrame, column: str = "timestamp") -> np.ndarray:
+    return frame[column].to_numpy("datetime64[ns]").astype("int64") / 1e9
+
+
+def _to_utc(seconds: np.ndarray) -> pd.Series:
+    return pd.Series(pd.to_datetime(np.round(seconds * 1e9).astype("int64"), utc=True)).astype(
+        UTC_NS
+    )
+
+
+def call_ids(
+    mmsi: np.ndarray, port: np.ndarray, arrival: pd.Series, evidence: np.ndarray
+) -> list[str]:
+    """Deterministic call ids, ``MMSI/PORT/ARRIVAL/EVIDENCE`` (arrival to the minute, UTC).
+
+    The same call gets the same id whichever partition of vessels it was detected in.
+    """
+    arr = pd.Series(arrival).dt.strftime("%Y%m%dT%H%MZ").to_numpy()
+    return [f"{m}/{p}/{a}/{e}" for m, p, a, e in zip(mmsi, port, arr, evidence, strict=True)]
+
+
+def _visits_at_fence(
+    mmsi: np.ndarray,
+    t_s: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    speed_knots: np.ndarray,
+    fence: Fence,
+    params: PortCallParams,
+) -> pd.DataFrame:
+    """All qualifying visits to one fence, as row positions into the given arrays.
+
+    Arrays are the valid positions sorted by (mmsi, time). Columns: ``first`` / ``last``
+    (first and last row inside the fence), ``run_start`` / ``run_end`` (first and last row of
+    the run within the exit margin), ``stop``, ``max_silence_s``.
+    """
+    n = len(mmsi)
+    empty = pd.DataFrame(
+        {c: np.array([], dtype="int64") for c in ("first", "last", "run_start", "run_end")}
+    )
+    if n == 0:
+        return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))
+    # Prefilter on the lon/lat bounding box of the margin polygon (cheap), then shapely.
+    minx, miny, maxx, maxy = shapely.bounds(fence.outer_m)
+    k = np.pi / 180.0 * EARTH_RADIUS_M
+    coslat = np.cos(np.radians(fence.lat0_deg))
+    box = (
+        (lon >= fence.lon0_deg + minx / (k * coslat))
+        & (lon <= fence.lon0_deg + maxx / (k * coslat))
+        & (lat >= fence.lat0_deg + miny / k)
+        & (lat <= fence.lat0_deg + maxy / k)
+    )
+    near = np.zeros(n, dtype=bool)
+    inside = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(box)
+    if len(idx) == 0:
+        return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))
+    near[idx] = fence.near(lon[idx], lat[idx])
+    inside[idx] = fence.contains(lon[idx], lat[idx])
+    inside &= near
+
+    new_vessel = np.r_[True, mmsi[1:] != mmsi[:-1]]
+    new_run = new_vessel | np.r_[True, near[1:] != near[:-1]]
+    run_id = np.cumsum(new_run) - 1
+    run_starts = np.flatnonzero(new_run)
+    run_ends = np.r_[run_starts[1:] - 1, n - 1]
+
+    in_rows = np.flatnonzero(inside)
+    if len(in_rows) == 0:
+        return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))
+    vis_runs, first_pos = np.unique(run_id[in_rows], return_index=True)
+    first = in_rows[first_pos]
+    last_pos = len(in_rows) - 1 - np.unique(run_id[in_rows][::-1], return_index=True)[1]
+    last = in_rows[last_pos]
+
+    # Stopped state with hysteresis: a stop begins at <= stop_begin_knots and lasts until a
+    # speed >= stop_end_knots; speeds in between (or unknown) keep the previous state.
+    stopped = _stopped_state(new_vessel, speed_knots, params)
+    # Reduce over [first, last] of every visit: stop and longest silence.
+    dt_next = np.r_[np.diff(t_s), 0.0]
+    # cumulative sums give "any" and reduceat gives the max over variable windows
+    cs_stop = np.r_[0, np.cumsum(stopped)]
+    stop = (cs_stop[last + 1] - cs_stop[first]) > 0
+    max_sil = np.zeros(len(first))
+    multi = last > first
+    if multi.any():
+        bounds = np.column_stack((first[multi], last[multi])).ravel()
+        # reduceat over [first, last): silences between consecutive rows of the visit
+        red = np.maximum.reduceat(dt_next, bounds)[::2]
+        max_sil[multi] = red
+    out = pd.DataFrame(
+        {
+            "first": first,
+            "last": last,
+            "run_start": run_starts[vis_runs],
+            "run_end": run_ends[vis_runs],
+            "stop": stop,
+            "max_silence_s": max_sil,
+        }
+    )
+    dwell_ok = (t_s[last] - t_s[first]) >= params.min_dwell_hours * SECONDS_PER_HOUR
+    return out.loc[dwell_ok | stop].reset_index(drop=True)
+
+
+def _stopped_state(
+    new_vessel: np.ndarray, speed_knots: np.ndarray, params: PortCallParams
+) -> np.ndarray:
+    """Per row: is the vessel in a stop (hysteresis between the two speed thresholds)?
+
+    Vectorised forward fill of the last decisive speed within each vessel; a vessel's first
+    rows count as moving until a decisive speed is seen.
+    """
+    n = len(speed_knots)
+    decided = np.full(n, np.nan)
+    decided[speed_knots <= params.stop_begin_knots] = 1.0
+    decided[speed_knots >= params.stop_end_knots] = 0.0
+    decided[new_vessel & np.isnan(decided)] = 0.0
+    last = np.where(np.isnan(decided), 0, np.arange(n))
+    np.maximum.accumulate(last, out=last)
+    return decided[last] == 1.0
+
+
+def _implied_speed_to_next_knots(
+    mmsi: np.ndarray, t_s: np.ndarray, lon: np.ndarray, lat: np.ndarray
+) -> np.ndarray:
+    n = len(mmsi)
+    out = np.full(n, np.nan)
+    if n < 2:
+        return out
+    d_nm = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:]) / METERS_PER_NM
+    dt_h = np.maximum(np.diff(t_s), 1.0) / SECONDS_PER_HOUR
+    out[:-1] = np.where(mmsi[1:] == mmsi[:-1], d_nm / dt_h, np.nan)
+    return out
+
+
+def _detect_ais_calls(
+    tracks: pd.DataFrame, fences: list[Fence], params: PortCallParams
+) -> pd.DataFrame:
+    """AIS port calls at every fence, with internal columns for the other detectors.
+
+    Besides :data:`PORT_CALL_AIS_COLUMNS` the frame carries ``kind``, ``first_row``,
+    ``last_row``, ``run_start_row`` and ``run_end_row`` (index labels of ``tracks``).
+    """
+    valid = tracks.loc[tracks["valid_position"]] if "valid_position" in tracks else tracks
+    rows = valid.index.to_numpy()
+    mmsi = valid["mmsi"].to_numpy("int64")
+    t_s = _time_s(valid)
+    lon = valid["lon"].to_numpy("float64")
+    lat = valid["lat"].to_numpy("float64")
+    sog = valid["sog_knots"].to_numpy("float64")
+    speed = np.where(np.isfinite(sog), sog, _implied_speed_to_next_knots(mmsi, t_s, lon, lat))
+    n = len(mmsi)
+    gap_s = params.min_gap_hours * SECONDS_PER_HOUR
+
+    parts = []
+    for fence in fences:
+        v = _visits_at_fence(mmsi, t_s, lon, lat, speed, fence, params)
+        if v.empty:
+            continue
+        f, la = v["first"].to_numpy(), v["last"].to_numpy()
+        rs, re = v["run_start"].to_numpy(), v["run_end"].to_numpy()
+        prev = rs - 1
+        has_prev = (prev >= 0) & (mmsi[np.maximum(prev, 0)] == mmsi[f])
+        nxt = re + 1
+        has_next = (nxt < n) & (mmsi[np.minimum(nxt, n - 1)] == mmsi[f])
+        prev_c, next_c = np.maximum(prev, 0), np.minimum(nxt, n - 1)
+        silent_before = has_prev & ((t_s[rs] - t_s[prev_c]) >= gap_s)
+        silent_after = has_next & ((t_s[next_c] - t_s[re]) >= gap_s)
+        entry = has_prev & ~silent_before
+        exit_ = has_next & ~silent_after
+        in_port_gap = v["max_silence_s"].to_numpy() >= params.in_port_gap_hours * SECONDS_PER_HOUR
+        confidence = 1 + entry.astype(int) + exit_.astype(int) + (
+            v["stop"].to_numpy() | in_port_gap
+        ).astype(int)
+
+        arrival = t_s[f].copy()
+        departure = t_s[la].copy()
+        arr_est = np.zeros(len(f), dtype=bool)
+        dep_est = np.zeros(len(f), dtype=bool)
+        # Estimate across an adjacent AIS gap that began/ended near the fence.
+        d_prev = fence.distance_nm(lon[prev_c], lat[prev_c])
+        d_next = fence.distance_nm(lon[next_c], lat[next_c])
+        est_a = silent_before & (d_prev <= params.max_dark_approach_nm)
+        est_d = silent_after & (d_next <= params.max_dark_approach_nm)
+        if est_a.any():
+            sp = speed_before_after_knots(valid.reset_index(drop=True), prev_c[est_a], True, params)
+            guess = t_s[prev_c[est_a]] + d_prev[est_a] / sp * SECONDS_PER_HOUR
+            arrival[est_a] = np.clip(guess, t_s[prev_c[est_a]], t_s[f[est_a]])
+            arr_est[est_a] = True
+        if est_d.any():
+            sp = speed_before_after_knots(valid.reset_index(drop=True), next_c[est_d], False, params)
+            guess = t_s[next_c[est_d]] - d_next[est_d] / sp * SECONDS_PER_HOUR
+            departure[est_d] = np.clip(guess, t_s[la[est_d]], t_s[next_c[est_d]])
+            dep_est[est_d] = True
+        parts.append(
+            pd.DataFrame(
+                {
+                    "mmsi": mmsi[f],
+                    "port": fence.name,
+                    "kind": fence.kind,
+                    "arrival_s": arrival,
+                    "departure_s": departure,
+                    "evidence": "ais",
+                    "confidence": confidence.astype("int64"),
+                    "arrival_estimated": arr_est,
+                    "departure_estimated": dep_est,
+                    "first_row": rows[f],
+                    "last_row": rows[la],
+                    "run_start_row": rows[rs],
+                    "run_end_row": rows[re],
+                }
+            )
+        )
+    if not parts:
+        calls = pd.DataFrame(
+            {
+                "mmsi": np.array([], "int64"),
+                "port": pd.Series([], dtype="string"),
+                "kind": pd.Series([], dtype="string"),
+                "arrival_s": np.array([], float),
+                "departure_s": np.array([], float),
+                "evidence": pd.Series([], dtype="string"),
+                "confidence": np.array([], "int64"),
+                "arrival_estimated": np.array([], bool),
+                "departure_estimated": np.array([], bool),
+                "first_row": np.array([], "int64"),
+                "last_row": np.array([], "int64"),
+                "run_start_row": np.array([], "int64"),
+                "run_end_row": np.array([], "int64"),
+            }
+        )
+    else:
+        calls = pd.concat(parts, ignore_index=True)
+    calls["arrival"] = _to_utc(calls["arrival_s"].to_numpy())
+    calls["departure"] = _to_utc(calls["departure_s"].to_numpy())
+    calls["duration_hours"] = (calls["departure_s"] - calls["arrival_s"]) / SECONDS_PER_HOUR
+    calls = calls.drop(columns=["arrival_s", "departure_s"])
+    for col in ("port", "kind", "evidence"):
+        calls[col] = calls[col].astype("string")
+    calls["call_id"] = pd.array(
+        call_ids(calls["mmsi"].to_numpy(), calls["port"].to_numpy(), calls["arrival"],
+                 calls["evidence"].to_numpy()),
+        dtype="string",
+    )
+    return calls.sort_values(["mmsi", "arrival", "port"], kind="stable").reset_index(drop=True)
+
+
+def detect_port_calls(
+    tracks: pd.DataFrame, ports: pd.DataFrame, params: PortCallParams | None = None
+) -> pd.DataFrame:
+    """Detect AIS port calls of every vessel at every geofence.
+
+    Parameters
+    ----------
+    tracks : DataFrame
+        Clean tracks (:func:`vesseltrack.tracks.clean_tracks`), or any positions frame; rows
+        are sorted here if needed. Only rows with a valid position are used.
+    ports : DataFrame
+        Geofences from :func:`read_ports`.
+    params : PortCallParams, optional
+        State-machine parameters; defaults to ``PortCallParams()``.
+
+    Returns
+    -------
+    DataFrame
+        One row per call, columns :data:`PORT_CALL_AIS_COLUMNS` (``evidence`` is ``"ais"``;
+        ``arrival``/``departure`` UTC; ``duration_hours`` in hours), sorted by mmsi and
+        arrival. ``attrs["params"]`` holds the parameters used.
+    """
+    params = params or PortCallParams()
+    tracks = _sorted_tracks(tracks)
+    calls = _detect_ais_calls(tracks, fences_from_ports(ports, params.exit_margin_m), params)
+    out = calls.loc[:, list(PORT_CALL_AIS_COLUMNS)].copy()
+    out.attrs["params"] = asdict(params)
+    return out
+
+
+def _sorted_tracks(tracks: pd.DataFrame) -> pd.DataFrame:
+    """Tracks sorted by (mmsi, timestamp) with a RangeIndex and ``valid_position``."""
+    t = tracks
+    if "valid_position" not in t.columns:
+        t = t.assign(valid_position=t["lon"].notna() & t["lat"].notna())
+    key = t["mmsi"].to_numpy("int64")
+    ts = t["timestamp"].to_numpy("datetime64[ns]").astype("int64")
+    ordered = len(t) < 2 or bool(
+        np.all((key[1:] > key[:-1]) | ((key[1:] == key[:-1]) & (ts[1:] >= ts[:-1])))
+    )
+    if not ordered:
+        t = t.sort_values(["mmsi", "timestamp"], kind="stable")
+    if not isinstance(t.index, pd.RangeIndex) or not ordered:
+        t = t.reset_index(drop=True)
+    return t
