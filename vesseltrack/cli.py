@@ -39,6 +39,52 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_synth)
 
 
+def _add_detection_inputs(p: argparse.ArgumentParser, *, ports_required: bool) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="AIS files, folders or globs")
+    p.add_argument("--ports", required=ports_required, metavar="P",
+                   help="geofences (GeoJSON FeatureCollection with a 'name' per feature)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--registry", metavar="R", help="vessel registry CSV (for cargo figures)")
+    p.add_argument("--sightings", metavar="S", help="sightings CSV (satellite imagery, ...)")
+    p.add_argument("--port", metavar="NAME",
+                   help="one geofence by name (default: every 'terminal', else every fence)")
+    p.add_argument("--flag", metavar="CC", help="ISO 3166 alpha-2 flag from the MMSI, e.g. KP")
+    p.add_argument("--since", metavar="DATE", help="calls departing on or after DATE (UTC)")
+    p.add_argument("--until", metavar="DATE", help="calls departing on or before DATE (UTC)")
+    p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
+                   help="shortest AIS silence reported as a gap, hours (default 6)")
+
+
+def _add_gaps(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gaps", help="AIS gaps (dark periods) per vessel")
+    _add_detection_inputs(p, ports_required=False)
+    p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
+                   help="shortest silence reported, hours (default 6)")
+    p.add_argument("-o", "--output", required=True, help="gaps table (.csv or .parquet)")
+    p.set_defaults(func=_cmd_gaps)
+
+
+def _add_port_calls(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("port-calls", help="port calls at the geofences, with load state and cargo")
+    _add_detection_inputs(p, ports_required=True)
+    _add_selection(p)
+    p.add_argument("-o", "--output", required=True, help="port calls table (.csv or .parquet)")
+    p.set_defaults(func=_cmd_port_calls)
+
+
+def _add_count(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("count", help="count port calls, loaded departures and barrels")
+    _add_detection_inputs(p, ports_required=True)
+    _add_selection(p)
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--out", metavar="DIR",
+                   help="also write port_calls.csv, gaps.csv and summary.json to DIR")
+    p.set_defaults(func=_cmd_count)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``vesseltrack`` command."""
     from vesseltrack import __version__
@@ -50,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     _add_decode(sub)
+    _add_gaps(sub)
+    _add_port_calls(sub)
+    _add_count(sub)
     _add_synth(sub)
     return parser
 
@@ -82,6 +131,114 @@ def _cmd_decode(args: argparse.Namespace) -> int:
         print(f"wrote {len(data.positions):,} positions to {args.output}"
               + (f" and {len(data.statics):,} statics to {args.statics}" if args.statics else ""),
               file=sys.stderr)
+    return 0
+
+
+def _load_side_inputs(args: argparse.Namespace):
+    """Read --ports, --registry, --sightings; a bad file is a one-line usage error."""
+    from vesseltrack.ports import read_ports
+    from vesseltrack.registry import read_registry, read_sightings
+
+    out = {}
+    for key, reader in (("ports", read_ports), ("registry", read_registry),
+                        ("sightings", read_sightings)):
+        path = getattr(args, key, None)
+        if path is None:
+            out[key] = None
+            continue
+        try:
+            out[key] = reader(path)
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"--{key} {path}: {_first_line(exc)}") from None
+    return out
+
+
+def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _count(args: argparse.Namespace):
+    from dataclasses import replace
+
+    from vesseltrack.count import CountParams, count_port_calls
+    from vesseltrack.gaps import GapParams
+
+    side = _load_side_inputs(args)
+    data = _read(args.inputs, args.quiet)
+    params = CountParams()
+    params = replace(params, gaps=replace(params.gaps, min_gap_hours=args.min_hours),
+                     port_calls=replace(params.port_calls, min_gap_hours=min(
+                         params.port_calls.min_gap_hours, args.min_hours)))
+    assert isinstance(params.gaps, GapParams)
+    try:
+        result = count_port_calls(data.positions, data.statics, side["ports"],
+                                  registry=side["registry"], sightings=side["sightings"],
+                                  port=args.port, flag=args.flag, since=args.since,
+                                  until=args.until, params=params)
+    except ValueError as exc:  # an unknown --port, a bad date
+        raise UsageError(_first_line(exc)) from None
+    return data, result
+
+
+def _write(frame, path) -> None:
+    from vesseltrack.io._write import write_table
+
+    try:
+        write_table(frame, path)
+    except OSError as exc:
+        raise UsageError(f"cannot write output: {exc.strerror or exc}: {path}") from None
+
+
+def _cmd_gaps(args: argparse.Namespace) -> int:
+    from vesseltrack.gaps import GapParams, detect_gaps
+    from vesseltrack.tracks import clean_tracks
+
+    side = _load_side_inputs(args)
+    data = _read(args.inputs, args.quiet)
+    tracks = clean_tracks(data.positions)
+    gaps = detect_gaps(tracks, data.statics, side["ports"], GapParams(min_gap_hours=args.min_hours))
+    _write(gaps, args.output)
+    print(f"{len(gaps):,} gaps of {args.min_hours:g} h or more by {gaps['mmsi'].nunique():,} "
+          f"vessels written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cmd_port_calls(args: argparse.Namespace) -> int:
+    data, result = _count(args)
+    _write(result.port_calls, args.output)
+    calls = result.port_calls
+    print(f"{len(calls):,} port calls ({int((calls['load_state'] == 'loaded').sum()):,} loaded "
+          f"departures) at {', '.join(result.ports)} written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cmd_count(args: argparse.Namespace) -> int:
+    from vesseltrack.count import format_summary
+
+    data, result = _count(args)
+    summary = result.summary(data.report.to_dict())
+    text = json.dumps(summary, indent=None, sort_keys=False, default=str)
+    if args.out:
+        from pathlib import Path
+
+        from vesseltrack.io._write import write_text
+
+        out = Path(args.out)
+        _write(result.port_calls, out / "port_calls.csv")
+        _write(result.gaps, out / "gaps.csv")
+        try:
+            write_text(json.dumps(summary, indent=2, default=str) + "\n", out / "summary.json")
+        except OSError as exc:
+            raise UsageError(f"cannot write output: {exc.strerror or exc}: {out}") from None
+    if args.json:
+        print(text)
+    else:
+        print(format_summary(summary))
+        if args.out:
+            print(f"\nwrote port_calls.csv, gaps.csv and summary.json to {args.out}")
     return 0
 
 
