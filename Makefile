@@ -14,8 +14,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[all,dev]'
 	touch $(STAMP)
 
+# The main job: count the (SYNTHETIC) Vostochny 2024 fixture's loaded departures of DPRK tankers.
 demo: $(STAMP)
-	$(BIN)/vesseltrack decode data/samples/ -o out/positions.parquet --statics out/statics.parquet
+	$(BIN)/vesseltrack count data/fixtures/vostochny_2024.nmea.gz \
+	    --ports data/ports/vostochny.geojson --port "Vostochny oil terminal" --flag KP \
+	    --registry data/vessels/dprk_tankers.csv \
+	    --sightings data/fixtures/vostochny_2024_sightings.csv \
+	    --out out/vostochny_2024
 
 test: $(STAMP)
 	$(BIN)/ruff check vesseltrack tests
