@@ -123,3 +123,71 @@ def test_unreadable_file_in_batch_is_listed(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert [f["path"] for f in report["failed_files"]] == [str(bad)]
     assert report["positions"] == 2988
+
+
+def test_strict_turns_a_failed_file_into_exit_1(tmp_path, capsys):
+    bad = tmp_path / "broken.nmea.gz"
+    bad.write_bytes(b"\x1f\x8b\x08\x00" + b"\x00" * 20)
+    args = ["decode", str(STREAM), str(bad), "-o", str(tmp_path / "p.parquet"), "-q"]
+    assert main(args) == 0
+    assert f"warning: could not read {bad}" in capsys.readouterr().err
+    assert main([*args, "--strict"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == "error: 1 input file(s) could not be read (--strict)"
+
+
+FIXTURE = Path(__file__).parents[1] / "data" / "fixtures"
+PORTS = Path(__file__).parents[1] / "data" / "ports" / "vostochny.geojson"
+REGISTRY = Path(__file__).parents[1] / "data" / "vessels" / "dprk_tankers.csv"
+
+
+def test_count_json_and_out_dir(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["count", str(FIXTURE / "vostochny_2024.nmea.gz"), "--ports", str(PORTS),
+                 "--port", "Vostochny oil terminal", "--flag", "KP", "--registry", str(REGISTRY),
+                 "--sightings", str(FIXTURE / "vostochny_2024_sightings.csv"), "--json", "-q",
+                 "--out", str(out)])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    truth = pd.read_csv(FIXTURE / "vostochny_2024_truth.csv")
+    assert summary["loaded_departures"] == len(truth) == 43
+    assert summary["vessels"] == truth["mmsi"].nunique() == 12
+    assert summary["un_cap_bbl"] == 500_000
+    assert abs(summary["estimated_bbl"] - truth["cargo_bbl"].sum()) <= 0.05 * truth["cargo_bbl"].sum()
+    counts = json.loads((FIXTURE / "vostochny_2024_counts.json").read_text())
+    assert summary["input"]["lines"] == counts["lines"]
+    assert summary["input"]["bad_lines"] == 224
+    assert set(summary["by_evidence"]) <= {"ais", "ais+sighting", "ais-gap", "ais-gap+sighting", "sighting"}
+    assert json.loads((out / "summary.json").read_text()) == summary
+    calls = pd.read_csv(out / "port_calls.csv")
+    assert (calls["load_state"] == "loaded").sum() == 43
+    gaps = pd.read_csv(out / "gaps.csv")
+    assert len(gaps) > 0 and (gaps["mmsi"] // 1_000_000 == 445).all()  # --flag KP
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--port", "Atlantis"], "no geofence named 'Atlantis'"),
+        (["--registry", "missing.csv"], "--registry missing.csv: no such file"),
+        (["--since", "not-a-date"], "not-a-date"),
+    ],
+)
+def test_count_bad_inputs_one_line(tmp_path, capsys, extra, message):
+    code = main(["count", str(DATA / "libais" / "tagblock.nmea"), "--ports", str(PORTS), "-q", *extra])
+    assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err
+
+
+def test_gaps_and_port_calls_commands(tmp_path, capsys):
+    fixture = str(FIXTURE / "vostochny_2024.nmea.gz")
+    assert main(["gaps", fixture, "--ports", str(PORTS), "--min-hours", "12", "-o",
+                 str(tmp_path / "gaps.csv"), "-q"]) == 0
+    gaps = pd.read_csv(tmp_path / "gaps.csv")
+    assert (gaps["duration_hours"] >= 12).all() and len(gaps) > 0
+    assert main(["port-calls", fixture, "--ports", str(PORTS), "--port", "Vostochny oil terminal",
+                 "-o", str(tmp_path / "calls.csv"), "-q"]) == 0
+    calls = pd.read_csv(tmp_path / "calls.csv")
+    assert set(calls["port"]) == {"Vostochny oil terminal"}
+    assert calls["load_state"].isin(["loaded", "discharged", "unchanged", "unknown"]).all()

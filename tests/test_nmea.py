@@ -413,3 +413,31 @@ def test_short_payload_is_a_counted_decode_error(tmp_path, fast):
     # MMSI 22692 for the second)
     assert data.report.decode_errors_by_reason == {"too_short": 2}
     assert data.positions["mmsi"].tolist() == [371798000]
+
+
+@pytest.mark.parametrize("order", ["ab", "ba"])
+def test_fragments_split_across_files_in_any_order(tmp_path, order):
+    three = encode_dict({"msg_type": 5, "mmsi": 445000002, "shipname": "KUM UN SAN 3",
+                         "destination": "RAJIN", "draught": 4.9}, talker_id="AI",
+                         sentence_type="VDM", seq_id=4)
+    (tmp_path / "a.nmea").write_text("\n".join([TYPE1, TYPE5_1]) + "\n")
+    (tmp_path / "b.nmea").write_text("\n".join([TYPE5_2, TYPE1, three[0]]) + "\n")
+    (tmp_path / "c.nmea").write_text(three[1] + "\n")
+    files = {"a": tmp_path / "a.nmea", "b": tmp_path / "b.nmea"}
+    paths = [files[k] for k in order] + [tmp_path / "c.nmea"]
+    if order == "ba":
+        paths = [tmp_path / "c.nmea", *paths]
+    data = read_ais(paths, progress=False)
+    assert data.report.orphan_fragments == 0
+    assert sorted(data.statics["name"].tolist()) == ["EVER DIADEM", "KUM UN SAN 3"]
+    assert data.report.messages == 4
+
+
+def test_fragments_of_different_messages_across_files_are_orphans(tmp_path):
+    other_part1 = sentence(TYPE5_1[1:TYPE5_1.index("*")].replace(",2,1,1,", ",2,1,7,"))
+    (tmp_path / "a.nmea").write_text(TYPE5_2 + "\n")  # part 2 of sequence 1
+    (tmp_path / "c.nmea").write_text(other_part1 + "\n" + TYPE1 + "\n")  # part 1 of sequence 7
+    data = read_ais([tmp_path / "c.nmea", tmp_path / "a.nmea"], progress=False)
+    assert data.report.orphan_fragments == 2
+    assert data.report.messages == 1
+    assert data.statics.empty

@@ -28,6 +28,7 @@ def _add_decode(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--statics", help="statics table (.parquet or .csv)")
     p.add_argument("--json", action="store_true", help="print the decode report as JSON on stdout")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_strict(p)
     p.set_defaults(func=_cmd_decode)
 
 
@@ -39,11 +40,17 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_synth)
 
 
+def _add_strict(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 if any input file could not be read (default: list it, go on)")
+
+
 def _add_detection_inputs(p: argparse.ArgumentParser, *, ports_required: bool) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="AIS files, folders or globs")
     p.add_argument("--ports", required=ports_required, metavar="P",
                    help="geofences (GeoJSON FeatureCollection with a 'name' per feature)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_strict(p)
 
 
 def _add_selection(p: argparse.ArgumentParser) -> None:
@@ -112,6 +119,17 @@ def _read(inputs: Sequence[str], quiet: bool):
         raise UsageError(str(exc)) from None
 
 
+def _check_failed(data, args: argparse.Namespace) -> int:
+    """Warn about files that could not be read; the exit status under ``--strict``."""
+    failed = data.report.failed_files
+    for item in failed:
+        print(f"warning: could not read {item['path']}: {item['error']}", file=sys.stderr)
+    if failed and getattr(args, "strict", False):
+        print(f"error: {len(failed)} input file(s) could not be read (--strict)", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _cmd_decode(args: argparse.Namespace) -> int:
     from vesseltrack.io._write import write_table
 
@@ -131,7 +149,7 @@ def _cmd_decode(args: argparse.Namespace) -> int:
         print(f"wrote {len(data.positions):,} positions to {args.output}"
               + (f" and {len(data.statics):,} statics to {args.statics}" if args.statics else ""),
               file=sys.stderr)
-    return 0
+    return _check_failed(data, args)
 
 
 def _load_side_inputs(args: argparse.Namespace):
@@ -146,6 +164,10 @@ def _load_side_inputs(args: argparse.Namespace):
         if path is None:
             out[key] = None
             continue
+        from pathlib import Path
+
+        if not Path(path).is_file():
+            raise UsageError(f"--{key} {path}: no such file")
         try:
             out[key] = reader(path)
         except (OSError, ValueError) as exc:
@@ -203,7 +225,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     _write(gaps, args.output)
     print(f"{len(gaps):,} gaps of {args.min_hours:g} h or more by {gaps['mmsi'].nunique():,} "
           f"vessels written to {args.output}", file=sys.stderr)
-    return 0
+    return _check_failed(data, args)
 
 
 def _cmd_port_calls(args: argparse.Namespace) -> int:
@@ -212,7 +234,7 @@ def _cmd_port_calls(args: argparse.Namespace) -> int:
     calls = result.port_calls
     print(f"{len(calls):,} port calls ({int((calls['load_state'] == 'loaded').sum()):,} loaded "
           f"departures) at {', '.join(result.ports)} written to {args.output}", file=sys.stderr)
-    return 0
+    return _check_failed(data, args)
 
 
 def _cmd_count(args: argparse.Namespace) -> int:
@@ -239,7 +261,7 @@ def _cmd_count(args: argparse.Namespace) -> int:
         print(format_summary(summary))
         if args.out:
             print(f"\nwrote port_calls.csv, gaps.csv and summary.json to {args.out}")
-    return 0
+    return _check_failed(data, args)
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:

@@ -161,6 +161,19 @@ class _Pending:
     time_ns: int
     source: str | None
     n_frags: int = 1
+    file_index: int = 0
+
+
+@dataclass
+class _Loose:
+    """A continuation fragment near the start of a file with nothing to join yet: its first
+    part may be at the end of a file read later."""
+
+    num: int
+    payload: str
+    fill: int
+    time_ns: int
+    file_index: int
 
 
 @dataclass
@@ -201,6 +214,11 @@ class NMEAFramer:
         self._window_ns = int(self.params.max_fragment_seconds * 1e9)
         self._pending: OrderedDict[tuple, _Pending] = OrderedDict()
         self._sentence_index = 0
+        # Fragments at file boundaries, matched across files in any order (see start_file).
+        self._file_index = 0
+        self._file_start = 0
+        self._tails: dict[tuple, list[_Pending]] = {}
+        self._heads: dict[tuple, list[_Loose]] = {}
         self._carry_time_ns = _NAT  # from a $PGHP or lone tag block at the end of a chunk
         self._carry_source: str | None = None
 
@@ -297,7 +315,8 @@ class NMEAFramer:
                 out.source.append(src[k])
             else:
                 key = (ksrc[k], addr[k], chan[k], seq[k], int(cnt[k]), gid[k])
-                done = self._fragment(key, int(nm[k]), int(cnt[k]), payload[k], t, src[k])
+                done = self._fragment(key, int(nm[k]), int(cnt[k]), payload[k], t, src[k],
+                                      int(fill[k]))
                 if done is not None:
                     out.payload.append("".join(done.payloads))
                     out.fill_bits.append(int(fill[k]))
@@ -307,11 +326,64 @@ class NMEAFramer:
                 self._evict()
         return out
 
-    def flush(self) -> None:
-        """End of stream: every fragment still pending is an orphan."""
-        for pending in self._pending.values():
-            self.report.orphan_fragments += pending.n_frags
+    def start_file(self) -> None:
+        """Mark the start of a new file.
+
+        Multi-sentence messages may be split across files, and files may come in any order:
+        fragments left pending at the end of a file, and continuation fragments near the start
+        of a file (within ``max_fragment_sentences``) that found nothing to join, are kept
+        aside and matched across files at :meth:`flush`.
+        """
+        self._park_pending()
+        self._file_index += 1
+        self._file_start = self._sentence_index
+
+    def flush(self) -> Messages:
+        """End of input: join fragments across file boundaries; count the rest as orphans.
+
+        Returns
+        -------
+        Messages
+            Messages completed only now (their fragments were in different files).
+        """
+        self._park_pending()
+        out = Messages()
+        for key, tails in self._tails.items():
+            heads = self._heads.get(key, [])
+            for tail in tails:
+                while tail.next_num <= tail.count:
+                    match = next((h for h in heads if h.num == tail.next_num
+                                  and h.file_index != tail.file_index
+                                  and self._close_in_time(tail.time_ns, h.time_ns)), None)
+                    if match is None:
+                        break
+                    heads.remove(match)
+                    tail.payloads.append(match.payload)
+                    tail.n_frags += 1
+                    tail.next_num += 1
+                    if tail.time_ns == _NAT:
+                        tail.time_ns = match.time_ns
+                    if tail.next_num > tail.count:
+                        out.payload.append("".join(tail.payloads))
+                        out.fill_bits.append(match.fill)
+                        out.time_ns.append(tail.time_ns)
+                        out.source.append(tail.source)
+                        tail.n_frags = 0
+                if tail.n_frags:
+                    self.report.orphan_fragments += tail.n_frags
+        for heads in self._heads.values():
+            self.report.orphan_fragments += len(heads)
+        self._tails.clear()
+        self._heads.clear()
+        return out
+
+    def _park_pending(self) -> None:
+        for key, pending in self._pending.items():
+            self._tails.setdefault(key, []).append(pending)
         self._pending.clear()
+
+    def _close_in_time(self, a: int, b: int) -> bool:
+        return a == _NAT or b == _NAT or abs(a - b) <= self._window_ns
 
     def validate_times(self, time_ns: np.ndarray) -> np.ndarray:
         """Null receiver times before 2000 or too far in the future; count them."""
@@ -335,26 +407,42 @@ class NMEAFramer:
         return gid.to_pylist()
 
     def _fragment(self, key: tuple, num: int, count: int, payload: str, t: int,
-                  source: str | None) -> _Pending | None:
+                  source: str | None, fill: int = 0) -> _Pending | None:
         pending = self._pending.get(key)
         if num == 1:
             if pending is not None:
                 self.report.orphan_fragments += pending.n_frags
                 del self._pending[key]
-            self._pending[key] = _Pending(self._sentence_index, t, 2, count, [payload], t, source)
+            self._pending[key] = _Pending(self._sentence_index, t, 2, count, [payload], t, source,
+                                          file_index=self._file_index)
             return None
-        if pending is not None and t != _NAT and pending.time_ns != _NAT and (
-                abs(t - pending.time_ns) > self._window_ns):
+        if pending is not None and not self._close_in_time(t, pending.time_ns):
             # Same key, but too far apart in receiver time to be one message.
             self.report.orphan_fragments += pending.n_frags
             del self._pending[key]
             pending = None
-        if pending is None or pending.next_num != num:
-            self.report.orphan_fragments += 1
-            if pending is not None:
-                self.report.orphan_fragments += pending.n_frags
-                del self._pending[key]
-            return None
+        if pending is not None and pending.next_num != num:
+            self.report.orphan_fragments += pending.n_frags
+            del self._pending[key]
+            pending = None
+        if pending is None:
+            near_start = self._sentence_index - self._file_start <= self.params.max_fragment_sentences
+            if not near_start:
+                self.report.orphan_fragments += 1
+                return None
+            # Near the start of a file: the message may have begun at the end of another file.
+            tails = self._tails.get(key, [])
+            prior = next((p for p in reversed(tails) if p.next_num == num
+                          and self._close_in_time(t, p.time_ns)), None)
+            if prior is None:
+                self._heads.setdefault(key, []).append(
+                    _Loose(num, payload, fill, t, self._file_index))
+                return None
+            tails.remove(prior)
+            if not tails:
+                del self._tails[key]
+            pending = prior
+            self._pending[key] = pending
         pending.payloads.append(payload)
         pending.n_frags += 1
         pending.next_num += 1

@@ -291,6 +291,7 @@ def iter_ais(
     try:
         for path in files:
             report.files += 1
+            framer.start_file()
             try:
                 kind = sniff_format(path)
                 if kind == "parquet":
@@ -319,7 +320,12 @@ def iter_ais(
                             yield pos, sta
             except (OSError, EOFError, ValueError, zlib.error) as exc:
                 report.failed_files.append({"path": str(path), "error": _one_line(exc)})
-        framer.flush()
+        late = framer.flush()
+        if len(late):
+            pos, sta = _decode_messages(late, framer, fast)
+            report.positions += len(pos)
+            report.statics += len(sta)
+            yield pos, sta
     finally:
         bar.close()
 
