@@ -345,7 +345,8 @@ def _size(path: Path) -> int:
 def _progress(total: int, progress: bool | None):
     from tqdm.auto import tqdm
 
-    disable = progress is False
+    # None: tqdm shows the bar only when stderr is a terminal
+    disable = True if progress is False else (None if progress is None else False)
     return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="reading AIS",
                 disable=disable, delay=2.0, leave=False)
 
