@@ -17,7 +17,7 @@ among the fields after the checksum (USCG/AMSA style), or a leading ISO-8601 / U
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -178,12 +178,14 @@ class _Loose:
 
 @dataclass
 class Messages:
-    """Complete messages framed from one chunk, in stream order."""
+    """Complete messages framed from one chunk, in stream order (columns)."""
 
-    payload: list[str] = field(default_factory=list)
-    fill_bits: list[int] = field(default_factory=list)
-    time_ns: list[int] = field(default_factory=list)
-    source: list[str | None] = field(default_factory=list)
+    def __init__(self, payload: pa.Array | None = None, fill_bits: np.ndarray | None = None,
+                 time_ns: np.ndarray | None = None, source: np.ndarray | None = None) -> None:
+        self.payload = payload if payload is not None else pa.array([], type=pa.large_string())
+        self.fill_bits = fill_bits if fill_bits is not None else np.zeros(0, dtype=np.int64)
+        self.time_ns = time_ns if time_ns is not None else np.zeros(0, dtype=np.int64)
+        self.source = source if source is not None else np.zeros(0, dtype=object)
 
     def __len__(self) -> int:
         return len(self.payload)
@@ -283,47 +285,65 @@ class NMEAFramer:
         idx = np.flatnonzero(ais_ok)
         if len(idx) == 0:
             return out
-        payload = pc.struct_field(ais, "payload").take(pa.array(idx)).to_pylist()
+        take = pa.array(idx)
+        payload = pc.struct_field(ais, "payload").take(take)
         fill = _to_int(pc.struct_field(ais, "fill"))[idx]
         cnt = count[idx]
-        nm = num[idx]
         tns = time_ns[idx]
-        src = source[idx].tolist()
-        single = cnt == 1
-        if single.all():
-            self._sentence_index += len(idx)
-            out.payload = payload
-            out.fill_bits = fill.tolist()
-            out.time_ns = tns.tolist()
-            out.source = src
-            if self._pending:
-                self._evict()
-            return out
-
-        addr = pc.struct_field(ais, "addr").take(pa.array(idx)).to_pylist()
-        seq = pc.struct_field(ais, "seq").take(pa.array(idx)).to_pylist()
-        chan = pc.struct_field(ais, "chan").take(pa.array(idx)).to_pylist()
-        gid = self._group_ids(ais, idx)
-        ksrc = key_source[idx].tolist()
-        for k in range(len(idx)):
-            self._sentence_index += 1
-            t = int(tns[k])
-            if single[k]:
-                out.payload.append(payload[k])
-                out.fill_bits.append(int(fill[k]))
-                out.time_ns.append(t)
-                out.source.append(src[k])
-            else:
-                key = (ksrc[k], addr[k], chan[k], seq[k], int(cnt[k]), gid[k])
-                done = self._fragment(key, int(nm[k]), int(cnt[k]), payload[k], t, src[k],
-                                      int(fill[k]))
+        src = source[idx]
+        base = self._sentence_index
+        multi = np.flatnonzero(cnt > 1)
+        # Single-sentence messages pass straight through, as columns; only the fragments of
+        # multi-sentence messages go through the reassembly state machine.
+        done_at: list[int] = []
+        done_payload: list[str] = []
+        done_fill: list[int] = []
+        done_time: list[int] = []
+        done_src: list[str | None] = []
+        if len(multi):
+            mtake = pa.array(idx[multi])
+            m_payload = payload.take(pa.array(multi)).to_pylist()
+            addr = pc.struct_field(ais, "addr").take(mtake).to_pylist()
+            seq = pc.struct_field(ais, "seq").take(mtake).to_pylist()
+            chan = pc.struct_field(ais, "chan").take(mtake).to_pylist()
+            gid = self._group_ids(ais, idx[multi])
+            ksrc = key_source[idx[multi]].tolist()
+            nm = num[idx[multi]].tolist()
+            for j, k in enumerate(multi.tolist()):
+                self._sentence_index = base + k
+                if self._pending:
+                    self._evict()
+                self._sentence_index += 1
+                t = int(tns[k])
+                c = int(cnt[k])
+                key = (ksrc[j], addr[j], chan[j], seq[j], c, gid[j])
+                done = self._fragment(key, nm[j], c, m_payload[j], t, src[k], int(fill[k]))
                 if done is not None:
-                    out.payload.append("".join(done.payloads))
-                    out.fill_bits.append(int(fill[k]))
-                    out.time_ns.append(done.time_ns if done.time_ns != _NAT else t)
-                    out.source.append(done.source)
-            if self._pending:
-                self._evict()
+                    done_at.append(k)
+                    done_payload.append("".join(done.payloads))
+                    done_fill.append(int(fill[k]))
+                    done_time.append(done.time_ns if done.time_ns != _NAT else t)
+                    done_src.append(done.source)
+        self._sentence_index = base + len(idx)
+        if self._pending:
+            self._evict()
+        singles = np.flatnonzero(cnt == 1)
+        if len(done_at) == 0:
+            out.payload = payload.take(pa.array(singles)) if len(multi) else payload
+            out.fill_bits = fill[singles]
+            out.time_ns = tns[singles]
+            out.source = src[singles]
+            return out
+        # Messages in stream order: by the position of their last sentence.
+        at = np.concatenate([singles, np.asarray(done_at, dtype=np.int64)])
+        order = np.argsort(at, kind="stable")
+        out.payload = pa.concat_arrays([
+            payload.take(pa.array(singles)),
+            pa.array(done_payload, type=pa.large_string()),
+        ]).take(pa.array(order))
+        out.fill_bits = np.concatenate([fill[singles], done_fill])[order]
+        out.time_ns = np.concatenate([tns[singles], np.asarray(done_time, dtype=np.int64)])[order]
+        out.source = np.concatenate([src[singles], np.asarray(done_src + [None], dtype=object)[:-1]])[order]
         return out
 
     def start_file(self) -> None:
@@ -347,7 +367,7 @@ class NMEAFramer:
             Messages completed only now (their fragments were in different files).
         """
         self._park_pending()
-        out = Messages()
+        late: dict[str, list] = {"payload": [], "fill": [], "time": [], "source": []}
         for key, tails in self._tails.items():
             heads = self._heads.get(key, [])
             for tail in tails:
@@ -364,10 +384,10 @@ class NMEAFramer:
                     if tail.time_ns == _NAT:
                         tail.time_ns = match.time_ns
                     if tail.next_num > tail.count:
-                        out.payload.append("".join(tail.payloads))
-                        out.fill_bits.append(match.fill)
-                        out.time_ns.append(tail.time_ns)
-                        out.source.append(tail.source)
+                        late["payload"].append("".join(tail.payloads))
+                        late["fill"].append(match.fill)
+                        late["time"].append(tail.time_ns)
+                        late["source"].append(tail.source)
                         tail.n_frags = 0
                 if tail.n_frags:
                     self.report.orphan_fragments += tail.n_frags
@@ -375,7 +395,10 @@ class NMEAFramer:
             self.report.orphan_fragments += len(heads)
         self._tails.clear()
         self._heads.clear()
-        return out
+        return Messages(pa.array(late["payload"], type=pa.large_string()),
+                        np.asarray(late["fill"], dtype=np.int64),
+                        np.asarray(late["time"], dtype=np.int64),
+                        np.asarray(late["source"] + [None], dtype=object)[:-1])
 
     def _park_pending(self) -> None:
         for key, pending in self._pending.items():

@@ -203,9 +203,9 @@ def lines_array(data: bytes) -> pa.Array:
 _ROW_TYPES = np.array(sorted(POSITION_MSG_TYPES | STATIC_MSG_TYPES))
 
 
-def _payload_types(payloads: list[str]) -> np.ndarray:
+def _payload_types(payloads: pa.Array) -> np.ndarray:
     """Message type of each armoured payload, from its first character (-1 if empty)."""
-    offsets, data = _binary_parts(pa.array(payloads, type=pa.large_string()))
+    offsets, data = _binary_parts(payloads)
     out = np.full(len(payloads), -1, dtype=np.int16)
     has = np.diff(offsets) > 0
     six = data[offsets[:-1][has]].astype(np.int16) - 48
@@ -238,7 +238,7 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
         # and safety messages are framed and counted, not decoded).
         remaining = remaining[np.isin(_payload_types(msgs.payload)[remaining], _ROW_TYPES)]
     if len(remaining):
-        sub_payloads = [msgs.payload[i] for i in remaining]
+        sub_payloads = msgs.payload.take(pa.array(remaining)).to_pylist()
         batch = decode_batch(sub_payloads, fills[remaining])
         pos = batch.positions
         sta = batch.statics
