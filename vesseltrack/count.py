@@ -693,6 +693,8 @@ class CountResult:
         with_draught = int(
             (calls["arrival_draught_m"].notna() & calls["departure_draught_m"].notna()).sum()
         )
+        # a reported draught that never changes (stale) tells nothing: count real changes
+        with_change = int((calls["draught_change_m"].abs() >= 0.1).fillna(False).sum())
         failed = rep.get("failed_files", [])
         return {
             "port_calls": int(len(calls)),
@@ -711,6 +713,7 @@ class CountResult:
             },
             "draught_coverage": {
                 "calls_with_draught": with_draught,
+                "calls_with_draught_change": with_change,
                 "calls": int(len(calls)),
                 "share": round(with_draught / len(calls), 3) if len(calls) else None,
             },
@@ -852,8 +855,9 @@ def format_summary(summary: dict[str, Any]) -> str:
     cov = summary.get("draught_coverage", {})
     if cov:
         share = cov.get("share")
-        rows.append(("calls with draught", f"{cov.get('calls_with_draught', 0):,} of "
+        rows.append(("calls with both draughts", f"{cov.get('calls_with_draught', 0):,} of "
                      f"{cov.get('calls', 0):,}" + (f" ({share:.0%})" if share is not None else "")))
+        rows.append(("  ... with a draught change", f"{cov.get('calls_with_draught_change', 0):,}"))
     rows += [
         ("input files", f"{inp.get('files', 0):,}"),
         ("lines", f"{inp.get('lines', 0):,}"),
