@@ -193,3 +193,16 @@ def test_gaps_and_port_calls_commands(tmp_path, capsys):
     calls = pd.read_csv(tmp_path / "calls.csv")
     assert set(calls["port"]) == {"Vostochny oil terminal"}
     assert calls["load_state"].isin(["loaded", "discharged", "unchanged", "unknown"]).all()
+
+
+def test_synth_command_writes_fixture_and_truth(tmp_path, capsys):
+    out = tmp_path / "fx" / "cove.nmea.gz"
+    assert main(["synth", "--scenario", "fictional-cove-2024", "--seed", "3", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    for name in ("cove.nmea.gz", "cove_truth.csv", "cove_background_truth.csv", "cove_sightings.csv"):
+        assert (tmp_path / "fx" / name).is_file()
+        assert name in err
+    truth = pd.read_csv(tmp_path / "fx" / "cove_truth.csv")
+    assert len(truth) > 0 and (truth["mmsi"] // 1_000_000 == 445).all()
+    data_report = json.loads((tmp_path / "fx" / "cove_counts.json").read_text())
+    assert data_report["lines"] > 0
