@@ -1,0 +1,805 @@
+"""Folium maps of port calls, AIS gaps, sightings and tracks that work with no network.
+
+:func:`build_map` draws, in layers a reader can switch on and off:
+
+* the geofences (the ones under investigation outlined in red);
+* the vessels' tracks, thinned (:func:`thin_tracks`): one layer per vessel with a call at a
+  selected fence, the remaining traffic grouped per flag (hidden at first);
+* port calls as circle markers whose popup gives name, IMO, MMSI, flag, arrival, departure,
+  duration, draughts, load state, cargo and evidence; loaded departures in a layer of their
+  own, in red;
+* AIS gaps as dashed lines from where the vessel went dark to where it reappeared;
+* sightings (satellite imagery, patrol photos, ...);
+* a legend, a layer control, a title, and bounds fitted to the fences under investigation.
+
+Offline by design
+-----------------
+folium's default page loads Leaflet, jQuery, Bootstrap and Font Awesome from CDNs, so with no
+network it would show nothing. The map here is an :class:`OfflineMap`: its only resources are
+Leaflet 1.9.4 (JS and CSS, BSD-2-Clause) and jQuery 3.7.1 slim (MIT; folium's popups call
+``$``), shipped in ``vesseltrack/data/`` and inlined into the page, with the CSS's images as
+``data:`` URIs. The base layer is a Natural Earth land polygon (public domain) shipped in the
+same folder; online tiles are an optional layer, off at first.
+
+Escaping
+--------
+Every text that came from data (AIS names and destinations, CSV cells, sightings, fence names,
+the title) goes through :func:`escape_text`: HTML-escaped, and the three characters that are
+special inside the JavaScript template literals folium writes popups and tooltips into
+(backtick, ``$`` and backslash) replaced by character references, so a vessel named
+``<SVG/ONLOAD=ALERT()>`` or ``${alert(1)}`` shows as that text and runs nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import os
+import re
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "build_map",
+    "escape_text",
+    "land_geojson",
+    "map_html",
+    "thin_tracks",
+    "write_map",
+]
+
+LOADED_COLOR = "#c0152f"
+CALL_COLOR = "#1f5fa8"
+OTHER_CALL_COLOR = "#7a7a7a"
+GAP_COLOR = "#111111"
+SIGHTING_COLORS = {"laden": "#8b0000", "ballast": "#1e7b34", "unknown": "#a0522d"}
+FENCE_COLOR = "#555555"
+SELECTED_FENCE_COLOR = "#c0152f"
+SEA_COLOR = "#d7e6f2"
+LAND_COLOR = "#efe9dc"
+TRACK_PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
+)
+OTHER_TRACK_COLOR = "#8a8a8a"
+COORD_DECIMALS = 4
+"""Coordinates are written with this many decimals of a degree (about 10 m)."""
+
+
+# --------------------------------------------------------------------------------------------
+# escaping and formatting
+
+
+def escape_text(value: Any) -> str:
+    """Return ``value`` as text safe inside HTML and inside a JavaScript template literal.
+
+    Parameters
+    ----------
+    value : object
+        Any value; ``None`` and missing values (NaN, NA, NaT) give ``"–"``.
+
+    Returns
+    -------
+    str
+        ``html.escape(str(value))`` with backtick, ``$`` and backslash also replaced by HTML
+        character references (``&#96;``, ``&#36;``, ``&#92;``): a browser shows the original
+        characters, and neither HTML nor JavaScript ever sees them as syntax.
+    """
+    if value is None:
+        return "–"
+    try:
+        if pd.isna(value):
+            return "–"
+    except (TypeError, ValueError):
+        pass
+    text = html.escape(str(value), quote=True)
+    return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
+def _fmt_time(ts: Any) -> str:
+    if ts is None or pd.isna(ts):
+        return "–"
+    return pd.Timestamp(ts).tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _fmt_num(value: Any, unit: str, digits: int = 1) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{float(value):,.{digits}f} {unit}".strip()
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    """An HTML table of (label, already-escaped value) rows; labels are our own text."""
+    body = "".join(
+        f"<tr><th style='text-align:left;padding-right:8px'>{escape_text(k)}</th><td>{v}</td></tr>"
+        for k, v in rows
+    )
+    return f"<table style='font-size:12px'>{body}</table>"
+
+
+def _popup(content_html: str, max_width_px: int = 360):
+    import folium
+
+    return folium.Popup(folium.Html(content_html, script=True), max_width=max_width_px)
+
+
+# --------------------------------------------------------------------------------------------
+# offline assets
+
+
+@cache
+def _asset_bytes(name: str) -> bytes:
+    return resources.files("vesseltrack").joinpath("data", name).read_bytes()
+
+
+def _asset_text(name: str) -> str:
+    return _asset_bytes(name).decode("utf-8")
+
+
+def land_geojson() -> dict:
+    """The shipped land polygon (Natural Earth 1:10m, 124–136 E, 32–44 N) as a GeoJSON dict."""
+    return json.loads(_asset_text("land_east_asia_10m.geojson"))
+
+
+def _leaflet_css() -> str:
+    css = _asset_text("leaflet.css")
+    for image in ("layers.png", "layers-2x.png"):
+        uri = "data:image/png;base64," + base64.b64encode(
+            _asset_bytes(f"leaflet-{image}")
+        ).decode("ascii")
+        css = css.replace(f"url(images/{image})", f"url({uri})")
+    return css
+
+
+def _script_safe(js: str) -> str:
+    """Guard inline code against an early ``</script>`` (none in the shipped files)."""
+    return js.replace("</script", "<\\/script")
+
+
+def _raw_element(text: str):
+    """A branca Element that renders ``text`` verbatim (no Jinja parsing of data)."""
+    from branca.element import Element
+
+    class _Raw(Element):
+        def render(self, **kwargs: Any) -> str:
+            return text
+
+    return _Raw()
+
+
+@cache
+def _offline_map_class():
+    import folium
+
+    class _OfflineMap(folium.Map):
+        """A folium Map whose Leaflet/jQuery/CSS are inlined, not loaded from CDNs."""
+
+        default_js = [
+            ("leaflet", "vesseltrack-inline:leaflet.js"),
+            ("jquery", "vesseltrack-inline:jquery.slim.min.js"),
+        ]
+        default_css = [("leaflet_css", "vesseltrack-inline:leaflet.css")]
+
+        def render(self, **kwargs: Any) -> None:
+            super().render(**kwargs)
+            header = self.get_root().header
+            inline = {
+                "leaflet": "<script>" + _script_safe(_asset_text("leaflet.js")) + "</script>",
+                "jquery": "<script>" + _script_safe(_asset_text("jquery.slim.min.js"))
+                + "</script>",
+                "leaflet_css": "<style>" + _leaflet_css() + "</style>",
+            }
+            for name, text in inline.items():
+                if name in header._children:
+                    header._children[name] = _raw_element(text)
+
+    _OfflineMap.__name__ = "OfflineMap"
+    _OfflineMap.__qualname__ = "OfflineMap"
+    return _OfflineMap
+
+
+def __getattr__(name: str):  # OfflineMap built lazily: folium is an optional dependency
+    if name == "OfflineMap":
+        return _offline_map_class()
+    raise AttributeError(name)
+
+
+# --------------------------------------------------------------------------------------------
+# tracks
+
+
+def thin_tracks(
+    positions: pd.DataFrame,
+    *,
+    every_minutes: float = 15.0,
+    break_hours: float = 6.0,
+    tolerance_deg: float = 0.002,
+) -> pd.DataFrame:
+    """Thin tracks for drawing: one position per time bin, split at silences, simplified.
+
+    Parameters
+    ----------
+    positions : DataFrame
+        Positions (``mmsi``, ``timestamp``, ``lon``, ``lat``), cleaned or not; rows without a
+        valid position are ignored.
+    every_minutes : float
+        Keep the first position of each vessel in each bin of this length, minutes.
+    break_hours : float
+        A silence this long or longer between kept positions starts a new segment (the gap is
+        drawn separately, dashed), hours.
+    tolerance_deg : float
+        Douglas–Peucker tolerance (shapely ``simplify``) per segment, degrees.
+
+    Returns
+    -------
+    DataFrame
+        ``mmsi`` (int64), ``segment`` (int64, global id, increasing along each vessel), ``lon``,
+        ``lat`` (degrees, rounded to :data:`COORD_DECIMALS`); segments of fewer than two
+        points are dropped.
+    """
+    import shapely
+
+    cols = {"mmsi": "int64", "segment": "int64", "lon": "float64", "lat": "float64"}
+    empty = pd.DataFrame({c: pd.Series([], dtype=d) for c, d in cols.items()})
+    ok = positions["lon"].notna() & positions["lat"].notna() & positions["timestamp"].notna()
+    p = positions.loc[ok.to_numpy(bool), ["mmsi", "timestamp", "lon", "lat"]]
+    if p.empty:
+        return empty
+    p = p.sort_values(["mmsi", "timestamp"], kind="stable")
+    t_ns = p["timestamp"].to_numpy("datetime64[ns]").astype("int64")
+    bin_ns = int(every_minutes * 60e9)
+    mmsi = p["mmsi"].to_numpy("int64")
+    bins = t_ns // bin_ns
+    keep = np.r_[True, (mmsi[1:] != mmsi[:-1]) | (bins[1:] != bins[:-1])]
+    mmsi, t_ns = mmsi[keep], t_ns[keep]
+    lon, lat = p["lon"].to_numpy("float64")[keep], p["lat"].to_numpy("float64")[keep]
+    new_seg = np.r_[True, (mmsi[1:] != mmsi[:-1]) | (np.diff(t_ns) >= break_hours * 3600e9)]
+    seg = np.cumsum(new_seg) - 1
+    counts = np.bincount(seg)
+    long_enough = counts[seg] >= 2
+    mmsi, seg, lon, lat = mmsi[long_enough], seg[long_enough], lon[long_enough], lat[long_enough]
+    if len(seg) == 0:
+        return empty
+    _, seg = np.unique(seg, return_inverse=True)
+    seg_mmsi = mmsi[np.r_[True, seg[1:] != seg[:-1]]]
+    lines = shapely.linestrings(np.column_stack([lon, lat]), indices=seg)
+    if tolerance_deg > 0:
+        lines = shapely.simplify(lines, tolerance_deg, preserve_topology=False)
+    coords, index = shapely.get_coordinates(lines, return_index=True)
+    return pd.DataFrame(
+        {
+            "mmsi": seg_mmsi[index],
+            "segment": index.astype("int64"),
+            "lon": np.round(coords[:, 0], COORD_DECIMALS),
+            "lat": np.round(coords[:, 1], COORD_DECIMALS),
+        }
+    )
+
+
+def _segments(thin: pd.DataFrame) -> dict[int, list[list[list[float]]]]:
+    """Per MMSI, its segments as lists of [lat, lon] (one Python list per vessel to draw)."""
+    out: dict[int, list[list[list[float]]]] = {}
+    if thin.empty:
+        return out
+    latlon = np.column_stack([thin["lat"].to_numpy(), thin["lon"].to_numpy()]).tolist()
+    seg = thin["segment"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+    ends = np.r_[starts[1:], len(seg)]
+    seg_mmsi = thin["mmsi"].to_numpy()[starts]
+    for m, a, b in zip(seg_mmsi, starts, ends, strict=True):
+        out.setdefault(int(m), []).append(latlon[a:b])
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# pieces of the map
+
+
+def _vessel_names(
+    statics: pd.DataFrame | None, calls: pd.DataFrame
+) -> dict[int, str]:
+    names: dict[int, str] = {}
+    if statics is not None and len(statics):
+        s = statics.loc[statics["name"].notna(), ["mmsi", "timestamp", "name"]]
+        s = s.loc[s["name"].astype("string").str.strip() != ""]
+        last = s.sort_values("timestamp", kind="stable").groupby("mmsi")["name"].last()
+        names.update({int(k): str(v) for k, v in last.items()})
+    if len(calls):
+        c = calls.loc[calls["name"].notna(), ["mmsi", "name"]].drop_duplicates("mmsi", keep="last")
+        names.update({int(m): str(n) for m, n in zip(c["mmsi"], c["name"], strict=True)})
+    return names
+
+
+def _flags_of(mmsi: np.ndarray) -> np.ndarray:
+    from vesseltrack.ais._mid import flags_from_mmsi
+
+    if len(mmsi) == 0:
+        return np.array([], dtype=object)
+    return flags_from_mmsi(pd.Series(mmsi, dtype="int64")).astype("string").fillna("??").to_numpy(
+        object
+    )
+
+
+def _call_locations(
+    calls: pd.DataFrame, tracks: pd.DataFrame, fences: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where to draw each call: the vessel's position nearest the call's middle when that
+    position was reported during the call, else a point inside the fence (spread out).
+
+    Returns lat, lon (degrees) and a boolean "position observed on AIS".
+    """
+    n = len(calls)
+    lat = np.full(n, np.nan)
+    lon = np.full(n, np.nan)
+    if n == 0:
+        return lat, lon, np.zeros(0, dtype=bool)
+    a = calls["arrival"]
+    d = calls["departure"]
+    mid = a + (d - a) / 2
+    left = pd.DataFrame({"i": np.arange(n), "mmsi": calls["mmsi"].to_numpy("int64"),
+                         "mid": mid.to_numpy("datetime64[ns]")})
+    left = left.loc[left["mid"].notna()].sort_values("mid", kind="stable")
+    right = tracks.loc[tracks["lon"].notna() & tracks["lat"].notna(),
+                       ["mmsi", "timestamp", "lon", "lat"]]
+    right = pd.DataFrame({"mmsi": right["mmsi"].to_numpy("int64"),
+                          "ts": right["timestamp"].to_numpy("datetime64[ns]"),
+                          "lon": right["lon"].to_numpy(), "lat": right["lat"].to_numpy()})
+    right = right.sort_values("ts", kind="stable")
+    if len(left) and len(right):
+        m = pd.merge_asof(left, right, left_on="mid", right_on="ts", by="mmsi",
+                          direction="nearest")
+        a_ns = a.to_numpy("datetime64[ns]")[m["i"].to_numpy()]
+        d_ns = d.to_numpy("datetime64[ns]")[m["i"].to_numpy()]
+        ts = m["ts"].to_numpy("datetime64[ns]")
+        inside = ~pd.isna(ts) & (ts >= a_ns) & (ts <= d_ns)
+        idx = m["i"].to_numpy()[inside]
+        lat[idx] = m["lat"].to_numpy()[inside]
+        lon[idx] = m["lon"].to_numpy()[inside]
+    observed = np.isfinite(lat)
+    # Calls with no position during the call (dark calls, sighting calls): spread them on a
+    # small sunflower spiral around a point inside their fence so that each can be clicked.
+    ports = calls["port"].astype(str).to_numpy()
+    rank = pd.Series(~observed).groupby(ports).cumsum().to_numpy() - 1
+    golden = math.pi * (3 - math.sqrt(5))
+    for port_name, geom in fences.items():
+        sel = (~observed) & (ports == port_name)
+        if not sel.any():
+            continue
+        pt = geom.representative_point()
+        minx, miny, maxx, maxy = geom.bounds
+        r_deg = 0.12 * min(maxx - minx, maxy - miny)
+        k = rank[sel].astype(float)
+        radius = r_deg * np.sqrt((k + 0.5) / max(sel.sum(), 1))
+        lat[sel] = pt.y + radius * np.sin(k * golden)
+        lon[sel] = pt.x + radius * np.cos(k * golden)
+    return np.round(lat, COORD_DECIMALS), np.round(lon, COORD_DECIMALS), observed
+
+
+def _last_destinations(calls: pd.DataFrame, statics: pd.DataFrame | None) -> np.ndarray:
+    """Per call, the last AIS destination the vessel reported up to its departure (or NA)."""
+    out = np.full(len(calls), None, dtype=object)
+    if statics is None or len(statics) == 0 or len(calls) == 0:
+        return out
+    s = statics.loc[statics["destination"].notna() & statics["timestamp"].notna(),
+                    ["mmsi", "timestamp", "destination"]]
+    s = s.loc[s["destination"].astype("string").str.strip() != ""]
+    if s.empty:
+        return out
+    right = pd.DataFrame({"mmsi": s["mmsi"].to_numpy("int64"),
+                          "ts": s["timestamp"].to_numpy("datetime64[ns]"),
+                          "destination": s["destination"].astype(object).to_numpy()})
+    left = pd.DataFrame({"i": np.arange(len(calls)), "mmsi": calls["mmsi"].to_numpy("int64"),
+                         "ts": calls["departure"].to_numpy("datetime64[ns]")})
+    left = left.loc[left["ts"].notna()].sort_values("ts", kind="stable")
+    m = pd.merge_asof(left, right.sort_values("ts", kind="stable"), on="ts", by="mmsi",
+                      direction="backward")
+    out[m["i"].to_numpy()] = m["destination"].to_numpy(object)
+    return out
+
+
+def _call_popup(row: Any, observed: bool, destination: Any = None) -> str:
+    evidence = escape_text(row.evidence)
+    est = []
+    if bool(row.arrival_estimated):
+        est.append("arrival")
+    if bool(row.departure_estimated):
+        est.append("departure")
+    head = (f"<b>{escape_text(row.name)}</b><br>"
+            f"<span style='color:#666'>{escape_text(row.port)}</span>")
+    rows = [
+        ("Name", escape_text(row.name)),
+        ("IMO", escape_text(row.imo)),
+        ("MMSI", escape_text(row.mmsi)),
+        ("Flag", escape_text(row.flag)),
+        ("Arrival", escape_text(_fmt_time(row.arrival))),
+        ("Departure", escape_text(_fmt_time(row.departure))),
+        ("Duration", escape_text(_fmt_num(row.duration_hours, "h"))),
+        ("Arrival draught", escape_text(_fmt_num(row.arrival_draught_m, "m"))),
+        ("Departure draught", escape_text(_fmt_num(row.departure_draught_m, "m"))),
+        ("Draught change", escape_text(_fmt_num(row.draught_change_m, "m"))),
+        ("Load state", escape_text(row.load_state)),
+        ("Cargo", escape_text(_fmt_num(row.cargo_bbl, "bbl", 0))
+         + " (" + escape_text(_fmt_num(row.cargo_t, "t", 0)) + ")"),
+        ("Cargo method", escape_text(row.cargo_method)),
+        ("Evidence", evidence),
+        ("Confidence", escape_text(row.confidence) + " of 4"),
+        ("AIS destination", escape_text(destination)),
+    ]
+    if est:
+        rows.append(("Estimated", escape_text(" and ".join(est) + " (vessel dark)")))
+    if not observed:
+        rows.append(("Marker", "placed inside the fence: no AIS position during the call"))
+    rows.append(("Call id", escape_text(row.call_id)))
+    return head + _table(rows)
+
+
+def _gap_popup(row: Any, name: str) -> str:
+    rows = [
+        ("Vessel", escape_text(name)),
+        ("MMSI", escape_text(row.mmsi)),
+        ("Went dark", escape_text(_fmt_time(row.start))),
+        ("Reappeared", escape_text(_fmt_time(row.end))),
+        ("Duration", escape_text(_fmt_num(row.duration_hours, "h"))),
+        ("Distance", escape_text(_fmt_num(row.distance_nm, "nm"))),
+        ("Implied speed", escape_text(_fmt_num(row.implied_speed_knots, "kn"))),
+        ("Draught before", escape_text(_fmt_num(row.draught_before_m, "m"))),
+        ("Draught after", escape_text(_fmt_num(row.draught_after_m, "m"))),
+        ("Could have reached", escape_text(str(row.reachable_ports).replace(";", ", ")
+                                           if isinstance(row.reachable_ports, str) else None)),
+    ]
+    return "<b>AIS gap (dark period)</b>" + _table(rows)
+
+
+def _sighting_popup(row: Any) -> str:
+    rows = [
+        ("Time", escape_text(_fmt_time(row.timestamp))),
+        ("Name", escape_text(getattr(row, "name", None))),
+        ("MMSI", escape_text(getattr(row, "mmsi", None))),
+        ("IMO", escape_text(getattr(row, "imo", None))),
+        ("State", escape_text(getattr(row, "state", None))),
+        ("Source", escape_text(getattr(row, "source", None))),
+    ]
+    matched = getattr(row, "matched_mmsi", None)
+    if matched is not None and not pd.isna(matched):
+        rows.append(("Matched MMSI", escape_text(matched)))
+    return "<b>Sighting</b>" + _table(rows)
+
+
+def _legend_html() -> str:
+    def swatch(color: str, kind: str) -> str:
+        if kind == "dot":
+            return (f"<span style='display:inline-block;width:11px;height:11px;border-radius:50%;"
+                    f"background:{color};border:1px solid #333;margin-right:6px'></span>")
+        if kind == "dash":
+            return (f"<span style='display:inline-block;width:22px;border-top:2px dashed {color};"
+                    f"margin-right:6px;vertical-align:middle'></span>")
+        if kind == "box":
+            return (f"<span style='display:inline-block;width:14px;height:10px;"
+                    f"border:2px solid {color};margin-right:6px'></span>")
+        return (f"<span style='display:inline-block;width:22px;border-top:3px solid {color};"
+                f"margin-right:6px;vertical-align:middle'></span>")
+
+    items = [
+        (swatch(LOADED_COLOR, "dot"), "loaded departure"),
+        (swatch(CALL_COLOR, "dot"), "other call at the fence(s) investigated"),
+        (swatch(OTHER_CALL_COLOR, "dot"), "call at another fence"),
+        (swatch(GAP_COLOR, "dash"), "AIS gap: dark to reappearance"),
+        (swatch(SIGHTING_COLORS["laden"], "dot"), "sighting, laden"),
+        (swatch(SIGHTING_COLORS["ballast"], "dot"), "sighting, in ballast"),
+        (swatch(SIGHTING_COLORS["unknown"], "dot"), "sighting, state unknown"),
+        (swatch(TRACK_PALETTE[0], "line"), "AIS track (thinned), one colour per vessel"),
+        (swatch(SELECTED_FENCE_COLOR, "box"), "geofence investigated (approximate)"),
+        (swatch(FENCE_COLOR, "box"), "other geofence (approximate)"),
+    ]
+    lines = "".join(f"<div>{s}{escape_text(t)}</div>" for s, t in items)
+    return (
+        "<div id='vt-legend' style='position:fixed;bottom:64px;left:10px;z-index:1000;"
+        "background:rgba(255,255,255,0.92);padding:8px 10px;border:1px solid #999;"
+        "border-radius:4px;font:12px sans-serif;line-height:18px'>"
+        f"<b>Legend</b>{lines}"
+        "<div style='margin-top:4px;color:#555;max-width:300px'>An analysis of AIS and other "
+        "data, not a legal finding. Geofences and markers of dark calls are approximate.</div>"
+        "</div>"
+    )
+
+
+def _title_html(title: str) -> str:
+    return (
+        "<div id='vt-title' style='position:fixed;top:10px;left:60px;z-index:1000;"
+        "background:rgba(255,255,255,0.92);padding:6px 12px;border:1px solid #999;"
+        "border-radius:4px;font:bold 15px sans-serif;max-width:60%'>"
+        f"{escape_text(title)}</div>"
+    )
+
+
+def _default_title(result: Any) -> str:
+    ports = ", ".join(result.ports) or "all fences"
+    flag = f", flag {result.flag}" if result.flag else ""
+    start = result.window_start.strftime("%Y-%m-%d") if result.window_start is not None else "…"
+    end = result.window_end.strftime("%Y-%m-%d") if result.window_end is not None else "…"
+    n_loaded = len(result.loaded)
+    return (f"{ports}{flag}, {start} to {end}: {n_loaded} loaded departures, "
+            f"{len(result.port_calls)} calls, {len(result.gaps)} AIS gaps")
+
+
+def _fences(ports: pd.DataFrame) -> dict[str, Any]:
+    from shapely.geometry import shape
+
+    out: dict[str, Any] = {}
+    for name, geom in zip(ports["name"].astype(str), ports["geometry"], strict=True):
+        out[name] = geom if hasattr(geom, "bounds") else shape(geom)
+    return out
+
+
+def _geometry_geojson(geom: Any) -> dict:
+    from shapely.geometry import mapping
+
+    g = mapping(geom)
+    return {"type": "Feature", "properties": {}, "geometry": json.loads(json.dumps(g))}
+
+
+# --------------------------------------------------------------------------------------------
+# the map
+
+
+def build_map(
+    result: Any,
+    positions: pd.DataFrame,
+    statics: pd.DataFrame | None,
+    ports: pd.DataFrame,
+    *,
+    sightings: pd.DataFrame | None = None,
+    title: str | None = None,
+    every_minutes: float = 15.0,
+    tolerance_deg: float = 0.002,
+    online_tiles: bool = True,
+):
+    """Build the investigation map (a folium Map that needs no network).
+
+    Parameters
+    ----------
+    result : vesseltrack.count.CountResult
+        The count (calls, gaps, fences investigated, flag, window).
+    positions : DataFrame
+        Positions (:data:`vesseltrack._schema.POSITION_COLUMNS`); cleaned here with
+        :func:`vesseltrack.tracks.clean_tracks` and thinned with :func:`thin_tracks`.
+    statics : DataFrame or None
+        Statics, for the names of vessels without a call.
+    ports : DataFrame
+        Geofences (:func:`vesseltrack.ports.read_ports`).
+    sightings : DataFrame, optional
+        Sightings (:func:`vesseltrack.registry.read_sightings`, matched or not).
+    title : str, optional
+        Title shown on the map (escaped); default: fences, flag, window and counts.
+    every_minutes : float
+        Track thinning: at most one position per vessel per this many minutes.
+    tolerance_deg : float
+        Track simplification tolerance, degrees.
+    online_tiles : bool
+        Add OpenStreetMap tiles as an optional layer, off at first (they need the network).
+
+    Returns
+    -------
+    folium.Map
+        An :class:`OfflineMap`; render it with :func:`map_html` or save it with
+        :func:`write_map`.
+    """
+    import folium
+
+    from vesseltrack.tracks import clean_tracks
+
+    calls_all = result.all_calls
+    selected_calls = result.port_calls
+    selected_ids = set(selected_calls["call_id"].astype(str))
+    fences = _fences(ports)
+    m = _offline_map_class()(location=[42.73, 133.07], zoom_start=11, tiles=None, control_scale=True,
+                   prefer_canvas=False)
+    root = m.get_root()
+    root.header.add_child(_raw_element(
+        f"<style>html body .leaflet-container{{background:{SEA_COLOR};}}</style>"), name="vt_style")
+    root.html.add_child(_raw_element(_title_html(title or _default_title(result))),
+                        name="vt_title")
+    root.html.add_child(_raw_element(_legend_html()), name="vt_legend")
+
+    # base: land (offline), online tiles optional
+    land = folium.FeatureGroup(name="Land (Natural Earth 1:10m, offline)", overlay=True,
+                               control=True, show=True)
+    folium.GeoJson(
+        land_geojson(),
+        style_function=lambda _f: {"fillColor": LAND_COLOR, "color": "#b5a98f", "weight": 0.8,
+                                   "fillOpacity": 1.0},
+        interactive=False,
+    ).add_to(land)
+    land.add_to(m)
+    if online_tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online)", overlay=True,
+                         control=True, show=False).add_to(m)
+
+    # geofences
+    fence_layer = folium.FeatureGroup(name="Geofences (approximate)", show=True)
+    for name, geom in fences.items():
+        chosen = name in result.ports
+        color = SELECTED_FENCE_COLOR if chosen else FENCE_COLOR
+        gj = folium.GeoJson(
+            _geometry_geojson(geom),
+            style_function=lambda _f, c=color, w=(2.5 if chosen else 1.2): {
+                "color": c, "weight": w, "fillOpacity": 0.08, "fillColor": c},
+        )
+        folium.Tooltip(escape_text(name) + (" (investigated)" if chosen else "")).add_to(gj)
+        gj.add_to(fence_layer)
+    fence_layer.add_to(m)
+
+    # tracks
+    tracks = clean_tracks(positions)
+    break_h = float(result.params.get("gaps", {}).get("min_gap_hours", 6.0))
+    thin = thin_tracks(tracks, every_minutes=every_minutes, break_hours=break_h,
+                       tolerance_deg=tolerance_deg)
+    segs = _segments(thin)
+    names = _vessel_names(statics, calls_all)
+    focus = list(dict.fromkeys(selected_calls["mmsi"].astype("int64").tolist()))
+    focus_set = set(focus)
+    for k, mmsi in enumerate(focus):
+        label = f"Track: {names.get(mmsi, 'unnamed')} ({mmsi})"
+        group = folium.FeatureGroup(name=escape_text(label), show=True)
+        if mmsi in segs:
+            line = folium.PolyLine(segs[mmsi], color=TRACK_PALETTE[k % len(TRACK_PALETTE)],
+                                   weight=2, opacity=0.8, class_name="vt-track")
+            folium.Tooltip(escape_text(label)).add_to(line)
+            line.add_to(group)
+        group.add_to(m)
+    others = [mm for mm in segs if mm not in focus_set]
+    if others:
+        flags = _flags_of(np.asarray(others, dtype="int64"))
+        for flag in sorted(set(flags)):
+            members = [mm for mm, f in zip(others, flags, strict=True) if f == flag]
+            group = folium.FeatureGroup(
+                name=escape_text(f"Other traffic, flag {flag} ({len(members)} vessels)"),
+                show=False)
+            for mm in members:
+                line = folium.PolyLine(segs[mm], color=OTHER_TRACK_COLOR, weight=1,
+                                       opacity=0.6, class_name="vt-track")
+                folium.Tooltip(escape_text(f"{names.get(mm, 'unnamed')} ({mm})")).add_to(line)
+                line.add_to(group)
+            group.add_to(m)
+
+    # gaps
+    gaps = result.gaps
+    gap_layer = folium.FeatureGroup(name=f"AIS gaps ({len(gaps)})", show=True)
+    for row in gaps.itertuples(index=False):
+        if any(pd.isna(v) for v in (row.start_lat, row.start_lon, row.end_lat, row.end_lon)):
+            continue
+        name = names.get(int(row.mmsi), "unnamed")
+        line = folium.PolyLine(
+            [[round(row.start_lat, COORD_DECIMALS), round(row.start_lon, COORD_DECIMALS)],
+             [round(row.end_lat, COORD_DECIMALS), round(row.end_lon, COORD_DECIMALS)]],
+            color=GAP_COLOR, weight=2, opacity=0.75, dash_array="6 6", class_name="vt-gap")
+        _popup(_gap_popup(row, name)).add_to(line)
+        folium.Tooltip(escape_text(f"{name}: dark {row.duration_hours:,.0f} h")).add_to(line)
+        line.add_to(gap_layer)
+    gap_layer.add_to(m)
+
+    # calls
+    lat, lon, observed = _call_locations(calls_all, tracks, fences)
+    destinations = _last_destinations(calls_all, statics)
+    is_selected = calls_all["call_id"].astype(str).isin(selected_ids).to_numpy(bool)
+    is_loaded = is_selected & (calls_all["load_state"] == "loaded").fillna(False).to_numpy(bool)
+    n_loaded = int(is_loaded.sum())
+    loaded_layer = folium.FeatureGroup(name=f"Loaded departures ({n_loaded})", show=True)
+    sel_layer = folium.FeatureGroup(
+        name=f"Other calls at {escape_text(', '.join(result.ports))} "
+             f"({int(is_selected.sum()) - n_loaded})", show=True)
+    other_layer = folium.FeatureGroup(
+        name=f"Calls at other fences ({int((~is_selected).sum())})", show=False)
+    for i, row in enumerate(calls_all.itertuples(index=False)):
+        if not (np.isfinite(lat[i]) and np.isfinite(lon[i])):
+            continue
+        if is_loaded[i]:
+            color, radius, layer, cls = LOADED_COLOR, 7, loaded_layer, "vt-call vt-loaded"
+        elif is_selected[i]:
+            color, radius, layer, cls = CALL_COLOR, 6, sel_layer, "vt-call"
+        else:
+            color, radius, layer, cls = OTHER_CALL_COLOR, 4, other_layer, "vt-call vt-other"
+        marker = folium.CircleMarker(
+            [float(lat[i]), float(lon[i])], radius=radius, color="#222", weight=1,
+            fill=True, fill_color=color, fill_opacity=0.9, class_name=cls)
+        _popup(_call_popup(row, bool(observed[i]), destinations[i])).add_to(marker)
+        folium.Tooltip(escape_text(f"{row.name if not pd.isna(row.name) else row.mmsi}: "
+                                   f"{_fmt_time(row.departure)} ({row.load_state})")
+                       ).add_to(marker)
+        marker.add_to(layer)
+    other_layer.add_to(m)
+    sel_layer.add_to(m)
+    loaded_layer.add_to(m)
+
+    # sightings
+    if sightings is not None and len(sightings):
+        sight_layer = folium.FeatureGroup(name=f"Sightings ({len(sightings)})", show=True)
+        for row in sightings.itertuples(index=False):
+            if pd.isna(row.lat) or pd.isna(row.lon):
+                continue
+            state = str(row.state).lower() if not pd.isna(row.state) else "unknown"
+            marker = folium.CircleMarker(
+                [round(float(row.lat), COORD_DECIMALS), round(float(row.lon), COORD_DECIMALS)],
+                radius=5, color="#000", weight=2,
+                fill=True, fill_color=SIGHTING_COLORS.get(state, SIGHTING_COLORS["unknown"]),
+                fill_opacity=0.9, class_name="vt-sighting")
+            _popup(_sighting_popup(row)).add_to(marker)
+            who = getattr(row, "name", None)
+            who = "" if who is None or pd.isna(who) else str(who)
+            folium.Tooltip(escape_text(f"sighting: {who} {_fmt_time(row.timestamp)} ({state})")
+                           ).add_to(marker)
+            marker.add_to(sight_layer)
+        sight_layer.add_to(m)
+
+    folium.LayerControl(collapsed=False).add_to(m)
+
+    # bounds: the fences investigated (with a margin), else all fences
+    chosen_geoms = [fences[n] for n in result.ports if n in fences] or list(fences.values())
+    if chosen_geoms:
+        b = np.array([g.bounds for g in chosen_geoms])
+        minx, miny, maxx, maxy = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
+        pad = max(maxx - minx, maxy - miny, 0.01) * 1.5
+        m.fit_bounds([[miny - pad, minx - pad], [maxy + pad, maxx + pad]])
+    return m
+
+
+_ELEMENT_ID = re.compile(r"\b([A-Za-z][A-Za-z0-9]*_(?:[A-Za-z0-9]+_)*)([0-9a-f]{32})(?![0-9A-Za-z])")
+
+
+def map_html(m: Any) -> str:
+    """Render a map built by :func:`build_map` to one self-contained HTML page.
+
+    folium names every element with a random 32-hex-digit id; they are renumbered here in
+    order of appearance, so the same inputs give the same bytes (a committed map changes only
+    when its content does).
+    """
+    page = m.get_root().render()
+    numbers: dict[str, str] = {}
+
+    def renumber(match: re.Match) -> str:
+        key = match.group(2)
+        if key not in numbers:
+            numbers[key] = f"{len(numbers):06d}"
+        return match.group(1) + numbers[key]
+
+    return _ELEMENT_ID.sub(renumber, page)
+
+
+def write_map(
+    result: Any,
+    positions: pd.DataFrame,
+    statics: pd.DataFrame | None,
+    ports: pd.DataFrame,
+    path: str | os.PathLike,
+    *,
+    sightings: pd.DataFrame | None = None,
+    title: str | None = None,
+    **kwargs: Any,
+) -> Path:
+    """Build the map (:func:`build_map`) and write it atomically as one HTML file.
+
+    Parameters
+    ----------
+    result, positions, statics, ports, sightings, title
+        As for :func:`build_map`.
+    path : path-like
+        Destination ``.html``; folders are created.
+    **kwargs
+        Passed to :func:`build_map` (``every_minutes``, ``tolerance_deg``, ``online_tiles``).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    from vesseltrack.io._write import write_text
+
+    m = build_map(result, positions, statics, ports, sightings=sightings, title=title, **kwargs)
+    return write_text(map_html(m), path)

@@ -1,0 +1,442 @@
+"""The written report of a count: ``report.md`` and its PNG charts (``count --out DIR``).
+
+:func:`write_report` writes, into one folder:
+
+* ``report.md``: a plain statement that this is an analysis of data, not a legal finding; the
+  summary table; the method and every parameter; data coverage (calls with a usable draught,
+  calls that rest on sightings or on AIS gaps, estimated times, input counters); the loaded
+  departures one by one; the charts;
+* ``loaded_departures_per_month.png``, ``cumulative_barrels.png``, ``calls_per_vessel.png``
+  and ``draught_timeline.png`` (matplotlib figures rendered with Agg, without pyplot: no
+  display needed, and the caller's backend is left alone).
+
+Every text that came from data (vessel names, fences, evidence, sources) is neutralised with
+:func:`md_text`: HTML-escaped, Markdown punctuation backslash-escaped, line breaks removed, so
+a vessel named ``<SVG/ONLOAD=ALERT()>`` reads as that text in any Markdown viewer.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from vesseltrack._units import UN_CAP_BBL
+
+__all__ = ["CHART_FILES", "md_text", "plot_charts", "render_report", "write_report"]
+
+CHART_FILES = {
+    "per_month": "loaded_departures_per_month.png",
+    "cumulative": "cumulative_barrels.png",
+    "per_vessel": "calls_per_vessel.png",
+    "draught": "draught_timeline.png",
+}
+"""Chart key → file name written next to ``report.md``."""
+
+DISCLAIMER = (
+    "This report is an analysis of data (AIS messages, a vessel registry, sightings and "
+    "approximate geofences), not a legal finding. Port calls made while a vessel's AIS was "
+    "off and cargo figures are inferences and estimates; each is labelled with its evidence "
+    "and method below. Check them against other sources before relying on them."
+)
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+
+
+def md_text(value: Any) -> str:
+    """Return ``value`` as inert Markdown text (safe in a paragraph or a table cell).
+
+    Parameters
+    ----------
+    value : object
+        Any value; ``None`` and missing values give ``"–"``.
+
+    Returns
+    -------
+    str
+        HTML-escaped (``<`` → ``&lt;``, ``&`` → ``&amp;``), the Markdown punctuation that
+        acts inside a line backslash-escaped (``\\ ` * _ [ ] | ~ #``: a ``|`` cannot break a
+        table, ``[x](y)`` cannot make a link, nothing becomes code or emphasis), whitespace
+        runs (line breaks included) collapsed to one space.
+    """
+    if value is None:
+        return "–"
+    try:
+        if pd.isna(value):
+            return "–"
+    except (TypeError, ValueError):
+        pass
+    text = " ".join(str(value).split())
+    text = html.escape(text, quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _fmt_int(value: Any) -> str:
+    return "–" if value is None or pd.isna(value) else f"{int(round(float(value))):,}"
+
+
+def _fmt_float(value: Any, digits: int = 1) -> str:
+    return "–" if value is None or pd.isna(value) else f"{float(value):,.{digits}f}"
+
+
+def _fmt_time(ts: Any) -> str:
+    return "–" if ts is None or pd.isna(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def _table(header: list[str], rows: list[list[str]], align: str | None = None) -> str:
+    align = align or "l" * len(header)
+    sep = ["---:" if a == "r" else "---" for a in align]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(sep) + " |"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# charts
+
+
+def _busiest(loaded: pd.DataFrame) -> int | None:
+    if loaded.empty:
+        return None
+    counts = loaded.groupby("mmsi").size()
+    return int(counts.sort_values(ascending=False, kind="stable").index[0])
+
+
+def _label(mmsi: int, names: dict[int, str]) -> str:
+    name = names.get(mmsi)
+    return f"{name} ({mmsi})" if name else str(mmsi)
+
+
+def plot_charts(
+    result: Any,
+    statics: pd.DataFrame | None,
+    out_dir: str | os.PathLike,
+    *,
+    registry: pd.DataFrame | None = None,
+) -> dict[str, Path]:
+    """Draw the four PNG charts of the report into ``out_dir``.
+
+    Parameters
+    ----------
+    result : vesseltrack.count.CountResult
+        The count.
+    statics : DataFrame or None
+        Statics (for the draught timeline of the busiest tanker).
+    out_dir : path-like
+        Folder (created).
+    registry : DataFrame, optional
+        Registry: adds the busiest tanker's ballast and summer draughts as reference lines.
+
+    Returns
+    -------
+    dict
+        Chart key (:data:`CHART_FILES`) → path written.
+    """
+    import matplotlib.ticker
+    from matplotlib.figure import Figure
+
+    def subplots(figsize: tuple[float, float]):
+        # A bare Figure renders with Agg and touches no pyplot state: no display is needed
+        # and a notebook's or application's own backend is left alone.
+        fig = Figure(figsize=figsize)
+        return fig, fig.subplots()
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    loaded = result.loaded.sort_values("departure", kind="stable")
+    calls = result.port_calls
+    names = {int(m): str(n) for m, n in zip(calls["mmsi"], calls["name"], strict=True)
+             if not pd.isna(n)}
+    paths: dict[str, Path] = {}
+
+    def save(fig, key: str) -> None:
+        path = out / CHART_FILES[key]
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+        paths[key] = path
+
+    # 1. loaded departures per month, stacked by evidence
+    fig, ax = subplots((8, 4))
+    if len(loaded):
+        month = loaded["departure"].dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("M")
+        table = pd.crosstab(month, loaded["evidence"].astype(str))
+        span = pd.period_range(table.index.min(), table.index.max(), freq="M")
+        table = table.reindex(span, fill_value=0)
+        bottom = np.zeros(len(table))
+        for ev in table.columns:
+            ax.bar([p.strftime("%Y-%m") for p in table.index], table[ev].to_numpy(),
+                   bottom=bottom, label=ev)
+            bottom += table[ev].to_numpy()
+        ax.legend(title="evidence", fontsize=8)
+    ax.set_ylabel("loaded departures")
+    ax.set_title(f"Loaded departures per month ({len(loaded)} in all)")
+    ax.tick_params(axis="x", labelrotation=45)
+    save(fig, "per_month")
+
+    # 2. cumulative barrels against the UN cap
+    fig, ax = subplots((8, 4))
+    if len(loaded):
+        cum_bbl = np.nancumsum(loaded["cargo_bbl"].to_numpy("float64"))
+        times = loaded["departure"].dt.tz_convert("UTC").dt.tz_localize(None)
+        ax.step(times, cum_bbl, where="post", label="estimated cargo, cumulative", lw=2)
+        ax.plot(times, cum_bbl, "o", ms=3)
+    ax.axhline(UN_CAP_BBL, color="#c0152f", ls="--",
+               label=f"UN cap, res. 2397: {UN_CAP_BBL:,} bbl per 12 months")
+    ax.set_ylabel("barrels")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    ax.set_title("Estimated refined products loaded, cumulative")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.autofmt_xdate()
+    save(fig, "cumulative")
+
+    # 3. calls per vessel: loaded departures and other calls at the fences investigated
+    fig, ax = subplots((8, max(3.0, 0.35 * calls["mmsi"].nunique() + 1.2)))
+    if len(calls):
+        per = pd.DataFrame({
+            "loaded": calls.assign(x=(calls["load_state"] == "loaded").fillna(False))
+            .groupby("mmsi")["x"].sum(),
+            "all": calls.groupby("mmsi").size(),
+        }).sort_values(["loaded", "all"], kind="stable")
+        labels = [_label(int(m), names) for m in per.index]
+        ax.barh(labels, per["all"], color="#b8c7dd", label="calls")
+        ax.barh(labels, per["loaded"], color="#c0152f", label="loaded departures")
+        ax.legend(fontsize=8, loc="lower right")
+    ax.set_xlabel("calls at " + ", ".join(result.ports))
+    ax.set_title("Calls per vessel")
+    save(fig, "per_vessel")
+
+    # 4. draught timeline of the busiest tanker with its calls marked
+    fig, ax = subplots((9, 4))
+    busiest = _busiest(loaded)
+    if busiest is not None:
+        if statics is not None and len(statics):
+            s = statics.loc[(statics["mmsi"] == busiest) & statics["draught_m"].notna()]
+            s = s.sort_values("timestamp", kind="stable")
+            ax.step(s["timestamp"].dt.tz_convert("UTC").dt.tz_localize(None), s["draught_m"],
+                    where="post", color="#1f5fa8", lw=1.5, label="reported draught (AIS)")
+        vc = calls.loc[calls["mmsi"] == busiest]
+        for k, row in enumerate(vc.itertuples(index=False)):
+            a = pd.Timestamp(row.arrival).tz_convert("UTC").tz_localize(None)
+            d = pd.Timestamp(row.departure).tz_convert("UTC").tz_localize(None)
+            color = "#c0152f" if row.load_state == "loaded" else "#888888"
+            ax.axvspan(a, d + pd.Timedelta(hours=6), color=color, alpha=0.35,
+                       label="call at " + ", ".join(result.ports) if k == 0 else None)
+        if registry is not None and len(registry):
+            r = registry.loc[registry["mmsi"] == busiest]
+            if len(r):
+                for col, ls in (("ballast_draught_m", ":"), ("summer_draught_m", "--")):
+                    v = r[col].iloc[0]
+                    if not pd.isna(v):
+                        ax.axhline(float(v), color="#555", ls=ls, lw=1,
+                                   label=col.replace("_m", "").replace("_", " ") + " (registry)")
+        ax.legend(fontsize=8, loc="upper left")
+        ax.set_title(f"Draught of the busiest tanker, {_label(busiest, names)}: "
+                     f"{int((loaded['mmsi'] == busiest).sum())} loaded departures")
+    else:
+        ax.set_title("Draught timeline: no loaded departure")
+    ax.set_ylabel("draught, m")
+    fig.autofmt_xdate()
+    save(fig, "draught")
+    return paths
+
+
+# --------------------------------------------------------------------------------------------
+# the Markdown
+
+
+def _coverage(result: Any, summary: dict) -> list[list[str]]:
+    calls = result.port_calls
+    n = len(calls)
+    ev = calls["evidence"].astype(str)
+    parts = ev.str.split("+")
+    on_sighting = int(parts.map(lambda p: "sighting" in p).sum()) if n else 0
+    only_sighting = int((ev == "sighting").sum())
+    on_gap = int(parts.map(lambda p: "ais-gap" in p).sum()) if n else 0
+    both = (calls["arrival_draught_m"].notna() & calls["departure_draught_m"].notna())
+    reported = int(both.sum())
+    # a draught that never changed (the crew did not update it) is not usable evidence
+    usable = int((calls["draught_change_m"].abs() >= 0.1).fillna(False).sum())
+    estimated = int((calls["arrival_estimated"] | calls["departure_estimated"]).sum())
+    loaded = result.loaded
+    methods = loaded["cargo_method"].astype(str).value_counts()
+
+    def share(k: int) -> str:
+        return f"{k:,} of {n:,}" + (f" ({k / n:.0%})" if n else "")
+
+    rows = [
+        ["calls with an arrival and a departure draught reported", share(reported)],
+        ["calls with a usable draught (it changed during the call)", share(usable)],
+        ["calls that rest on an AIS gap (vessel dark at the fence)", share(on_gap)],
+        ["calls confirmed or found by a sighting", share(on_sighting)],
+        ["calls found by sightings alone", share(only_sighting)],
+        ["calls with estimated arrival or departure time", share(estimated)],
+    ]
+    for method, k in methods.items():
+        rows.append([f"loaded departures, cargo by method {md_text(method)}",
+                     f"{int(k):,} of {len(loaded):,}"])
+    return rows
+
+
+def render_report(
+    result: Any,
+    summary: dict,
+    *,
+    registry: pd.DataFrame | None = None,
+    charts: dict[str, str] | None = None,
+) -> str:
+    """Return the text of ``report.md``.
+
+    Parameters
+    ----------
+    result : vesseltrack.count.CountResult
+        The count.
+    summary : dict
+        :meth:`CountResult.summary` (with the reader's input counters).
+    registry : DataFrame, optional
+        Registry, for dead-weight tonnage in the departures table.
+    charts : dict, optional
+        Chart key → relative file name to embed (default :data:`CHART_FILES`).
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
+    charts = CHART_FILES if charts is None else charts
+    inp = summary.get("input", {})
+    window = summary.get("window", {})
+    ports = ", ".join(md_text(p) for p in summary.get("ports", [])) or "–"
+    lines = [f"# Loaded departures at {ports}", "", f"> **{DISCLAIMER}**", ""]
+    lines += ["## Summary", ""]
+    rows = [
+        ["fences investigated", ports],
+        ["flag", md_text(summary.get("flag") or "any")],
+        ["window (UTC)", f"{md_text(window.get('start'))} to {md_text(window.get('end'))}"],
+        ["port calls", f"{summary['port_calls']:,}"],
+        ["loaded departures", f"{summary['loaded_departures']:,}"],
+        ["vessels with a loaded departure", f"{summary['vessels']:,}"],
+        ["estimated cargo", f"{summary['estimated_bbl']:,} bbl "
+                            f"({summary.get('estimated_t', 0):,} t)"],
+        ["UN cap (res. 2397, refined products)", f"{summary['un_cap_bbl']:,} bbl per 12 months"],
+        ["estimate / cap", f"{summary.get('un_cap_multiple', 0):.2f} ×"],
+    ]
+    for ev, k in summary.get("by_evidence", {}).items():
+        rows.append([f"loaded departures with evidence {md_text(ev)}", f"{k:,}"])
+    lines += [_table(["", "value"], rows, "lr"), ""]
+
+    lines += ["## Charts", ""]
+    captions = {
+        "per_month": "Loaded departures per month, by evidence",
+        "cumulative": "Cumulative estimated barrels against the UN cap",
+        "per_vessel": "Calls and loaded departures per vessel",
+        "draught": "Draught timeline of the busiest tanker, its calls shaded",
+    }
+    for key, caption in captions.items():
+        if key in charts:
+            lines += [f"![{caption}]({charts[key]})", "", f"*{caption}.*", ""]
+
+    lines += ["## Data coverage", ""]
+    lines += [_table(["", "count"], _coverage(result, summary), "lr"), ""]
+    in_rows = [[md_text(k.replace("_", " ")), f"{int(inp.get(k, 0)):,}"]
+               for k in ("files", "lines", "messages", "bad_lines", "orphan_fragments",
+                         "positions", "vessels_seen")]
+    failed = inp.get("failed_files") or []
+    in_rows.append(["failed files", f"{len(failed):,}"])
+    lines += ["Input read:", "", _table(["", "count"], in_rows, "lr"), ""]
+    for f in failed:
+        lines.append(f"- failed: {md_text(f)}")
+    if failed:
+        lines.append("")
+
+    lines += ["## Method", ""]
+    lines += [
+        "1. AIS messages are decoded; positions are cleaned (duplicates from several "
+        "receivers, AIS 'not available' values and impossible jumps removed).",
+        "2. A port call is a stay inside a geofence (entry, dwell, exit with hysteresis; "
+        "silences in port up to the in-port gap limit do not end a call).",
+        "3. AIS gaps (silences of at least the minimum gap length) that start and end near a "
+        "fence the vessel could have reached, and across which the reported draught rises, "
+        "become dark calls (evidence `ais-gap`); matched sightings confirm calls or make "
+        "calls of their own (evidence `sighting`).",
+        "4. Load state compares the draught before and after each call (a laden sighting "
+        "can settle it); cargo is the fill between ballast and summer draught times 0.93 of "
+        "the dead-weight, in tonnes, converted to barrels by the cargo's barrels per tonne.",
+        "5. The total is compared with the UN Security Council resolution 2397 cap of "
+        f"{UN_CAP_BBL:,} barrels of refined petroleum products per 12 months.",
+        "",
+        "Parameters:",
+        "",
+    ]
+    prow = []
+    for group, values in (summary.get("params") or {}).items():
+        for k, v in values.items():
+            prow.append([md_text(group), md_text(k), md_text(v)])
+    lines += [_table(["stage", "parameter", "value"], prow), ""]
+
+    lines += ["## Loaded departures", ""]
+    loaded = result.loaded.sort_values("departure", kind="stable")
+    dwt = {}
+    if registry is not None and len(registry) and "dwt_t" in registry:
+        r = registry.loc[registry["mmsi"].notna()]
+        dwt = dict(zip(r["mmsi"].astype("int64"), r["dwt_t"], strict=True))
+    drows = []
+    for row in loaded.itertuples(index=False):
+        drows.append([
+            md_text(row.name), md_text(row.imo), md_text(row.mmsi), md_text(row.flag),
+            _fmt_int(dwt.get(int(row.mmsi))), _fmt_time(row.arrival),
+            _fmt_time(row.departure), md_text(row.evidence),
+            _fmt_float(row.arrival_draught_m), _fmt_float(row.departure_draught_m),
+            _fmt_int(row.cargo_bbl), md_text(row.cargo_method),
+        ])
+    lines += [_table(["vessel", "IMO", "MMSI", "flag", "dwt (t)", "arrival (UTC)",
+                      "departure (UTC)", "evidence", "draught in (m)", "draught out (m)",
+                      "cargo (bbl)", "method"], drows, "llllrllrrrrl"), ""]
+    lines += ["Times marked estimated in `port_calls.csv` (`arrival_estimated`, "
+              "`departure_estimated`) were inferred across an AIS gap.", ""]
+    return "\n".join(lines)
+
+
+def write_report(
+    result: Any,
+    summary: dict,
+    positions: pd.DataFrame | None,
+    statics: pd.DataFrame | None,
+    out_dir: str | os.PathLike,
+    *,
+    registry: pd.DataFrame | None = None,
+) -> Path:
+    """Write ``report.md`` and its four PNG charts into ``out_dir``.
+
+    Parameters
+    ----------
+    result : vesseltrack.count.CountResult
+        The count.
+    summary : dict
+        :meth:`CountResult.summary` (pass the reader's report so the input counters show).
+    positions : DataFrame or None
+        Positions (unused by the current charts; accepted so callers pass one set of inputs
+        to the map and the report).
+    statics : DataFrame or None
+        Statics, for the draught timeline.
+    out_dir : path-like
+        Folder (created).
+    registry : DataFrame, optional
+        Registry (dead-weight in the table, reference draughts in the timeline).
+
+    Returns
+    -------
+    pathlib.Path
+        Path of ``report.md``.
+    """
+    from vesseltrack.io._write import write_text
+
+    out = Path(out_dir)
+    paths = plot_charts(result, statics, out, registry=registry)
+    text = render_report(result, summary, registry=registry,
+                         charts={k: p.name for k, p in paths.items()})
+    return write_text(text, out / "report.md")
