@@ -21,6 +21,11 @@ demo: $(STAMP)
 	    --registry data/vessels/dprk_tankers.csv \
 	    --sightings data/fixtures/vostochny_2024_sightings.csv \
 	    --out out/vostochny_2024
+	$(BIN)/vesseltrack map data/fixtures/vostochny_2024.nmea.gz \
+	    --ports data/ports/vostochny.geojson --port "Vostochny oil terminal" --flag KP \
+	    --registry data/vessels/dprk_tankers.csv \
+	    --sightings data/fixtures/vostochny_2024_sightings.csv -q \
+	    -o maps/vostochny_2024.html
 
 test: $(STAMP)
 	$(BIN)/ruff check vesseltrack tests

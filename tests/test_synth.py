@@ -157,7 +157,7 @@ def registry() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def land():
-    gj = json.loads((ROOT / "data" / "land" / "east_asia_land_10m.geojson").read_text())
+    gj = json.loads((ROOT / "vesseltrack" / "data" / "land_east_asia_10m.geojson").read_text())
     return shape(gj["features"][0]["geometry"])
 
 
@@ -512,7 +512,7 @@ def test_routes_stay_at_sea(scenario, land):
 
 
 def test_land_file_is_small_and_clipped(land):
-    assert (ROOT / "data" / "land" / "east_asia_land_10m.geojson").stat().st_size < 500_000
+    assert (ROOT / "vesseltrack" / "data" / "land_east_asia_10m.geojson").stat().st_size < 500_000
     assert land.is_valid
     x0, y0, x1, y1 = land.bounds
     assert x0 >= 124.0 and y0 >= 32.0 and x1 <= 136.0 and y1 <= 44.0

@@ -88,8 +88,18 @@ def _add_count(sub: argparse._SubParsersAction) -> None:
     _add_selection(p)
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--out", metavar="DIR",
-                   help="also write port_calls.csv, gaps.csv and summary.json to DIR")
+                   help="also write port_calls.csv, gaps.csv, summary.json, map.html, "
+                        "report.md and charts to DIR")
     p.set_defaults(func=_cmd_count)
+
+
+def _add_map(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("map", help="a folium map of tracks, port calls, gaps and sightings")
+    _add_detection_inputs(p, ports_required=True)
+    _add_selection(p)
+    p.add_argument("-o", "--output", required=True, help="HTML file to write, e.g. maps/NAME.html")
+    p.add_argument("--title", help="map title (default: ports, flag, window and counts)")
+    p.set_defaults(func=_cmd_map)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_gaps(sub)
     _add_port_calls(sub)
     _add_count(sub)
+    _add_map(sub)
     _add_synth(sub)
     return parser
 
@@ -202,7 +213,7 @@ def _count(args: argparse.Namespace):
                                   until=args.until, params=params)
     except ValueError as exc:  # an unknown --port, a bad date
         raise UsageError(_first_line(exc)) from None
-    return data, result
+    return data, result, side
 
 
 def _write(frame, path) -> None:
@@ -229,7 +240,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 
 
 def _cmd_port_calls(args: argparse.Namespace) -> int:
-    data, result = _count(args)
+    data, result, _ = _count(args)
     _write(result.port_calls, args.output)
     calls = result.port_calls
     print(f"{len(calls):,} port calls ({int((calls['load_state'] == 'loaded').sum()):,} loaded "
@@ -240,7 +251,7 @@ def _cmd_port_calls(args: argparse.Namespace) -> int:
 def _cmd_count(args: argparse.Namespace) -> int:
     from vesseltrack.count import format_summary
 
-    data, result = _count(args)
+    data, result, side = _count(args)
     summary = result.summary(data.report.to_dict())
     text = json.dumps(summary, indent=None, sort_keys=False, default=str)
     if args.out:
@@ -251,8 +262,15 @@ def _cmd_count(args: argparse.Namespace) -> int:
         out = Path(args.out)
         _write(result.port_calls, out / "port_calls.csv")
         _write(result.gaps, out / "gaps.csv")
+        from vesseltrack.maps import write_map
+        from vesseltrack.report import write_report
+
         try:
             write_text(json.dumps(summary, indent=2, default=str) + "\n", out / "summary.json")
+            write_map(result, data.positions, data.statics, side["ports"], out / "map.html",
+                      sightings=side["sightings"])
+            write_report(result, summary, data.positions, data.statics, out,
+                         registry=side["registry"])
         except OSError as exc:
             raise UsageError(f"cannot write output: {exc.strerror or exc}: {out}") from None
     if args.json:
@@ -260,7 +278,22 @@ def _cmd_count(args: argparse.Namespace) -> int:
     else:
         print(format_summary(summary))
         if args.out:
-            print(f"\nwrote port_calls.csv, gaps.csv and summary.json to {args.out}")
+            print(f"\nwrote port_calls.csv, gaps.csv, summary.json, map.html, report.md and "
+                  f"charts to {args.out}")
+    return _check_failed(data, args)
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from vesseltrack.maps import write_map
+
+    data, result, side = _count(args)
+    try:
+        write_map(result, data.positions, data.statics, side["ports"], args.output,
+                  sightings=side["sightings"], title=args.title)
+    except OSError as exc:
+        raise UsageError(f"cannot write output: {exc.strerror or exc}: {args.output}") from None
+    print(f"map of {len(result.port_calls):,} port calls ({len(result.loaded):,} loaded "
+          f"departures) written to {args.output}", file=sys.stderr)
     return _check_failed(data, args)
 
 

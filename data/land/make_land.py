@@ -1,9 +1,9 @@
-"""Rebuild ``east_asia_land_10m.geojson`` from the npm package ``world-atlas`` 2.0.2.
+"""Rebuild ``vesseltrack/data/land_east_asia_10m.geojson`` from the npm package ``world-atlas`` 2.0.2.
 
 Usage (needs npm once, no other network)::
 
     cd /tmp && npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
-    python data/land/make_land.py /tmp/package/land-10m.json data/land/east_asia_land_10m.geojson
+    python data/land/make_land.py /tmp/package/land-10m.json vesseltrack/data/land_east_asia_10m.geojson
 
 The TopoJSON arcs are decoded here (delta-encoded, quantized), the ``land`` polygons are
 clipped to the box below and written as one GeoJSON MultiPolygon, coordinates rounded to
