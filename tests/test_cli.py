@@ -163,6 +163,13 @@ def test_count_json_and_out_dir(tmp_path, capsys):
     assert json.loads((out / "summary.json").read_text()) == summary
     calls = pd.read_csv(out / "port_calls.csv")
     assert (calls["load_state"] == "loaded").sum() == 43
+    report = (out / "report.md").read_text()
+    assert "not a legal finding" in report
+    for png in ("loaded_departures_per_month.png", "cumulative_barrels.png",
+                "calls_per_vessel.png", "draught_timeline.png"):
+        assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    html = (out / "map.html").read_text()
+    assert html.count("vt-loaded") >= 43
     gaps = pd.read_csv(out / "gaps.csv")
     assert len(gaps) > 0 and (gaps["mmsi"] // 1_000_000 == 445).all()  # --flag KP
 
@@ -206,3 +213,12 @@ def test_synth_command_writes_fixture_and_truth(tmp_path, capsys):
     assert len(truth) > 0 and (truth["mmsi"] // 1_000_000 == 445).all()
     data_report = json.loads((tmp_path / "fx" / "cove_counts.json").read_text())
     assert data_report["lines"] > 0
+
+
+def test_map_command(tmp_path, capsys):
+    target = tmp_path / "maps" / "m.html"
+    assert main(["map", str(DATA / "libais" / "tagblock.nmea"), "--ports", str(PORTS), "-q",
+                 "--title", "<b>x</b>", "-o", str(target)]) == 0
+    html = target.read_text()
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    assert "map of 0 port calls" in capsys.readouterr().err
