@@ -244,20 +244,25 @@ class NMEAFramer:
         ais = pc.extract_regex(stripped, _AIS_RE)
         is_ais = np.asarray(ais.is_valid())
 
-        # Non-AIS lines: other NMEA (incl. $PGHP), lone tag blocks, or malformed.
+        # Non-AIS lines (usually few; examined as a subset): other NMEA (incl. $PGHP), lone
+        # tag blocks, or malformed.
         rest = ~(blank | comment | is_ais)
-        other = pc.extract_regex(stripped, _OTHER_NMEA_RE)
-        is_other = np.asarray(other.is_valid()) & rest
-        loose_ais = np.asarray(pc.match_substring_regex(stripped, _AIS_LOOSE_RE))
-        # A line that looks like a VDM/VDO but fails the strict grammar is malformed, even if
-        # it would pass as "another NMEA sentence".
-        is_other &= ~loose_ais
-        other_ok = is_other.copy()
-        if is_other.any():
-            obody = pc.struct_field(other, "obody")
-            ok_cs = _xor_reduce(obody) == _hex_pair(pc.struct_field(other, "ocs"))
-            other_ok = is_other & ok_cs
-        tag_only = np.asarray(pc.match_substring_regex(stripped, _TAG_ONLY_RE)) & rest
+        is_other = np.zeros(n, dtype=bool)
+        other_ok = np.zeros(n, dtype=bool)
+        tag_only = np.zeros(n, dtype=bool)
+        rest_idx = np.flatnonzero(rest)
+        if len(rest_idx):
+            sub = stripped.take(pa.array(rest_idx))
+            other = pc.extract_regex(sub, _OTHER_NMEA_RE)
+            # A line that looks like a VDM/VDO but fails the strict grammar is malformed, even
+            # if it would pass as "another NMEA sentence".
+            o_valid = np.asarray(other.is_valid()) & ~np.asarray(
+                pc.match_substring_regex(sub, _AIS_LOOSE_RE))
+            o_ok = o_valid & (_xor_reduce(pc.struct_field(other, "obody"))
+                              == _hex_pair(pc.struct_field(other, "ocs")))
+            is_other[rest_idx] = o_valid
+            other_ok[rest_idx] = o_ok
+            tag_only[rest_idx] = np.asarray(pc.match_substring_regex(sub, _TAG_ONLY_RE))
         malformed = rest & ~is_other & ~tag_only
 
         # Checksums of AIS sentences.
@@ -280,7 +285,7 @@ class NMEAFramer:
         report.sentences += int(ais_ok.sum())
 
         # ---- receiver time per line --------------------------------------------------------
-        time_ns, source, key_source = self._line_times(stripped, ais, ais_ok, other, other_ok, tag_only)
+        time_ns, source, key_source = self._line_times(stripped, ais, ais_ok, other_ok, tag_only)
 
         idx = np.flatnonzero(ais_ok)
         if len(idx) == 0:
@@ -486,7 +491,7 @@ class NMEAFramer:
             del self._pending[key]
 
     def _line_times(self, stripped: pa.Array, ais: pa.StructArray, ais_ok: np.ndarray,
-                    other: pa.StructArray, other_ok: np.ndarray,
+                    other_ok: np.ndarray,
                     tag_only: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n = len(stripped)
         time_ns = np.full(n, _NAT, dtype=np.int64)
@@ -535,24 +540,29 @@ class NMEAFramer:
         key_source = source.copy()
 
         # $PGHP lines and lone tag blocks give the time of the next AIS sentence.
-        pghp = pc.extract_regex(stripped, _PGHP_RE)
-        is_pghp = np.asarray(pghp.is_valid()) & other_ok
-        carrier = is_pghp | tag_only
+        ok_idx = np.flatnonzero(other_ok)
+        is_pghp = np.zeros(n, dtype=bool)
         carrier_time = np.full(n, _NAT, dtype=np.int64)
         carrier_src: np.ndarray = np.full(n, None, dtype=object)
-        if is_pghp.any():
-            parts = {k: _to_int(pc.struct_field(pghp, k)) for k in ("y", "mo", "d", "h", "mi", "s", "ms")}
-            sel = is_pghp
-            frame = pd.DataFrame({
-                "year": parts["y"][sel], "month": parts["mo"][sel], "day": parts["d"][sel],
-                "hour": parts["h"][sel], "minute": parts["mi"][sel], "second": parts["s"][sel],
-                "millisecond": parts["ms"][sel]})
-            ts = pd.to_datetime(frame, errors="coerce", utc=True)
-            vals = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
-            carrier_time[sel] = vals
-            src = np.asarray(pc.struct_field(pghp, "src").to_pylist(), dtype=object)
-            named = sel & (src != "") & pd.notna(src)
-            carrier_src[named] = src[named]  # the receiving station; country/region alone is not one
+        if len(ok_idx):
+            pghp = pc.extract_regex(stripped.take(pa.array(ok_idx)), _PGHP_RE)
+            valid = np.asarray(pghp.is_valid())
+            sel = ok_idx[valid]
+            is_pghp[sel] = True
+            if len(sel):
+                pghp = pghp.filter(pa.array(valid))
+                parts = {k: _to_int(pc.struct_field(pghp, k))
+                         for k in ("y", "mo", "d", "h", "mi", "s", "ms")}
+                frame = pd.DataFrame({
+                    "year": parts["y"], "month": parts["mo"], "day": parts["d"],
+                    "hour": parts["h"], "minute": parts["mi"], "second": parts["s"],
+                    "millisecond": parts["ms"]})
+                ts = pd.to_datetime(frame, errors="coerce", utc=True)
+                carrier_time[sel] = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+                src = np.asarray(pc.struct_field(pghp, "src").to_pylist(), dtype=object)
+                named = (src != "") & pd.notna(src)
+                carrier_src[sel[named]] = src[named]  # the station; country/region is not one
+        carrier = is_pghp | tag_only
         if tag_only.any():
             carrier_time[tag_only] = time_ns[tag_only]
             carrier_src[tag_only] = source[tag_only]
