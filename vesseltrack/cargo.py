@@ -238,7 +238,7 @@ def assess_load(
     order = out.reset_index(drop=True).sort_values(["mmsi", "port", "arrival"], kind="stable")
     nxt = order.groupby(["mmsi", "port"], sort=False)["arrival"].shift(-1)
     next_arrival = nxt.reindex(range(n)).astype(UTC_NS)
-    too_late = (dep_t >= next_arrival).fillna(False).to_numpy(bool)
+    too_late = (dep_t >= next_arrival).fillna(False).to_numpy(bool).copy()  # written below
     if params.max_draught_lag_hours is not None:
         lag = (dep_t - departure) > pd.Timedelta(hours=params.max_draught_lag_hours)
         too_late |= lag.fillna(False).to_numpy(bool)

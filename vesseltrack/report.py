@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from vesseltrack._units import UN_CAP_BBL
+from vesseltrack.io._write import atomic_path
 
 __all__ = ["CHART_FILES", "md_text", "plot_charts", "render_report", "write_report"]
 
@@ -157,7 +158,8 @@ def plot_charts(
     def save(fig, key: str) -> None:
         path = out / CHART_FILES[key]
         fig.tight_layout()
-        fig.savefig(path, dpi=110)
+        with atomic_path(path) as tmp:  # never a half-written chart over the previous one
+            fig.savefig(tmp, dpi=110, format="png")
         paths[key] = path
 
     # 1. loaded departures per month, stacked by evidence

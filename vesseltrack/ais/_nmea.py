@@ -225,11 +225,12 @@ class NMEAFramer:
         self._carry_source: str | None = None
 
     # -- public -----------------------------------------------------------------------------
-    def feed(self, lines: pa.Array | list[str]) -> Messages:
+    def feed(self, lines: pa.Array | list[str], non_ascii: np.ndarray | None = None) -> Messages:
         """Frame a chunk of lines and return the complete messages.
 
         ``lines`` is an Arrow string array or a list of str; leading/trailing whitespace
-        (including CR/LF terminators) is ignored.
+        (including CR/LF terminators) is ignored. ``non_ascii`` flags lines that held bytes
+        outside ASCII (replaced before they got here): such a line is never a valid sentence.
         """
         report = self.report
         n = len(lines)
@@ -243,6 +244,8 @@ class NMEAFramer:
         comment = np.asarray(pc.starts_with(stripped, "#"))
         ais = pc.extract_regex(stripped, _AIS_RE)
         is_ais = np.asarray(ais.is_valid())
+        if non_ascii is not None:
+            is_ais &= ~non_ascii
 
         # Non-AIS lines (usually few; examined as a subset): other NMEA (incl. $PGHP), lone
         # tag blocks, or malformed.
@@ -260,9 +263,15 @@ class NMEAFramer:
                 pc.match_substring_regex(sub, _AIS_LOOSE_RE))
             o_ok = o_valid & (_xor_reduce(pc.struct_field(other, "obody"))
                               == _hex_pair(pc.struct_field(other, "ocs")))
+            t_only = np.asarray(pc.match_substring_regex(sub, _TAG_ONLY_RE))
+            if non_ascii is not None:
+                clean = ~non_ascii[rest_idx]
+                o_valid &= clean
+                o_ok &= clean
+                t_only &= clean
             is_other[rest_idx] = o_valid
             other_ok[rest_idx] = o_ok
-            tag_only[rest_idx] = np.asarray(pc.match_substring_regex(sub, _TAG_ONLY_RE))
+            tag_only[rest_idx] = t_only
         malformed = rest & ~is_other & ~tag_only
 
         # Checksums of AIS sentences.

@@ -261,7 +261,10 @@ _NON_VESSEL_NORM = frozenset(_norm(k) for k in NON_VESSEL_MOBILE_TYPES)
 
 def _header_fields(line: bytes) -> list[str]:
     text = line.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
-    return next(csv.reader([text]), [])
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error:  # e.g. a bare CR inside the line: not a CSV header we know
+        return []
 
 
 def _layout_from_fields(fields: list[str]) -> _Layout | None:

@@ -6,10 +6,12 @@ gzip), NOAA MarineCadastre CSV, Danish Maritime Authority CSV, or vesseltrack's 
 
 from __future__ import annotations
 
+import csv
 import glob
 import gzip
 import io
 import os
+import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -32,6 +34,9 @@ from vesseltrack._schema import (
 from vesseltrack.ais._decode import decode_batch
 from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer, _binary_parts
 from vesseltrack.io._report import DecodeReport
+
+_CORRUPT = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
+"""What damaged or truncated compressed files raise."""
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
@@ -83,8 +88,8 @@ def sniff_format(path: str | os.PathLike) -> str:
         try:
             with gzip.open(path, "rb") as fh:
                 head = fh.read(SNIFF_BYTES)
-        except (OSError, EOFError):
-            return "nmea"
+        except _CORRUPT:
+            return "nmea"  # reading it will fail and list it among the failed files
     csv_kind = _sniff_csv(head)
     return csv_kind or "nmea"
 
@@ -144,8 +149,13 @@ def _looks_like_ais(path: Path) -> bool:
         kind = sniff_format(path)
         if kind != "nmea":
             return True
-        opener = gzip.open if _is_gzip(path) else open
-        with opener(path, "rb") as fh:
+        if _is_gzip(path):
+            try:
+                with gzip.open(path, "rb") as fh:
+                    return _is_ais_nmea(fh.read(SNIFF_BYTES))
+            except _CORRUPT:
+                return True  # a damaged compressed file: read it, so it is listed as failed
+        with open(path, "rb") as fh:
             return _is_ais_nmea(fh.read(SNIFF_BYTES))
     except OSError:
         return False
@@ -156,15 +166,28 @@ def _is_gzip(path: Path) -> bool:
         return fh.read(2) == GZIP_MAGIC
 
 
-def _iter_line_chunks(fh: io.BufferedIOBase, chunk_bytes: int, report: DecodeReport) -> Iterator[pa.Array]:
-    """Yield arrays of lines of about ``chunk_bytes`` (each line keeps its terminator)."""
+def _iter_line_chunks(
+    fh: io.BufferedIOBase, chunk_bytes: int, report: DecodeReport
+) -> Iterator[tuple[pa.Array, np.ndarray | None]]:
+    """Yield ``(lines, non_ascii)`` chunks of about ``chunk_bytes`` (see :func:`lines_array`).
+
+    Lines end at LF, CR LF or a lone CR; a UTF-8 byte-order mark at the start is dropped.
+    """
     rest = b""
+    first = True
     while True:
         block = fh.read(chunk_bytes)
         if not block:
             break
         data = rest + block
-        cut = data.rfind(b"\n")
+        if first:
+            if len(data) < len(_BOM) and _BOM.startswith(data):
+                rest = data
+                continue
+            if data.startswith(_BOM):
+                data = data[len(_BOM):]
+            first = False
+        cut = _last_break(data)
         if cut < 0:
             if len(data) > MAX_LINE_BYTES:
                 # A huge line without a newline: count pieces as malformed, keep memory flat.
@@ -177,27 +200,75 @@ def _iter_line_chunks(fh: io.BufferedIOBase, chunk_bytes: int, report: DecodeRep
             continue
         rest = data[cut + 1 :]
         yield lines_array(data[:cut])
+    if first and rest.startswith(_BOM):
+        rest = rest[len(_BOM):]
+    if rest.endswith(b"\r"):
+        rest = rest[:-1]
     if rest:
         yield lines_array(rest)
 
 
-def lines_array(data: bytes) -> pa.Array:
-    """Split ``data`` at LF into an Arrow string array without a Python object per line.
+_BOM = b"\xef\xbb\xbf"
 
-    ``data`` holds whole lines without the last terminator (``b"A\\nB"`` gives two lines). Each line keeps its terminator (CR LF or LF), which the framer trims. Bytes outside ASCII
-    never occur in valid NMEA; they are replaced by ``?`` so that the array is valid UTF-8.
+
+def _last_break(data: bytes) -> int:
+    """Index of the last line break in ``data`` (LF, or a CR not at the very end), or -1.
+
+    A CR as the last byte may be the first half of a CR LF split across reads: it stays for
+    the next read.
+    """
+    lf = data.rfind(b"\n")
+    cr = data.rfind(b"\r")
+    if cr == len(data) - 1:
+        cr = data.rfind(b"\r", 0, cr)
+    return max(lf, cr)
+
+
+def lines_array(data: bytes) -> tuple[pa.Array, np.ndarray | None]:
+    """Split ``data`` into an Arrow string array of lines, without a Python object per line.
+
+    ``data`` holds whole lines without the last terminator (``b"A\\nB"`` gives two lines).
+    Lines end at LF, CR LF or a lone CR; each keeps its terminator, which the framer trims.
+
+    Returns
+    -------
+    lines : pyarrow.LargeStringArray
+        One string per line. Bytes outside ASCII never occur in valid NMEA; they are replaced
+        by ``?`` so that the array is valid UTF-8...
+    non_ascii : numpy.ndarray of bool or None
+        ... and such lines are flagged here (None when the data is pure ASCII), so that the
+        replacement can never make a damaged sentence look valid.
     """
     buf = np.frombuffer(data, dtype=np.uint8)
+    non_ascii = None
     if not data.isascii():
+        bad = buf >= 0x80
         buf = buf.copy()
-        buf[buf >= 0x80] = ord("?")
-    newlines = np.flatnonzero(buf == 0x0A)
-    offsets = np.empty(len(newlines) + 2, dtype=np.int64)
+        buf[bad] = ord("?")
+    lf = buf == 0x0A
+    cr = buf == 0x0D
+    if cr.any():
+        nxt = np.empty_like(lf)
+        nxt[:-1] = lf[1:]
+        nxt[-1:] = True  # a CR ending the data is the first half of the CR LF we were cut at
+        breaks = np.flatnonzero(lf | (cr & ~nxt))
+    else:
+        breaks = np.flatnonzero(lf)
+    offsets = np.empty(len(breaks) + 2, dtype=np.int64)
     offsets[0] = 0
-    offsets[1:-1] = newlines + 1
+    offsets[1:-1] = breaks + 1
     offsets[-1] = len(buf)
-    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets),
-                                            pa.py_buffer(buf))
+    if not data.isascii():
+        # per line: any byte outside ASCII (memory in lines, not bytes)
+        starts = offsets[:-1]
+        nonempty = offsets[1:] > starts
+        any_bad = np.zeros(len(starts), dtype=bool)
+        if nonempty.any():
+            any_bad[nonempty] = np.logical_or.reduceat(bad, starts[nonempty])
+        non_ascii = any_bad
+    arr = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets),
+                                           pa.py_buffer(buf))
+    return arr, non_ascii
 
 
 _ROW_TYPES = np.array(sorted(POSITION_MSG_TYPES | STATIC_MSG_TYPES))
@@ -309,8 +380,8 @@ def iter_ais(
                     with open(path, "rb") as raw:
                         fh = gzip.GzipFile(fileobj=raw) if _is_gzip(path) else raw
                         last = 0
-                        for lines in _iter_line_chunks(fh, chunk_bytes, report):
-                            msgs = framer.feed(lines)
+                        for lines, non_ascii in _iter_line_chunks(fh, chunk_bytes, report):
+                            msgs = framer.feed(lines, non_ascii)
                             pos, sta = _decode_messages(msgs, framer, fast)
                             report.positions += len(pos)
                             report.statics += len(sta)
@@ -318,7 +389,7 @@ def iter_ais(
                             bar.update(now - last)
                             last = now
                             yield pos, sta
-            except (OSError, EOFError, ValueError, zlib.error) as exc:
+            except (*_CORRUPT, ValueError, csv.Error) as exc:
                 report.failed_files.append({"path": str(path), "error": _one_line(exc)})
         late = framer.flush()
         if len(late):
@@ -332,7 +403,10 @@ def iter_ais(
 
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+    first = text[0] if text else ""
+    if isinstance(exc, (zlib.error, EOFError, zipfile.BadZipFile, gzip.BadGzipFile)):
+        return f"corrupt or truncated compressed file ({first or type(exc).__name__})"
+    return f"{type(exc).__name__}: {first}".rstrip(": ")
 
 
 def _size(path: Path) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +41,28 @@ def _atomic_target(path: Path):
     return Path(tmp)
 
 
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it is renamed over ``path``.
+
+    On any exception (including KeyboardInterrupt) the temporary file is removed and ``path``
+    is left as it was, so a half-written file never looks complete.
+
+    Examples
+    --------
+    >>> with atomic_path("out/chart.png") as tmp:        # doctest: +SKIP
+    ...     fig.savefig(tmp, format="png")
+    """
+    path = Path(path)
+    tmp = _atomic_target(path)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write ``frame`` to ``path`` as Parquet, or CSV when the name ends in ``.csv``.
 
@@ -59,27 +83,25 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
         The path written.
     """
     path = Path(path)
-    tmp = _atomic_target(path)
-    try:
+    with atomic_path(path) as tmp:
         if path.suffix.lower() == ".csv":
             neutralise_formulas(frame).to_csv(tmp, index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ")
         else:
             frame.to_parquet(tmp, index=False, engine="pyarrow")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
 
 
 def write_text(text: str, path: str | os.PathLike) -> Path:
     """Write ``text`` to ``path`` atomically (UTF-8)."""
     path = Path(path)
-    tmp = _atomic_target(path)
-    try:
+    with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    return path
+
+
+def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
+    """Write ``data`` to ``path`` atomically."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
     return path
