@@ -222,3 +222,18 @@ def test_map_command(tmp_path, capsys):
     html = target.read_text()
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
     assert "map of 0 port calls" in capsys.readouterr().err
+
+
+def test_count_engine_dask_matches_local(tmp_path, capsys):
+    args = ["count", str(FIXTURE / "vostochny_2024.nmea.gz"), "--ports", str(PORTS),
+            "--port", "Vostochny oil terminal", "--flag", "KP", "--registry", str(REGISTRY),
+            "--sightings", str(FIXTURE / "vostochny_2024_sightings.csv"), "--json", "-q"]
+    assert main(args) == 0
+    local = json.loads(capsys.readouterr().out)
+    assert main([*args, "--engine", "dask", "--workers", "2"]) == 0
+    dask = json.loads(capsys.readouterr().out)
+    engine = dask.pop("engine")
+    assert engine["name"] == "dask" and engine["workers"] == 2
+    assert dask == local
+    assert main([*args, "--engine", "dask", "--out", str(tmp_path)]) == 1
+    assert "--out needs" in capsys.readouterr().err

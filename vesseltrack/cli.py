@@ -90,6 +90,13 @@ def _add_count(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR",
                    help="also write port_calls.csv, gaps.csv, summary.json, map.html, "
                         "report.md and charts to DIR")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local (default) or dask: decode files in parallel and detect per "
+                        "vessel partition on a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster)")
+    p.add_argument("--workers", type=int, default=2, metavar="N",
+                   help="workers of the LocalCluster when no --scheduler is given (default 2)")
     p.set_defaults(func=_cmd_count)
 
 
@@ -132,7 +139,7 @@ def _read(inputs: Sequence[str], quiet: bool):
 
 def _check_failed(data, args: argparse.Namespace) -> int:
     """Warn about files that could not be read; the exit status under ``--strict``."""
-    failed = data.report.failed_files
+    failed = data["failed_files"] if isinstance(data, dict) else data.report.failed_files
     for item in failed:
         print(f"warning: could not read {item['path']}: {item['error']}", file=sys.stderr)
     if failed and getattr(args, "strict", False):
@@ -193,19 +200,23 @@ def _first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def _count(args: argparse.Namespace):
+def _count_params(args: argparse.Namespace):
     from dataclasses import replace
 
-    from vesseltrack.count import CountParams, count_port_calls
-    from vesseltrack.gaps import GapParams
+    from vesseltrack.count import CountParams
+
+    params = CountParams()
+    return replace(params, gaps=replace(params.gaps, min_gap_hours=args.min_hours),
+                   port_calls=replace(params.port_calls, min_gap_hours=min(
+                       params.port_calls.min_gap_hours, args.min_hours)))
+
+
+def _count(args: argparse.Namespace):
+    from vesseltrack.count import count_port_calls
 
     side = _load_side_inputs(args)
     data = _read(args.inputs, args.quiet)
-    params = CountParams()
-    params = replace(params, gaps=replace(params.gaps, min_gap_hours=args.min_hours),
-                     port_calls=replace(params.port_calls, min_gap_hours=min(
-                         params.port_calls.min_gap_hours, args.min_hours)))
-    assert isinstance(params.gaps, GapParams)
+    params = _count_params(args)
     try:
         result = count_port_calls(data.positions, data.statics, side["ports"],
                                   registry=side["registry"], sightings=side["sightings"],
@@ -248,9 +259,38 @@ def _cmd_port_calls(args: argparse.Namespace) -> int:
     return _check_failed(data, args)
 
 
+def _count_dask(args: argparse.Namespace):
+    from vesseltrack.distributed import count_port_calls_dask
+    from vesseltrack.io import InputError
+
+    if args.out:
+        raise UsageError("--out needs the map and report of the local engine: use "
+                         "--engine local, or --json with --engine dask")
+    side = _load_side_inputs(args)
+    try:
+        return count_port_calls_dask(
+            args.inputs, side["ports"], registry=side["registry"], sightings=side["sightings"],
+            port=args.port, flag=args.flag, since=args.since, until=args.until,
+            params=_count_params(args), scheduler=args.scheduler, n_workers=args.workers)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    except ValueError as exc:  # an unknown --port, a bad date
+        raise UsageError(_first_line(exc)) from None
+    except OSError as exc:  # a scheduler that cannot be reached
+        raise UsageError(f"dask scheduler {args.scheduler}: {_first_line(exc)}") from None
+
+
 def _cmd_count(args: argparse.Namespace) -> int:
     from vesseltrack.count import format_summary
 
+    if args.engine == "dask":
+        result, report = _count_dask(args)
+        summary = result.summary(report)
+        summary["engine"] = report.get("engine", {"name": "dask"})
+        print(json.dumps(summary, default=str) if args.json else format_summary(summary))
+        return _check_failed(report, args)
+    if args.scheduler:
+        raise UsageError("--scheduler needs --engine dask")
     data, result, side = _count(args)
     summary = result.summary(data.report.to_dict())
     text = json.dumps(summary, indent=None, sort_keys=False, default=str)
