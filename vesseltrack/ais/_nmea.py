@@ -177,6 +177,15 @@ class _Loose:
 
 
 @dataclass
+@dataclass
+class Leftovers:
+    """Fragments kept at file boundaries: pending messages at file ends (``tails``) and
+    continuation fragments near file starts that found nothing to join (``heads``)."""
+
+    tails: dict[tuple, list[_Pending]]
+    heads: dict[tuple, list[_Loose]]
+
+
 class Messages:
     """Complete messages framed from one chunk, in stream order (columns)."""
 
@@ -360,17 +369,30 @@ class NMEAFramer:
         out.source = np.concatenate([src[singles], np.asarray(done_src + [None], dtype=object)[:-1]])[order]
         return out
 
-    def start_file(self) -> None:
+    def start_file(self, file_index: int | None = None) -> None:
         """Mark the start of a new file.
 
         Multi-sentence messages may be split across files, and files may come in any order:
         fragments left pending at the end of a file, and continuation fragments near the start
         of a file (within ``max_fragment_sentences``) that found nothing to join, are kept
-        aside and matched across files at :meth:`flush`.
+        aside and matched across files at :meth:`flush`. ``file_index`` numbers the file
+        (by default one more than the last); fragments of one file never join each other
+        across this path.
         """
         self._park_pending()
-        self._file_index += 1
+        self._file_index = self._file_index + 1 if file_index is None else file_index
         self._file_start = self._sentence_index
+
+    def take_leftovers(self) -> Leftovers:
+        """Hand over the fragments kept for matching across files, without counting them.
+
+        For engines that frame files in separate processes: gather every file's leftovers and
+        join them with :meth:`join_leftovers`.
+        """
+        self._park_pending()
+        out = Leftovers(self._tails, self._heads)
+        self._tails, self._heads = {}, {}
+        return out
 
     def flush(self) -> Messages:
         """End of input: join fragments across file boundaries; count the rest as orphans.
@@ -380,10 +402,25 @@ class NMEAFramer:
         Messages
             Messages completed only now (their fragments were in different files).
         """
-        self._park_pending()
+        return self.join_leftovers([self.take_leftovers()])
+
+    def join_leftovers(self, parts: list[Leftovers]) -> Messages:
+        """Join fragments kept aside at file boundaries (of one or many framers).
+
+        Fragments that complete a message across two files make the returned messages; every
+        other one is counted in ``report.orphan_fragments``. Parts are matched in the order
+        given, so the result does not depend on which process framed which file.
+        """
+        tails_by_key: dict[tuple, list[_Pending]] = {}
+        heads_by_key: dict[tuple, list[_Loose]] = {}
+        for part in parts:
+            for key, tails in part.tails.items():
+                tails_by_key.setdefault(key, []).extend(tails)
+            for key, heads in part.heads.items():
+                heads_by_key.setdefault(key, []).extend(heads)
         late: dict[str, list] = {"payload": [], "fill": [], "time": [], "source": []}
-        for key, tails in self._tails.items():
-            heads = self._heads.get(key, [])
+        for key, tails in tails_by_key.items():
+            heads = heads_by_key.get(key, [])
             for tail in tails:
                 while tail.next_num <= tail.count:
                     match = next((h for h in heads if h.num == tail.next_num
@@ -405,10 +442,8 @@ class NMEAFramer:
                         tail.n_frags = 0
                 if tail.n_frags:
                     self.report.orphan_fragments += tail.n_frags
-        for heads in self._heads.values():
+        for heads in heads_by_key.values():
             self.report.orphan_fragments += len(heads)
-        self._tails.clear()
-        self._heads.clear()
         return Messages(pa.array(late["payload"], type=pa.large_string()),
                         np.asarray(late["fill"], dtype=np.int64),
                         np.asarray(late["time"], dtype=np.int64),

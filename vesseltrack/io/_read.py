@@ -346,11 +346,19 @@ def iter_ais(
     framing: FramingParams | None = None,
     fast: bool = True,
     progress: bool | None = None,
+    leftovers: list | None = None,
+    first_file_index: int = 1,
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """Stream ``(positions, statics)`` chunks from AIS files, with bounded memory.
 
     Parameters are those of :func:`read_ais`; ``report`` (updated in place) collects the counts.
-    Fragments reassemble across chunk and file boundaries in the order the files are given.
+    Fragments reassemble across chunk and file boundaries, whatever the order of the files.
+
+    For engines that read files in separate processes: with a list as ``leftovers``, the
+    fragments kept at file boundaries are appended to it (a
+    :class:`vesseltrack.ais._nmea.Leftovers`) instead of being joined and counted, to be
+    joined across all files with :func:`join_leftovers`; ``first_file_index`` numbers the
+    files read here (give each process distinct numbers).
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
@@ -360,9 +368,9 @@ def iter_ais(
     total = sum(_size(p) for p in files)
     bar = _progress(total, progress)
     try:
-        for path in files:
+        for k, path in enumerate(files):
             report.files += 1
-            framer.start_file()
+            framer.start_file(first_file_index + k)
             try:
                 kind = sniff_format(path)
                 if kind == "parquet":
@@ -391,6 +399,9 @@ def iter_ais(
                             yield pos, sta
             except (*_CORRUPT, ValueError, csv.Error) as exc:
                 report.failed_files.append({"path": str(path), "error": _one_line(exc)})
+        if leftovers is not None:
+            leftovers.append(framer.take_leftovers())
+            return
         late = framer.flush()
         if len(late):
             pos, sta = _decode_messages(late, framer, fast)
@@ -440,6 +451,22 @@ def _read_parquet(path: Path, report: DecodeReport) -> Iterator[tuple[pd.DataFra
         raise ValueError("Parquet file is neither a vesseltrack positions nor statics table")
 
 
+def join_leftovers(
+    parts: list, report: DecodeReport, *, framing: FramingParams | None = None, fast: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Join the fragments that :func:`iter_ais` kept at file boundaries (``leftovers=``).
+
+    Returns the ``(positions, statics)`` of the messages completed across files; ``report``
+    counts them and every fragment left over as an orphan.
+    """
+    framer = NMEAFramer(report, framing)
+    msgs = framer.join_leftovers(parts)
+    pos, sta = _decode_messages(msgs, framer, fast)
+    report.positions += len(pos)
+    report.statics += len(sta)
+    return pos, sta
+
+
 def read_ais(
     inputs: Iterable[str | os.PathLike] | str | os.PathLike,
     *,
@@ -447,6 +474,8 @@ def read_ais(
     framing: FramingParams | None = None,
     fast: bool = True,
     progress: bool | None = None,
+    leftovers: list | None = None,
+    first_file_index: int = 1,
 ) -> AISData:
     """Read AIS files into the positions and statics tables, with a decode report.
 
@@ -464,6 +493,8 @@ def read_ais(
     progress : bool, optional
         ``False`` silences the progress bar; by default it appears on stderr for reads that
         take more than two seconds.
+    leftovers, first_file_index
+        For engines that read files in separate processes (see :func:`iter_ais`).
 
     Returns
     -------
@@ -485,7 +516,8 @@ def read_ais(
     pos_parts = []
     sta_parts = []
     for pos, sta in iter_ais(inputs, report=report, chunk_bytes=chunk_bytes, framing=framing,
-                             fast=fast, progress=progress):
+                             fast=fast, progress=progress, leftovers=leftovers,
+                             first_file_index=first_file_index):
         if len(pos):
             pos_parts.append(pos)
         if len(sta):
