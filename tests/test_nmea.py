@@ -441,3 +441,27 @@ def test_fragments_of_different_messages_across_files_are_orphans(tmp_path):
     assert data.report.orphan_fragments == 2
     assert data.report.messages == 1
     assert data.statics.empty
+
+
+def test_leftovers_join_across_separate_reads(tmp_path):
+    """Files read by separate processes (as the Dask engine does) hand over their boundary
+    fragments; joined, they give what one read of all files gives."""
+    from vesseltrack.io import DecodeReport
+    from vesseltrack.io._read import join_leftovers
+
+    (tmp_path / "a.nmea").write_text("\n".join([TYPE1, TYPE5_1]) + "\n")
+    (tmp_path / "b.nmea").write_text("\n".join([TYPE5_2, TYPE1, TYPE5_1]) + "\n")  # last: orphan
+    together = read_ais([tmp_path / "a.nmea", tmp_path / "b.nmea"], progress=False)
+    parts, reports, statics = [], [], []
+    for k, name in enumerate(["b.nmea", "a.nmea"]):  # any order, one read per file
+        lo: list = []
+        data = read_ais(tmp_path / name, progress=False, leftovers=lo, first_file_index=10 + k)
+        parts += lo
+        reports.append(data.report)
+        statics.append(data.statics)
+    joined = DecodeReport()
+    _, late_statics = join_leftovers(parts, joined)
+    assert late_statics["name"].tolist() == ["EVER DIADEM"]
+    assert joined.orphan_fragments == together.report.orphan_fragments == 1
+    assert sum(r.messages for r in reports) + joined.messages == together.report.messages == 3
+    assert all(s.empty for s in statics)
