@@ -20,9 +20,10 @@ The work runs as a graph of tasks (futures of :mod:`distributed`):
    same selection by port, flag and time window as :func:`count_port_calls`.
 
 Since detection is a pure function of whole vessels (see :mod:`vesseltrack.count`), the
-result is identical to the local engine's — with one caveat: each file is decoded on its own,
-so a multi-sentence message split *across two files* is an orphan here, while the local
-reader (which streams the files in order through one framer) reassembles it.
+result is identical to the local engine's. Each file is decoded on its own; the fragments at
+its boundaries come back to the client, which joins those of all files (a multi-sentence
+message split across two files is reassembled, as the local reader does) and adds the few
+messages completed there to their vessels' partitions.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from vesseltrack.count import (
     match_sightings,
     peer_call_counts,
 )
+from vesseltrack.io._read import join_leftovers
 from vesseltrack.io._report import DecodeReport
 from vesseltrack.ports import fences_from_ports
 
@@ -82,12 +84,10 @@ def partition_of_mmsi(mmsi: np.ndarray | pd.Series, partitions: int) -> np.ndarr
 # tasks (module-level functions: workers import them by name)
 
 
-def _decode_file(path: str, partitions: int, want_ids: bool) -> dict[str, Any]:
-    """Task: decode one file and split its rows by vessel partition."""
-    from vesseltrack.io import read_ais
-
-    data = read_ais(path, progress=False)
-    pos, sta = data.positions.drop(columns=list(_NOT_DETECTED)), data.statics
+def _split_by_partition(
+    pos: pd.DataFrame, sta: pd.DataFrame, partitions: int
+) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Rows of each vessel partition, each keeping its stream order."""
     kp = partition_of_mmsi(pos["mmsi"].to_numpy(), partitions)
     ks = partition_of_mmsi(sta["mmsi"].to_numpy(), partitions)
     # one stable pass per table: rows of a bucket keep their stream order
@@ -97,15 +97,33 @@ def _decode_file(path: str, partitions: int, want_ids: bool) -> dict[str, Any]:
     sta_cut = np.searchsorted(ks[sta_order], np.arange(partitions + 1))
     pos_sorted = pos.take(pos_order).reset_index(drop=True)
     sta_sorted = sta.take(sta_order).reset_index(drop=True)
+    return ([pos_sorted.iloc[pos_cut[j]:pos_cut[j + 1]] for j in range(partitions)],
+            [sta_sorted.iloc[sta_cut[j]:sta_cut[j + 1]] for j in range(partitions)])
+
+
+def _facts_of(pos: pd.DataFrame, sta: pd.DataFrame, want_ids: bool) -> dict[str, Any]:
     ts = pos["timestamp"]
     return {
-        "report": data.report,
-        "positions": [pos_sorted.iloc[pos_cut[j]:pos_cut[j + 1]] for j in range(partitions)],
-        "statics": [sta_sorted.iloc[sta_cut[j]:sta_cut[j + 1]] for j in range(partitions)],
         "ids": (sta.loc[:, ["mmsi", "imo", "name"]].drop_duplicates() if want_ids else None),
         "ts_min": ts.min() if len(ts) else None,
         "ts_max": ts.max() if len(ts) else None,
     }
+
+
+def _decode_file(path: str, file_index: int, partitions: int, want_ids: bool) -> dict[str, Any]:
+    """Task: decode one file and split its rows by vessel partition.
+
+    The fragments at the file's boundaries are handed back (``leftovers``) to be joined with
+    those of the other files, as the local reader does across files.
+    """
+    from vesseltrack.io import read_ais
+
+    leftovers: list = []
+    data = read_ais(path, progress=False, leftovers=leftovers, first_file_index=file_index)
+    pos, sta = data.positions.drop(columns=list(_NOT_DETECTED)), data.statics
+    positions, statics = _split_by_partition(pos, sta, partitions)
+    return {"report": data.report, "positions": positions, "statics": statics,
+            "leftovers": leftovers, **_facts_of(pos, sta, want_ids)}
 
 
 def _bucket(decoded: dict[str, Any], part: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -115,7 +133,7 @@ def _bucket(decoded: dict[str, Any], part: int) -> tuple[pd.DataFrame, pd.DataFr
 
 def _file_facts(decoded: dict[str, Any]) -> dict[str, Any]:
     """Task: the small per-file facts the client needs."""
-    return {k: decoded[k] for k in ("report", "ids", "ts_min", "ts_max")}
+    return {k: decoded[k] for k in ("report", "ids", "ts_min", "ts_max", "leftovers")}
 
 
 def _stage1(
@@ -261,14 +279,19 @@ def count_port_calls_dask(
         workers = len(client.scheduler_info().get("workers", {})) or n_workers
         n_parts = partitions or max(2, 2 * workers)
         want_ids = sightings is not None
-        decoded = client.map(_decode_file, files, partitions=n_parts, want_ids=want_ids,
-                             pure=False)
+        decoded = client.map(_decode_file, files, range(1, len(files) + 1), partitions=n_parts,
+                             want_ids=want_ids, pure=False)
         facts = client.gather(client.map(_file_facts, decoded, pure=False))
         t_decoded = time.perf_counter()
 
         report = DecodeReport()
         for f in facts:
             report.merge(f["report"])
+        # messages whose fragments lie in different files (few): joined here, in file order
+        late_pos, late_sta = join_leftovers([lo for f in facts for lo in f["leftovers"]], report)
+        late_pos = late_pos.drop(columns=list(_NOT_DETECTED))
+        late_buckets = list(zip(*_split_by_partition(late_pos, late_sta, n_parts), strict=True))
+        facts.append(_facts_of(late_pos, late_sta, want_ids))
         matched = None
         if sightings is not None:
             ids = [f["ids"] for f in facts if f["ids"] is not None and len(f["ids"])]
@@ -278,6 +301,7 @@ def count_port_calls_dask(
         stages, part_sightings = [], []
         for j in range(n_parts):
             buckets = [client.submit(_bucket, d, j, pure=False) for d in decoded]
+            buckets.append(late_buckets[j])
             sights = None
             if matched is not None:
                 mm = matched["matched_mmsi"]

@@ -1,0 +1,586 @@
+"""``make bench``: vesseltrack's throughput and memory against pyais, gpsd and MovingPandas.
+
+Run ``python bench/run.py`` from the repository root (``make bench``). It
+
+1. builds (once; cached under ``bench/.cache/``) two SYNTHETIC corpora of mixed AIS lines with
+   tag-block times (:mod:`corpus`): 1 million lines, and 10 million lines (also written as 10
+   consecutive part files, one Dask decode task each);
+2. runs every measured job in its own subprocess (``python bench/run.py --job NAME ...``), so
+   that each job's peak memory (``resource.getrusage``: ``ru_maxrss`` of the job, and of its
+   children for external programs and Dask workers) is its own;
+3. prints the figures and writes ``bench/RESULTS.md`` (machine, commands, figures, targets).
+
+Options: ``--quick`` (100k/1M-line corpora, a smoke run), ``--skip NAME`` (repeatable),
+``--no-install`` (do not apt/pip-install gpsd-clients or movingpandas when missing),
+``--repeat N`` (runs of each short job, the fastest reported; default 3), ``--repeat-dask N``
+(runs of the Dask engine with 1 and 2 workers, alternating; default 2).
+
+No timed test lives in the test suite: this script is the only place figures are produced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CACHE = HERE / ".cache"
+PORTS = REPO / "data" / "ports" / "vostochny.geojson"
+PYAIS_LINES = 200_000
+MPD_POSITIONS = 100_000
+CORPUS_VERSION = 2  # bump when corpus.py changes what it writes
+
+TARGETS = {
+    "decode_vs_pyais": 25.0,
+    "decode_vs_gpsdecode": 3.0,
+    "sentences_per_s": 2_000_000,
+    "detect_vs_movingpandas": 100.0,
+    "count_10m_s": 30.0,
+    "peak_gb_10m": 3.0,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# jobs (each runs in its own process and prints one JSON line)
+
+
+def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024.0  # Linux: KiB
+
+
+def job_decode(path: str) -> dict:
+    from vesseltrack.io import read_ais
+
+    t = time.perf_counter()
+    data = read_ais(path, progress=False)
+    dt = time.perf_counter() - t
+    rep = data.report
+    return {"seconds": dt, "lines": rep.lines, "sentences": rep.sentences,
+            "messages": rep.messages, "positions": len(data.positions),
+            "statics": len(data.statics), "bad_lines": rep.bad_lines,
+            "orphan_fragments": rep.orphan_fragments, "rss_mb": _rss_mb()}
+
+
+def job_profile_decode(path: str) -> dict:
+    """Where read_ais spends its time (framing vs decoding), one pass."""
+    from vesseltrack.ais._nmea import NMEAFramer
+    from vesseltrack.io._read import CHUNK_BYTES, _decode_messages, _iter_line_chunks
+    from vesseltrack.io._report import DecodeReport
+
+    rep = DecodeReport()
+    framer = NMEAFramer(rep)
+    t_read = t_frame = t_decode = 0.0
+    with open(path, "rb") as fh:
+        chunks = _iter_line_chunks(fh, CHUNK_BYTES, rep)
+        while True:
+            t = time.perf_counter()
+            item = next(chunks, None)
+            t_read += time.perf_counter() - t
+            if item is None:
+                break
+            t = time.perf_counter()
+            # chunks are line arrays, or (lines, non-ASCII mask) pairs in newer readers
+            msgs = framer.feed(*item) if isinstance(item, tuple) else framer.feed(item)
+            t_frame += time.perf_counter() - t
+            t = time.perf_counter()
+            _decode_messages(msgs, framer, True)
+            t_decode += time.perf_counter() - t
+    return {"read_split_s": t_read, "frame_s": t_frame, "decode_table_s": t_decode,
+            "lines": rep.lines, "rss_mb": _rss_mb()}
+
+
+def job_pyais(path: str, n_lines: int) -> dict:
+    """pyais → DataFrame on the first ``n_lines`` lines: decode every message, keep its dict
+    and tag-block time, build one DataFrame (the usual pyais workflow)."""
+    import itertools
+
+    import pandas as pd
+    from pyais.stream import ByteStream
+
+    with open(path, "rb") as fh:
+        raw = list(itertools.islice(fh, n_lines))
+    t = time.perf_counter()
+    rows = []
+    for msg in ByteStream(raw):
+        row = msg.decode().asdict()
+        tb = msg.tag_block
+        if tb is not None:
+            tb.init()
+            row["time"] = tb.receiver_timestamp
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if "time" in frame:
+        frame["time"] = pd.to_datetime(pd.to_numeric(frame["time"]), unit="s", utc=True)
+    dt = time.perf_counter() - t
+    return {"seconds": dt, "lines": len(raw), "messages": len(frame), "rss_mb": _rss_mb()}
+
+
+def job_gpsdecode(path: str) -> dict:
+    exe = shutil.which("gpsdecode")
+    t = time.perf_counter()
+    with open(path, "rb") as src:
+        proc = subprocess.run([exe, "-c", "-s"], stdin=src, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, check=False)
+    dt = time.perf_counter() - t
+    return {"seconds": dt, "rows": proc.stdout.count(b"\n"), "returncode": proc.returncode,
+            "rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
+
+
+def job_count(path: str) -> dict:
+    exe = Path(sys.executable).with_name("vesseltrack")
+    cmd = [str(exe), "count", path, "--ports", str(PORTS), "--json"]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, check=True, text=True)
+    dt = time.perf_counter() - t
+    summary = json.loads(proc.stdout)
+    return {"seconds": dt, "lines": summary["input"]["lines"],
+            "positions": summary["input"]["positions"], "port_calls": summary["port_calls"],
+            "vessels_seen": summary["input"]["vessels_seen"],
+            "rss_mb": _rss_mb(resource.RUSAGE_CHILDREN), "command": " ".join(cmd)}
+
+
+def _positions_for_detection(path: str):
+    from vesseltrack.io import read_ais
+
+    data = read_ais(path, progress=False)
+    return data.positions, data.statics
+
+
+def job_detect(path: str, n_positions: int) -> dict:
+    """vesseltrack's clean + port-call + gap detection: all positions, and the subset that
+    MovingPandas gets (whole vessels, callers first, about ``n_positions`` positions)."""
+    from vesseltrack.gaps import detect_gaps
+    from vesseltrack.ports import detect_port_calls, read_ports
+    from vesseltrack.tracks import clean_tracks
+
+    positions, statics = _positions_for_detection(path)
+    ports = read_ports(PORTS)
+    out = {}
+    for label, pos in (("all", positions), ("subset", _subset(positions, n_positions))):
+        t = time.perf_counter()
+        tracks = clean_tracks(pos)
+        calls = detect_port_calls(tracks, ports)
+        gaps = detect_gaps(tracks, statics, ports)
+        dt = time.perf_counter() - t
+        out[label] = {"seconds": dt, "positions": len(pos), "port_calls": len(calls),
+                      "gaps": len(gaps), "vessels": int(pos["mmsi"].nunique())}
+    out["rss_mb"] = _rss_mb()
+    return out
+
+
+def _subset(positions, n_positions: int):
+    """Whole vessels, those that call at the terminal first, until ``n_positions``."""
+    import numpy as np
+
+    slow = positions.loc[positions["sog_knots"] < 0.5, "mmsi"].unique()
+    order = list(slow) + [m for m in positions["mmsi"].unique() if m not in set(slow)]
+    sizes = positions["mmsi"].value_counts()
+    cum = np.cumsum([sizes[m] for m in order])
+    keep = order[: int(np.searchsorted(cum, n_positions)) + 1]
+    return positions.loc[positions["mmsi"].isin(keep)].reset_index(drop=True)
+
+
+def job_movingpandas(path: str, n_positions: int) -> dict:
+    """MovingPandas' stop detector (2 h, 1 km: a port call) on the same subset."""
+    from datetime import timedelta
+
+    import geopandas as gpd
+    import movingpandas as mpd
+
+    positions, _ = _positions_for_detection(path)
+    pos = _subset(positions, n_positions)
+    t = time.perf_counter()
+    frame = pos.assign(t=pos["timestamp"].dt.tz_localize(None)).dropna(subset=["lon", "lat"])
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
+                           crs="EPSG:4326")
+    tc = mpd.TrajectoryCollection(gdf, traj_id_col="mmsi", t="t")
+    stops = mpd.TrajectoryStopDetector(tc).get_stop_segments(
+        min_duration=timedelta(hours=2), max_diameter=1000)
+    dt = time.perf_counter() - t
+    return {"seconds": dt, "positions": len(pos), "stops": len(stops),
+            "vessels": int(pos["mmsi"].nunique()), "version": mpd.__version__,
+            "rss_mb": _rss_mb()}
+
+
+def job_dask(parts: list[str], n_workers: int) -> dict:
+    from vesseltrack.distributed import count_port_calls_dask
+    from vesseltrack.ports import read_ports
+
+    t = time.perf_counter()
+    res, rep = count_port_calls_dask(parts, read_ports(PORTS), n_workers=n_workers)
+    dt = time.perf_counter() - t
+    return {"seconds": dt, "lines": rep["lines"], "port_calls": len(res.port_calls),
+            "engine": rep["engine"], "rss_mb": _rss_mb(),
+            "children_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
+
+
+JOBS = {
+    "decode": lambda a: job_decode(a.path),
+    "profile": lambda a: job_profile_decode(a.path),
+    "pyais": lambda a: job_pyais(a.path, a.n),
+    "gpsdecode": lambda a: job_gpsdecode(a.path),
+    "count": lambda a: job_count(a.path),
+    "detect": lambda a: job_detect(a.path, a.n),
+    "movingpandas": lambda a: job_movingpandas(a.path, a.n),
+    "dask": lambda a: job_dask(a.parts, a.n),
+    "corpus": lambda a: job_corpus(a.path, a.n, int(a.parts[0])),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# the driver
+
+
+def run_job(name: str, *args: str, timeout: float = 900) -> dict:
+    """Run one job in a fresh interpreter; its JSON result plus the process wall time."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--job", name, *args]
+    load = round(os.getloadavg()[0], 2)
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO,
+                          check=False)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        print(f"  job {name} failed: {' | '.join(tail)}", file=sys.stderr)
+        return {"error": tail, "wall_s": wall}
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["wall_s"] = wall
+    out["load_1min_before"] = load
+    return out
+
+
+def job_corpus(path: str, n_lines: int, parts: int) -> dict:
+    """Build one corpus (a job of its own, so the driver's peak memory stays small: a
+    forked child inherits its parent's ``ru_maxrss``)."""
+    sys.path.insert(0, str(HERE))
+    from corpus import write_corpus
+
+    t = time.perf_counter()
+    meta = write_corpus(Path(path), n_lines, parts=parts)
+    meta["build_s"] = round(time.perf_counter() - t, 1)
+    return meta
+
+
+def build_corpora(quick: bool) -> dict:
+    sizes = {"small": 100_000, "large": 1_000_000} if quick else {
+        "small": 1_000_000, "large": 10_000_000}
+    CACHE.mkdir(parents=True, exist_ok=True)
+    info = {}
+    for key, n in sizes.items():
+        path = CACHE / f"mixed_{n}.nmea"
+        meta_path = path.with_suffix(".json")
+        parts = 10 if key == "large" else 1
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        ok = (meta.get("version") == CORPUS_VERSION and path.exists()
+              and all(Path(p).exists() for p in meta.get("part_paths", [])))
+        if not ok:
+            meta = run_job("corpus", "--path", str(path), "-n", str(n), "--parts", str(parts))
+            if "error" in meta:
+                raise SystemExit(f"could not build {path}")
+            meta["version"] = CORPUS_VERSION
+            meta_path.write_text(json.dumps(meta, indent=1))
+            print(f"built {path.name}: {meta['lines']:,} lines in {meta['build_s']} s")
+        meta["path"] = str(path)
+        meta["bytes"] = path.stat().st_size
+        info[key] = meta
+    return info
+
+
+def ensure_gpsdecode(install: bool) -> str | None:
+    if shutil.which("gpsdecode") is None and install and os.geteuid() == 0 and shutil.which(
+            "apt-get"):
+        print("installing gpsd-clients (apt-get) ...")
+        subprocess.run(["apt-get", "install", "-y", "-q", "gpsd-clients"],
+                       capture_output=True, check=False)
+    exe = shutil.which("gpsdecode")
+    if exe is None:
+        return None
+    proc = subprocess.run([exe, "-V"], capture_output=True, text=True, check=False)
+    return (proc.stdout or proc.stderr).strip()
+
+
+def ensure_movingpandas(install: bool) -> bool:
+    probe = [sys.executable, "-c", "import movingpandas"]
+    if subprocess.run(probe, capture_output=True, check=False).returncode == 0:
+        return True
+    if install:
+        print("installing movingpandas into the venv (pip) ...")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "movingpandas"],
+                       capture_output=True, check=False)
+    return subprocess.run(probe, capture_output=True, check=False).returncode == 0
+
+
+def _seconds_of(result: dict) -> float:
+    if "seconds" in result:
+        return result["seconds"]
+    return result.get("subset", {}).get("seconds", float("inf"))
+
+
+def machine() -> dict:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    import dask
+    import numpy
+    import pandas
+    import pyais
+    import pyarrow
+
+    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gb": round(mem_gb, 1),
+            "os": platform.platform(), "python": platform.python_version(),
+            "versions": {"numpy": numpy.__version__, "pandas": pandas.__version__,
+                         "pyarrow": pyarrow.__version__, "pyais": pyais.__version__,
+                         "dask": dask.__version__},
+            "load_avg_at_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--job", choices=sorted(JOBS))
+    ap.add_argument("--path")
+    ap.add_argument("--parts", nargs="*")
+    ap.add_argument("-n", type=int, default=0)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--skip", action="append", default=[])
+    ap.add_argument("--no-install", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of each short job (1M-line decode, pyais, gpsdecode, "
+                         "detection); the fastest is reported")
+    ap.add_argument("--repeat-dask", type=int, default=2,
+                    help="runs of the Dask engine with 1 and with 2 workers (alternating)")
+    ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    a = ap.parse_args(argv)
+    if a.job:
+        print(json.dumps(JOBS[a.job](a), default=str))
+        return 0
+
+    t_all = time.perf_counter()
+    mach = machine()
+    print(f"machine: {mach['nproc']} CPUs, {mach['cpu']}, {mach['memory_gb']} GB")
+    corpora = build_corpora(a.quick)
+    small, large = corpora["small"]["path"], corpora["large"]["path"]
+    gpsd = None if "gpsdecode" in a.skip else ensure_gpsdecode(not a.no_install)
+    have_mpd = "movingpandas" not in a.skip and ensure_movingpandas(not a.no_install)
+    r: dict = {"machine": mach, "corpora": corpora, "gpsdecode_version": gpsd}
+
+    def step(key: str, name: str, *args: str, repeat: int = 1) -> None:
+        """Run a job ``repeat`` times and keep the fastest run (a shared, noisy machine)."""
+        if key in a.skip or name in a.skip:
+            return
+        print(f"- {key} ...", flush=True)
+        runs = [run_job(name, *args) for _ in range(repeat)]
+        good = [x for x in runs if "error" not in x]
+        best = min(good, key=_seconds_of) if good else runs[-1]
+        if repeat > 1 and good:
+            best["all_seconds"] = [round(_seconds_of(x), 3) for x in good]
+        r[key] = best
+        print(f"  {json.dumps(r[key], default=str)[:300]}", flush=True)
+
+    rep = a.repeat
+    step("decode_small", "decode", "--path", small, repeat=rep)
+    step("profile_small", "profile", "--path", small)
+    step("pyais", "pyais", "--path", small, "-n", str(PYAIS_LINES if not a.quick else 20_000),
+         repeat=rep)
+    if gpsd:
+        step("gpsdecode_small", "gpsdecode", "--path", small, repeat=rep)
+    step("decode_large", "decode", "--path", large)
+    step("count_large", "count", "--path", large)
+    step("detect", "detect", "--path", small, "-n", str(MPD_POSITIONS), repeat=rep)
+    if have_mpd:
+        step("movingpandas", "movingpandas", "--path", small, "-n", str(MPD_POSITIONS))
+    parts = corpora["large"]["part_paths"]
+    if "dask" not in a.skip:
+        # 1 and 2 workers alternate (other processes come and go on a shared machine)
+        runs: dict[int, list[dict]] = {1: [], 2: []}
+        for k in range(a.repeat_dask):
+            for w in (1, 2):
+                print(f"- dask_{w}w (run {k + 1}) ...", flush=True)
+                runs[w].append(run_job("dask", "--parts", *parts, "-n", str(w)))
+                print(f"  {json.dumps(runs[w][-1], default=str)[:300]}", flush=True)
+        for w, got in runs.items():
+            good = [x for x in got if "error" not in x]
+            if good:
+                r[f"dask_{w}w"] = min(good, key=_seconds_of)
+                r[f"dask_{w}w"]["all_seconds"] = [round(x["seconds"], 1) for x in good]
+                r[f"dask_{w}w"]["all_loads"] = [x["load_1min_before"] for x in good]
+    r["total_s"] = time.perf_counter() - t_all
+    text = report(r, a)
+    print(text)
+    a.out.write_text(text)
+    (CACHE / "results.json").write_text(json.dumps(r, indent=1, default=str))
+    print(f"wrote {a.out} (raw figures: {CACHE / 'results.json'})")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# the report
+
+
+def _ok(value: float | None, target: float, higher_is_better: bool = True) -> str:
+    if value is None:
+        return "n/a"
+    good = value >= target if higher_is_better else value <= target
+    return "met" if good else "**not met**"
+
+
+def report(r: dict, a: argparse.Namespace) -> str:
+    m, c = r["machine"], r["corpora"]
+    small, large = c["small"], c["large"]
+    lines: list[str] = []
+    add = lines.append
+    add("# vesseltrack benchmark results\n")
+    add("Written by `make bench` (`python bench/run.py`"
+        + (" --quick" if a.quick else "") + f") on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+        f"; the whole run took {r['total_s'] / 60:.1f} min.\n")
+    add("## Machine\n")
+    add(f"- {m['nproc']} CPUs: {m['cpu']}; {m['memory_gb']} GB memory; {m['os']}")
+    add(f"- Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
+    add(f"- load average when the run started: {m['load_avg_at_start']} (a shared machine: "
+        "other processes may have competed for the 2 cores)")
+    if r.get("gpsdecode_version"):
+        add(f"- {r['gpsdecode_version']} (Debian gpsd-clients)")
+    add("")
+    add("## Corpora (SYNTHETIC, `bench/corpus.py`, cached in `bench/.cache/`)\n")
+    for info in (small, large):
+        mix = info["messages_by_kind"]
+        total = sum(mix.values())
+        shares = ", ".join(f"type {k} {100 * v / total:.1f} %" for k, v in mix.items())
+        add(f"- `{Path(info['path']).name}`: {info['lines']:,} lines, {info['messages']:,} "
+            f"messages ({shares}), {info['bytes'] / 1e6:.0f} MB, {info['span_hours']} h of "
+            "tag-block times" + (f"; also as {len(info['part_paths'])} part files"
+                                 if info.get("part_paths") else ""))
+    add("\nEvery line carries a tag block `\\s:BENCH,c:<unix s>*hh\\`; type 5 is two sentences. "
+        "Pyais encoded about 35,000 distinct messages once; the corpus tiles them with rising "
+        "times, each vessel replaying its own loop of positions in order.\n")
+
+    add("## Figures\n")
+    add("| measure | figure | target | |")
+    add("|---|---|---|---|")
+    ds = r.get("decode_small", {})
+    vt_rate = ds["sentences"] / ds["seconds"] if "seconds" in ds else None
+    py = r.get("pyais", {})
+    py_rate = py["lines"] / py["seconds"] if "seconds" in py else None
+    gd = r.get("gpsdecode_small", {})
+    gd_rate = small["lines"] / gd["seconds"] if "seconds" in gd else None
+    if vt_rate:
+        add(f"| read_ais decode → tables, {small['lines']:,} lines | {ds['seconds']:.2f} s, "
+            f"**{vt_rate:,.0f} sentences/s** (process wall {ds['wall_s']:.1f} s, peak "
+            f"{ds['rss_mb']:,.0f} MB) | ≥ 2,000,000/s on one core | "
+            f"{_ok(vt_rate, TARGETS['sentences_per_s'])} |")
+    if py_rate:
+        add(f"| pyais → DataFrame, first {py['lines']:,} lines (scaled) | {py['seconds']:.2f} s, "
+            f"{py_rate:,.0f} sentences/s → {small['lines'] / py_rate:.1f} s per "
+            f"{small['lines']:,} lines | | |")
+    if vt_rate and py_rate:
+        add(f"| read_ais / pyais | **{vt_rate / py_rate:.1f}×** | ≥ 25× | "
+            f"{_ok(vt_rate / py_rate, TARGETS['decode_vs_pyais'])} |")
+    if gd_rate:
+        add(f"| `gpsdecode -c -s < file`, {small['lines']:,} lines | {gd['seconds']:.2f} s, "
+            f"{gd_rate:,.0f} lines/s (peak {gd['rss_mb']:,.0f} MB) | | |")
+    if vt_rate and gd_rate:
+        add(f"| read_ais / gpsdecode | **{vt_rate / gd_rate:.2f}×** | ≥ 3× | "
+            f"{_ok(vt_rate / gd_rate, TARGETS['decode_vs_gpsdecode'])} |")
+    dl = r.get("decode_large", {})
+    if "seconds" in dl:
+        add(f"| read_ais decode → tables, {large['lines']:,} lines | {dl['seconds']:.1f} s, "
+            f"{dl['sentences'] / dl['seconds']:,.0f} sentences/s, **peak "
+            f"{dl['rss_mb'] / 1024:.2f} GB** | peak < 3 GB | "
+            f"{_ok(dl['rss_mb'] / 1024, TARGETS['peak_gb_10m'], False)} |")
+    cl = r.get("count_large", {})
+    if "seconds" in cl:
+        add(f"| `vesseltrack count` end to end, {large['lines']:,} lines | **{cl['seconds']:.1f} s** "
+            f"({cl['lines'] / cl['seconds']:,.0f} lines/s; {cl['port_calls']:,} port calls, "
+            f"{cl['vessels_seen']:,} vessels), peak {cl['rss_mb'] / 1024:.2f} GB | < 30 s, "
+            f"< 3 GB | {_ok(cl['seconds'], TARGETS['count_10m_s'], False)}, "
+            f"{_ok(cl['rss_mb'] / 1024, TARGETS['peak_gb_10m'], False)} |")
+    de, mp = r.get("detect", {}), r.get("movingpandas", {})
+    if "all" in de:
+        al, sb = de["all"], de["subset"]
+        add(f"| clean + port calls + gaps, all {al['positions']:,} positions | "
+            f"{al['seconds']:.2f} s, {al['positions'] / al['seconds']:,.0f} positions/s "
+            f"({al['port_calls']:,} calls, {al['gaps']:,} gaps) | | |")
+        add(f"| same, MovingPandas' subset ({sb['positions']:,} positions, {sb['vessels']} "
+            f"vessels) | {sb['seconds']:.3f} s, {sb['positions'] / sb['seconds']:,.0f} "
+            f"positions/s ({sb['port_calls']} calls) | | |")
+    if "seconds" in mp:
+        mp_rate = mp["positions"] / mp["seconds"]
+        add(f"| MovingPandas {mp['version']} TrajectoryStopDetector (2 h, 1 km) on the subset | "
+            f"{mp['seconds']:.2f} s, {mp_rate:,.0f} positions/s ({mp['stops']} stops) | | |")
+        if "all" in de:
+            ratio_all = de["all"]["positions"] / de["all"]["seconds"] / mp_rate
+            ratio_sub = de["subset"]["positions"] / de["subset"]["seconds"] / mp_rate
+            add(f"| detection / MovingPandas (positions/s) | **{ratio_all:,.0f}×** (all "
+                f"positions vs subset rate); {ratio_sub:,.0f}× on the identical subset | ≥ 100× | "
+                f"{_ok(ratio_sub, TARGETS['detect_vs_movingpandas'])} |")
+    for w in (1, 2):
+        dk = r.get(f"dask_{w}w", {})
+        if "seconds" in dk:
+            e = dk["engine"]
+            add(f"| Dask engine, {w} worker{'s' if w > 1 else ''}, {large['lines']:,} lines in "
+                f"{e['files']} files | **{dk['seconds']:.1f} s** (cluster start {e['startup_s']:.1f} s, "
+                f"decode {e['decode_s']:.1f} s, "
+                f"detect {e['detect_s']:.1f} s; {e['partitions']} partitions; "
+                f"{dk['port_calls']:,} calls; all runs {dk.get('all_seconds')} s, load before "
+                f"them {dk.get('all_loads')}) | | |")
+    d1, d2 = r.get("dask_1w", {}), r.get("dask_2w", {})
+    if "seconds" in d1 and "seconds" in d2:
+        add(f"| Dask 2 workers vs 1 | {d1['seconds'] / d2['seconds']:.2f}× faster | | |")
+    add("")
+    loads = {k: v["load_1min_before"] for k, v in r.items()
+             if isinstance(v, dict) and "load_1min_before" in v}
+    if loads:
+        add("1-minute load average just before each job (2 CPUs; above 2 means the job "
+            "shared the cores): " + ", ".join(f"{k} {v}" for k, v in loads.items()) + ".\n")
+    pf = r.get("profile_small", {})
+    if "frame_s" in pf:
+        add("## Where read_ais spends its time (small corpus, one pass)\n")
+        add(f"- reading and splitting lines: {pf['read_split_s']:.2f} s")
+        add(f"- framing (`NMEAFramer.feed`: regexes, checksums, tag blocks, reassembly): "
+            f"{pf['frame_s']:.2f} s")
+        add(f"- decoding payloads and building the tables: {pf['decode_table_s']:.2f} s\n")
+    add("## Method\n")
+    add(f"- The short jobs (1M-line decode, pyais, gpsdecode, detection) run {a.repeat} times "
+        "each and the fastest run is reported (all times are in `bench/.cache/results.json`); "
+        "the 10M-line jobs run once (the Dask runs: below).")
+    add("- Each job runs in a fresh `python bench/run.py --job NAME` process; times are "
+        "`time.perf_counter()` around the measured call (imports and interpreter start "
+        "excluded; the process wall time is in `bench/.cache/results.json`). Peak memory is "
+        "`resource.getrusage(RUSAGE_SELF).ru_maxrss` of the job (RUSAGE_CHILDREN for external "
+        "commands: `gpsdecode`, `vesseltrack count`).")
+    add(f"- pyais: `pyais.stream.ByteStream` over the first {PYAIS_LINES:,} lines (not timed: "
+        "reading them), `msg.decode().asdict()` plus the tag-block time per message, then one "
+        "`pandas.DataFrame`; its rate is scaled to the full corpus.")
+    add("- gpsdecode: `gpsdecode -c -s < corpus > pipe`, the whole process.")
+    add(f"- `vesseltrack count CORPUS --ports {PORTS.relative_to(REPO)} --json`, the whole "
+        "process (interpreter start included).")
+    add("- Detection: `clean_tracks` + `detect_port_calls` + `detect_gaps` on the decoded "
+        "positions; MovingPandas: GeoDataFrame + `TrajectoryCollection` + "
+        "`TrajectoryStopDetector.get_stop_segments(min_duration=2 h, max_diameter=1 km)`, "
+        f"timed on about {MPD_POSITIONS:,} positions (whole vessels, terminal callers first) "
+        "because it is slow; vesseltrack is timed on that same subset and on all positions.")
+    add("- Dask: `count_port_calls_dask(parts, ports, n_workers=N)`: a LocalCluster of N "
+        "single-threaded worker processes on 127.0.0.1, started inside the timing (under "
+        f"2 s), one decode task per part file; 1 and 2 workers alternate, {a.repeat_dask} runs "
+        "each, the fastest kept. Two workers can only beat one when no other process holds a "
+        "core: see the load averages.")
+    add("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The Dask engine gives the local engine's answer (a two-worker LocalCluster on loopback)."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import distributed
+
+from vesseltrack.count import count_port_calls
+from vesseltrack.distributed import count_port_calls_dask, partition_of_mmsi
+from vesseltrack.io import read_ais
+from vesseltrack.ports import read_ports
+from vesseltrack.registry import read_registry, read_sightings
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "data" / "fixtures" / "vostochny_2024.nmea.gz"
+TERM = "Vostochny oil terminal"
+
+
+def _split_fixture(folder: Path, n_files: int) -> list[Path]:
+    """Cut the fixture into ``n_files`` gzip files, every cut right after the first fragment
+    of a two-sentence message (so that message is split across two files)."""
+    with gzip.open(FIXTURE, "rb") as fh:
+        lines = fh.read().splitlines(keepends=True)
+    firsts = [i + 1 for i, ln in enumerate(lines) if b"VDM,2,1," in ln]
+    cuts = [0] + [firsts[int(np.searchsorted(firsts, k * len(lines) // n_files))]
+                  for k in range(1, n_files)] + [len(lines)]
+    paths = []
+    for k in range(n_files):
+        path = folder / f"part{k}.nmea.gz"
+        with gzip.open(path, "wb") as fh:
+            fh.writelines(lines[cuts[k]:cuts[k + 1]])
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def side():
+    return {
+        "ports": read_ports(REPO / "data" / "ports" / "vostochny.geojson"),
+        "registry": read_registry(REPO / "data" / "vessels" / "dprk_tankers.csv"),
+        "sightings": read_sightings(REPO / "data" / "fixtures" / "vostochny_2024_sightings.csv"),
+    }
+
+
+@pytest.fixture(scope="module")
+def split_files(tmp_path_factory):
+    return _split_fixture(tmp_path_factory.mktemp("split"), 4)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as c:
+        yield c
+
+
+def _local(files, side, **kw):
+    data = read_ais(files, progress=False)
+    res = count_port_calls(data.positions, data.statics, side["ports"],
+                           registry=side["registry"], sightings=side["sightings"], **kw)
+    return res, data.report.to_dict()
+
+
+def test_partition_of_mmsi_is_a_fixed_function_of_the_mmsi():
+    mmsi = np.array([445000002, 273000001, 445000002, 1, 999999999], dtype="int64")
+    parts = partition_of_mmsi(mmsi, 4)
+    assert parts.dtype == np.int64 and parts.min() >= 0 and parts.max() < 4
+    assert parts[0] == parts[2]
+    assert np.array_equal(parts, partition_of_mmsi(pd.Series(mmsi), 4))
+    many = partition_of_mmsi(np.arange(200_000_000, 200_010_000), 4)
+    assert np.all(np.bincount(many, minlength=4) > 2_000)  # no empty or tiny partition
+
+
+def test_two_worker_cluster_reproduces_the_local_engine(split_files, side, cluster):
+    kw = {"port": TERM, "flag": "KP"}
+    local, local_report = _local(split_files, side, **kw)
+    res, report = count_port_calls_dask(
+        split_files, side["ports"], registry=side["registry"], sightings=side["sightings"],
+        scheduler=cluster.scheduler_address, partitions=5, **kw)
+
+    engine = report.pop("engine")
+    assert engine["name"] == "dask" and engine["workers"] == 2 and engine["files"] == 4
+    assert engine["partitions"] == 5
+    assert engine["scheduler"] == cluster.scheduler_address
+    assert report == local_report  # decode counts summed over the files
+    # the three messages cut between files were joined, not lost
+    assert report["orphan_fragments"] == 0
+
+    pd.testing.assert_frame_equal(res.port_calls, local.port_calls)
+    pd.testing.assert_frame_equal(res.gaps, local.gaps)
+    pd.testing.assert_frame_equal(res.all_calls, local.all_calls)
+    assert res.summary(report) == local.summary(local_report)
+    summary = res.summary(report)
+    assert summary["loaded_departures"] == 43 and summary["vessels"] == 12
+    assert summary["input"]["files"] == 4 and summary["input"]["lines"] == 223_853
+    assert len(res.gaps) > 0 and res.gaps["mmsi"].nunique() > 1
+    assert res.port_calls.attrs["params"] == local.port_calls.attrs["params"]
+
+
+def test_own_local_cluster_and_window_selection(split_files, side):
+    kw = {"since": "2024-06-01", "until": "2024-08-31"}
+    local, local_report = _local(split_files[:2], side, **kw)
+    res, report = count_port_calls_dask(
+        split_files[:2], side["ports"], registry=side["registry"], sightings=side["sightings"],
+        n_workers=1, **kw)
+    assert report.pop("engine")["workers"] == 1
+    pd.testing.assert_frame_equal(res.port_calls, local.port_calls)
+    pd.testing.assert_frame_equal(res.gaps, local.gaps)
+    assert res.summary(report) == local.summary(local_report)
+    assert len(res.port_calls) > 0
+    assert res.port_calls["departure"].min() >= pd.Timestamp("2024-06-01", tz="UTC")
+
+
+def test_unknown_port_is_refused_before_any_work(split_files, side):
+    with pytest.raises(ValueError, match="no geofence named 'Nowhere'"):
+        count_port_calls_dask(split_files, side["ports"], port="Nowhere",
+                              scheduler="tcp://127.0.0.1:1")
