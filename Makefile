@@ -28,11 +28,11 @@ demo: $(STAMP)
 	    -o maps/vostochny_2024.html
 
 test: $(STAMP)
-	$(BIN)/ruff check vesseltrack tests
+	$(BIN)/ruff check vesseltrack tests bench
 	$(BIN)/python -m pytest -q --cov=vesseltrack --cov-report=term
 
 lint: $(STAMP)
-	$(BIN)/ruff check vesseltrack tests
+	$(BIN)/ruff check vesseltrack tests bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

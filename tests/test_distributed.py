@@ -5,11 +5,10 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import distributed
 import numpy as np
 import pandas as pd
 import pytest
-
-import distributed
 
 from vesseltrack.count import count_port_calls
 from vesseltrack.distributed import count_port_calls_dask, partition_of_mmsi
