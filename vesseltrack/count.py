@@ -783,14 +783,7 @@ def count_port_calls(
         If ``port`` names no geofence.
     """
     params = params or CountParams()
-    names = [str(n) for n in ports["name"]]
-    if port is not None:
-        if port not in names:
-            raise ValueError(f"no geofence named {port!r} (have: {', '.join(names)})")
-        selected = [port]
-    else:
-        kinds = ports["kind"].astype(STRING).fillna("")
-        selected = [n for n, k in zip(names, kinds, strict=True) if k == "terminal"] or names
+    selected = select_ports(ports, port)
     matched = match_sightings(sightings, registry, statics) if sightings is not None else None
     # Two stages so that dark calls can use where flag-mates call (a small global table); a
     # distributed engine runs each stage per partition and reduces the table in between.
@@ -798,6 +791,48 @@ def count_port_calls(
     calls, gaps = _stage_calls(
         stage, registry, matched, params, selected, peer_call_counts(stage.ais)
     )
+    ts = positions["timestamp"]
+    return select_result(calls, gaps, selected, flag=flag, since=since, until=until,
+                         params=params, data_start=ts.min() if len(ts) else None,
+                         data_end=ts.max() if len(ts) else None,
+                         vessels_seen=int(positions["mmsi"].nunique()))
+
+
+def select_ports(ports: pd.DataFrame, port: str | None) -> list[str]:
+    """The geofences a count is about: ``port`` by name, else every ``terminal``, else all.
+
+    Raises
+    ------
+    ValueError
+        If ``port`` names no geofence.
+    """
+    names = [str(n) for n in ports["name"]]
+    if port is not None:
+        if port not in names:
+            raise ValueError(f"no geofence named {port!r} (have: {', '.join(names)})")
+        return [port]
+    kinds = ports["kind"].astype(STRING).fillna("")
+    return [n for n, k in zip(names, kinds, strict=True) if k == "terminal"] or names
+
+
+def select_result(
+    calls: pd.DataFrame,
+    gaps: pd.DataFrame,
+    selected: list[str],
+    *,
+    flag: str | None,
+    since: Any,
+    until: Any,
+    params: CountParams,
+    data_start: pd.Timestamp | None,
+    data_end: pd.Timestamp | None,
+    vessels_seen: int,
+) -> CountResult:
+    """Select the calls (by fence, flag, departure window) and gaps a count reports.
+
+    Shared by the local and the Dask engine, so both select alike. ``data_start`` and
+    ``data_end`` (the data's time span) stand in for a window not given.
+    """
     start = _as_utc(since)
     end = _as_utc(until, end_of_day=True)
     sel = calls["port"].isin(selected)
@@ -812,12 +847,12 @@ def count_port_calls(
     if end is not None:
         sel &= calls["departure"] <= end
         gsel &= gaps["start"] <= end
-    ts = positions["timestamp"]
-    window_start = start if start is not None else (ts.min() if len(ts) else None)
-    window_end = end if end is not None else (ts.max() if len(ts) else None)
+    window_start = start if start is not None else data_start
+    window_end = end if end is not None else data_end
+    all_params = {k: asdict(v) for k, v in vars(params).items()}
     out_calls = calls.loc[sel.to_numpy(bool)].reset_index(drop=True)
     out_gaps = gaps.loc[gsel.to_numpy(bool)].reset_index(drop=True)
-    all_params = {k: asdict(v) for k, v in vars(params).items()}
+    calls.attrs["params"] = all_params
     out_calls.attrs["params"] = all_params
     out_gaps.attrs["params"] = all_params["gaps"]
     return CountResult(
@@ -828,7 +863,7 @@ def count_port_calls(
         flag=flag,
         window_start=None if window_start is None or pd.isna(window_start) else window_start,
         window_end=None if window_end is None or pd.isna(window_end) else window_end,
-        vessels_seen=int(positions["mmsi"].nunique()),
+        vessels_seen=vessels_seen,
         params=all_params,
     )
 

@@ -32,22 +32,20 @@ import os
 import time
 import warnings
 from collections.abc import Iterable
-from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from vesseltrack._schema import STRING
 from vesseltrack.count import (
     CountParams,
     CountResult,
-    _as_utc,
-    _flags,
     _stage_calls,
     _stage_tracks,
     match_sightings,
     peer_call_counts,
+    select_ports,
+    select_result,
 )
 from vesseltrack.io._read import join_leftovers
 from vesseltrack.io._report import DecodeReport
@@ -186,17 +184,6 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0].copy()
 
 
-def _selected_ports(ports: pd.DataFrame, port: str | None) -> list[str]:
-    """The fences asked about, as :func:`count_port_calls` chooses them."""
-    names = [str(n) for n in ports["name"]]
-    if port is not None:
-        if port not in names:
-            raise ValueError(f"no geofence named {port!r} (have: {', '.join(names)})")
-        return [port]
-    kinds = ports["kind"].astype(STRING).fillna("")
-    return [n for n, k in zip(names, kinds, strict=True) if k == "terminal"] or names
-
-
 def _connect(scheduler: str | None, n_workers: int):
     """A client on ``scheduler``, or on a new LocalCluster (loopback, no dashboard)."""
     from distributed import Client, LocalCluster
@@ -267,7 +254,7 @@ def count_port_calls_dask(
 
     t_start = time.perf_counter()
     params = params or CountParams()
-    selected = _selected_ports(ports, port)
+    selected = select_ports(ports, port)
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     files = [str(p) for p in expand_inputs(inputs)]
@@ -331,9 +318,9 @@ def count_port_calls_dask(
     ts_min = [f["ts_min"] for f in facts if f["ts_min"] is not None and not pd.isna(f["ts_min"])]
     ts_max = [f["ts_max"] for f in facts if f["ts_max"] is not None and not pd.isna(f["ts_max"])]
 
-    result = _select(calls, gaps, selected, flag, since, until, params,
-                     min(ts_min) if ts_min else None, max(ts_max) if ts_max else None,
-                     vessels_seen)
+    result = select_result(calls, gaps, selected, flag=flag, since=since, until=until,
+                           params=params, data_start=min(ts_min) if ts_min else None,
+                           data_end=max(ts_max) if ts_max else None, vessels_seen=vessels_seen)
     rep = report.to_dict()
     rep["engine"] = {
         "name": "dask",
@@ -347,51 +334,3 @@ def count_port_calls_dask(
         "total_s": round(time.perf_counter() - t_start, 3),
     }
     return result, rep
-
-
-def _select(
-    calls: pd.DataFrame,
-    gaps: pd.DataFrame,
-    selected: list[str],
-    flag: str | None,
-    since: Any,
-    until: Any,
-    params: CountParams,
-    ts_min: pd.Timestamp | None,
-    ts_max: pd.Timestamp | None,
-    vessels_seen: int,
-) -> CountResult:
-    """The selection by port, flag and window of :func:`count_port_calls`."""
-    start = _as_utc(since)
-    end = _as_utc(until, end_of_day=True)
-    sel = calls["port"].isin(selected)
-    gsel = pd.Series(True, index=gaps.index)
-    if flag is not None:
-        flag = flag.upper()
-        sel &= (calls["flag"] == flag).fillna(False)
-        gsel &= (_flags(gaps["mmsi"]) == flag).fillna(False).to_numpy(bool)
-    if start is not None:
-        sel &= calls["departure"] >= start
-        gsel &= gaps["end"] >= start
-    if end is not None:
-        sel &= calls["departure"] <= end
-        gsel &= gaps["start"] <= end
-    window_start = start if start is not None else ts_min
-    window_end = end if end is not None else ts_max
-    all_params = {k: asdict(v) for k, v in vars(params).items()}
-    out_calls = calls.loc[sel.to_numpy(bool)].reset_index(drop=True)
-    out_gaps = gaps.loc[gsel.to_numpy(bool)].reset_index(drop=True)
-    calls.attrs["params"] = all_params
-    out_calls.attrs["params"] = all_params
-    out_gaps.attrs["params"] = all_params["gaps"]
-    return CountResult(
-        port_calls=out_calls,
-        gaps=out_gaps,
-        all_calls=calls,
-        ports=selected,
-        flag=flag,
-        window_start=window_start,
-        window_end=window_end,
-        vessels_seen=vessels_seen,
-        params=all_params,
-    )
