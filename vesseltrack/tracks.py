@@ -118,56 +118,56 @@ def clean_tracks(positions: pd.DataFrame, params: TrackParams | None = None) -> 
         rows dropped per reason (``no_time``, ``duplicate``, ``jump``).
     """
     params = params or TrackParams()
-    df = positions.copy()
-    lon = df["lon"].astype("float64")
-    lat = df["lat"].astype("float64")
-    bad = ~((lon.abs() <= 180.0) & (lat.abs() <= 90.0))
-    df["lon"] = lon.mask(bad)
-    df["lat"] = lat.mask(bad)
-    sog = df["sog_knots"].astype("float64")
-    df["sog_knots"] = sog.mask((sog >= 102.2) | (sog < 0))
+    # Work on key columns only and take the kept rows of the table once, at the end.
+    ts_ns = positions["timestamp"].to_numpy("datetime64[ns]").view("int64")
+    no_time = positions["timestamp"].isna().to_numpy()
+    rows = np.flatnonzero(~no_time)
+    mmsi_all = positions["mmsi"].to_numpy()
+    rows = rows[np.lexsort((ts_ns[rows], mmsi_all[rows]))]  # stable: by mmsi, then time
+    mmsi = mmsi_all[rows]
+    t_s = ts_ns[rows] / 1e9
+    lon = positions["lon"].to_numpy("float64")[rows]
+    lat = positions["lat"].to_numpy("float64")[rows]
+    valid = (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)  # NaN compares False
 
-    no_time = df["timestamp"].isna()
-    df = df.loc[~no_time]
-    df = df.sort_values(["mmsi", "timestamp"], kind="stable").reset_index(drop=True)
-    df["valid_position"] = df["lon"].notna().to_numpy() & df["lat"].notna().to_numpy()
-
-    t_s = df["timestamp"].to_numpy("datetime64[ns]").astype("int64") / 1e9
     # 3. duplicates: group by vessel and rounded position, compare with the previous report
-    # at that position (rows are time-sorted inside each group because of the stable sort).
-    valid = df["valid_position"].to_numpy()
-    dup = np.zeros(len(df), dtype=bool)
+    # at that position (rows are time-sorted inside each group because the sort is stable).
+    dup = np.zeros(len(rows), dtype=bool)
     if valid.any():
         step = params.duplicate_position_deg
         key = pd.DataFrame(
             {
-                "mmsi": df["mmsi"].to_numpy()[valid],
-                "lon_q": np.round(df["lon"].to_numpy()[valid] / step).astype("int64"),
-                "lat_q": np.round(df["lat"].to_numpy()[valid] / step).astype("int64"),
+                "mmsi": mmsi[valid],
+                "lon_q": np.round(lon[valid] / step).astype("int64"),
+                "lat_q": np.round(lat[valid] / step).astype("int64"),
                 "t_s": t_s[valid],
             }
         )
         dt_prev = key.groupby(["mmsi", "lon_q", "lat_q"], sort=False)["t_s"].diff().to_numpy()
         dup[np.flatnonzero(valid)] = dt_prev < params.duplicate_seconds
     n_dup = int(dup.sum())
-    df = df.loc[~dup].reset_index(drop=True)
+    keep = ~dup
 
-    # 4. impossible jumps among valid positions.
-    valid_idx = np.flatnonzero(df["valid_position"].to_numpy())
-    jump = np.zeros(len(df), dtype=bool)
+    # 4. impossible jumps among the remaining valid positions.
+    valid_idx = np.flatnonzero(keep & valid)
+    jump = np.zeros(len(rows), dtype=bool)
     if len(valid_idx) >= 3:
-        t_v = df["timestamp"].to_numpy("datetime64[ns]").astype("int64")[valid_idx] / 1e9
         to_prev, to_next = _neighbour_speed_knots(
-            df["mmsi"].to_numpy()[valid_idx],
-            t_v,
-            df["lon"].to_numpy()[valid_idx],
-            df["lat"].to_numpy()[valid_idx],
-            params.min_jump_m,
+            mmsi[valid_idx], t_s[valid_idx], lon[valid_idx], lat[valid_idx], params.min_jump_m
         )
         limit = params.max_implied_speed_knots
         jump[valid_idx] = (to_prev > limit) & (to_next > limit)
     n_jump = int(jump.sum())
-    df = df.loc[~jump].reset_index(drop=True)
+    keep &= ~jump
+
+    df = positions.take(rows[keep]).reset_index(drop=True)
+    # Mask positions out of range and speeds ≥ 102.2 kn (readers already do; hand-made frames)
+    ok = valid[keep]
+    df["lon"] = df["lon"].astype("float64").where(ok)
+    df["lat"] = df["lat"].astype("float64").where(ok)
+    sog = df["sog_knots"].astype("float64")
+    df["sog_knots"] = sog.mask((sog >= 102.2) | (sog < 0))
+    df["valid_position"] = ok
 
     df.attrs["params"] = asdict(params)
     df.attrs["dropped"] = {"no_time": int(no_time.sum()), "duplicate": n_dup, "jump": n_jump}
