@@ -23,17 +23,9 @@ from pathlib import Path
 
 import pytest
 
-from vesseltrack.count import count_port_calls
-from vesseltrack.io import read_ais
 from vesseltrack.maps import write_map
-from vesseltrack.ports import read_ports
-from vesseltrack.registry import read_registry, read_sightings
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "data" / "fixtures" / "vostochny_2024.nmea.gz"
-PORTS = ROOT / "data" / "ports" / "vostochny.geojson"
-REGISTRY = ROOT / "data" / "vessels" / "dprk_tankers.csv"
-SIGHTINGS = ROOT / "data" / "fixtures" / "vostochny_2024_sightings.csv"
 SCREENSHOT_DIR = ROOT / "out" / "test_browser"
 """Screenshots are kept here (``out/`` is git-ignored)."""
 
@@ -233,16 +225,12 @@ _POPUP_PROBE = """
 
 
 @pytest.fixture(scope="module")
-def fixture_map(tmp_path_factory):
-    data = read_ais([FIXTURE], progress=False)
-    ports = read_ports(PORTS)
-    sightings = read_sightings(SIGHTINGS)
-    result = count_port_calls(data.positions, data.statics, ports,
-                              registry=read_registry(REGISTRY), sightings=sightings,
-                              port="Vostochny oil terminal", flag="KP")
-    path = write_map(result, data.positions, data.statics, ports,
-                     tmp_path_factory.mktemp("map") / "vostochny_2024.html", sightings=sightings)
-    return path, result, sightings
+def fixture_map(tmp_path_factory, vostochny_case):
+    case = vostochny_case
+    path = write_map(case.result, case.data.positions, case.data.statics, case.ports,
+                     tmp_path_factory.mktemp("map") / "vostochny_2024.html",
+                     sightings=case.sightings)
+    return path, case.result, case.sightings
 
 
 @pytest.fixture()

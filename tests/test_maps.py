@@ -23,16 +23,9 @@ from _builders import (
 
 from vesseltrack._schema import statics_frame
 from vesseltrack.count import count_port_calls
-from vesseltrack.io import read_ais
 from vesseltrack.maps import build_map, escape_text, map_html, thin_tracks, write_map
-from vesseltrack.ports import read_ports
-from vesseltrack.registry import read_registry, read_sightings
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "data" / "fixtures" / "vostochny_2024.nmea.gz"
-PORTS = ROOT / "data" / "ports" / "vostochny.geojson"
-REGISTRY = ROOT / "data" / "vessels" / "dprk_tankers.csv"
-SIGHTINGS = ROOT / "data" / "fixtures" / "vostochny_2024_sightings.csv"
 
 HOSTILE_NAME = "<SVG/ONLOAD=ALERT()>"
 HOSTILE_DESTINATION = "<script>alert(1)</script>"
@@ -123,13 +116,9 @@ def test_thin_tracks_bins_splits_and_simplifies():
 
 
 @pytest.fixture(scope="module")
-def fixture_page(tmp_path_factory):
-    data = read_ais([FIXTURE], progress=False)
-    ports = read_ports(PORTS)
-    sightings = read_sightings(SIGHTINGS)
-    result = count_port_calls(data.positions, data.statics, ports,
-                              registry=read_registry(REGISTRY), sightings=sightings,
-                              port="Vostochny oil terminal", flag="KP")
+def fixture_page(tmp_path_factory, vostochny_case):
+    case = vostochny_case
+    data, ports, sightings, result = case.data, case.ports, case.sightings, case.result
     path = write_map(result, data.positions, data.statics, ports,
                      tmp_path_factory.mktemp("map") / "sub" / "vostochny_2024.html",
                      sightings=sightings)

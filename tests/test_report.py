@@ -9,17 +9,9 @@ import pandas as pd
 import pytest
 from test_maps import HOSTILE_DESTINATION, HOSTILE_NAME, hostile_case
 
-from vesseltrack.count import count_port_calls
-from vesseltrack.io import read_ais
-from vesseltrack.ports import read_ports
-from vesseltrack.registry import read_registry, read_sightings
 from vesseltrack.report import CHART_FILES, md_text, render_report, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "data" / "fixtures" / "vostochny_2024.nmea.gz"
-PORTS = ROOT / "data" / "ports" / "vostochny.geojson"
-REGISTRY = ROOT / "data" / "vessels" / "dprk_tankers.csv"
-SIGHTINGS = ROOT / "data" / "fixtures" / "vostochny_2024_sightings.csv"
 
 
 @pytest.mark.parametrize(
@@ -42,12 +34,8 @@ def test_md_text(raw, text):
 
 
 @pytest.fixture(scope="module")
-def fixture_report(tmp_path_factory):
-    data = read_ais([FIXTURE], progress=False)
-    registry = read_registry(REGISTRY)
-    result = count_port_calls(data.positions, data.statics, read_ports(PORTS),
-                              registry=registry, sightings=read_sightings(SIGHTINGS),
-                              port="Vostochny oil terminal", flag="KP")
+def fixture_report(tmp_path_factory, vostochny_case):
+    data, registry, result = vostochny_case.data, vostochny_case.registry, vostochny_case.result
     summary = result.summary(data.report.to_dict())
     out = tmp_path_factory.mktemp("report") / "out"
     path = write_report(result, summary, data.positions, data.statics, out, registry=registry)
