@@ -178,6 +178,15 @@ def _write(lines: list[str], eol: str = "\n") -> Path:
     return Path(name)
 
 
+def _read_lines(lines: list[str], eol: str = "\n", **kwargs):
+    """Write ``lines`` to a temporary file, read it with ``read_ais``, remove the file."""
+    path = _write(lines, eol)
+    try:
+        return read_ais(path, progress=False, **kwargs)
+    finally:
+        path.unlink()
+
+
 def _balanced(report) -> bool:
     """Every physical line is accounted for exactly once."""
     return report.lines == (report.blank + report.comments + report.other_nmea
@@ -214,11 +223,7 @@ def _assert_all_good_decoded(data, statics: bool = True) -> None:
 
 def test_good_messages_alone_decode_exactly():
     """The reference: the good messages on their own give exactly the expected rows."""
-    path = _write([line for g in GOOD_GROUPS for line in g])
-    try:
-        data = read_ais(path, progress=False)
-    finally:
-        path.unlink()
+    data = _read_lines([line for g in GOOD_GROUPS for line in g])
     assert (data.report.bad_lines, data.report.orphan_fragments) == (0, 0)
     assert len(data.positions) == len(GOOD_POS) == 20
     assert len(data.statics) == len(GOOD_STA) == 4
@@ -243,11 +248,7 @@ def test_junk_never_costs_a_good_message(junk, eol, fast, chunk_bytes):
         else:
             lines.extend(group)
     lines.extend(before.get(len(GOOD_GROUPS), []))
-    path = _write(lines, eol)
-    try:
-        data = read_ais(path, progress=False, fast=fast, chunk_bytes=chunk_bytes)
-    finally:
-        path.unlink()
+    data = _read_lines(lines, eol, fast=fast, chunk_bytes=chunk_bytes)
     rep = data.report
     assert rep.failed_files == []
     assert _balanced(rep)
@@ -308,11 +309,7 @@ def test_times_out_of_range_are_nulled_not_fatal(times):
     line = GOOD_SINGLE[0]
     _, body, check = _split(line)
     bad = [tag_block(t) + f"!{body}*{check}" for t in times]
-    path = _write(bad + GOOD_SINGLE)
-    try:
-        data = read_ais(path, progress=False)
-    finally:
-        path.unlink()
+    data = _read_lines(bad + GOOD_SINGLE)
     rep = data.report
     assert rep.bad_time == len(times) and rep.untimed == len(times)
     assert rep.bad_lines == 0
@@ -327,11 +324,7 @@ def test_bytes_outside_ascii_never_make_a_sentence_valid():
     ASCII character (``?``, a payload character) would cancel them out in the XOR and decode a
     shifted, corrupted payload as if valid."""
     corrupted = junk_high_bytes(GOOD_SINGLE[0], 13)
-    path = _write([corrupted, GOOD_SINGLE[1]])
-    try:
-        data = read_ais(path, progress=False)
-    finally:
-        path.unlink()
+    data = _read_lines([corrupted, GOOD_SINGLE[1]])
     assert data.report.bad_lines == 1
     assert data.report.messages == 1
     assert data.positions["mmsi"].tolist() == [GOOD_POS["mmsi"].iloc[1]]
@@ -341,11 +334,7 @@ def test_bare_carriage_return_in_first_line_is_not_fatal():
     """A first line holding a bare CR (old Mac line ends, or junk) must not crash the format
     sniffer (the csv module refuses a CR inside an unquoted field); the sentences after it
     are read. A lone CR ends a line, so the junk is two malformed lines."""
-    path = _write(["junk\rmore junk", GOOD_SINGLE[0], GOOD_SINGLE[1]])
-    try:
-        data = read_ais(path, progress=False)
-    finally:
-        path.unlink()
+    data = _read_lines(["junk\rmore junk", GOOD_SINGLE[0], GOOD_SINGLE[1]])
     assert data.report.failed_files == []
     assert (data.report.lines, data.report.malformed) == (4, 2)
     assert data.positions["mmsi"].tolist() == GOOD_POS["mmsi"].iloc[:2].tolist()
@@ -359,11 +348,7 @@ def test_flood_of_first_fragments_that_never_complete():
     for k in range(10_000):
         tb = f"g:1-2-{k},c:{T0_S + k}"
         flood.append(f"\\{tb}*{cs(tb)}\\!{body}*{cs(body)}")
-    path = _write(flood + [line for g in GOOD_GROUPS for line in g])
-    try:
-        data = read_ais(path, progress=False)
-    finally:
-        path.unlink()
+    data = _read_lines(flood + [line for g in GOOD_GROUPS for line in g])
     assert data.report.orphan_fragments == 10_000
     assert data.report.messages == len(GOOD_GROUPS)
     _assert_all_good_decoded(data)
@@ -407,11 +392,7 @@ def test_impossible_fragment_numbers_are_malformed_and_do_not_disturb_fragments(
     group = next(g for g in GOOD_GROUPS if len(g) == 2)
     junk = [junk_fragment_numbers(group[0], 2, 3), junk_fragment_numbers(group[1], 0, 1),
             junk_fragment_numbers(group[1], 9, 0)]
-    path = _write([group[0], *junk, group[1]])
-    try:
-        data = read_ais(path, progress=False)
-    finally:
-        path.unlink()
+    data = _read_lines([group[0], *junk, group[1]])
     assert data.report.malformed == 3
     assert data.report.orphan_fragments == 0
     assert data.statics["name"].tolist() == [GOOD_STA["name"].iloc[0]]
