@@ -1,9 +1,11 @@
 """NMEA 0183 AIS framing: line classification, checksums, receiver time, fragment reassembly.
 
-The framer works on a chunk of lines at a time with column operations (pyarrow regular
-expressions, NumPy checksums); only the fragments of multi-sentence messages go through a
-small Python state machine, which carries over between chunks and files so that an endless
-stream keeps a bounded amount of state.
+The framer works on a chunk of lines at a time with column operations (see
+:mod:`vesseltrack.ais._lines`: strict sentences straight from the bytes, the rest by pyarrow
+regular expressions). Fragments of multi-sentence messages that sit next to each other (the
+rule in real feeds) are paired with column operations too; only the others go through a small
+Python state machine, which carries over between chunks and files so that an endless stream
+keeps a bounded amount of state.
 
 Line grammar understood here::
 
@@ -23,44 +25,31 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from vesseltrack.ais._lines import (
+    AIS_BAD_CS,
+    AIS_OK,
+    BAD_FRAG,
+    BLANK,
+    COMMENT,
+    MALFORMED,
+    NAT,
+    OTHER_BAD_CS,
+    OTHER_OK,
+    TAG_ONLY,
+    LineTable,
+    SourceTable,
+    pack_text,
+    parse_lines,
+    unpack_text,
+)
 
 if TYPE_CHECKING:
     from vesseltrack.io._report import DecodeReport
 
-# ---------------------------------------------------------------------------------------------
-# Regular expressions (RE2 syntax, applied to whole columns by pyarrow)
-
-_AIS_RE = (
-    r"^(?P<pre>[^\\!$#]*)"
-    r"(?P<tags>(?:\\[^\\]*\\)*)"
-    r"!(?P<body>(?P<addr>[A-Za-z0-9-]{2}VD[MO]),(?P<count>[1-9]),(?P<num>[1-9]),(?P<seq>[0-9]?),"
-    r"(?P<chan>[A-Za-z0-9]?),(?P<payload>[0-W`-w]*),(?P<fill>[0-5]))"
-    r"\*(?P<cs>[0-9A-Fa-f]{2})(?P<trail>[^!]*)$"
-)
-_AIS_LOOSE_RE = r"![A-Za-z0-9-]{2}VD[MO]"
-_OTHER_NMEA_RE = (
-    r"^(?:\\[^\\]*\\)*[$!](?P<obody>[A-Za-z0-9]{3,6},[^*]*)\*(?P<ocs>[0-9A-Fa-f]{2})[ \t]*$"
-)
-_TAG_ONLY_RE = r"^(?:\\[^\\]*\\)+[ \t]*$"
-_FIRST_TAG_RE = r"^\\(?P<tbody>[^\\*]*)\*(?P<tcs>[0-9A-Fa-f]{2})\\"
-_TAG_TIME_RE = r"(?:^|[\\,])c:(?P<c>[0-9]{9,13})"
-_TAG_SOURCE_RE = r"(?:^|[\\,])s:(?P<s>[^,*\\]*)"
-_TAG_GROUP_RE = r"(?:^|[\\,])(?:g:(?P<gn>[0-9]+)-(?P<gc>[0-9]+)-(?P<gid>[0-9]+)|(?P<gn4>[0-9]+)G(?P<gc4>[0-9]+):(?P<gid4>[0-9]+))"
-_TRAIL_TIME_RE = r",(?P<t>[0-9]{10}|[0-9]{13})(?:\.[0-9]*)?(?:,|[ \t]*$)"
-_TRAIL_SOURCE_RE = r",r(?P<r>[A-Za-z0-9_.-]+)"
-_PGHP_RE = (
-    r"^\$PGHP,1,(?P<y>[0-9]{4}),(?P<mo>[0-9]{1,2}),(?P<d>[0-9]{1,2}),(?P<h>[0-9]{1,2}),"
-    r"(?P<mi>[0-9]{1,2}),(?P<s>[0-9]{1,2}),(?P<ms>[0-9]{1,3}),(?P<cc>[^,]*),(?P<reg>[^,]*),"
-    r"(?P<src>[^,]*),"
-)
-
 _MIN_TIME_NS = pd.Timestamp("2000-01-01", tz="UTC").value
-_HEX = np.full(256, -1, dtype=np.int16)
-for _i, _c in enumerate(b"0123456789ABCDEF"):
-    _HEX[_c] = _i
-for _i, _c in enumerate(b"abcdef"):
-    _HEX[_c] = 10 + _i
+_MAX_PARTS = 9
+"""Sentences a message can have (the count field is one digit)."""
 
 
 @dataclass(frozen=True)
@@ -82,73 +71,6 @@ class FramingParams:
     max_fragment_sentences: int = 1000
     max_fragment_seconds: float = 300.0
     max_future_hours: float = 24.0
-
-
-def _xor_reduce(strings: pa.Array) -> np.ndarray:
-    """XOR of the bytes of each string (the NMEA checksum), vectorised; -1 for null/empty."""
-    n = len(strings)
-    out = np.full(n, -1, dtype=np.int16)
-    if n == 0:
-        return out
-    offsets, data = _binary_parts(strings)
-    valid = np.diff(offsets) > 0
-    if strings.null_count:
-        valid &= np.asarray(strings.is_valid())
-    if valid.any():
-        # reduceat over [start, end) pairs: every odd slot is a segment we discard.
-        idx = np.empty(2 * int(valid.sum()), dtype=np.int64)
-        idx[0::2] = offsets[:-1][valid]
-        idx[1::2] = offsets[1:][valid]
-        padded = np.append(data, np.uint8(0))
-        out[valid] = np.bitwise_xor.reduceat(padded, idx)[0::2]
-    return out
-
-
-def _binary_parts(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(offsets, data) of a string array as NumPy views (large_binary layout)."""
-    arr = pc.cast(strings, pa.large_binary())
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    n = len(arr)
-    bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=np.int64)[arr.offset : arr.offset + n + 1]
-    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
-    return offsets, data
-
-
-def _hex_pair(strings: pa.Array) -> np.ndarray:
-    """Parse two-character hex strings to ints, vectorised; -1 where null or invalid."""
-    n = len(strings)
-    out = np.full(n, -1, dtype=np.int16)
-    if n == 0:
-        return out
-    offsets, data = _binary_parts(strings)
-    ok = np.diff(offsets) == 2
-    if strings.null_count:
-        ok &= np.asarray(strings.is_valid())
-    start = offsets[:-1][ok]
-    hi = _HEX[data[start]]
-    lo = _HEX[data[start + 1]]
-    val = np.where((hi >= 0) & (lo >= 0), hi * 16 + lo, -1)
-    out[ok] = val
-    return out
-
-
-def _to_int(strings: pa.Array) -> np.ndarray:
-    """Digits → int64 (0 where null)."""
-    return np.asarray(pc.fill_null(pc.cast(pc.fill_null(strings, "0"), pa.int64()), 0))
-
-
-def _unix_to_ns(values: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """Unix seconds or milliseconds (13 digits) → ns since epoch; NaT-int where absent."""
-    out = np.full(len(values), np.iinfo(np.int64).min, dtype=np.int64)
-    ms = present & (values >= 100_000_000_000)
-    s = present & ~ms
-    out[s] = values[s] * 1_000_000_000
-    out[ms] = values[ms] * 1_000_000
-    return out
-
-
-_NAT = np.iinfo(np.int64).min
 
 
 @dataclass
@@ -177,7 +99,6 @@ class _Loose:
 
 
 @dataclass
-@dataclass
 class Leftovers:
     """Fragments kept at file boundaries: pending messages at file ends (``tails``) and
     continuation fragments near file starts that found nothing to join (``heads``)."""
@@ -187,17 +108,69 @@ class Leftovers:
 
 
 class Messages:
-    """Complete messages framed from one chunk, in stream order (columns)."""
+    """Complete messages framed from one chunk, in stream order (columns).
 
-    def __init__(self, payload: pa.Array | None = None, fill_bits: np.ndarray | None = None,
-                 time_ns: np.ndarray | None = None, source: np.ndarray | None = None) -> None:
-        self.payload = payload if payload is not None else pa.array([], type=pa.large_string())
+    Payloads are byte spans ``data[starts[i] : starts[i] + lengths[i]]``: single-sentence
+    messages point into the chunk's own bytes (no copy); joined fragments follow it.
+    ``source`` holds codes into ``source_values`` (-1: none).
+    """
+
+    def __init__(self, data: np.ndarray | None = None, starts: np.ndarray | None = None,
+                 lengths: np.ndarray | None = None, fill_bits: np.ndarray | None = None,
+                 time_ns: np.ndarray | None = None, source: np.ndarray | None = None,
+                 source_values: list[str] | None = None) -> None:
+        self.data = data if data is not None else np.zeros(0, dtype=np.uint8)
+        self.starts = starts if starts is not None else np.zeros(0, dtype=np.int64)
+        self.lengths = lengths if lengths is not None else np.zeros(0, dtype=np.int64)
         self.fill_bits = fill_bits if fill_bits is not None else np.zeros(0, dtype=np.int64)
         self.time_ns = time_ns if time_ns is not None else np.zeros(0, dtype=np.int64)
-        self.source = source if source is not None else np.zeros(0, dtype=object)
+        self.source = source if source is not None else np.zeros(0, dtype=np.int32)
+        self.source_values = source_values if source_values is not None else []
 
     def __len__(self) -> int:
-        return len(self.payload)
+        return len(self.starts)
+
+    @classmethod
+    def from_strings(cls, payloads: list[str], fill: list[int], time_ns: list[int],
+                     sources: list[str | None]) -> Messages:
+        table = SourceTable()
+        data, starts, lengths = _join_strings(payloads)
+        return cls(data, starts, lengths, np.asarray(fill, dtype=np.int64),
+                   np.asarray(time_ns, dtype=np.int64),
+                   np.asarray([table.code(s) for s in sources], dtype=np.int32), table.values)
+
+    def payload_strings(self, rows: np.ndarray) -> list[str]:
+        """Payloads of ``rows`` as Python strings (for the pyais path: few rows)."""
+        return [self.data[s : s + n].tobytes().decode("ascii", "replace")
+                for s, n in zip(self.starts[rows].tolist(), self.lengths[rows].tolist(), strict=True)]
+
+    @property
+    def payload(self) -> pa.Array:
+        """All payloads as an Arrow string array (a copy)."""
+        return pa.array(self.payload_strings(np.arange(len(self))), type=pa.large_string())
+
+    def source_strings(self) -> np.ndarray:
+        """Sources as an object array of str/None."""
+        values = np.asarray(self.source_values + [None], dtype=object)
+        return values[self.source]  # code -1 picks the trailing None
+
+
+def _join_strings(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    raw = [t.encode("ascii", "replace") for t in texts]
+    lengths = np.asarray([len(b) for b in raw], dtype=np.int64)
+    starts = np.zeros(len(raw), dtype=np.int64)
+    if len(raw) > 1:
+        np.cumsum(lengths[:-1], out=starts[1:])
+    return np.frombuffer(b"".join(raw), dtype=np.uint8), starts, lengths
+
+
+def _spans_copy(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The bytes of consecutive spans, concatenated."""
+    offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    gather = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+    return data[gather]
+
 
 
 class NMEAFramer:
@@ -214,15 +187,20 @@ class NMEAFramer:
         Reassembly bounds.
     now_ns : int, optional
         "Now" for the future-time check (ns since epoch); wall clock by default.
+    byte_path : bool
+        Parse strict sentences straight from the bytes (default). False sends every line
+        through the regular expressions and every fragment through the state machine: the
+        reference the tests compare the fast path with.
     """
 
     def __init__(self, report: DecodeReport, params: FramingParams | None = None,
-                 now_ns: int | None = None) -> None:
+                 now_ns: int | None = None, byte_path: bool = True) -> None:
         self.report = report
         self.params = params or FramingParams()
         now = pd.Timestamp.now(tz="UTC").value if now_ns is None else now_ns
         self._max_time_ns = now + int(self.params.max_future_hours * 3600e9)
         self._window_ns = int(self.params.max_fragment_seconds * 1e9)
+        self._byte_path = byte_path
         self._pending: OrderedDict[tuple, _Pending] = OrderedDict()
         self._sentence_index = 0
         # Fragments at file boundaries, matched across files in any order (see start_file).
@@ -230,7 +208,7 @@ class NMEAFramer:
         self._file_start = 0
         self._tails: dict[tuple, list[_Pending]] = {}
         self._heads: dict[tuple, list[_Loose]] = {}
-        self._carry_time_ns = _NAT  # from a $PGHP or lone tag block at the end of a chunk
+        self._carry_time_ns = NAT  # from a $PGHP or lone tag block at the end of a chunk
         self._carry_source: str | None = None
 
     # -- public -----------------------------------------------------------------------------
@@ -244,131 +222,26 @@ class NMEAFramer:
         report = self.report
         n = len(lines)
         report.lines += n
-        out = Messages()
         if n == 0:
-            return out
+            return Messages()
         arr = lines if isinstance(lines, pa.Array) else pa.array(lines, type=pa.large_string())
-        stripped = pc.utf8_trim_whitespace(arr)
-        blank = np.asarray(pc.equal(pc.utf8_length(stripped), 0))
-        comment = np.asarray(pc.starts_with(stripped, "#"))
-        ais = pc.extract_regex(stripped, _AIS_RE)
-        is_ais = np.asarray(ais.is_valid())
-        if non_ascii is not None:
-            is_ais &= ~non_ascii
+        sources = SourceTable()
+        table = parse_lines(arr, non_ascii, sources, byte_path=self._byte_path)
+        tally = np.bincount(table.cls, minlength=MALFORMED + 1)
+        report.blank += int(tally[BLANK])
+        report.comments += int(tally[COMMENT])
+        report.other_nmea += int(tally[OTHER_OK] + tally[TAG_ONLY])
+        report.bad_checksum += int(tally[AIS_BAD_CS] + tally[OTHER_BAD_CS])
+        report.malformed += int(tally[MALFORMED] + tally[BAD_FRAG])
+        report.sentences += int(tally[AIS_OK])
+        report.bad_tag_checksum += table.bad_tag_checksum
 
-        # Non-AIS lines (usually few; examined as a subset): other NMEA (incl. $PGHP), lone
-        # tag blocks, or malformed.
-        rest = ~(blank | comment | is_ais)
-        is_other = np.zeros(n, dtype=bool)
-        other_ok = np.zeros(n, dtype=bool)
-        tag_only = np.zeros(n, dtype=bool)
-        rest_idx = np.flatnonzero(rest)
-        if len(rest_idx):
-            sub = stripped.take(pa.array(rest_idx))
-            other = pc.extract_regex(sub, _OTHER_NMEA_RE)
-            # A line that looks like a VDM/VDO but fails the strict grammar is malformed, even
-            # if it would pass as "another NMEA sentence".
-            o_valid = np.asarray(other.is_valid()) & ~np.asarray(
-                pc.match_substring_regex(sub, _AIS_LOOSE_RE))
-            o_ok = o_valid & (_xor_reduce(pc.struct_field(other, "obody"))
-                              == _hex_pair(pc.struct_field(other, "ocs")))
-            t_only = np.asarray(pc.match_substring_regex(sub, _TAG_ONLY_RE))
-            if non_ascii is not None:
-                clean = ~non_ascii[rest_idx]
-                o_valid &= clean
-                o_ok &= clean
-                t_only &= clean
-            is_other[rest_idx] = o_valid
-            other_ok[rest_idx] = o_ok
-            tag_only[rest_idx] = t_only
-        malformed = rest & ~is_other & ~tag_only
-
-        # Checksums of AIS sentences.
-        ais_ok = is_ais.copy()
-        if is_ais.any():
-            body = pc.struct_field(ais, "body")
-            ais_ok = is_ais & (_xor_reduce(body) == _hex_pair(pc.struct_field(ais, "cs")))
-
-        # Impossible fragment numbers: num > count.
-        count = _to_int(pc.struct_field(ais, "count"))
-        num = _to_int(pc.struct_field(ais, "num"))
-        bad_frag = ais_ok & (num > count)
-        ais_ok &= ~bad_frag
-
-        report.blank += int(blank.sum())
-        report.comments += int(comment.sum())
-        report.other_nmea += int(other_ok.sum() + tag_only.sum())
-        report.bad_checksum += int((is_ais & ~ais_ok & ~bad_frag).sum() + (is_other & ~other_ok).sum())
-        report.malformed += int(malformed.sum() + bad_frag.sum())
-        report.sentences += int(ais_ok.sum())
-
-        # ---- receiver time per line --------------------------------------------------------
-        time_ns, source, key_source = self._line_times(stripped, ais, ais_ok, other_ok, tag_only)
-
+        ais_ok = table.cls == AIS_OK
+        time_ns, src = self._carried_times(table, ais_ok, sources)
         idx = np.flatnonzero(ais_ok)
         if len(idx) == 0:
-            return out
-        take = pa.array(idx)
-        payload = pc.struct_field(ais, "payload").take(take)
-        fill = _to_int(pc.struct_field(ais, "fill"))[idx]
-        cnt = count[idx]
-        tns = time_ns[idx]
-        src = source[idx]
-        base = self._sentence_index
-        multi = np.flatnonzero(cnt > 1)
-        # Single-sentence messages pass straight through, as columns; only the fragments of
-        # multi-sentence messages go through the reassembly state machine.
-        done_at: list[int] = []
-        done_payload: list[str] = []
-        done_fill: list[int] = []
-        done_time: list[int] = []
-        done_src: list[str | None] = []
-        if len(multi):
-            mtake = pa.array(idx[multi])
-            m_payload = payload.take(pa.array(multi)).to_pylist()
-            addr = pc.struct_field(ais, "addr").take(mtake).to_pylist()
-            seq = pc.struct_field(ais, "seq").take(mtake).to_pylist()
-            chan = pc.struct_field(ais, "chan").take(mtake).to_pylist()
-            gid = self._group_ids(ais, idx[multi])
-            ksrc = key_source[idx[multi]].tolist()
-            nm = num[idx[multi]].tolist()
-            for j, k in enumerate(multi.tolist()):
-                self._sentence_index = base + k
-                if self._pending:
-                    self._evict()
-                self._sentence_index += 1
-                t = int(tns[k])
-                c = int(cnt[k])
-                key = (ksrc[j], addr[j], chan[j], seq[j], c, gid[j])
-                done = self._fragment(key, nm[j], c, m_payload[j], t, src[k], int(fill[k]))
-                if done is not None:
-                    done_at.append(k)
-                    done_payload.append("".join(done.payloads))
-                    done_fill.append(int(fill[k]))
-                    done_time.append(done.time_ns if done.time_ns != _NAT else t)
-                    done_src.append(done.source)
-        self._sentence_index = base + len(idx)
-        if self._pending:
-            self._evict()
-        singles = np.flatnonzero(cnt == 1)
-        if len(done_at) == 0:
-            out.payload = payload.take(pa.array(singles)) if len(multi) else payload
-            out.fill_bits = fill[singles]
-            out.time_ns = tns[singles]
-            out.source = src[singles]
-            return out
-        # Messages in stream order: by the position of their last sentence.
-        at = np.concatenate([singles, np.asarray(done_at, dtype=np.int64)])
-        order = np.argsort(at, kind="stable")
-        out.payload = pa.concat_arrays([
-            payload.take(pa.array(singles)),
-            pa.array(done_payload, type=pa.large_string()),
-        ]).take(pa.array(order))
-        out.fill_bits = np.concatenate([fill[singles], done_fill])[order]
-        out.time_ns = np.concatenate([tns[singles], np.asarray(done_time, dtype=np.int64)])[order]
-        out.source = np.concatenate([src[singles], np.asarray(done_src + [None], dtype=object)[:-1]])[order]
-        return out
-
+            return Messages()
+        return self._assemble(table, idx, time_ns[idx], src[idx], sources)
     def start_file(self, file_index: int | None = None) -> None:
         """Mark the start of a new file.
 
@@ -432,7 +305,7 @@ class NMEAFramer:
                     tail.payloads.append(match.payload)
                     tail.n_frags += 1
                     tail.next_num += 1
-                    if tail.time_ns == _NAT:
+                    if tail.time_ns == NAT:
                         tail.time_ns = match.time_ns
                     if tail.next_num > tail.count:
                         late["payload"].append("".join(tail.payloads))
@@ -444,10 +317,7 @@ class NMEAFramer:
                     self.report.orphan_fragments += tail.n_frags
         for heads in heads_by_key.values():
             self.report.orphan_fragments += len(heads)
-        return Messages(pa.array(late["payload"], type=pa.large_string()),
-                        np.asarray(late["fill"], dtype=np.int64),
-                        np.asarray(late["time"], dtype=np.int64),
-                        np.asarray(late["source"] + [None], dtype=object)[:-1])
+        return Messages.from_strings(late["payload"], late["fill"], late["time"], late["source"])
 
     def _park_pending(self) -> None:
         for key, pending in self._pending.items():
@@ -455,28 +325,18 @@ class NMEAFramer:
         self._pending.clear()
 
     def _close_in_time(self, a: int, b: int) -> bool:
-        return a == _NAT or b == _NAT or abs(a - b) <= self._window_ns
+        return a == NAT or b == NAT or abs(a - b) <= self._window_ns
 
     def validate_times(self, time_ns: np.ndarray) -> np.ndarray:
         """Null receiver times before 2000 or too far in the future; count them."""
         t = np.asarray(time_ns, dtype=np.int64)
-        present = t != _NAT
+        present = t != NAT
         bad = present & ((t < _MIN_TIME_NS) | (t > self._max_time_ns))
         self.report.bad_time += int(bad.sum())
         t = t.copy()
-        t[bad] = _NAT
-        self.report.untimed += int((t == _NAT).sum())
+        t[bad] = NAT
+        self.report.untimed += int((t == NAT).sum())
         return t
-
-    # -- internals --------------------------------------------------------------------------
-    def _group_ids(self, ais: pa.StructArray, idx: np.ndarray) -> list[str | None]:
-        tags = pc.struct_field(ais, "tags").take(pa.array(idx))
-        grp = pc.extract_regex(tags, _TAG_GROUP_RE)
-        gid = pc.coalesce(
-            pc.if_else(pc.equal(pc.struct_field(grp, "gid"), ""), None, pc.struct_field(grp, "gid")),
-            pc.if_else(pc.equal(pc.struct_field(grp, "gid4"), ""), None, pc.struct_field(grp, "gid4")),
-        )
-        return gid.to_pylist()
 
     def _fragment(self, key: tuple, num: int, count: int, payload: str, t: int,
                   source: str | None, fill: int = 0) -> _Pending | None:
@@ -518,7 +378,7 @@ class NMEAFramer:
         pending.payloads.append(payload)
         pending.n_frags += 1
         pending.next_num += 1
-        if pending.time_ns == _NAT and t != _NAT:
+        if pending.time_ns == NAT and t != NAT:
             pending.time_ns = t
         if pending.next_num > count:
             del self._pending[key]
@@ -534,129 +394,226 @@ class NMEAFramer:
             self.report.orphan_fragments += oldest.n_frags
             del self._pending[key]
 
-    def _line_times(self, stripped: pa.Array, ais: pa.StructArray, ais_ok: np.ndarray,
-                    other_ok: np.ndarray,
-                    tag_only: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        n = len(stripped)
-        time_ns = np.full(n, _NAT, dtype=np.int64)
-        source: np.ndarray = np.full(n, None, dtype=object)
-        has_tags = ais_ok.copy()
-        tags = pc.struct_field(ais, "tags")
-        tags = pc.if_else(pa.array(tag_only), stripped, tags)
-        has_tags |= tag_only
-        if has_tags.any():
-            tlen = np.asarray(pc.fill_null(pc.utf8_length(tags), 0))
-            with_tags = has_tags & (tlen > 0)
-            if with_tags.any():
-                first = pc.extract_regex(tags, _FIRST_TAG_RE)
-                tb_present = np.asarray(first.is_valid()) & with_tags
-                tb_ok = _xor_reduce(pc.struct_field(first, "tbody")) == _hex_pair(
-                    pc.struct_field(first, "tcs"))
-                self.report.bad_tag_checksum += int((tb_present & ~tb_ok).sum())
-                c = pc.struct_field(pc.extract_regex(tags, _TAG_TIME_RE), "c")
-                c_present = np.asarray(c.is_valid()) & with_tags
-                time_ns = np.where(c_present, _unix_to_ns(_to_int(c), c_present), time_ns)
-                s = pc.struct_field(pc.extract_regex(tags, _TAG_SOURCE_RE), "s")
-                s_list = np.asarray(s.to_pylist(), dtype=object)
-                s_present = np.asarray(s.is_valid()) & with_tags & (s_list != "")
-                source[s_present] = s_list[s_present]
+    # -- internals --------------------------------------------------------------------------
+    def _carried_times(self, table: LineTable, ais_ok: np.ndarray,
+                       sources: SourceTable) -> tuple[np.ndarray, np.ndarray]:
+        """Time and source of each line, with those a ``$PGHP`` line or a lone tag block gives
+        the AIS sentence right after it (the nearest preceding non-blank line)."""
+        time_ns = table.time_ns.copy()
+        source = table.src.copy()
+        carrier = table.carrier
+        if not (carrier.any() or self._carry_time_ns != NAT or self._carry_source is not None):
+            return time_ns, source
+        n = len(time_ns)
+        line_idx = np.flatnonzero(table.cls != BLANK)
+        prev_pos = np.full(n, -1, dtype=np.int64)
+        prev_pos[line_idx[1:]] = line_idx[:-1]
+        from_prev = ais_ok & (time_ns == NAT) & (prev_pos >= 0)
+        from_prev[from_prev] = carrier[prev_pos[from_prev]]
+        time_ns[from_prev] = table.carrier_time[prev_pos[from_prev]]
+        src_fill = from_prev & (source < 0)
+        source[src_fill] = table.carrier_src[prev_pos[src_fill]]
+        if len(line_idx):
+            first = line_idx[0]
+            if ais_ok[first] and time_ns[first] == NAT:
+                time_ns[first] = self._carry_time_ns
+                if source[first] < 0:
+                    source[first] = sources.code(self._carry_source)
+            last = line_idx[-1]
+            self._carry_time_ns = int(table.carrier_time[last]) if carrier[last] else NAT
+            self._carry_source = sources.value(int(table.carrier_src[last])) if carrier[last] else None
+        return time_ns, source
 
-        # Trailing fields after the checksum.
-        trail = pc.struct_field(ais, "trail")
-        if ais_ok.any():
-            tt = pc.struct_field(pc.extract_regex(trail, _TRAIL_TIME_RE), "t")
-            tt_present = np.asarray(tt.is_valid()) & ais_ok & (time_ns == _NAT)
-            if tt_present.any():
-                time_ns = np.where(tt_present, _unix_to_ns(_to_int(tt), tt_present), time_ns)
-            rr = pc.struct_field(pc.extract_regex(trail, _TRAIL_SOURCE_RE), "r")
-            rr_present = np.asarray(rr.is_valid()) & ais_ok & pd.isna(source)
-            if rr_present.any():
-                source[rr_present] = np.asarray(rr.to_pylist(), dtype=object)[rr_present]
-            # Leading time column.
-            pre = pc.utf8_rtrim(pc.struct_field(ais, "pre"), characters=",; \t")
-            plen = np.asarray(pc.fill_null(pc.utf8_length(pre), 0))
-            lead = ais_ok & (plen > 0) & (time_ns == _NAT)
-            if lead.any():
-                time_ns = np.where(lead, _parse_leading_times(pre, lead), time_ns)
+    def _assemble(self, table: LineTable, idx: np.ndarray, tns: np.ndarray, src: np.ndarray,
+                  sources: SourceTable) -> Messages:
+        """Messages of a chunk's valid sentences ``idx`` (times/sources already carried)."""
+        data = table.data
+        cnt = table.count[idx]
+        base = self._sentence_index
+        singles = np.flatnonzero(cnt == 1)
+        multi = np.flatnonzero(cnt > 1)
+        at = [singles]
+        starts = [table.pay_start[idx[singles]]]
+        lengths = [table.pay_len[idx[singles]]]
+        fills = [table.fill[idx[singles]].astype(np.int64)]
+        times = [tns[singles]]
+        srcs = [src[singles]]
+        extra: list[np.ndarray] = []
+        extra_size = len(data)
+        if len(multi):
+            line = idx[multi]
+            key_cols = (table.src[line], table.addr[line], table.chan[line], table.seq[line])
+            has_gid = np.zeros(len(multi), dtype=bool)
+            if table.gid:
+                has_gid = np.isin(line, np.fromiter(table.gid, dtype=np.int64))
+            run_at, run_len, covered = _clean_runs(
+                multi, table.num[line], cnt[multi], key_cols, tns[multi], has_gid,
+                self._window_ns, self.params.max_fragment_sentences + 1)
+            if len(run_at):
+                # joined payloads of the runs, appended after the chunk's bytes
+                frag = line[covered]
+                joined = _spans_copy(data, table.pay_start[frag], table.pay_len[frag])
+                run_first = np.zeros(len(run_at), dtype=np.int64)
+                np.cumsum(run_len[:-1], out=run_first[1:])
+                frag_len = table.pay_len[frag]
+                msg_len = np.add.reduceat(frag_len, run_first)
+                msg_start = np.zeros(len(run_at), dtype=np.int64)
+                np.cumsum(msg_len[:-1], out=msg_start[1:])
+                last = run_at + run_len - 1
+                first_line = idx[multi[run_at]]
+                at.append(multi[last])
+                starts.append(extra_size + msg_start)
+                lengths.append(msg_len)
+                fills.append(table.fill[idx[multi[last]]].astype(np.int64))
+                times.append(tns[multi[run_at]])
+                srcs.append(src[multi[run_at]])
+                extra.append(joined)
+                extra_size += len(joined)
+                del first_line
+            dirty = np.flatnonzero(~covered)
+            if len(dirty) or self._pending:
+                done = self._state_machine(table, idx, multi, dirty, run_at, tns, src, sources,
+                                           base)
+                if done is not None:
+                    d_at, d_payload, d_fill, d_time, d_src = done
+                    blob, d_start, d_len = _join_strings(d_payload)
+                    at.append(d_at)
+                    starts.append(extra_size + d_start)
+                    lengths.append(d_len)
+                    fills.append(d_fill)
+                    times.append(d_time)
+                    srcs.append(d_src)
+                    extra.append(blob)
+                    extra_size += len(blob)
+        self._sentence_index = base + len(idx)
+        if self._pending:
+            self._evict()
+        out_data = np.concatenate([data, *extra]) if extra else data
+        if len(at) == 1:
+            return Messages(out_data, starts[0], lengths[0], fills[0], times[0], srcs[0],
+                            sources.values)
+        # Messages in stream order: by the position of their last sentence.
+        order = np.argsort(np.concatenate(at), kind="stable")
+        return Messages(out_data, np.concatenate(starts)[order], np.concatenate(lengths)[order],
+                        np.concatenate(fills)[order], np.concatenate(times)[order],
+                        np.concatenate(srcs)[order], sources.values)
 
-        # The line's own source (tag block s: or trailing r field) keys fragment reassembly;
-        # a source inherited from a $PGHP line is only on the first fragment, so it can't.
-        key_source = source.copy()
+    def _key(self, table: LineTable, line: int, sources: SourceTable) -> tuple:
+        chan = int(table.chan[line])
+        seq = int(table.seq[line])
+        return (sources.value(int(table.src[line])), unpack_text(int(table.addr[line]), 5),
+                chr(chan) if chan else "", str(seq) if seq >= 0 else "", int(table.count[line]),
+                table.gid.get(line))
 
-        # $PGHP lines and lone tag blocks give the time of the next AIS sentence.
-        ok_idx = np.flatnonzero(other_ok)
-        is_pghp = np.zeros(n, dtype=bool)
-        carrier_time = np.full(n, _NAT, dtype=np.int64)
-        carrier_src: np.ndarray = np.full(n, None, dtype=object)
-        if len(ok_idx):
-            pghp = pc.extract_regex(stripped.take(pa.array(ok_idx)), _PGHP_RE)
-            valid = np.asarray(pghp.is_valid())
-            sel = ok_idx[valid]
-            is_pghp[sel] = True
-            if len(sel):
-                pghp = pghp.filter(pa.array(valid))
-                parts = {k: _to_int(pc.struct_field(pghp, k))
-                         for k in ("y", "mo", "d", "h", "mi", "s", "ms")}
-                frame = pd.DataFrame({
-                    "year": parts["y"], "month": parts["mo"], "day": parts["d"],
-                    "hour": parts["h"], "minute": parts["mi"], "second": parts["s"],
-                    "millisecond": parts["ms"]})
-                ts = pd.to_datetime(frame, errors="coerce", utc=True)
-                carrier_time[sel] = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
-                src = np.asarray(pc.struct_field(pghp, "src").to_pylist(), dtype=object)
-                named = (src != "") & pd.notna(src)
-                carrier_src[sel[named]] = src[named]  # the station; country/region is not one
-        carrier = is_pghp | tag_only
-        if tag_only.any():
-            carrier_time[tag_only] = time_ns[tag_only]
-            carrier_src[tag_only] = source[tag_only]
-            time_ns[tag_only] = _NAT
+    def _state_machine(self, table: LineTable, idx: np.ndarray, multi: np.ndarray,
+                       dirty: np.ndarray, run_at: np.ndarray, tns: np.ndarray, src: np.ndarray,
+                       sources: SourceTable, base: int):
+        """Fragments that are not in a clean run, one by one, in stream order.
 
-        # Propagate each carrier's time to the next AIS sentence (skipping nothing else):
-        # the carrier must be the nearest preceding non-blank line.
-        if carrier.any() or self._carry_time_ns != _NAT or self._carry_source is not None:
-            considered = ~(np.asarray(pc.equal(pc.utf8_length(stripped), 0)))
-            line_idx = np.flatnonzero(considered)
-            prev_pos = np.full(n, -1, dtype=np.int64)
-            prev_pos[line_idx[1:]] = line_idx[:-1]
-            target = ais_ok & (time_ns == _NAT)
-            has_prev = prev_pos >= 0
-            from_prev = target & has_prev
-            from_prev[from_prev] = carrier[prev_pos[from_prev]]
-            time_ns[from_prev] = carrier_time[prev_pos[from_prev]]
-            src_fill = from_prev & pd.isna(source)
-            source[src_fill] = carrier_src[prev_pos[src_fill]]
-            # first non-blank line of this chunk may take a carrier from the previous chunk
-            if len(line_idx) and ais_ok[line_idx[0]] and time_ns[line_idx[0]] == _NAT:
-                time_ns[line_idx[0]] = self._carry_time_ns
-                if source[line_idx[0]] is None:
-                    source[line_idx[0]] = self._carry_source
-            if len(line_idx):
-                last = line_idx[-1]
-                self._carry_time_ns = int(carrier_time[last]) if carrier[last] else _NAT
-                self._carry_source = carrier_src[last] if carrier[last] else None
-        return time_ns, source, key_source
+        A clean run that starts a message under the key of a pending message ends that one
+        (its fragments become orphans), exactly as if the run had gone through here.
+        """
+        dirty_keys = {self._key(table, int(idx[multi[j]]), sources) for j in dirty.tolist()}
+        dirty_keys.update(self._pending)
+        markers = np.zeros(0, dtype=np.int64)
+        if len(run_at) and dirty_keys:
+            # cheap prefilter on the packed address and count, then exact keys
+            addr = table.addr[idx[multi[run_at]]]
+            cnt = table.count[idx[multi[run_at]]]
+            wanted_addr = pack_text([k[1] for k in dirty_keys])
+            wanted_cnt = np.asarray([k[4] for k in dirty_keys])
+            maybe = np.flatnonzero(np.isin(addr, wanted_addr) & np.isin(cnt, wanted_cnt))
+            markers = np.asarray([r for r in run_at[maybe].tolist()
+                                  if self._key(table, int(idx[multi[r]]), sources) in dirty_keys],
+                                 dtype=np.int64)
+        events = np.concatenate([dirty, markers])
+        is_marker = np.concatenate([np.zeros(len(dirty), bool), np.ones(len(markers), bool)])
+        order = np.argsort(events, kind="stable")
+        d_at: list[int] = []
+        d_payload: list[str] = []
+        d_fill: list[int] = []
+        d_time: list[int] = []
+        d_src: list[int] = []
+        for j, marker in zip(events[order].tolist(), is_marker[order].tolist(), strict=True):
+            k = int(multi[j])
+            line = int(idx[k])
+            self._sentence_index = base + k
+            if self._pending:
+                self._evict()
+            self._sentence_index += 1
+            key = self._key(table, line, sources)
+            if marker:
+                stale = self._pending.pop(key, None)
+                if stale is not None:
+                    self.report.orphan_fragments += stale.n_frags
+                continue
+            t = int(tns[k])
+            start = int(table.pay_start[line])
+            payload = table.data[start : start + int(table.pay_len[line])].tobytes().decode("ascii")
+            fill = int(table.fill[line])
+            done = self._fragment(key, int(table.num[line]), int(table.count[line]), payload, t,
+                                  sources.value(int(src[k])), fill)
+            if done is not None:
+                d_at.append(k)
+                d_payload.append("".join(done.payloads))
+                d_fill.append(fill)
+                d_time.append(done.time_ns if done.time_ns != NAT else t)
+                d_src.append(sources.code(done.source))
+        if not d_at:
+            return None
+        return (np.asarray(d_at, dtype=np.int64), d_payload, np.asarray(d_fill, dtype=np.int64),
+                np.asarray(d_time, dtype=np.int64), np.asarray(d_src, dtype=np.int32))
 
 
-def _parse_leading_times(pre: pa.Array, lead: np.ndarray) -> np.ndarray:
-    """Leading time column → ns (Unix seconds/milliseconds or ISO-8601); NaT-int otherwise."""
-    out = np.full(len(pre), _NAT, dtype=np.int64)
-    values = np.asarray(pre.to_pylist(), dtype=object)[lead]
-    s = pd.Series(values, dtype="string")
-    numeric = s.str.fullmatch(r"[0-9]{10}(?:\.[0-9]+)?|[0-9]{13}").fillna(False).to_numpy(bool)
-    res = np.full(len(values), _NAT, dtype=np.int64)
-    if numeric.any():
-        # integer arithmetic: float seconds would lose nanoseconds at today's epochs
-        parts = s[numeric].str.split(".", n=1, expand=True).reindex(columns=[0, 1])
-        whole = parts[0].astype("int64").to_numpy()
-        frac = parts[1].astype("string").fillna("").str.ljust(9, "0").str.slice(0, 9)
-        frac_ns = pd.to_numeric(frac.replace("", "0")).to_numpy(dtype=np.int64)
-        ms = whole >= 100_000_000_000
-        res[numeric] = np.where(ms, whole * 1_000_000, whole * 1_000_000_000 + frac_ns)
-    iso = ~numeric
-    if iso.any():
-        ts = pd.to_datetime(s[iso], errors="coerce", utc=True, format="ISO8601")
-        arr = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
-        res[iso] = arr
-    out[lead] = res
-    return out
+
+def _clean_runs(k: np.ndarray, num: np.ndarray, cnt: np.ndarray, key_cols: tuple,
+                t: np.ndarray, has_gid: np.ndarray, window_ns: int,
+                max_gap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Find runs of fragments that make a message with nothing else in between.
+
+    Over the fragments of a chunk (``k``: sentence positions, ascending), a run is fragments
+    ``1..count`` of one key at consecutive places, within ``max_gap`` sentences and the time
+    window of the first (or all without time), and without a group tag. The state machine
+    would join exactly these, whatever else is pending.
+
+    Returns
+    -------
+    run_at : ndarray
+        Index (into the fragments) of each run's first fragment.
+    run_len : ndarray
+        Fragments in each run.
+    covered : ndarray of bool
+        Fragments that belong to a run.
+    """
+    m = len(k)
+    cand = np.flatnonzero((num == 1) & ~has_gid)
+    ok = np.ones(len(cand), dtype=bool)
+    c0 = cnt[cand]
+    t0 = t[cand]
+    t0_safe = np.where(t0 == NAT, 0, t0)
+    for j in range(1, _MAX_PARTS):
+        need = np.flatnonzero(ok & (c0 > j))
+        if len(need) == 0:
+            break
+        r = cand[need]
+        q = r + j
+        inside = q < m
+        q = np.minimum(q, m - 1)
+        good = (inside & (num[q] == j + 1) & (cnt[q] == cnt[r]) & ~has_gid[q]
+                & (k[q] - k[r] <= max_gap))
+        for col in key_cols:
+            good &= col[q] == col[r]
+        tq = t[q]
+        tr = t0[need]
+        near = np.abs(np.where(tq == NAT, t0_safe[need], tq) - t0_safe[need]) <= window_ns
+        good &= np.where(tr == NAT, tq == NAT, near)
+        ok[need[~good]] = False
+    run_at = cand[ok]
+    run_len = c0[ok].astype(np.int64)
+    covered = np.zeros(m, dtype=bool)
+    if len(run_at):
+        offsets = np.zeros(len(run_at), dtype=np.int64)
+        np.cumsum(run_len[:-1], out=offsets[1:])
+        members = np.repeat(run_at - offsets, run_len) + np.arange(int(run_len.sum()))
+        covered[members] = True
+    return run_at, run_len, covered

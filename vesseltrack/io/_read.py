@@ -26,13 +26,14 @@ from vesseltrack._schema import (
     POSITION_MSG_TYPES,
     STATIC_COLUMNS,
     STATIC_MSG_TYPES,
+    STRING,
     UTC_NS,
     empty_frame,
     positions_frame,
     statics_frame,
 )
 from vesseltrack.ais._decode import decode_batch
-from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer, _binary_parts
+from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer
 from vesseltrack.io._report import DecodeReport
 
 _CORRUPT = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
@@ -274,12 +275,11 @@ def lines_array(data: bytes) -> tuple[pa.Array, np.ndarray | None]:
 _ROW_TYPES = np.array(sorted(POSITION_MSG_TYPES | STATIC_MSG_TYPES))
 
 
-def _payload_types(payloads: pa.Array) -> np.ndarray:
+def _payload_types(msgs: Messages) -> np.ndarray:
     """Message type of each armoured payload, from its first character (-1 if empty)."""
-    offsets, data = _binary_parts(payloads)
-    out = np.full(len(payloads), -1, dtype=np.int16)
-    has = np.diff(offsets) > 0
-    six = data[offsets[:-1][has]].astype(np.int16) - 48
+    out = np.full(len(msgs), -1, dtype=np.int16)
+    has = msgs.lengths > 0
+    six = msgs.data[msgs.starts[has]].astype(np.int16) - 48
     out[has] = np.where(six > 40, six - 8, six)
     return out
 
@@ -294,11 +294,11 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
     remaining = np.arange(len(msgs))
     if fast and len(msgs):
         try:
-            from vesseltrack.ais._fast import decode_batch_fast
+            from vesseltrack.ais._fast import decode_spans
         except ImportError:
-            decode_batch_fast = None
-        if decode_batch_fast is not None:
-            batch, handled = decode_batch_fast(msgs.payload, fills)
+            decode_spans = None
+        if decode_spans is not None:
+            batch, handled = decode_spans(msgs.data, msgs.starts, msgs.lengths, fills)
             parts_pos.append(batch.positions)
             parts_sta.append(batch.statics)
             for reason, n in batch.errors.items():
@@ -307,10 +307,9 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
     if len(remaining):
         # Only messages that can become rows are worth pyais's time (base stations, binary
         # and safety messages are framed and counted, not decoded).
-        remaining = remaining[np.isin(_payload_types(msgs.payload)[remaining], _ROW_TYPES)]
+        remaining = remaining[np.isin(_payload_types(msgs)[remaining], _ROW_TYPES)]
     if len(remaining):
-        sub_payloads = msgs.payload.take(pa.array(remaining)).to_pylist()
-        batch = decode_batch(sub_payloads, fills[remaining])
+        batch = decode_batch(msgs.payload_strings(remaining), fills[remaining])
         pos = batch.positions
         sta = batch.statics
         pos["row"] = remaining[pos["row"].to_numpy()]
@@ -319,7 +318,6 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
         parts_sta.append(sta)
         for reason, n in batch.errors.items():
             report.add_decode_error(reason, n)
-    source = np.asarray(msgs.source, dtype=object)
     tables = []
     for parts, conform in ((parts_pos, positions_frame), (parts_sta, statics_frame)):
         parts = [p for p in parts if len(p)]
@@ -327,15 +325,25 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
             tables.append(None)
             continue
         frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-        frame = frame.sort_values("row", kind="stable").reset_index(drop=True)
         rows = frame["row"].to_numpy()
-        frame["timestamp"] = pd.to_datetime(time_ns[rows], utc=True)
-        frame.loc[time_ns[rows] == np.iinfo(np.int64).min, "timestamp"] = pd.NaT
-        frame["source"] = pd.array(source[rows], dtype="string")
+        if len(rows) > 1 and not (rows[1:] > rows[:-1]).all():
+            frame = frame.sort_values("row", kind="stable").reset_index(drop=True)
+            rows = frame["row"].to_numpy()
+        # int64 nanoseconds (NaT as its int64 sentinel) viewed as UTC times: no conversion
+        frame["timestamp"] = pd.DatetimeIndex(time_ns[rows].view("datetime64[ns]")).tz_localize("UTC")
+        frame["source"] = _source_column(msgs, rows)
         tables.append(conform(frame))
     pos = tables[0] if tables[0] is not None else empty_frame(POSITION_COLUMNS)
     sta = tables[1] if tables[1] is not None else empty_frame(STATIC_COLUMNS)
     return pos, sta
+
+
+def _source_column(msgs: Messages, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The ``source`` strings of ``rows``, built from the codes without a Python loop."""
+    codes = msgs.source[rows]
+    values = pa.array(msgs.source_values, type=pa.large_string())
+    arr = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0, type=pa.int32()), values)
+    return pd.array(arr.cast(pa.large_string()), dtype=STRING)
 
 
 def iter_ais(

@@ -1,0 +1,242 @@
+"""The framer's byte path and vectorised fragment pairing against its reference path.
+
+``NMEAFramer(byte_path=False)`` sends every line through the regular expressions and every
+fragment through the one-by-one state machine (the implementation the corpus tests pinned
+down first). The fast path must give the very same messages, times, sources and counts, on
+the real corpora and on generated mixes built to hit its edges: tag blocks it must hand back
+to the regex path, fragments interleaved, missing, repeated, far apart in time or in the
+stream, and chunk boundaries anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from functools import reduce
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vesseltrack.ais._nmea import FramingParams, NMEAFramer
+from vesseltrack.io import read_ais
+from vesseltrack.io import _read as read_module
+from vesseltrack.io._report import DecodeReport
+
+DATA = Path(__file__).parent / "data"
+NOW_NS = 1_900_000_000 * 10**9
+
+PAYLOAD_1 = "15RTgt0PAso;90TKcjM8h6g208CQ"
+PAYLOAD_18 = "B52K>;h00Fc>jpUlNV@ikwpUoP06"
+PAYLOAD_5A = "55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8"
+PAYLOAD_5B = "88888888880"
+
+
+def _cs(body: str) -> str:
+    return f"{reduce(lambda a, b: a ^ b, body.encode(), 0):02X}"
+
+
+def _tag(body: str, good: bool = True) -> str:
+    check = _cs(body) if good else f"{(int(_cs(body), 16) ^ 0x55):02X}"
+    return f"\\{body}*{check}\\"
+
+
+def _sentence(count: int, num: int, seq: str, chan: str, payload: str, fill: int,
+              good: bool = True, addr: str = "AIVDM") -> str:
+    body = f"{addr},{count},{num},{seq},{chan},{payload},{fill}"
+    check = _cs(body) if good else f"{(int(_cs(body), 16) ^ 0x0F):02X}"
+    return f"!{body}*{check}"
+
+
+def _frame(lines: list[str], cuts: list[int], byte_path: bool,
+           params: FramingParams | None = None) -> tuple[list[tuple], dict]:
+    """Feed ``lines`` in chunks cut at ``cuts``; messages as tuples, and the report."""
+    report = DecodeReport()
+    framer = NMEAFramer(report, params, now_ns=NOW_NS, byte_path=byte_path)
+    out: list[tuple] = []
+    bounds = [0, *sorted(c for c in cuts if 0 < c < len(lines)), len(lines)]
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        chunk = [line + "\n" for line in lines[lo:hi]]
+        if not chunk:
+            continue
+        msgs = framer.feed(chunk)
+        payloads = msgs.payload_strings(np.arange(len(msgs)))
+        out.extend(zip(payloads, msgs.fill_bits.tolist(), msgs.time_ns.tolist(),
+                       msgs.source_strings().tolist(), strict=True))
+    late = framer.flush()
+    out.extend(zip(late.payload_strings(np.arange(len(late))), late.fill_bits.tolist(),
+                   late.time_ns.tolist(), late.source_strings().tolist(), strict=True))
+    return out, asdict(report)
+
+
+def _same(lines: list[str], cuts: list[int] = (), params: FramingParams | None = None):
+    fast = _frame(lines, list(cuts), True, params)
+    slow = _frame(lines, list(cuts), False, params)
+    assert fast[1] == slow[1]
+    assert fast[0] == slow[0]
+    return fast
+
+
+# ------------------------------------------------------------------------ verbatim edge cases
+
+
+def test_strict_lines_take_tag_block_time_and_source():
+    lines = [_tag("s:ALPHA,c:1700000000") + _sentence(1, 1, "", "A", PAYLOAD_1, 0),
+             _tag("c:1700000005123,s:BETA") + _sentence(1, 1, "", "B", PAYLOAD_18, 0),
+             _sentence(1, 1, "", "", PAYLOAD_1, 0)]
+    messages, report = _same(lines)
+    assert [m[2] for m in messages] == [1_700_000_000 * 10**9, 1_700_000_005_123 * 10**6,
+                                        np.iinfo(np.int64).min]
+    assert [m[3] for m in messages] == ["ALPHA", "BETA", None]
+    assert report["sentences"] == 3 and report["bad_tag_checksum"] == 0
+
+
+@pytest.mark.parametrize("tag_body", [
+    "xc:1700000000,c:1700000001",      # c: not at a field start, a later one is
+    "c:12345,c:1700000002",            # first c: too short: the regex takes the next
+    "c:17000000001234",                # 14 digits: the first 13 count
+    "s:,c:1700000000",                 # empty source
+    "ts:X,s:REAL,c:1700000000",        # s: inside another field name
+    "g:1-2-77,c:1700000000",           # group tag
+    "1G2:77,c:1700000000",             # NMEA 4 group form
+    "s:GATEHOUSE,c:1700000000",        # a G that is no group
+    "s:" + "L" * 200 + ",c:1700000000",  # longer than the byte path reads
+    "",                                # empty tag block
+    "c:1700000000",
+])
+@pytest.mark.parametrize("good", [True, False])
+def test_tag_block_variants(tag_body, good):
+    line = _tag(tag_body, good) + _sentence(1, 1, "", "A", PAYLOAD_1, 0)
+    _same([line, line.replace("!AIVDM", "!AIVDO")])
+
+
+@pytest.mark.parametrize("line", [
+    "  " + _sentence(1, 1, "", "A", PAYLOAD_1, 0),                  # leading blanks
+    _sentence(1, 1, "", "A", PAYLOAD_1, 0) + " \t\r",               # trailing blanks
+    _sentence(1, 1, "", "A", PAYLOAD_1, 0) + ",1700000000",          # trailing time
+    "1700000000," + _sentence(1, 1, "", "A", PAYLOAD_1, 0),          # leading time
+    _tag("c:1700000000") + _tag("s:X") + _sentence(1, 1, "", "A", PAYLOAD_1, 0),
+    _sentence(1, 1, "", "A", PAYLOAD_1, 0, good=False),
+    _sentence(2, 3, "1", "A", PAYLOAD_1, 0),                        # num > count
+    _sentence(1, 1, "", "A", PAYLOAD_1 + "x", 0),                   # bad armour char
+    _sentence(1, 1, "", "A", "", 0),                                # empty payload
+    _sentence(1, 1, "9", "Z", PAYLOAD_1, 5, addr="ABVDO"),
+])
+def test_line_variants(line):
+    _same([line, _sentence(1, 1, "", "A", PAYLOAD_1, 0), line])
+
+
+def test_pghp_and_lone_tag_blocks_give_the_next_sentence_its_time():
+    pghp = "$PGHP,1,2024,3,1,12,0,0,0,RU,25,STATION7,0*"
+    pghp += _cs(pghp[1:-1])
+    lines = [pghp, _sentence(2, 1, "3", "A", PAYLOAD_5A, 0), _sentence(2, 2, "3", "A", PAYLOAD_5B, 2),
+             _tag("c:1700000000,s:LONE"), _sentence(1, 1, "", "A", PAYLOAD_1, 0)]
+    messages, _ = _same(lines, cuts=[1, 4])
+    assert [m[3] for m in messages] == ["STATION7", "LONE"]
+
+
+def test_fragments_interleaved_missing_and_repeated():
+    a1 = _sentence(2, 1, "1", "A", PAYLOAD_5A, 0)
+    a2 = _sentence(2, 2, "1", "A", PAYLOAD_5B, 2)
+    b1 = _sentence(2, 1, "2", "A", PAYLOAD_5A, 0)
+    b2 = _sentence(2, 2, "2", "A", PAYLOAD_5B, 2)
+    single = _sentence(1, 1, "", "A", PAYLOAD_1, 0)
+    lines = [a1, a2, a1, b1, a2, b2, a1, a1, a2, b2, single, b1, single, b2, a2, a1, a2]
+    messages, report = _same(lines)
+    # a1 a2 | a1 b1 a2 b2 | [a1] a1 a2 | b2? | single | b1 single b2 | a2? | a1 a2
+    assert len(messages) == 8
+    assert sum(m[0] == PAYLOAD_5A + PAYLOAD_5B for m in messages) == 6
+    assert report["orphan_fragments"] == 3  # the repeated a1, and two unmatched second halves
+
+
+def test_fragments_far_apart_in_time_or_stream():
+    def tagged(t: int, line: str) -> str:
+        return _tag(f"c:{t}") + line
+
+    a1 = _sentence(2, 1, "1", "A", PAYLOAD_5A, 0)
+    a2 = _sentence(2, 2, "1", "A", PAYLOAD_5B, 2)
+    single = _sentence(1, 1, "", "A", PAYLOAD_1, 0)
+    lines = [tagged(1_700_000_000, a1), tagged(1_700_000_900, a2),   # too far in time
+             tagged(1_700_000_000, a1), a2,                          # second untimed
+             a1, tagged(1_700_000_000, a2),                          # first untimed
+             a1, *[single] * 6, a2]                                  # far in the stream
+    _same(lines, params=FramingParams(max_fragment_sentences=4))
+    _same(lines, params=FramingParams(max_fragment_sentences=6))
+
+
+# ------------------------------------------------------------------------ generated mixes
+
+_SINGLES = [_sentence(1, 1, "", "A", PAYLOAD_1, 0), _sentence(1, 1, "", "B", PAYLOAD_18, 0)]
+
+
+@st.composite
+def _mixes(draw) -> tuple[list[str], list[int]]:
+    lines: list[str] = []
+    for _ in range(draw(st.integers(1, 40))):
+        kind = draw(st.sampled_from(["single", "run", "run", "piece", "noise", "carrier"]))
+        t = 1_700_000_000 + draw(st.integers(0, 2000))
+        tag = draw(st.sampled_from(["", f"s:R{draw(st.integers(0, 2))},c:{t}", f"c:{t}",
+                                    f"g:1-2-{draw(st.integers(1, 3))},c:{t}"]))
+        good_tag = draw(st.booleans()) or not tag
+        prefix = _tag(tag, good_tag) if tag else ""
+        if kind == "single":
+            lines.append(prefix + draw(st.sampled_from(_SINGLES)))
+        elif kind in ("run", "piece"):
+            count = draw(st.integers(2, 3))
+            seq = draw(st.sampled_from(["", "1", "2"]))
+            chan = draw(st.sampled_from(["A", "B", ""]))
+            nums = range(1, count + 1)
+            if kind == "piece":
+                nums = draw(st.lists(st.integers(1, count), min_size=1, max_size=3))
+            for num in nums:
+                payload = PAYLOAD_5A if num == 1 else PAYLOAD_5B
+                good = draw(st.integers(0, 9)) > 0
+                if draw(st.integers(0, 4)) == 0:  # now and then a fragment's own tag block
+                    prefix = draw(st.sampled_from(["", _tag(f"c:{t + 600}"), _tag("s:R1"),
+                                                   _tag(f"c:{t},s:R0")]))
+                lines.append(prefix + _sentence(count, num, seq, chan, payload, 2 if num == count else 0,
+                                                good))
+        elif kind == "carrier":
+            lines.append(_tag(f"c:{t},s:LONE"))
+        else:
+            lines.append(draw(st.sampled_from(["", "# comment", "junk", "$GPGGA,1*00"])))
+    cuts = draw(st.lists(st.integers(0, len(lines)), max_size=4))
+    return lines, cuts
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mixes(), st.sampled_from([2, 5, 1000]))
+def test_generated_mixes_frame_the_same(mix, max_sentences):
+    lines, cuts = mix
+    _same(lines, cuts, FramingParams(max_fragment_sentences=max_sentences))
+
+
+# ------------------------------------------------------------------------ real corpora
+
+
+def _corpus_files() -> list[Path]:
+    files = [p for p in sorted(DATA.rglob("*")) if p.is_file()
+             and p.suffix not in (".csv", ".md", ".tab", ".chk", ".json")]
+    return [p for p in files if b"VDM" in p.read_bytes()[:200_000] or b"VDO" in p.read_bytes()[:200_000]]
+
+
+FIXTURE = Path(__file__).parents[1] / "data" / "fixtures" / "vostochny_2024.nmea.gz"
+
+
+@pytest.mark.parametrize("path", [*_corpus_files(), FIXTURE],
+                         ids=lambda p: p.name if p == FIXTURE else str(p.relative_to(DATA)))
+def test_corpora_read_the_same_through_both_paths(path, monkeypatch):
+    chunk = 1 << 20 if path == FIXTURE else 4096
+    fast = read_ais(path, progress=False, chunk_bytes=chunk)
+
+    class SlowFramer(NMEAFramer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs, byte_path=False)
+
+    monkeypatch.setattr(read_module, "NMEAFramer", SlowFramer)
+    slow = read_ais(path, progress=False, chunk_bytes=chunk)
+    assert fast.report.to_dict() == slow.report.to_dict()
+    assert fast.positions.equals(slow.positions)
+    assert fast.statics.equals(slow.statics)
+    assert fast.report.sentences > 0
