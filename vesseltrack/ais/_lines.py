@@ -143,7 +143,10 @@ def binary_parts(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def xor_spans(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """XOR of ``data[starts[i]:ends[i]]`` for each i (the NMEA checksum); -1 for empty spans."""
+    """XOR of ``data[starts[i]:ends[i]]`` for each i (the NMEA checksum); -1 for empty spans.
+
+    One ``reduceat`` pass over the buffer; spans in ascending order keep it a single pass.
+    """
     out = np.full(len(starts), -1, dtype=np.int16)
     valid = ends > starts
     if valid.any():
@@ -151,7 +154,7 @@ def xor_spans(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndar
         idx = np.empty(2 * int(valid.sum()), dtype=np.int64)
         idx[0::2] = starts[valid]
         idx[1::2] = ends[valid]
-        padded = data if idx[-1] < len(data) else np.append(data, np.uint8(0))
+        padded = data if idx.max() < len(data) else np.append(data, np.uint8(0))
         out[valid] = np.bitwise_xor.reduceat(padded, idx)[0::2]
     return out
 
@@ -242,9 +245,10 @@ def _strict_fields(data: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     ``starts``/``ends`` bound each line in ``data`` (terminator included).
     """
     m = len(starts)
-    e = ends.copy()
-    while True:  # trailing \s* (the line terminator, spaces)
-        trim = (e > starts) & _RE2_SPACE[data[np.maximum(e - 1, 0)]]
+    # trailing \s*: the LF first (almost always the only one), then anything else
+    e = ends - (data[ends - 1] == 10)
+    while True:
+        trim = _RE2_SPACE[data[e - 1]]
         if not trim.any():
             break
         e[trim] -= 1
@@ -268,7 +272,16 @@ def _strict_fields(data: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     pay_end = e - 5
     fill = (data[e - 4].astype(np.int8) - 48)
     cs = _HEX[data[e - 2]] * 16 + _HEX[data[e - 1]]
-    cs_ok = xor_spans(data, bang + 1, e - 3) == cs
+    # checksums of the sentences and of their tag blocks, in one pass in stream order
+    slot = np.arange(m) + np.cumsum(has_tag)
+    span_start = np.empty(m + len(tagged), dtype=np.int64)
+    span_end = np.empty_like(span_start)
+    span_start[slot] = bang + 1
+    span_end[slot] = e - 3
+    span_start[slot[tagged] - 1] = starts[tagged] + 1
+    span_end[slot[tagged] - 1] = bang[tagged] - 4
+    xor = xor_spans(data, span_start, span_end)
+    cs_ok = xor[slot] == cs
 
     time_ns = np.full(m, NAT, dtype=np.int64)
     src = np.full(m, -1, dtype=np.int32)
@@ -276,7 +289,7 @@ def _strict_fields(data: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     reject = np.zeros(m, dtype=bool)
     if len(tagged):
         t_time, t_src, t_bad, t_reject = _tag_fields(data, starts[tagged] + 1, bang[tagged] - 4,
-                                                     sources)
+                                                     sources, xor[slot[tagged] - 1])
         time_ns[tagged] = t_time
         src[tagged] = t_src
         tag_bad[tagged] = t_bad
@@ -321,10 +334,12 @@ def _first_backslash(data: np.ndarray, lo: int, hi: int) -> int:
 
 
 def _tag_fields(data: np.ndarray, body_start: np.ndarray, body_end: np.ndarray,
-                sources: SourceTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                sources: SourceTable, body_xor: np.ndarray | None = None,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``c:`` time, ``s:`` source code, bad checksum and regex-needed flags of tag blocks.
 
-    The body is ``[body_start, body_end)``, then ``*hh``. Lines whose tag block the regex
+    The body is ``[body_start, body_end)``, then ``*hh``; ``body_xor`` is its XOR if the
+    caller has it. Lines whose tag block the regex
     path would read differently (a ``c:``/``s:`` not at a field start, a ``c:`` with fewer
     than 9 digits, group tags, very long blocks) are flagged to take that path.
 
@@ -335,7 +350,9 @@ def _tag_fields(data: np.ndarray, body_start: np.ndarray, body_end: np.ndarray,
     m = len(body_start)
     length = body_end - body_start
     tcs = _HEX[data[body_end + 1]] * 16 + _HEX[data[body_end + 2]]
-    bad = xor_spans(data, body_start, body_end) != tcs
+    if body_xor is None:
+        body_xor = xor_spans(data, body_start, body_end)
+    bad = body_xor != tcs
     time_ns = np.full(m, NAT, dtype=np.int64)
     src = np.full(m, -1, dtype=np.int32)
     reject = np.zeros(m, dtype=bool)
@@ -371,7 +388,8 @@ def _match_template(data: np.ndarray, starts: np.ndarray, template: bytes, digit
     """Which spans equal ``template`` except for ``run`` digits at ``digits_at``, and the
     value of those digits.
 
-    The spans are compared eight bytes at a time (as uint64 words, with the digits masked).
+    The spans are compared eight bytes at a time (as uint64 words, with the digits masked),
+    and the digits read eight at a time (two overlapping words: 9 to 16 digits).
     """
     width = -(-len(template) // 8) * 8
     rows = _window(data, starts, width)
@@ -386,12 +404,37 @@ def _match_template(data: np.ndarray, starts: np.ndarray, template: bytes, digit
     match = np.ones(len(starts), dtype=bool)
     for w in range(width // 8):
         match &= ((words[:, w] ^ pattern_words[w]) & mask_words[w]) == 0
-    value = np.zeros(len(starts), dtype=np.int64)
-    for col in range(digits_at, digits_at + run):
-        digit = rows[:, col] - np.uint8(48)
-        match &= digit <= 9
-        value = value * 10 + digit
+    first = _digit_word(rows, digits_at)
+    last = _digit_word(rows, digits_at + run - 8)
+    match &= _all_digits(first) & _all_digits(last)
+    scale = 10 ** (run - 8)
+    value = (_eight_digits(first).astype(np.int64) * scale
+             + _eight_digits(last).astype(np.int64) % scale)
     return np.flatnonzero(match), value[match]
+
+
+_U = np.uint64
+
+
+def _digit_word(rows: np.ndarray, column: int) -> np.ndarray:
+    """Bytes ``column .. column + 7`` of each row of a C-ordered byte matrix, as uint64."""
+    return np.ndarray(shape=(rows.shape[0],), dtype="<u8", buffer=rows, offset=column,
+                      strides=(rows.strides[0],))
+
+
+def _all_digits(word: np.ndarray) -> np.ndarray:
+    """Are all eight bytes ASCII digits? (high nibble 3, low nibble at most 9)"""
+    high = _U(0xF0F0F0F0F0F0F0F0)
+    threes = _U(0x3030303030303030)
+    return ((word & high) == threes) & (((word + _U(0x0606060606060606)) & high) == threes)
+
+
+def _eight_digits(word: np.ndarray) -> np.ndarray:
+    """Value of eight ASCII digits held in a little-endian word (first digit lowest byte)."""
+    x = word - _U(0x3030303030303030)
+    x = (x * _U(10) + (x >> _U(8))) & _U(0x00FF00FF00FF00FF)
+    x = (x * _U(100) + (x >> _U(16))) & _U(0x0000FFFF0000FFFF)
+    return (x * _U(10000) + (x >> _U(32))) & _U(0xFFFFFFFF)
 
 
 def _template_time(body: bytes) -> tuple[int, int]:
@@ -709,22 +752,9 @@ def parse_lines(lines: pa.Array, non_ascii: np.ndarray | None, sources: SourceTa
     n = len(lines)
     offsets, data = binary_parts(lines)
     starts = offsets[:-1]
-    cls = np.full(n, MALFORMED, dtype=np.int8)
-    count = np.zeros(n, dtype=np.int8)
-    num = np.zeros(n, dtype=np.int8)
-    seq = np.full(n, -1, dtype=np.int8)
-    chan = np.zeros(n, dtype=np.uint8)
-    addr = np.zeros(n, dtype=np.int64)
-    pay_start = np.zeros(n, dtype=np.int64)
-    pay_len = np.zeros(n, dtype=np.int64)
-    fill = np.zeros(n, dtype=np.int8)
-    time_ns = np.full(n, NAT, dtype=np.int64)
-    src = np.full(n, -1, dtype=np.int32)
-    carrier_time = np.full(n, NAT, dtype=np.int64)
-    carrier_src = np.full(n, -1, dtype=np.int32)
+    cols: dict[str, np.ndarray] | None = None
     gid: dict[int, str] = {}
     bad_tags = 0
-
     slow = np.ones(n, dtype=bool)
     if byte_path and n:
         strict = np.asarray(pc.match_substring_regex(lines, _STRICT_RE))
@@ -734,30 +764,52 @@ def parse_lines(lines: pa.Array, non_ascii: np.ndarray | None, sources: SourceTa
         if len(idx):
             f = _strict_fields(data, starts[idx], offsets[idx + 1], sources)
             keep = ~f["reject"]
-            take = idx[keep]
-            slow[take] = False
-            ok = f["cs_ok"][keep]
-            bad_frag = ok & (f["num"][keep] > f["count"][keep])
+            if not keep.all():
+                idx = idx[keep]
+                f = {name: column[keep] for name, column in f.items()}
+            slow[idx] = False
+            ok = f["cs_ok"]
+            bad_frag = ok & (f["num"] > f["count"])
             ok &= ~bad_frag
-            cls[take] = np.where(ok, AIS_OK, np.where(bad_frag, BAD_FRAG, AIS_BAD_CS))
-            for name, column in (("count", count), ("num", num), ("seq", seq), ("chan", chan),
-                                 ("addr", addr), ("pay_start", pay_start), ("pay_len", pay_len),
-                                 ("fill", fill), ("time_ns", time_ns), ("src", src)):
-                column[take] = f[name][keep]
-            bad_tags += int((f["tag_bad"][keep] & ok).sum())
-    carrier = np.zeros(n, dtype=bool)
+            f["cls"] = np.where(ok, AIS_OK, np.where(bad_frag, BAD_FRAG, AIS_BAD_CS)).astype(np.int8)
+            bad_tags += int((f["tag_bad"] & ok).sum())
+            if len(idx) == n:  # every line strict: the columns as they are
+                cols = {name: f[name] for name in _LINE_COLUMNS if name in f}
+            else:
+                cols = _empty_columns(n)
+                for name in _LINE_COLUMNS:
+                    if name in f:
+                        cols[name][idx] = f[name]
     slow_idx = np.flatnonzero(slow)
     if len(slow_idx):
+        cols = _empty_columns(n) if cols is None else cols
+        cols.setdefault("carrier_time", np.full(n, NAT, dtype=np.int64))
+        cols.setdefault("carrier_src", np.full(n, -1, dtype=np.int32))
         sub = lines if len(slow_idx) == n else lines.take(pa.array(slow_idx))
         r = _regex_fields(sub, starts[slow_idx],
                           None if non_ascii is None else non_ascii[slow_idx], sources)
-        for name, column in (("cls", cls), ("count", count), ("num", num), ("seq", seq),
-                             ("chan", chan), ("addr", addr), ("pay_start", pay_start),
-                             ("pay_len", pay_len), ("fill", fill), ("time_ns", time_ns),
-                             ("src", src), ("carrier_time", carrier_time),
-                             ("carrier_src", carrier_src), ("carrier", carrier)):
-            column[slow_idx] = r[name]
+        for name in _LINE_COLUMNS:
+            cols[name][slow_idx] = r[name]
         gid = {int(slow_idx[i]): g for i, g in r["gid"].items()}
         bad_tags += r["bad_tags"]
-    return LineTable(data, cls, count, num, seq, chan, addr, pay_start, pay_len, fill, time_ns,
-                     src, carrier_time, carrier_src, carrier, gid, bad_tags)
+    if cols is None:
+        cols = _empty_columns(n)
+    if "carrier_time" not in cols:  # no regex line: no carrier, never read
+        cols["carrier_time"] = np.zeros(n, dtype=np.int64)
+        cols["carrier_src"] = np.zeros(n, dtype=np.int32)
+        cols["carrier"] = np.zeros(n, dtype=bool)
+    return LineTable(data, gid=gid, bad_tag_checksum=bad_tags, **cols)
+
+
+_LINE_COLUMNS = ("cls", "count", "num", "seq", "chan", "addr", "pay_start", "pay_len", "fill",
+                 "time_ns", "src", "carrier_time", "carrier_src", "carrier")
+
+
+def _empty_columns(n: int) -> dict[str, np.ndarray]:
+    """Line columns for ``n`` lines, as for malformed lines (carriers: see parse_lines)."""
+    return {"cls": np.full(n, MALFORMED, dtype=np.int8), "count": np.zeros(n, dtype=np.int8),
+            "num": np.zeros(n, dtype=np.int8), "seq": np.full(n, -1, dtype=np.int8),
+            "chan": np.zeros(n, dtype=np.uint8), "addr": np.zeros(n, dtype=np.int64),
+            "pay_start": np.zeros(n, dtype=np.int64), "pay_len": np.zeros(n, dtype=np.int64),
+            "fill": np.zeros(n, dtype=np.int8), "time_ns": np.full(n, NAT, dtype=np.int64),
+            "src": np.full(n, -1, dtype=np.int32), "carrier": np.zeros(n, dtype=bool)}

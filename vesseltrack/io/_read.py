@@ -42,8 +42,12 @@ _CORRUPT = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 SNIFF_BYTES = 64 * 1024
-CHUNK_BYTES = 32 * 1024 * 1024
-"""Bytes of a file framed at a time (about 400,000 NMEA lines): peak memory is bounded by this."""
+CHUNK_BYTES = 16 * 1024 * 1024
+"""Bytes of a file framed at a time (about 200,000 NMEA lines): peak memory is bounded by this.
+
+Measured on the bench corpus, 16 MiB frames faster than 32 MiB: the chunk's temporaries stay
+below glibc's largest mmap threshold (32 MiB), so their memory is reused instead of being
+mapped and faulted in afresh for every array."""
 MAX_LINE_BYTES = 64 * 1024
 """A 'line' longer than this is cut into pieces, each counted as malformed."""
 
