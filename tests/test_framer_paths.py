@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vesseltrack.ais._nmea import FramingParams, NMEAFramer
-from vesseltrack.io import read_ais
 from vesseltrack.io import _read as read_module
+from vesseltrack.io import read_ais
 from vesseltrack.io._report import DecodeReport
 
 DATA = Path(__file__).parent / "data"
@@ -240,3 +240,34 @@ def test_corpora_read_the_same_through_both_paths(path, monkeypatch):
     assert fast.positions.equals(slow.positions)
     assert fast.statics.equals(slow.statics)
     assert fast.report.sentences > 0
+
+
+# ------------------------------------------------------------------------ the byte path is taken
+
+_COMMON = [
+    _sentence(1, 1, "", "A", PAYLOAD_1, 0),
+    _sentence(1, 1, "", "B", PAYLOAD_18, 0) + "\r",
+    _tag("s:ALPHA,c:1700000000") + _sentence(2, 1, "7", "B", PAYLOAD_5A, 0),
+    _tag("c:1700000000123,s:B-2") + _sentence(2, 2, "7", "B", PAYLOAD_5B, 2),
+    _tag("c:1700000001") + _sentence(1, 1, "", "", PAYLOAD_1, 0, addr="BSVDO"),
+    _tag("s:GATEHOUSE,c:1700000001") + _sentence(1, 1, "", "A", PAYLOAD_1, 0),
+    _tag("") + _sentence(1, 1, "3", "1", PAYLOAD_1, 0) + "  ",
+]
+
+
+def test_common_forms_never_reach_the_regex_path(monkeypatch):
+    """Plain sentences and NMEA 4 tag blocks are framed from the bytes alone: the regex path
+    (a correct but five times slower fallback) is not called for any of them."""
+    import pyarrow as pa
+
+    from vesseltrack.ais import _lines
+
+    def no_regex(*args, **kwargs):
+        raise AssertionError("regex path used")
+
+    monkeypatch.setattr(_lines, "_regex_fields", no_regex)
+    lines = pa.array([line + "\n" for line in _COMMON * 3], type=pa.large_string())
+    table = _lines.parse_lines(lines, None, _lines.SourceTable())
+    assert (table.cls == _lines.AIS_OK).all()
+    assert table.time_ns[2] == 1_700_000_000 * 10**9
+    assert table.time_ns[3] == 1_700_000_000_123 * 10**6

@@ -184,7 +184,8 @@ def _iter_line_chunks(
         block = fh.read(chunk_bytes)
         if not block:
             break
-        data = rest + block
+        data = rest + block if rest else block
+        del block  # only ``data`` and ``rest`` stay referenced: memory is a chunk or two
         if first:
             if len(data) < len(_BOM) and _BOM.startswith(data):
                 rest = data
@@ -204,7 +205,10 @@ def _iter_line_chunks(
                 rest = data
             continue
         rest = data[cut + 1 :]
-        yield lines_array(data[:cut])
+        whole = data[:cut]
+        del data
+        yield lines_array(whole)
+        del whole
     if first and rest.startswith(_BOM):
         rest = rest[len(_BOM):]
     if rest.endswith(b"\r"):
@@ -246,24 +250,25 @@ def lines_array(data: bytes) -> tuple[pa.Array, np.ndarray | None]:
     """
     buf = np.frombuffer(data, dtype=np.uint8)
     non_ascii = None
-    if not data.isascii():
+    is_ascii = data.isascii()
+    if not is_ascii:
         bad = buf >= 0x80
-        buf = buf.copy()
-        buf[bad] = ord("?")
-    lf = buf == 0x0A
-    cr = buf == 0x0D
-    if cr.any():
+        buf = np.where(bad, np.uint8(ord("?")), buf)
+    if b"\r" in data:
+        lf = buf == 0x0A
+        cr = buf == 0x0D
         nxt = np.empty_like(lf)
         nxt[:-1] = lf[1:]
         nxt[-1:] = True  # a CR ending the data is the first half of the CR LF we were cut at
         breaks = np.flatnonzero(lf | (cr & ~nxt))
+        del lf, cr, nxt
     else:
-        breaks = np.flatnonzero(lf)
+        breaks = np.flatnonzero(buf == 0x0A)
     offsets = np.empty(len(breaks) + 2, dtype=np.int64)
     offsets[0] = 0
     offsets[1:-1] = breaks + 1
     offsets[-1] = len(buf)
-    if not data.isascii():
+    if not is_ascii:
         # per line: any byte outside ASCII (memory in lines, not bytes)
         starts = offsets[:-1]
         nonempty = offsets[1:] > starts
@@ -271,6 +276,7 @@ def lines_array(data: bytes) -> tuple[pa.Array, np.ndarray | None]:
         if nonempty.any():
             any_bad[nonempty] = np.logical_or.reduceat(bad, starts[nonempty])
         non_ascii = any_bad
+        del bad
     arr = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets),
                                            pa.py_buffer(buf))
     return arr, non_ascii
