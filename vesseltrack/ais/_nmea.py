@@ -430,12 +430,17 @@ class NMEAFramer:
         data = table.data
         cnt = table.count[idx]
         base = self._sentence_index
-        singles = np.flatnonzero(cnt == 1)
         multi = np.flatnonzero(cnt > 1)
+        if len(multi) == 0:  # no fragments: every sentence is a message
+            singles = np.arange(len(idx))
+            single_lines = idx
+        else:
+            singles = np.flatnonzero(cnt == 1)
+            single_lines = idx[singles]
         at = [singles]
-        starts = [table.pay_start[idx[singles]]]
-        lengths = [table.pay_len[idx[singles]]]
-        fills = [table.fill[idx[singles]].astype(np.int64)]
+        starts = [table.pay_start[single_lines]]
+        lengths = [table.pay_len[single_lines]]
+        fills = [table.fill[single_lines]]
         times = [tns[singles]]
         srcs = [src[singles]]
         extra: list[np.ndarray] = []
@@ -464,7 +469,7 @@ class NMEAFramer:
                 at.append(multi[last])
                 starts.append(extra_size + msg_start)
                 lengths.append(msg_len)
-                fills.append(table.fill[idx[multi[last]]].astype(np.int64))
+                fills.append(table.fill[idx[multi[last]]])
                 times.append(tns[multi[run_at]])
                 srcs.append(src[multi[run_at]])
                 extra.append(joined)
@@ -492,11 +497,20 @@ class NMEAFramer:
         if len(at) == 1:
             return Messages(out_data, starts[0], lengths[0], fills[0], times[0], srcs[0],
                             sources.values)
-        # Messages in stream order: by the position of their last sentence.
-        order = np.argsort(np.concatenate(at), kind="stable")
-        return Messages(out_data, np.concatenate(starts)[order], np.concatenate(lengths)[order],
-                        np.concatenate(fills)[order], np.concatenate(times)[order],
-                        np.concatenate(srcs)[order], sources.values)
+        # Messages in stream order, by the position of their last sentence: each group is
+        # in order already, so a message's place is its rank in its group plus the number of
+        # earlier messages of the other groups (no sort).
+        dest = [np.arange(len(group)) + sum(np.searchsorted(other, group)
+                                            for other in at if other is not group)
+                for group in at]
+        total = sum(len(group) for group in at)
+        columns = []
+        for parts in (starts, lengths, fills, times, srcs):
+            column = np.empty(total, dtype=parts[0].dtype)
+            for where, values in zip(dest, parts, strict=True):
+                column[where] = values
+            columns.append(column)
+        return Messages(out_data, *columns, sources.values)
 
     def _key(self, table: LineTable, line: int, sources: SourceTable) -> tuple:
         chan = int(table.chan[line])
