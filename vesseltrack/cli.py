@@ -292,7 +292,12 @@ def _cmd_count(args: argparse.Namespace) -> int:
     if args.scheduler:
         raise UsageError("--scheduler needs --engine dask")
     data, result, side = _count(args)
-    summary = result.summary(data.report.to_dict())
+    report = data.report
+    # Only the map and the report (--out) read the decoded tables again: without them, let
+    # the tables go now rather than at exit.
+    positions, statics = (data.positions, data.statics) if args.out else (None, None)
+    del data
+    summary = result.summary(report.to_dict())
     text = json.dumps(summary, indent=None, sort_keys=False, default=str)
     if args.out:
         from pathlib import Path
@@ -307,12 +312,12 @@ def _cmd_count(args: argparse.Namespace) -> int:
 
         try:
             write_text(json.dumps(summary, indent=2, default=str) + "\n", out / "summary.json")
-            write_map(result, data.positions, data.statics, side["ports"], out / "map.html",
+            write_map(result, positions, statics, side["ports"], out / "map.html",
                       sightings=side["sightings"])
-            write_report(result, summary, data.positions, data.statics, out,
-                         registry=side["registry"])
+            write_report(result, summary, positions, statics, out, registry=side["registry"])
         except OSError as exc:
             raise UsageError(f"cannot write output: {exc.strerror or exc}: {out}") from None
+        del positions, statics
     if args.json:
         print(text)
     else:
@@ -320,7 +325,7 @@ def _cmd_count(args: argparse.Namespace) -> int:
         if args.out:
             print(f"\nwrote port_calls.csv, gaps.csv, summary.json, map.html, report.md and "
                   f"charts to {args.out}")
-    return _check_failed(data, args)
+    return _check_failed({"failed_files": report.failed_files}, args)
 
 
 def _cmd_map(args: argparse.Namespace) -> int:

@@ -56,11 +56,10 @@ from vesseltrack.ports import (
     PortCallParams,
     _detect_ais_calls,
     _sorted_tracks,
-    _time_s,
     _to_utc,
+    _TrackArrays,
     call_ids,
     fences_from_ports,
-    speed_before_after_knots,
 )
 from vesseltrack.registry import match_sightings
 from vesseltrack.tracks import TrackParams, clean_tracks
@@ -342,14 +341,17 @@ def _dark_calls(
         kind="stable",
     ).drop_duplicates("g")
     g = sc["g"].to_numpy()
-    t_s = _time_s(tracks)
+    arrays = _TrackArrays.of(tracks, valid_only=False)
+    t_s = arrays.t_s
     rows_start = start_row[g]
     rows_end = end_row[g]
     d_in = np.array([gaps[f"d_in_nm::{p}"].to_numpy()[k] for k, p in zip(g, sc["port"], strict=True)])
     d_out = np.array([gaps[f"d_out_nm::{p}"].to_numpy()[k] for k, p in zip(g, sc["port"], strict=True)])
     pp = params.port_calls
-    v_before = speed_before_after_knots(tracks, rows_start, True, pp)
-    v_after = speed_before_after_knots(tracks, rows_end, False, pp)
+    # speed_before_after_knots at rows of tracks, with the arrays read once for both
+    v_before = arrays.speed_around_knots(rows_start, True, pp)
+    v_after = arrays.speed_around_knots(rows_end, False, pp)
+    del arrays
     a = t_s[rows_start] + d_in / v_before * SECONDS_PER_HOUR
     d = t_s[rows_end] - d_out / v_after * SECONDS_PER_HOUR
     a = np.clip(a, t_s[rows_start], t_s[rows_end])
@@ -498,6 +500,10 @@ def detect_vessels(
     return _stage_calls(stage, registry, sightings, params, dark_call_ports, peer_calls)
 
 
+_DETECTED_COLUMNS = ("mmsi", "timestamp", "lon", "lat", "sog_knots")
+"""Position columns the detectors read (stage 1 cleans only these)."""
+
+
 @dataclass
 class _Stage:
     """What the first stage of :func:`detect_vessels` leaves for the second."""
@@ -523,7 +529,8 @@ def _stage_tracks(
         ports if isinstance(ports, list)
         else fences_from_ports(ports, params.port_calls.exit_margin_m)
     )
-    tracks = _sorted_tracks(clean_tracks(positions, params.tracks))
+    # the detectors read these columns only: cleaning copies no others
+    tracks = _sorted_tracks(clean_tracks(positions, params.tracks, columns=_DETECTED_COLUMNS))
     if statics is not None and len(statics):
         statics = statics.loc[statics["mmsi"].isin(tracks["mmsi"].unique())
                               | statics["mmsi"].isin(_sighted_mmsi(sightings))]

@@ -20,8 +20,8 @@ import pandas as pd
 
 from vesseltrack._schema import STRING
 from vesseltrack._units import METERS_PER_NM, SECONDS_PER_HOUR
-from vesseltrack.cargo import draught_at
-from vesseltrack.ports import Fence, _sorted_tracks, _time_s, _to_utc, fences_from_ports
+from vesseltrack.cargo import draught_at, draught_timeline
+from vesseltrack.ports import Fence, _sorted_tracks, _to_utc, _TrackArrays, fences_from_ports
 from vesseltrack.tracks import haversine_m
 
 __all__ = ["GAP_COLUMNS", "GapParams", "detect_gaps"]
@@ -72,45 +72,50 @@ def _gaps_internal(
 ) -> pd.DataFrame:
     """Gaps with extra columns: ``start_row``/``end_row`` (index labels of ``tracks``) and,
     per fence, ``d_in_nm::NAME``/``d_out_nm::NAME`` distances and ``reach::NAME`` booleans."""
-    valid = tracks.loc[tracks["valid_position"]] if "valid_position" in tracks else tracks
-    rows = valid.index.to_numpy()
-    mmsi = valid["mmsi"].to_numpy("int64")
-    t_s = _time_s(valid)
-    lon = valid["lon"].to_numpy("float64")
-    lat = valid["lat"].to_numpy("float64")
+    valid = _TrackArrays.of(tracks)
+    mmsi, t_s, lon, lat = valid.mmsi, valid.t_s, valid.lon, valid.lat
     if len(mmsi) >= 2:
-        same = mmsi[1:] == mmsi[:-1]
-        dt = np.diff(t_s)
-        i = np.flatnonzero(same & (dt >= params.min_gap_hours * SECONDS_PER_HOUR))
+        long_silence = t_s.steps_at_least(params.min_gap_hours * SECONDS_PER_HOUR)
+        long_silence &= mmsi[1:] == mmsi[:-1]
+        i = np.flatnonzero(long_silence)
+        del long_silence
     else:
         i = np.array([], dtype="int64")
     j = i + 1
-    dur_h = (t_s[j] - t_s[i]) / SECONDS_PER_HOUR
-    dist_nm = haversine_m(lon[i], lat[i], lon[j], lat[j]) / METERS_PER_NM
+    mmsi, t_s = mmsi[i], (t_s[i], t_s[j])
+    lon, lat = (lon[i], lon[j]), (lat[i], lat[j])
+    start_row, end_row = valid.labels(i), valid.labels(j)
+    del valid
+    dur_h = (t_s[1] - t_s[0]) / SECONDS_PER_HOUR
+    dist_nm = haversine_m(lon[0], lat[0], lon[1], lat[1]) / METERS_PER_NM
     gaps = pd.DataFrame(
         {
-            "mmsi": mmsi[i],
-            "start": _to_utc(t_s[i]),
-            "end": _to_utc(t_s[j]),
+            "mmsi": mmsi,
+            "start": _to_utc(t_s[0]),
+            "end": _to_utc(t_s[1]),
             "duration_hours": dur_h,
-            "start_lon": lon[i],
-            "start_lat": lat[i],
-            "end_lon": lon[j],
-            "end_lat": lat[j],
+            "start_lon": lon[0],
+            "start_lat": lat[0],
+            "end_lon": lon[1],
+            "end_lat": lat[1],
             "distance_nm": dist_nm,
             "implied_speed_knots": np.divide(
                 dist_nm, dur_h, out=np.full(len(i), np.nan), where=dur_h > 0
             ),
-            "start_row": rows[i],
-            "end_row": rows[j],
+            "start_row": start_row,
+            "end_row": end_row,
         }
     )
-    gaps["draught_before_m"] = draught_at(statics, gaps["mmsi"], gaps["start"], "backward")
-    gaps["draught_after_m"] = draught_at(statics, gaps["mmsi"], gaps["end"], "forward")
+    tl = draught_timeline(statics)  # once for both lookups
+    gaps["draught_before_m"] = draught_at(
+        None, gaps["mmsi"], gaps["start"], "backward", timeline=tl
+    )
+    gaps["draught_after_m"] = draught_at(None, gaps["mmsi"], gaps["end"], "forward", timeline=tl)
+    del tl
     names = np.full(len(gaps), "", dtype=object)
     for fence in fences:
-        d_in = fence.distance_nm(lon[i], lat[i])
-        d_out = fence.distance_nm(lon[j], lat[j])
+        d_in = fence.distance_nm(lon[0], lat[0])
+        d_out = fence.distance_nm(lon[1], lat[1])
         reach = (d_in + d_out) / params.max_speed_knots + params.min_dwell_hours <= dur_h
         gaps[f"d_in_nm::{fence.name}"] = d_in
         gaps[f"d_out_nm::{fence.name}"] = d_out

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,7 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 
 from vesseltrack._schema import UTC_NS
 from vesseltrack._units import EARTH_RADIUS_M, METERS_PER_NM, SECONDS_PER_HOUR
-from vesseltrack.tracks import haversine_m
+from vesseltrack.tracks import _CHUNK_ROWS, haversine_m
 
 __all__ = [
     "Fence",
@@ -272,42 +273,139 @@ def speed_before_after_knots(
     One small loop per requested row (candidate gap), not per position.
     """
     index = np.asarray(index, dtype="int64")
-    out = np.full(len(index), params.max_speed_knots)
     if len(index) == 0:
+        return np.full(0, params.max_speed_knots)
+    return _TrackArrays.of(tracks, valid_only=False).speed_around_knots(index, before, params)
+
+
+class _Seconds:
+    """Times as float seconds since the epoch (``ns / 1e9``, as :func:`_time_s`), computed
+    only for the rows indexed (an integer, a slice or an index array): no full-length copy.
+    """
+
+    def __init__(self, ns: np.ndarray) -> None:
+        self.ns = ns
+
+    def __len__(self) -> int:
+        return len(self.ns)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.ns[key] / 1e9
+
+    def steps_at_least(self, seconds: float) -> np.ndarray:
+        """``t[1:] - t[:-1] >= seconds`` (``n - 1`` values), block by block."""
+        n = len(self.ns)
+        out = np.zeros(max(n - 1, 0), dtype=bool)
+        for a in range(0, n - 1, _CHUNK_ROWS):
+            b = min(a + _CHUNK_ROWS, n - 1)
+            t = self.ns[a:b + 1] / 1e9
+            np.greater_equal(t[1:] - t[:-1], seconds, out=out[a:b])
         return out
-    mmsi = tracks["mmsi"].to_numpy()
-    t_s = tracks["timestamp"].to_numpy("datetime64[ns]").astype("int64") / 1e9
-    sog = tracks["sog_knots"].to_numpy("float64")
-    lon = tracks["lon"].to_numpy("float64")
-    lat = tracks["lat"].to_numpy("float64")
-    win = params.speed_window_hours * SECONDS_PER_HOUR
-    # first and one-past-last row of each row's vessel (rows sorted by mmsi)
-    change = np.flatnonzero(mmsi[1:] != mmsi[:-1]) + 1
-    starts = np.concatenate(([0], change))
-    ends = np.concatenate((change, [len(mmsi)]))
-    vessel_of_row = np.searchsorted(starts, index, side="right") - 1
-    for k, i in enumerate(index):
-        a, b = starts[vessel_of_row[k]], ends[vessel_of_row[k]]
-        if before:
-            j0 = a + np.searchsorted(t_s[a:b], t_s[i] - win, side="left")
-            sl = slice(j0, i + 1)
-        else:
-            j1 = a + np.searchsorted(t_s[a:b], t_s[i] + win, side="right")
-            sl = slice(i, j1)
-        s = sog[sl]
-        moving = s[np.isfinite(s) & (s > params.min_speed_knots)]
-        if len(moving):
-            v = float(np.median(moving))
-        else:
-            ok = np.isfinite(lon[sl]) & np.isfinite(lat[sl])
-            tt, xx, yy = t_s[sl][ok], lon[sl][ok], lat[sl][ok]
-            if len(tt) >= 2 and tt[-1] > tt[0]:
-                d_nm = haversine_m(xx[:-1], yy[:-1], xx[1:], yy[1:]).sum() / METERS_PER_NM
-                v = d_nm / ((tt[-1] - tt[0]) / SECONDS_PER_HOUR)
+
+
+class _TrackArrays:
+    """The columns the detectors read, as NumPy arrays, for rows sorted by (mmsi, time).
+
+    Built from a tracks frame without copying its columns where their dtype allows (all
+    rows, or the rows with a valid position); ``labels(pos)`` maps row positions back to
+    index labels of the frame.
+
+    Attributes
+    ----------
+    mmsi : ndarray of int64
+    t_s : _Seconds
+        Seconds since the epoch, computed for the rows indexed only.
+    lon, lat : ndarray of float
+        Degrees.
+    """
+
+    def __init__(self, tracks: pd.DataFrame, mask: np.ndarray | None) -> None:
+        self._tracks = tracks
+        self._mask = mask
+        self.mmsi = self._column("mmsi", "int64")
+        ts = tracks["timestamp"].to_numpy("datetime64[ns]").view("int64")
+        self.t_s = _Seconds(ts if mask is None else ts[mask])
+        self.lon = self._column("lon", "float64")
+        self.lat = self._column("lat", "float64")
+        self._index = tracks.index if mask is None else tracks.index[mask]
+        self._sog: np.ndarray | None = None
+        self._bounds: tuple[np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def of(cls, tracks: pd.DataFrame, valid_only: bool = True) -> _TrackArrays:
+        """Arrays of ``tracks`` (of its rows with ``valid_position`` when ``valid_only``)."""
+        mask = None
+        if valid_only and "valid_position" in tracks:
+            valid = tracks["valid_position"].to_numpy(bool)
+            if not valid.all():
+                mask = valid
+        return cls(tracks, mask)
+
+    def _column(self, name: str, dtype: str) -> np.ndarray:
+        values = self._tracks[name].to_numpy(dtype)
+        return values if self._mask is None else values[self._mask]
+
+    @property
+    def sog(self) -> np.ndarray:
+        """Reported speed over ground, knots (read on first use)."""
+        if self._sog is None:
+            self._sog = self._column("sog_knots", "float64")
+        return self._sog
+
+    def __len__(self) -> int:
+        return len(self.mmsi)
+
+    def labels(self, pos: np.ndarray) -> np.ndarray:
+        """Index labels of the tracks frame at row positions ``pos`` of these arrays."""
+        return np.asarray(self._index.take(np.asarray(pos, dtype="int64"))).astype(
+            "int64", copy=False
+        )
+
+    def vessel_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """First and one-past-last row of each vessel (rows sorted by mmsi)."""
+        if self._bounds is None:
+            mmsi = self.mmsi
+            change = np.flatnonzero(mmsi[1:] != mmsi[:-1]) + 1
+            self._bounds = (
+                np.concatenate(([0], change)),
+                np.concatenate((change, [len(mmsi)])),
+            )
+        return self._bounds
+
+    def speed_around_knots(
+        self, index: np.ndarray, before: bool, params: PortCallParams
+    ) -> np.ndarray:
+        """:func:`speed_before_after_knots` at row positions ``index`` of these arrays."""
+        index = np.asarray(index, dtype="int64")
+        out = np.full(len(index), params.max_speed_knots)
+        if len(index) == 0:
+            return out
+        t_s, sog, lon, lat = self.t_s, self.sog, self.lon, self.lat
+        win = params.speed_window_hours * SECONDS_PER_HOUR
+        starts, ends = self.vessel_bounds()
+        vessel_of_row = np.searchsorted(starts, index, side="right") - 1
+        for k, i in enumerate(index):
+            a, b = starts[vessel_of_row[k]], ends[vessel_of_row[k]]
+            if before:
+                j0 = a + np.searchsorted(t_s[a:b], t_s[i] - win, side="left")
+                sl = slice(j0, i + 1)
             else:
-                v = params.max_speed_knots
-        out[k] = min(max(v, params.min_speed_knots), params.max_speed_knots)
-    return out
+                j1 = a + np.searchsorted(t_s[a:b], t_s[i] + win, side="right")
+                sl = slice(i, j1)
+            s = sog[sl]
+            moving = s[np.isfinite(s) & (s > params.min_speed_knots)]
+            if len(moving):
+                v = float(np.median(moving))
+            else:
+                ok = np.isfinite(lon[sl]) & np.isfinite(lat[sl])
+                tt, xx, yy = t_s[sl][ok], lon[sl][ok], lat[sl][ok]
+                if len(tt) >= 2 and tt[-1] > tt[0]:
+                    d_nm = haversine_m(xx[:-1], yy[:-1], xx[1:], yy[1:]).sum() / METERS_PER_NM
+                    v = d_nm / ((tt[-1] - tt[0]) / SECONDS_PER_HOUR)
+                else:
+                    v = params.max_speed_knots
+            out[k] = min(max(v, params.min_speed_knots), params.max_speed_knots)
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -315,7 +413,7 @@ def speed_before_after_knots(
 
 
 def _time_s(frame: pd.DataFrame, column: str = "timestamp") -> np.ndarray:
-    return frame[column].to_numpy("datetime64[ns]").astype("int64") / 1e9
+    return frame[column].to_numpy("datetime64[ns]").view("int64") / 1e9
 
 
 def _to_utc(seconds: np.ndarray) -> pd.Series:
@@ -335,72 +433,150 @@ def call_ids(
     return [f"{m}/{p}/{a}/{e}" for m, p, a, e in zip(mmsi, port, arr, evidence, strict=True)]
 
 
-def _visits_at_fence(
-    mmsi: np.ndarray,
-    t_s: np.ndarray,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    speed_knots: np.ndarray,
-    fence: Fence,
-    params: PortCallParams,
-) -> pd.DataFrame:
-    """All qualifying visits to one fence, as row positions into the given arrays.
+class _VisitState:
+    """What every fence's visits share: the arrays, the speeds and the vessels' first rows.
+
+    Arrays are the valid positions sorted by (mmsi, time) (:class:`_TrackArrays`).
+
+    Stopped state with hysteresis: a stop begins at <= ``stop_begin_knots`` and lasts until
+    a speed >= ``stop_end_knots``; speeds in between (or unknown) keep the previous state,
+    and a vessel's first rows count as moving until a decisive speed is seen. The state at
+    a row is thus the one set by the last *decided* row at or before it (a decisive speed,
+    or the vessel's first row). It is worked out only where visits need it, not per row.
+    """
+
+    _MAX_LOOK_BACK = 64
+    """Rows looked back, one at a time, for the row deciding a visit's first state."""
+
+    def __init__(self, arrays: _TrackArrays, speed_knots: np.ndarray, params: PortCallParams):
+        self.arrays = arrays
+        self.speed_knots = speed_knots
+        self.params = params
+        self.vessel_starts = arrays.vessel_bounds()[0]
+        self._decided: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _stopped(self, speed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each speed decides the state, and whether it decides a stop."""
+        moving = speed >= self.params.stop_end_knots
+        stopping = speed <= self.params.stop_begin_knots
+        return moving | stopping, stopping & ~moving
+
+    def state_at(self, rows: np.ndarray) -> np.ndarray:
+        """Whether the vessel is in a stop at each of ``rows``.
+
+        Looks back row by row (vectorised over ``rows``) for the deciding row; the rare rows
+        still undecided after :attr:`_MAX_LOOK_BACK` rows use every decided row of the table.
+        """
+        out = np.zeros(len(rows), dtype=bool)
+        todo = np.arange(len(rows))
+        pos = np.asarray(rows, dtype="int64")
+        start = self.vessel_starts[np.searchsorted(self.vessel_starts, pos, side="right") - 1]
+        for _ in range(self._MAX_LOOK_BACK):
+            decides, stop = self._stopped(self.speed_knots[pos])
+            decides |= pos == start  # a vessel's first row decides: moving if undecided
+            out[todo[decides]] = stop[decides]
+            undecided = ~decides
+            todo, pos, start = todo[undecided], pos[undecided] - 1, start[undecided]
+            if len(todo) == 0:
+                return out
+        if self._decided is None:
+            decides, stop = self._stopped(self.speed_knots)
+            decides[self.vessel_starts] = True
+            decided_rows = np.flatnonzero(decides)
+            self._decided = (decided_rows, stop[decided_rows])
+        decided_rows, decided_stop = self._decided
+        out[todo] = decided_stop[np.searchsorted(decided_rows, pos, side="right") - 1]
+        return out
+
+    def stop_within(
+        self, first: np.ndarray, last: np.ndarray, rows: np.ndarray, at: np.ndarray
+    ) -> np.ndarray:
+        """Whether the vessel is in a stop at any row of each ``[first, last]``.
+
+        Every window is a block of consecutive rows among ``rows`` (sorted), starting at
+        position ``at`` there: it holds a stop when its first row is in one, or a row inside
+        it decides one.
+        """
+        _, stop = self._stopped(self.speed_knots[rows])
+        cum = np.zeros(len(rows) + 1, dtype="int64")
+        np.cumsum(stop, out=cum[1:])
+        end = at + (last - first)
+        return self.state_at(first) | ((cum[end + 1] - cum[at + 1]) > 0)
+
+
+def _box_rows(lon: np.ndarray, lat: np.ndarray, fence: Fence) -> np.ndarray:
+    """Rows inside the lon/lat bounding box of the fence's margin polygon (a cheap
+    prefilter before shapely): latitude first on every row, longitude on those only."""
+    minx, miny, maxx, maxy = shapely.bounds(fence.outer_m)
+    k = np.pi / 180.0 * EARTH_RADIUS_M
+    coslat = np.cos(np.radians(fence.lat0_deg))
+    in_lat = lat >= fence.lat0_deg + miny / k
+    in_lat &= lat <= fence.lat0_deg + maxy / k
+    idx = np.flatnonzero(in_lat)
+    del in_lat
+    x = lon[idx]
+    west, east = fence.lon0_deg + minx / (k * coslat), fence.lon0_deg + maxx / (k * coslat)
+    return idx[(x >= west) & (x <= east)]
+
+
+def _visits_at_fence(state: _VisitState, fence: Fence) -> pd.DataFrame:
+    """All qualifying visits to one fence, as row positions into the state's arrays.
 
     Arrays are the valid positions sorted by (mmsi, time). Columns: ``first`` / ``last``
     (first and last row inside the fence), ``run_start`` / ``run_end`` (first and last row of
-    the run within the exit margin), ``stop``, ``max_silence_s``.
+    the run within the exit margin), ``stop``, ``max_silence_s``. Only the rows in the
+    fence's bounding box are visited: runs are found from the rows where the "within the
+    margin" state changes, not by scanning every row.
     """
-    n = len(mmsi)
+    arrays, params = state.arrays, state.params
+    lon, lat, t_s = arrays.lon, arrays.lat, arrays.t_s
+    n = len(arrays)
     empty = pd.DataFrame(
         {c: np.array([], dtype="int64") for c in ("first", "last", "run_start", "run_end")}
     )
     if n == 0:
         return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))
-    # Prefilter on the lon/lat bounding box of the margin polygon (cheap), then shapely.
-    minx, miny, maxx, maxy = shapely.bounds(fence.outer_m)
-    k = np.pi / 180.0 * EARTH_RADIUS_M
-    coslat = np.cos(np.radians(fence.lat0_deg))
-    box = (
-        (lon >= fence.lon0_deg + minx / (k * coslat))
-        & (lon <= fence.lon0_deg + maxx / (k * coslat))
-        & (lat >= fence.lat0_deg + miny / k)
-        & (lat <= fence.lat0_deg + maxy / k)
-    )
-    near = np.zeros(n, dtype=bool)
-    inside = np.zeros(n, dtype=bool)
-    idx = np.flatnonzero(box)
+    idx = _box_rows(lon, lat, fence)
     if len(idx) == 0:
         return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))
-    near[idx] = fence.near(lon[idx], lat[idx])
-    inside[idx] = fence.contains(lon[idx], lat[idx])
-    inside &= near
-
-    new_vessel = np.r_[True, mmsi[1:] != mmsi[:-1]]
-    new_run = new_vessel | np.r_[True, near[1:] != near[:-1]]
-    run_id = np.cumsum(new_run) - 1
-    run_starts = np.flatnonzero(new_run)
-    run_ends = np.r_[run_starts[1:] - 1, n - 1]
-
-    in_rows = np.flatnonzero(inside)
+    near_idx = fence.near(lon[idx], lat[idx])
+    inside_idx = fence.contains(lon[idx], lat[idx]) & near_idx
+    in_rows = idx[inside_idx]
     if len(in_rows) == 0:
         return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))
-    vis_runs, first_pos = np.unique(run_id[in_rows], return_index=True)
+    near = np.zeros(n, dtype=bool)
+    near_rows = idx[near_idx]
+    near[near_rows] = True
+
+    # A run starts at each vessel's first row and wherever "near" changes: at a near row
+    # after one that is not, or at a row that is not after a near row.
+    enter = near_rows[near_rows >= 1]
+    enter = enter[~near[enter - 1]]
+    leave = near_rows + 1
+    leave = leave[leave < n]
+    leave = leave[~near[leave]]
+    del near
+    run_starts = np.union1d(state.vessel_starts, np.concatenate(([0], enter, leave)))
+    run_ends = np.r_[run_starts[1:] - 1, n - 1]
+    in_run = np.searchsorted(run_starts, in_rows, side="right") - 1
+
+    vis_runs, first_pos = np.unique(in_run, return_index=True)
     first = in_rows[first_pos]
-    last_pos = len(in_rows) - 1 - np.unique(run_id[in_rows][::-1], return_index=True)[1]
+    last_pos = len(in_rows) - 1 - np.unique(in_run[::-1], return_index=True)[1]
     last = in_rows[last_pos]
 
-    # Stopped state with hysteresis: a stop begins at <= stop_begin_knots and lasts until a
-    # speed >= stop_end_knots; speeds in between (or unknown) keep the previous state.
-    stopped = _stopped_state(new_vessel, speed_knots, params)
-    # Reduce over [first, last] of every visit: stop and longest silence.
-    dt_next = np.r_[np.diff(t_s), 0.0]
-    # cumulative sums give "any" and reduceat gives the max over variable windows
-    cs_stop = np.r_[0, np.cumsum(stopped)]
-    stop = (cs_stop[last + 1] - cs_stop[first]) > 0
+    # Reduce over [first, last] of every visit: stop (with hysteresis) and longest silence.
+    # A visit's rows are consecutive near rows (its run is within the margin throughout).
+    at = np.searchsorted(near_rows, first)
+    stop = state.stop_within(first, last, near_rows, at)
     max_sil = np.zeros(len(first))
     multi = last > first
     if multi.any():
-        bounds = np.column_stack((first[multi], last[multi])).ravel()
+        t_near = t_s[near_rows]
+        dt_next = np.zeros(len(near_rows))  # to the next near row (0 after the last)
+        np.subtract(t_near[1:], t_near[:-1], out=dt_next[:-1])
+        del t_near
+        bounds = np.column_stack((at[multi], (at + (last - first))[multi])).ravel()
         # reduceat over [first, last): silences between consecutive rows of the visit
         red = np.maximum.reduceat(dt_next, bounds)[::2]
         max_sil[multi] = red
@@ -418,35 +594,25 @@ def _visits_at_fence(
     return out.loc[dwell_ok | stop].reset_index(drop=True)
 
 
-def _stopped_state(
-    new_vessel: np.ndarray, speed_knots: np.ndarray, params: PortCallParams
-) -> np.ndarray:
-    """Per row: is the vessel in a stop (hysteresis between the two speed thresholds)?
+def _speed_or_implied_knots(arrays: _TrackArrays) -> np.ndarray:
+    """Reported speed, else the implied speed to the next row of the same vessel, knots.
 
-    Vectorised forward fill of the last decisive speed within each vessel; a vessel's first
-    rows count as moving until a decisive speed is seen.
+    The implied speed (distance over ``max(dt, 1 s)``; NaN for a vessel's last row) is
+    computed only for the rows without a reported speed.
     """
-    n = len(speed_knots)
-    decided = np.full(n, np.nan)
-    decided[speed_knots <= params.stop_begin_knots] = 1.0
-    decided[speed_knots >= params.stop_end_knots] = 0.0
-    decided[new_vessel & np.isnan(decided)] = 0.0
-    last = np.where(np.isnan(decided), 0, np.arange(n))
-    np.maximum.accumulate(last, out=last)
-    return decided[last] == 1.0
-
-
-def _implied_speed_to_next_knots(
-    mmsi: np.ndarray, t_s: np.ndarray, lon: np.ndarray, lat: np.ndarray
-) -> np.ndarray:
-    n = len(mmsi)
-    out = np.full(n, np.nan)
-    if n < 2:
-        return out
-    d_nm = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:]) / METERS_PER_NM
-    dt_h = np.maximum(np.diff(t_s), 1.0) / SECONDS_PER_HOUR
-    out[:-1] = np.where(mmsi[1:] == mmsi[:-1], d_nm / dt_h, np.nan)
-    return out
+    sog = arrays.sog
+    missing = np.flatnonzero(~np.isfinite(sog))
+    if len(missing) == 0:
+        return sog
+    speed = sog.copy()
+    speed[missing] = np.nan
+    i = missing[missing < len(sog) - 1]
+    j = i + 1
+    mmsi, t_s, lon, lat = arrays.mmsi, arrays.t_s, arrays.lon, arrays.lat
+    d_nm = haversine_m(lon[i], lat[i], lon[j], lat[j]) / METERS_PER_NM
+    dt_h = np.maximum(t_s[j] - t_s[i], 1.0) / SECONDS_PER_HOUR
+    speed[i] = np.where(mmsi[j] == mmsi[i], d_nm / dt_h, np.nan)
+    return speed
 
 
 def _detect_ais_calls(
@@ -457,20 +623,15 @@ def _detect_ais_calls(
     Besides :data:`PORT_CALL_AIS_COLUMNS` the frame carries ``kind``, ``first_row``,
     ``last_row``, ``run_start_row`` and ``run_end_row`` (index labels of ``tracks``).
     """
-    valid = tracks.loc[tracks["valid_position"]] if "valid_position" in tracks else tracks
-    rows = valid.index.to_numpy()
-    mmsi = valid["mmsi"].to_numpy("int64")
-    t_s = _time_s(valid)
-    lon = valid["lon"].to_numpy("float64")
-    lat = valid["lat"].to_numpy("float64")
-    sog = valid["sog_knots"].to_numpy("float64")
-    speed = np.where(np.isfinite(sog), sog, _implied_speed_to_next_knots(mmsi, t_s, lon, lat))
+    valid = _TrackArrays.of(tracks)
+    mmsi, t_s, lon, lat = valid.mmsi, valid.t_s, valid.lon, valid.lat
+    state = _VisitState(valid, _speed_or_implied_knots(valid), params)
     n = len(mmsi)
     gap_s = params.min_gap_hours * SECONDS_PER_HOUR
 
     parts = []
     for fence in fences:
-        v = _visits_at_fence(mmsi, t_s, lon, lat, speed, fence, params)
+        v = _visits_at_fence(state, fence)
         if v.empty:
             continue
         f, la = v["first"].to_numpy(), v["last"].to_numpy()
@@ -499,12 +660,12 @@ def _detect_ais_calls(
         est_a = silent_before & (d_prev <= params.max_dark_approach_nm)
         est_d = silent_after & (d_next <= params.max_dark_approach_nm)
         if est_a.any():
-            sp = speed_before_after_knots(valid.reset_index(drop=True), prev_c[est_a], True, params)
+            sp = valid.speed_around_knots(prev_c[est_a], True, params)
             guess = t_s[prev_c[est_a]] + d_prev[est_a] / sp * SECONDS_PER_HOUR
             arrival[est_a] = np.clip(guess, t_s[prev_c[est_a]], t_s[f[est_a]])
             arr_est[est_a] = True
         if est_d.any():
-            sp = speed_before_after_knots(valid.reset_index(drop=True), next_c[est_d], False, params)
+            sp = valid.speed_around_knots(next_c[est_d], False, params)
             guess = t_s[next_c[est_d]] - d_next[est_d] / sp * SECONDS_PER_HOUR
             departure[est_d] = np.clip(guess, t_s[la[est_d]], t_s[next_c[est_d]])
             dep_est[est_d] = True
@@ -520,13 +681,14 @@ def _detect_ais_calls(
                     "confidence": confidence.astype("int64"),
                     "arrival_estimated": arr_est,
                     "departure_estimated": dep_est,
-                    "first_row": rows[f],
-                    "last_row": rows[la],
-                    "run_start_row": rows[rs],
-                    "run_end_row": rows[re],
+                    "first_row": valid.labels(f),
+                    "last_row": valid.labels(la),
+                    "run_start_row": valid.labels(rs),
+                    "run_end_row": valid.labels(re),
                 }
             )
         )
+    del state, valid
     if not parts:
         calls = pd.DataFrame(
             {
@@ -597,7 +759,7 @@ def _sorted_tracks(tracks: pd.DataFrame) -> pd.DataFrame:
     if "valid_position" not in t.columns:
         t = t.assign(valid_position=t["lon"].notna() & t["lat"].notna())
     key = t["mmsi"].to_numpy("int64")
-    ts = t["timestamp"].to_numpy("datetime64[ns]").astype("int64")
+    ts = t["timestamp"].to_numpy("datetime64[ns]").view("int64")
     ordered = len(t) < 2 or bool(
         np.all((key[1:] > key[:-1]) | ((key[1:] == key[:-1]) & (ts[1:] >= ts[:-1])))
     )

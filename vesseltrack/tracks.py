@@ -15,11 +15,15 @@ duplicate test, the jump test, port calls and gap distances use only rows with
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from vesseltrack._schema import UTC_NS
 from vesseltrack._units import EARTH_RADIUS_M, METERS_PER_NM, SECONDS_PER_HOUR
 
 __all__ = ["TrackParams", "clean_tracks", "haversine_m"]
@@ -65,30 +69,198 @@ def haversine_m(
     return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def _neighbour_speed_knots(
-    mmsi: np.ndarray, t_s: np.ndarray, lon: np.ndarray, lat: np.ndarray, min_jump_m: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Implied speed to the previous and to the next row of the same vessel, knots.
+def _step_haversine_m(lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
+    """:func:`haversine_m` from each point to the next (``n - 1`` values), same arithmetic.
 
-    Rows are assumed sorted by (mmsi, time). NaN where there is no neighbour; 0 where the
-    displacement is below ``min_jump_m``.
+    Converts to radians and takes the cosine of each latitude once instead of twice.
     """
+    lon = np.radians(np.asarray(lon_deg, dtype="float64"))
+    lat = np.radians(np.asarray(lat_deg, dtype="float64"))
+    cos_lat = np.cos(lat)
+    a = np.subtract(lat[1:], lat[:-1])
+    a /= 2.0
+    np.sin(a, out=a)
+    np.square(a, out=a)
+    b = np.subtract(lon[1:], lon[:-1])
+    del lon
+    b /= 2.0
+    np.sin(b, out=b)
+    np.square(b, out=b)
+    c = np.multiply(cos_lat[:-1], cos_lat[1:])
+    del cos_lat
+    c *= b
+    del b
+    a += c
+    del c
+    np.clip(a, 0.0, 1.0, out=a)
+    np.sqrt(a, out=a)
+    np.arcsin(a, out=a)
+    return np.multiply(2.0 * EARTH_RADIUS_M, a, out=a)
+
+
+def _step_speed_knots(
+    mmsi: np.ndarray, t_s: np.ndarray, lon: np.ndarray, lat: np.ndarray, min_jump_m: float
+) -> np.ndarray:
+    """Implied speed from each row to the next (``n - 1`` values), knots; NaN across vessels,
+    0 below ``min_jump_m``. Rows sorted by (mmsi, time)."""
+    dist_m = _step_haversine_m(lon, lat)
+    dt_h = np.subtract(t_s[1:], t_s[:-1])
+    np.maximum(dt_h, 1.0, out=dt_h)
+    dt_h /= SECONDS_PER_HOUR
+    speed = np.divide(dist_m, METERS_PER_NM)
+    speed /= dt_h
+    speed[dist_m < min_jump_m] = 0.0
+    speed[mmsi[1:] != mmsi[:-1]] = np.nan
+    return speed
+
+
+_CHUNK_ROWS = 1 << 16
+"""Rows per block in the row-wise passes of :func:`clean_tracks` (blocks stay in cache)."""
+
+
+def _jumps(
+    mmsi: np.ndarray,
+    ts_ns: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    rows: np.ndarray | None,
+    params: TrackParams,
+) -> np.ndarray:
+    """Impossible jumps: True where the implied speed to both the previous and the next row
+    (of the same vessel) exceeds ``max_implied_speed_knots``.
+
+    Rows are sorted by (mmsi, time) (``ts_ns``: int64 nanoseconds). Considers the rows
+    ``rows`` of the arrays (all when None), in order: their neighbours are the previous and
+    next considered rows; returns one value per considered row. Works block by block so that
+    no full-length temporary is made.
+    """
+    n = len(mmsi) if rows is None else len(rows)
+    jump = np.zeros(n, dtype=bool)
+    if n < 3:
+        return jump
+    limit = params.max_implied_speed_knots
+    fast = np.empty(n - 1, dtype=bool)  # fast[i]: from row i to row i + 1
+    for a in range(0, n - 1, _CHUNK_ROWS):
+        b = min(a + _CHUNK_ROWS, n - 1)  # steps a .. b-1 need rows a .. b
+        if rows is None:
+            sl = slice(a, b + 1)
+            m, t, x, y = mmsi[sl], ts_ns[sl] / 1e9, lon[sl], lat[sl]
+        else:
+            r = rows[a:b + 1]
+            m, t, x, y = mmsi[r], ts_ns[r] / 1e9, lon[r], lat[r]
+        np.greater(_step_speed_knots(m, t, x, y, params.min_jump_m), limit, out=fast[a:b])
+    np.logical_and(fast[:-1], fast[1:], out=jump[1:-1])
+    return jump
+
+
+def _track_order(
+    mmsi: np.ndarray, ts_ns: np.ndarray, rows: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``rows`` (all rows when None) sorted by (mmsi, time), ties in input order.
+
+    The same order as ``rows[np.lexsort((ts_ns[rows], mmsi[rows]))]``, from two stable
+    sorts that are much faster: by time (skipped when the rows already are in time order,
+    as a receiver's feed is), then by dense vessel codes (a radix sort when there are at
+    most 65,536 vessels). Also returns the sorted MMSIs when they come for free (else None).
+    """
+    n = len(mmsi) if rows is None else len(rows)
+    if rows is None:
+        rows = np.arange(n)
+    if n < 2 or mmsi.dtype.kind not in "iu":
+        return rows[np.lexsort((ts_ns[rows], mmsi[rows]))], None
+    t = ts_ns if len(rows) == len(ts_ns) else ts_ns[rows]
+    in_time_order = bool(np.all(t[1:] >= t[:-1]))
+    del t
+    if not in_time_order:
+        rows = rows[np.argsort(ts_ns[rows], kind="stable")]
+    identity = in_time_order and len(rows) == len(mmsi)
+    codes, uniques = pd.factorize(mmsi if identity else mmsi[rows], sort=True)
+    if len(uniques) <= np.iinfo(np.uint16).max + 1:
+        codes = codes.astype(np.uint16)
+    counts = np.bincount(codes, minlength=len(uniques))
+    order = np.argsort(codes, kind="stable")
+    del codes
+    rows = order if identity else rows[order]
+    return rows, np.repeat(uniques.astype(mmsi.dtype, copy=False), counts)
+
+
+def _duplicates(
+    mmsi: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    ts_ns: np.ndarray,
+    params: TrackParams,
+    rows: np.ndarray | None = None,
+) -> np.ndarray:
+    """Duplicate reports among valid positions sorted by (mmsi, time) (``ts_ns``: int64
+    nanoseconds): True where the previous report of the vessel at the same rounded position
+    is less than ``duplicate_seconds`` old.
+
+    Considers the rows ``rows`` of the arrays (all when None) and returns one value per
+    considered row. Rather than grouping by (vessel, rounded position), look back one row at
+    a time: rows are time-sorted per vessel, so only the rows of the same vessel less than
+    ``duplicate_seconds`` earlier can make a duplicate, and a row drops out of the search as
+    soon as the lag takes it past that window. Pathological windows (hundreds of reports of
+    one vessel within ``duplicate_seconds``) fall back to the group-by.
+    """
+    if rows is not None:
+        mmsi, lon, lat, ts_ns = mmsi[rows], lon[rows], lat[rows], ts_ns[rows]
     n = len(mmsi)
-    to_prev = np.full(n, np.nan)
+    dup = np.zeros(n, dtype=bool)
     if n < 2:
-        return to_prev, to_prev.copy()
-    same = mmsi[1:] == mmsi[:-1]
-    dist_m = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    dt_h = np.maximum(t_s[1:] - t_s[:-1], 1.0) / SECONDS_PER_HOUR
-    speed = np.where(dist_m < min_jump_m, 0.0, dist_m / METERS_PER_NM / dt_h)
-    speed = np.where(same, speed, np.nan)
-    to_prev[1:] = speed
-    to_next = np.full(n, np.nan)
-    to_next[:-1] = speed
-    return to_prev, to_next
+        return dup
+    step = params.duplicate_position_deg
+    window = params.duplicate_seconds
+
+    def rounded(values: np.ndarray, at: np.ndarray) -> np.ndarray:
+        return np.round(values[at] / step).astype("int64")
+
+    def same_position(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return (rounded(lon, i) == rounded(lon, j)) & (rounded(lat, i) == rounded(lat, j))
+
+    # lag 1 on the whole arrays with slices; rows still in their window go on to the next lag
+    in_window = np.empty(n - 1, dtype=bool)
+    for a in range(0, n - 1, _CHUNK_ROWS):
+        b = min(a + _CHUNK_ROWS, n - 1)
+        t_s = ts_ns[a:b + 1] / 1e9
+        np.less(t_s[1:] - t_s[:-1], window, out=in_window[a:b])
+    in_window &= mmsi[1:] == mmsi[:-1]
+    active = np.flatnonzero(in_window) + 1
+    del in_window
+    lag = 1
+    while len(active):
+        prev = active - lag
+        if lag > 1:
+            keep = prev >= 0
+            active, prev = active[keep], prev[keep]
+            keep = (mmsi[active] == mmsi[prev]) & (
+                (ts_ns[active] / 1e9 - ts_ns[prev] / 1e9) < window
+            )
+            active, prev = active[keep], prev[keep]
+        same = same_position(active, prev)
+        dup[active[same]] = True
+        active = active[~same]
+        lag += 1
+        if lag > 256 and len(active):
+            key = pd.DataFrame(
+                {
+                    "mmsi": mmsi,
+                    "lon_q": np.round(lon / step).astype("int64"),
+                    "lat_q": np.round(lat / step).astype("int64"),
+                    "t_s": ts_ns / 1e9,
+                }
+            )
+            dt_prev = key.groupby(["mmsi", "lon_q", "lat_q"], sort=False)["t_s"].diff()
+            return dt_prev.to_numpy() < window
+    return dup
 
 
-def clean_tracks(positions: pd.DataFrame, params: TrackParams | None = None) -> pd.DataFrame:
+def clean_tracks(
+    positions: pd.DataFrame,
+    params: TrackParams | None = None,
+    *,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Return the positions as clean per-vessel tracks.
 
     Steps, all vectorised over the whole table:
@@ -109,6 +281,10 @@ def clean_tracks(positions: pd.DataFrame, params: TrackParams | None = None) -> 
         Positions in the :data:`~vesseltrack._schema.POSITION_COLUMNS` contract.
     params : TrackParams, optional
         Cleaning parameters; defaults to ``TrackParams()``.
+    columns : sequence of str, optional
+        Position columns to return (in the order of ``positions``); default all. The
+        detectors need only ``mmsi``, ``timestamp``, ``lon``, ``lat`` and ``sog_knots``:
+        asking for those alone saves copying the others.
 
     Returns
     -------
@@ -119,56 +295,104 @@ def clean_tracks(positions: pd.DataFrame, params: TrackParams | None = None) -> 
     """
     params = params or TrackParams()
     # Work on key columns only and take the kept rows of the table once, at the end.
-    ts_ns = positions["timestamp"].to_numpy("datetime64[ns]").view("int64")
-    no_time = positions["timestamp"].isna().to_numpy()
-    rows = np.flatnonzero(~no_time)
+    timestamp = positions["timestamp"]
+    ts_ns = timestamp.to_numpy("datetime64[ns]").view("int64")
+    no_time = timestamp.isna().to_numpy()
+    n_no_time = int(no_time.sum())
+    rows = np.flatnonzero(~no_time) if n_no_time else None
+    del no_time
     mmsi_all = positions["mmsi"].to_numpy()
-    rows = rows[np.lexsort((ts_ns[rows], mmsi_all[rows]))]  # stable: by mmsi, then time
-    mmsi = mmsi_all[rows]
-    t_s = ts_ns[rows] / 1e9
-    lon = positions["lon"].to_numpy("float64")[rows]
-    lat = positions["lat"].to_numpy("float64")[rows]
+    rows, mmsi = _track_order(mmsi_all, ts_ns, rows)  # stable: by mmsi, then time
+    if mmsi is None:
+        mmsi = mmsi_all[rows]
+    ts_sorted = ts_ns[rows]
+    lon = _float_values(positions["lon"])[rows]
+    lat = _float_values(positions["lat"])[rows]
     valid = (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)  # NaN compares False
+    all_valid = bool(valid.all())
 
-    # 3. duplicates: group by vessel and rounded position, compare with the previous report
-    # at that position (rows are time-sorted inside each group because the sort is stable).
-    dup = np.zeros(len(rows), dtype=bool)
-    if valid.any():
-        step = params.duplicate_position_deg
-        key = pd.DataFrame(
-            {
-                "mmsi": mmsi[valid],
-                "lon_q": np.round(lon[valid] / step).astype("int64"),
-                "lat_q": np.round(lat[valid] / step).astype("int64"),
-                "t_s": t_s[valid],
-            }
-        )
-        dt_prev = key.groupby(["mmsi", "lon_q", "lat_q"], sort=False)["t_s"].diff().to_numpy()
-        dup[np.flatnonzero(valid)] = dt_prev < params.duplicate_seconds
+    # 3. duplicates: same vessel and rounded position as a report less than
+    # duplicate_seconds before (rows are time-sorted per vessel).
+    if all_valid:
+        dup = _duplicates(mmsi, lon, lat, ts_sorted, params)
+    else:
+        dup = np.zeros(len(rows), dtype=bool)
+        if valid.any():
+            v = np.flatnonzero(valid)
+            dup[v] = _duplicates(mmsi, lon, lat, ts_sorted, params, rows=v)
+            del v
     n_dup = int(dup.sum())
     keep = ~dup
+    del dup
 
     # 4. impossible jumps among the remaining valid positions.
-    valid_idx = np.flatnonzero(keep & valid)
-    jump = np.zeros(len(rows), dtype=bool)
-    if len(valid_idx) >= 3:
-        to_prev, to_next = _neighbour_speed_knots(
-            mmsi[valid_idx], t_s[valid_idx], lon[valid_idx], lat[valid_idx], params.min_jump_m
-        )
-        limit = params.max_implied_speed_knots
-        jump[valid_idx] = (to_prev > limit) & (to_next > limit)
+    if n_dup or not all_valid:
+        valid_idx = np.flatnonzero(keep & valid)
+        jump = np.zeros(len(rows), dtype=bool)
+        jump[valid_idx] = _jumps(mmsi, ts_sorted, lon, lat, valid_idx, params)
+        del valid_idx
+    else:
+        jump = _jumps(mmsi, ts_sorted, lon, lat, None, params)
     n_jump = int(jump.sum())
     keep &= ~jump
+    del jump
 
-    df = positions.take(rows[keep]).reset_index(drop=True)
+    if n_dup or n_jump:  # one array at a time, so that each old one is freed at once
+        rows = rows[keep]
+        mmsi = mmsi[keep]
+        ts_sorted = ts_sorted[keep]
+        lon = lon[keep]
+        lat = lat[keep]
+        valid = valid[keep]
+    del keep
     # Mask positions out of range and speeds ≥ 102.2 kn (readers already do; hand-made frames)
-    ok = valid[keep]
-    df["lon"] = df["lon"].astype("float64").where(ok)
-    df["lat"] = df["lat"].astype("float64").where(ok)
-    sog = df["sog_knots"].astype("float64")
-    df["sog_knots"] = sog.mask((sog >= 102.2) | (sog < 0))
-    df["valid_position"] = ok
-
+    if not all_valid:
+        lon[~valid] = np.nan
+        lat[~valid] = np.nan
+    wanted = set(positions.columns if columns is None else columns)
+    out: dict[str, Any] = {}
+    # build the columns from the largest arrays we can free as we go
+    if "timestamp" in wanted and timestamp.dtype == UTC_NS:
+        # the sorted nanoseconds we already have, as the column's own dtype
+        out["timestamp"] = pd.Series(
+            ts_sorted.view("datetime64[ns]"), copy=False
+        ).dt.tz_localize("UTC").array
+    del ts_sorted
+    for name in positions.columns:
+        if name not in wanted or name in out:
+            continue
+        if name == "lon":
+            out[name] = lon
+        elif name == "lat":
+            out[name] = lat
+        elif name == "sog_knots":
+            sog = _float_values(positions["sog_knots"])[rows]
+            sog[(sog >= 102.2) | (sog < 0)] = np.nan
+            out[name] = sog
+        elif name == "mmsi" and positions["mmsi"].dtype == mmsi.dtype:
+            out[name] = mmsi
+        else:
+            out[name] = _take(positions[name], rows)
+    del mmsi, rows
+    out = {name: out[name] for name in positions.columns if name in out}
+    out["valid_position"] = valid
+    df = pd.DataFrame(out, index=pd.RangeIndex(len(valid)), copy=False)
+    df.attrs = copy.deepcopy(positions.attrs)  # as DataFrame.take would propagate them
     df.attrs["params"] = asdict(params)
-    df.attrs["dropped"] = {"no_time": int(no_time.sum()), "duplicate": n_dup, "jump": n_jump}
+    df.attrs["dropped"] = {"no_time": n_no_time, "duplicate": n_dup, "jump": n_jump}
     return df
+
+
+def _float_values(column: pd.Series) -> np.ndarray:
+    """The column as float64 values, NaN for missing; no copy when it already is float64."""
+    if column.dtype == np.float64:
+        return column.to_numpy()
+    return column.to_numpy("float64", na_value=np.nan)
+
+
+def _take(column: pd.Series, rows: np.ndarray) -> Any:
+    """The values of ``column`` at integer positions ``rows``, same dtype, no index."""
+    values = column.array
+    if isinstance(values, pd.arrays.NumpyExtensionArray):
+        return values.to_numpy()[rows]
+    return values.take(rows)
