@@ -259,16 +259,22 @@ def _strict_fields(data: np.ndarray, starts: np.ndarray, ends: np.ndarray,
         bang[tagged] = _bang_after_tag(data, starts[tagged], e[tagged])
 
     head = _window(data, bang, 14)
-    addr = _pack(head[:, 1:6])
     count = head[:, 7].astype(np.int8) - 48
     num = head[:, 9].astype(np.int8) - 48
     seq_empty = head[:, 11] == _COMMA
-    seq = np.where(seq_empty, -1, head[:, 11].astype(np.int8) - 48).astype(np.int8)
     chan_col = np.where(seq_empty, 12, 13)
     chan_byte = head[np.arange(m), chan_col]
     chan_empty = chan_byte == _COMMA
-    chan = np.where(chan_empty, 0, chan_byte).astype(np.uint8)
     pay_start = bang + chan_col + np.where(chan_empty, 1, 2)
+    # the key of a fragment (talker/type, sequence id, channel) matters only for fragments
+    addr = np.zeros(m, dtype=np.int64)
+    seq = np.full(m, -1, dtype=np.int8)
+    chan = np.zeros(m, dtype=np.uint8)
+    frag = np.flatnonzero(count > 1)
+    if len(frag):
+        addr[frag] = _pack(head[frag, 1:6])
+        seq[frag] = np.where(seq_empty[frag], -1, head[frag, 11].astype(np.int8) - 48)
+        chan[frag] = np.where(chan_empty[frag], 0, chan_byte[frag])
     pay_end = e - 5
     fill = (data[e - 4].astype(np.int8) - 48)
     cs = _HEX[data[e - 2]] * 16 + _HEX[data[e - 1]]

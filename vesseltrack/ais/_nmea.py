@@ -241,6 +241,8 @@ class NMEAFramer:
         idx = np.flatnonzero(ais_ok)
         if len(idx) == 0:
             return Messages()
+        if len(idx) == n:  # every line a valid sentence: no gathers
+            return self._assemble(table, idx, time_ns, src, sources)
         return self._assemble(table, idx, time_ns[idx], src[idx], sources)
     def start_file(self, file_index: int | None = None) -> None:
         """Mark the start of a new file.
@@ -399,11 +401,11 @@ class NMEAFramer:
                        sources: SourceTable) -> tuple[np.ndarray, np.ndarray]:
         """Time and source of each line, with those a ``$PGHP`` line or a lone tag block gives
         the AIS sentence right after it (the nearest preceding non-blank line)."""
-        time_ns = table.time_ns.copy()
-        source = table.src.copy()
         carrier = table.carrier
         if not (carrier.any() or self._carry_time_ns != NAT or self._carry_source is not None):
-            return time_ns, source
+            return table.time_ns, table.src  # nothing to carry: the lines' own (not copied)
+        time_ns = table.time_ns.copy()
+        source = table.src.copy()
         n = len(time_ns)
         line_idx = np.flatnonzero(table.cls != BLANK)
         prev_pos = np.full(n, -1, dtype=np.int64)
@@ -431,18 +433,21 @@ class NMEAFramer:
         cnt = table.count[idx]
         base = self._sentence_index
         multi = np.flatnonzero(cnt > 1)
-        if len(multi) == 0:  # no fragments: every sentence is a message
-            singles = np.arange(len(idx))
-            single_lines = idx
+        if len(multi) == 0 and len(idx) == len(table.cls):
+            # every line a single-sentence message: the columns as they are
+            singles = idx
+            at = [singles]
+            starts, lengths, fills = [table.pay_start], [table.pay_len], [table.fill]
+            times, srcs = [tns], [src]
         else:
-            singles = np.flatnonzero(cnt == 1)
+            singles = np.flatnonzero(cnt == 1) if len(multi) else np.arange(len(idx))
             single_lines = idx[singles]
-        at = [singles]
-        starts = [table.pay_start[single_lines]]
-        lengths = [table.pay_len[single_lines]]
-        fills = [table.fill[single_lines]]
-        times = [tns[singles]]
-        srcs = [src[singles]]
+            at = [singles]
+            starts = [table.pay_start[single_lines]]
+            lengths = [table.pay_len[single_lines]]
+            fills = [table.fill[single_lines]]
+            times = [tns[singles]]
+            srcs = [src[singles]]
         extra: list[np.ndarray] = []
         extra_size = len(data)
         if len(multi):
