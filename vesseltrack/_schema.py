@@ -61,6 +61,11 @@ def conform(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
     Missing columns are added as all-null; extra columns are dropped.
     """
     n = len(frame)
+    if (isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0
+            and frame.index.step == 1
+            and all(name in frame.columns and frame[name].dtype == dtype
+                    for name, dtype in columns.items())):
+        return frame[list(columns)]  # already conforming: select, don't convert
     out = {}
     for name, dtype in columns.items():
         if name in frame.columns:

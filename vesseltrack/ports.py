@@ -279,7 +279,7 @@ def speed_before_after_knots(
 
 
 class _Seconds:
-    """Times as float seconds since the epoch (``ns / 1e9``, as :func:`_time_s`), computed
+    """Times as float seconds since the epoch (``ns / 1e9``), computed
     only for the rows indexed (an integer, a slice or an index array): no full-length copy.
     """
 
@@ -410,10 +410,6 @@ class _TrackArrays:
 
 # --------------------------------------------------------------------------------------------
 # The port-call state machine
-
-
-def _time_s(frame: pd.DataFrame, column: str = "timestamp") -> np.ndarray:
-    return frame[column].to_numpy("datetime64[ns]").view("int64") / 1e9
 
 
 def _to_utc(seconds: np.ndarray) -> pd.Series:

@@ -285,11 +285,12 @@ def lines_array(data: bytes) -> tuple[pa.Array, np.ndarray | None]:
 _ROW_TYPES = np.array(sorted(POSITION_MSG_TYPES | STATIC_MSG_TYPES))
 
 
-def _payload_types(msgs: Messages) -> np.ndarray:
-    """Message type of each armoured payload, from its first character (-1 if empty)."""
-    out = np.full(len(msgs), -1, dtype=np.int16)
-    has = msgs.lengths > 0
-    six = msgs.data[msgs.starts[has]].astype(np.int16) - 48
+def _payload_types(msgs: Messages, rows: np.ndarray) -> np.ndarray:
+    """Message type of the armoured payloads ``rows``, from their first character (-1 if
+    empty)."""
+    out = np.full(len(rows), -1, dtype=np.int16)
+    has = msgs.lengths[rows] > 0
+    six = msgs.data[msgs.starts[rows][has]].astype(np.int16) - 48
     out[has] = np.where(six > 40, six - 8, six)
     return out
 
@@ -317,7 +318,7 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
     if len(remaining):
         # Only messages that can become rows are worth pyais's time (base stations, binary
         # and safety messages are framed and counted, not decoded).
-        remaining = remaining[np.isin(_payload_types(msgs)[remaining], _ROW_TYPES)]
+        remaining = remaining[np.isin(_payload_types(msgs, remaining), _ROW_TYPES)]
     if len(remaining):
         batch = decode_batch(msgs.payload_strings(remaining), fills[remaining])
         pos = batch.positions
