@@ -147,15 +147,23 @@ def xor_spans(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndar
 
     One ``reduceat`` pass over the buffer; spans in ascending order keep it a single pass.
     """
-    out = np.full(len(starts), -1, dtype=np.int16)
+    n = len(starts)
+    out = np.full(n, -1, dtype=np.int16)
     valid = ends > starts
-    if valid.any():
+    count = int(np.count_nonzero(valid))
+    if count:
+        if count < n:
+            starts, ends = starts[valid], ends[valid]
         # reduceat over [start, end) pairs: every odd slot is a segment we discard.
-        idx = np.empty(2 * int(valid.sum()), dtype=np.int64)
-        idx[0::2] = starts[valid]
-        idx[1::2] = ends[valid]
-        padded = data if idx.max() < len(data) else np.append(data, np.uint8(0))
-        out[valid] = np.bitwise_xor.reduceat(padded, idx)[0::2]
+        idx = np.empty(2 * count, dtype=np.int64)
+        idx[0::2] = starts
+        idx[1::2] = ends
+        padded = data if ends.max() < len(data) else np.append(data, np.uint8(0))
+        result = np.bitwise_xor.reduceat(padded, idx)[0::2]
+        if count < n:
+            out[valid] = result
+        else:
+            out[:] = result
     return out
 
 
