@@ -446,11 +446,23 @@ def _size(path: Path) -> int:
         return 0
 
 
+class _NoProgress:
+    """Stands in for the progress bar when none is wanted (tqdm is not even imported)."""
+
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def _progress(total: int, progress: bool | None):
+    if progress is False:
+        return _NoProgress()
     from tqdm.auto import tqdm
 
     # None: tqdm shows the bar only when stderr is a terminal
-    disable = True if progress is False else (None if progress is None else False)
+    disable = None if progress is None else False
     return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="reading AIS",
                 disable=disable, delay=2.0, leave=False)
 
