@@ -144,11 +144,6 @@ class Messages:
         return [self.data[s : s + n].tobytes().decode("ascii", "replace")
                 for s, n in zip(self.starts[rows].tolist(), self.lengths[rows].tolist(), strict=True)]
 
-    @property
-    def payload(self) -> pa.Array:
-        """All payloads as an Arrow string array (a copy)."""
-        return pa.array(self.payload_strings(np.arange(len(self))), type=pa.large_string())
-
     def source_strings(self) -> np.ndarray:
         """Sources as an object array of str/None."""
         values = np.asarray(self.source_values + [None], dtype=object)
@@ -470,7 +465,6 @@ class NMEAFramer:
                 msg_start = np.zeros(len(run_at), dtype=np.int64)
                 np.cumsum(msg_len[:-1], out=msg_start[1:])
                 last = run_at + run_len - 1
-                first_line = idx[multi[run_at]]
                 at.append(multi[last])
                 starts.append(extra_size + msg_start)
                 lengths.append(msg_len)
@@ -479,7 +473,6 @@ class NMEAFramer:
                 srcs.append(src[multi[run_at]])
                 extra.append(joined)
                 extra_size += len(joined)
-                del first_line
             dirty = np.flatnonzero(~covered)
             if len(dirty) or self._pending:
                 done = self._state_machine(table, idx, multi, dirty, run_at, tns, src, sources,
