@@ -171,20 +171,20 @@ certain_junk = st.one_of(
 )
 
 
-def _write(lines: list[str], eol: str = "\n") -> Path:
-    fd, name = tempfile.mkstemp(suffix=".nmea")
+def _read_bytes(payload: bytes, suffix: str = ".nmea", **kwargs):
+    """Write ``payload`` to a temporary file, read it with ``read_ais``, remove the file."""
+    fd, name = tempfile.mkstemp(suffix=suffix)
     with os.fdopen(fd, "wb") as fh:
-        fh.write(eol.join(lines).encode("latin-1") + eol.encode())
-    return Path(name)
+        fh.write(payload)
+    try:
+        return read_ais(name, progress=False, **kwargs)
+    finally:
+        os.unlink(name)
 
 
 def _read_lines(lines: list[str], eol: str = "\n", **kwargs):
-    """Write ``lines`` to a temporary file, read it with ``read_ais``, remove the file."""
-    path = _write(lines, eol)
-    try:
-        return read_ais(path, progress=False, **kwargs)
-    finally:
-        path.unlink()
+    """``lines`` (Latin-1 text) joined by ``eol``, read through a temporary file."""
+    return _read_bytes(eol.join(lines).encode("latin-1") + eol.encode(), **kwargs)
 
 
 def _balanced(report) -> bool:
@@ -262,13 +262,7 @@ def test_junk_never_costs_a_good_message(junk, eol, fast, chunk_bytes):
 @example(blob=b"\r\x1f)\x86\xdd[!\x1b;\x82", fast=True)  # a bare CR in the first line
 def test_random_bytes_never_raise(blob, fast):
     """Any bytes at all: no exception, no failed file, every line accounted for."""
-    fd, name = tempfile.mkstemp(suffix=".nmea")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(blob)
-    try:
-        data = read_ais(name, progress=False, fast=fast)
-    finally:
-        os.unlink(name)
+    data = _read_bytes(blob, fast=fast)
     rep = data.report
     assert rep.failed_files == []
     assert _balanced(rep)
@@ -286,13 +280,7 @@ def test_random_bytes_between_good_lines(data):
         blob = data.draw(st.binary(max_size=120).map(lambda b: b.replace(b"\n", b"")))
         lines.append(blob)
         lines.extend(s.encode() for s in group)
-    fd, name = tempfile.mkstemp(suffix=".nmea")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(b"\n".join(lines) + b"\n")
-    try:
-        result = read_ais(name, progress=False)
-    finally:
-        os.unlink(name)
+    result = _read_bytes(b"\n".join(lines) + b"\n")
     assert result.report.failed_files == []
     assert _balanced(result.report)
     _assert_all_good_decoded(result)
@@ -360,13 +348,7 @@ def test_every_line_end_convention_keeps_every_sentence(eol):
     loggers) or doubled CRs exist: no sentence may be lost to the line-end convention, and a
     CR must not crash the format sniffer."""
     lines = [line for g in GOOD_GROUPS for line in g]
-    fd, name = tempfile.mkstemp(suffix=".nmea")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(eol.join(line.encode() for line in lines) + eol)
-    try:
-        data = read_ais(name, progress=False)
-    finally:
-        os.unlink(name)
+    data = _read_bytes(eol.join(line.encode() for line in lines) + eol)
     assert data.report.failed_files == []
     assert data.report.bad_lines == 0
     _assert_all_good_decoded(data)
@@ -376,13 +358,8 @@ def test_byte_order_mark_does_not_cost_the_first_time():
     """A UTF-8 byte-order mark (Windows editors) before a leading ISO time column: the first
     sentence keeps its time, as every other line does."""
     sentence = GOOD_SINGLE[0].rsplit("\\", 1)[1]
-    path = _write([])
-    path.write_bytes(b"\xef\xbb\xbf2024-03-01T00:00:00Z," + sentence.encode() + b"\n"
-                     + b"2024-03-01T00:10:00Z," + sentence.encode() + b"\n")
-    try:
-        data = read_ais(path, progress=False)
-    finally:
-        path.unlink()
+    data = _read_bytes(b"\xef\xbb\xbf2024-03-01T00:00:00Z," + sentence.encode() + b"\n"
+                       + b"2024-03-01T00:10:00Z," + sentence.encode() + b"\n")
     assert data.report.untimed == 0
     assert data.positions["timestamp"].tolist() == [
         pd.Timestamp("2024-03-01T00:00:00Z"), pd.Timestamp("2024-03-01T00:10:00Z")]
@@ -565,17 +542,11 @@ def test_csv_junk_never_costs_a_good_row(data, kind, gz):
             n_junk += 1
         lines.append(row.encode())
     payload = b"\n".join(lines) + b"\n"
-    fd, name = tempfile.mkstemp(suffix=".csv.gz" if gz else ".csv")
-    with os.fdopen(fd, "wb") as fh:
-        if gz:
-            import gzip
+    if gz:
+        import gzip
 
-            payload = gzip.compress(payload, compresslevel=1)
-        fh.write(payload)
-    try:
-        result = read_ais(name, progress=False)
-    finally:
-        os.unlink(name)
+        payload = gzip.compress(payload, compresslevel=1)
+    result = _read_bytes(payload, suffix=".csv.gz" if gz else ".csv")
     rep = result.report
     assert rep.failed_files == []
     assert rep.lines == len(lines) - 1
@@ -595,13 +566,7 @@ def test_csv_junk_never_costs_a_good_row(data, kind, gz):
 @given(blob=st.binary(max_size=2000), kind=st.sampled_from(["noaa", "dma"]))
 def test_csv_header_then_random_bytes_never_raise(blob, kind):
     header = NOAA_HEADER if kind == "noaa" else DMA_HEADER
-    fd, name = tempfile.mkstemp(suffix=".csv")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(header.encode() + b"\n" + blob)
-    try:
-        result = read_ais(name, progress=False)
-    finally:
-        os.unlink(name)
+    result = _read_bytes(header.encode() + b"\n" + blob, suffix=".csv")
     rep = result.report
     assert rep.failed_files == []
     # lines end at LF, CR LF or a lone CR

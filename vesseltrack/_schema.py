@@ -50,6 +50,23 @@ POSITION_MSG_TYPES = frozenset({1, 2, 3, 18, 19, 27})
 STATIC_MSG_TYPES = frozenset({5, 19, 24})
 
 
+def is_missing(value: object) -> bool:
+    """True for ``None`` and pandas' missing scalars (NaN, NA, NaT); False for anything else,
+    including values ``pd.isna`` cannot judge as a scalar (lists, arrays).
+
+    Examples
+    --------
+    >>> is_missing(None), is_missing(float("nan")), is_missing(pd.NaT), is_missing("NaN")
+    (True, True, True, False)
+    """
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def empty_frame(columns: dict[str, object]) -> pd.DataFrame:
     """Return an empty DataFrame with the given column contract."""
     return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in columns.items()})

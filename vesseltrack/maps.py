@@ -46,6 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vesseltrack._schema import is_missing
+
 __all__ = [
     "build_map",
     "escape_text",
@@ -92,13 +94,8 @@ def escape_text(value: Any) -> str:
         character references (``&#96;``, ``&#36;``, ``&#92;``): a browser shows the original
         characters, and neither HTML nor JavaScript ever sees them as syntax.
     """
-    if value is None:
+    if is_missing(value):
         return "–"
-    try:
-        if pd.isna(value):
-            return "–"
-    except (TypeError, ValueError):
-        pass
     text = html.escape(str(value), quote=True)
     return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 

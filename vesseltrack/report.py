@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vesseltrack._schema import is_missing
 from vesseltrack._units import UN_CAP_BBL
 from vesseltrack.io._write import atomic_path
 
@@ -65,13 +66,8 @@ def md_text(value: Any) -> str:
         table, ``[x](y)`` cannot make a link, nothing becomes code or emphasis), whitespace
         runs (line breaks included) collapsed to one space.
     """
-    if value is None:
+    if is_missing(value):
         return "–"
-    try:
-        if pd.isna(value):
-            return "–"
-    except (TypeError, ValueError):
-        pass
     text = " ".join(str(value).split())
     text = html.escape(text, quote=False)
     return _MD_SPECIAL.sub(r"\\\1", text)
