@@ -177,38 +177,46 @@ def _iter_line_chunks(
     """Yield ``(lines, non_ascii)`` chunks of about ``chunk_bytes`` (see :func:`lines_array`).
 
     Lines end at LF, CR LF or a lone CR; a UTF-8 byte-order mark at the start is dropped.
+    Each chunk is read into a buffer of its own (the lines and the framer's pending fragments
+    keep pointing into it), with the unfinished last line of the previous read in front.
     """
     rest = b""
     first = True
     while True:
-        block = fh.read(chunk_bytes)
-        if not block:
+        if len(rest) <= _SHORT_REST:  # the usual case: part of one line left over
+            buf = bytearray(len(rest) + chunk_bytes)
+            buf[:len(rest)] = rest
+            got = fh.readinto(memoryview(buf)[len(rest):])
+        else:  # a very long line: no big buffer before knowing more bytes come
+            block = fh.read(chunk_bytes)
+            got = len(block)
+            buf = bytearray(rest) + block if got else bytearray()
+            del block
+        if not got:
             break
-        data = rest + block if rest else block
-        del block  # only ``data`` and ``rest`` stay referenced: memory is a chunk or two
+        end = len(rest) + got
+        begin = 0
         if first:
-            if len(data) < len(_BOM) and _BOM.startswith(data):
-                rest = data
+            if end < len(_BOM) and _BOM.startswith(buf[:end]):
+                rest = bytes(buf[:end])
                 continue
-            if data.startswith(_BOM):
-                data = data[len(_BOM):]
+            if buf.startswith(_BOM):
+                begin = len(_BOM)
             first = False
-        cut = _last_break(data)
+        cut = _last_break(buf, begin, end)
         if cut < 0:
-            if len(data) > MAX_LINE_BYTES:
+            if end - begin > MAX_LINE_BYTES:
                 # A huge line without a newline: count pieces as malformed, keep memory flat.
-                pieces = (len(data) + MAX_LINE_BYTES - 1) // MAX_LINE_BYTES
+                pieces = (end - begin + MAX_LINE_BYTES - 1) // MAX_LINE_BYTES
                 report.lines += pieces
                 report.malformed += pieces
                 rest = b""
             else:
-                rest = data
+                rest = bytes(memoryview(buf)[begin:end])
             continue
-        rest = data[cut + 1 :]
-        whole = data[:cut]
-        del data
-        yield lines_array(whole)
-        del whole
+        rest = bytes(memoryview(buf)[cut + 1:end])
+        yield lines_array(buf, begin, cut)
+        del buf  # the chunk's consumers hold it as long as they need it
     if first and rest.startswith(_BOM):
         rest = rest[len(_BOM):]
     if rest.endswith(b"\r"):
@@ -218,25 +226,30 @@ def _iter_line_chunks(
 
 
 _BOM = b"\xef\xbb\xbf"
+_SHORT_REST = 1 << 16
 
 
-def _last_break(data: bytes) -> int:
-    """Index of the last line break in ``data`` (LF, or a CR not at the very end), or -1.
+def _last_break(data: bytes | bytearray, begin: int = 0, end: int | None = None) -> int:
+    """Index of the last line break in ``data[begin:end]`` (LF, or a CR not at the very end),
+    or -1.
 
     A CR as the last byte may be the first half of a CR LF split across reads: it stays for
     the next read.
     """
-    lf = data.rfind(b"\n")
-    cr = data.rfind(b"\r")
-    if cr == len(data) - 1:
-        cr = data.rfind(b"\r", 0, cr)
+    end = len(data) if end is None else end
+    lf = data.rfind(b"\n", begin, end)
+    cr = data.rfind(b"\r", begin, end)
+    if cr == end - 1:
+        cr = data.rfind(b"\r", begin, cr)
     return max(lf, cr)
 
 
-def lines_array(data: bytes) -> tuple[pa.Array, np.ndarray | None]:
-    """Split ``data`` into an Arrow string array of lines, without a Python object per line.
+def lines_array(data: bytes | bytearray, begin: int = 0,
+                end: int | None = None) -> tuple[pa.Array, np.ndarray | None]:
+    """Split ``data[begin:end]`` into an Arrow string array of lines, without a Python object
+    per line and without copying the bytes (the array points into ``data``).
 
-    ``data`` holds whole lines without the last terminator (``b"A\\nB"`` gives two lines).
+    The bytes hold whole lines without the last terminator (``b"A\\nB"`` gives two lines).
     Lines end at LF, CR LF or a lone CR; each keeps its terminator, which the framer trims.
 
     Returns
@@ -248,13 +261,17 @@ def lines_array(data: bytes) -> tuple[pa.Array, np.ndarray | None]:
         ... and such lines are flagged here (None when the data is pure ASCII), so that the
         replacement can never make a damaged sentence look valid.
     """
-    buf = np.frombuffer(data, dtype=np.uint8)
+    end = len(data) if end is None else end
+    buf = np.frombuffer(data, dtype=np.uint8, count=end - begin, offset=begin)
     non_ascii = None
+    # the whole buffer first (no copy; almost always ASCII), then the lines' bytes
     is_ascii = data.isascii()
     if not is_ascii:
         bad = buf >= 0x80
+        is_ascii = not bad.any()
+    if not is_ascii:
         buf = np.where(bad, np.uint8(ord("?")), buf)
-    if b"\r" in data:
+    if data.find(b"\r", begin, end) >= 0:
         lf = buf == 0x0A
         cr = buf == 0x0D
         nxt = np.empty_like(lf)
@@ -410,6 +427,7 @@ def iter_ais(
                         for lines, non_ascii in _iter_line_chunks(fh, chunk_bytes, report):
                             msgs = framer.feed(lines, non_ascii)
                             pos, sta = _decode_messages(msgs, framer, fast)
+                            del lines, non_ascii, msgs  # the chunk's buffer can go
                             report.positions += len(pos)
                             report.statics += len(sta)
                             now = raw.tell()
