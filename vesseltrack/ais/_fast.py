@@ -49,6 +49,12 @@ import pyarrow.compute as pc
 from numpy.lib.stride_tricks import as_strided
 
 from vesseltrack._schema import STRING
+from vesseltrack.ais._compiled import ARMOR as _ARMOR
+from vesseltrack.ais._compiled import (
+    CLASS_A_BITS,
+    CLASS_B_BITS,
+    decode_complete_positions,
+)
 from vesseltrack.ais._decode import POSITION_FIELDS, STATIC_FIELDS, DecodedBatch
 
 __all__ = ["FAST_TYPES", "decode_batch_fast"]
@@ -62,14 +68,6 @@ _CHUNK_MESSAGES = 1 << 16
 _MIN_BITS = 38
 """Shortest bit vector decoded here: the whole MMSI (bits 8-37). Shorter ones go to the
 pyais path, which counts them as ``too_short`` (pyais would return a partial MMSI)."""
-
-
-def _armor_table() -> np.ndarray:
-    """Armoured ASCII byte → six-bit value, as pyais maps it (outside '0'..'w' → 0)."""
-    code = np.arange(256, dtype=np.int64) - 48
-    value = np.where(code > 40, code - 8, code)
-    value[(code < 0) | (code > 71)] = 0
-    return value.astype(np.uint8)
 
 
 def _text_table() -> np.ndarray:
@@ -94,12 +92,15 @@ def _ship_type_table() -> np.ndarray:
     return table
 
 
-_ARMOR = _armor_table()
 _TEXT = _text_table()
 _SHIP_TYPE = _ship_type_table()
 _AT = 64  # '@'
 _BLANK = 32  # ' '
 
+_COMPLETE_BITS = np.full(64, np.iinfo(np.int64).max, dtype=np.int64)
+_COMPLETE_BITS[[1, 2, 3]] = CLASS_A_BITS
+_COMPLETE_BITS[18] = CLASS_B_BITS
+"""Bit length from which a message goes to the compiled kernel (types 1-3 and 18 only)."""
 _POSITION_TYPES = np.zeros(64, dtype=bool)
 _POSITION_TYPES[[1, 2, 3, 18, 19, 27]] = True
 _FAST = np.zeros(64, dtype=bool)
@@ -641,8 +642,15 @@ def decode_spans(
     positions = _Positions(pos_rows, msg_type[pos_rows])
     statics = _Statics(sta_rows, msg_type[sta_rows])
 
+    # position reports with every field present (nine in ten messages): the compiled kernel
+    complete = decoded & (n_bits >= _COMPLETE_BITS[msg_type])
+    rows = np.flatnonzero(complete)
+    decode_complete_positions(data, starts, rows, pos_slot[rows], msg_type[rows] == 18,
+                              positions)
+    rest = np.flatnonzero(decoded & ~complete)
+    rest_type = msg_type[rest]
     for group in sorted(FAST_TYPES):
-        members = np.flatnonzero(decoded & (msg_type == group))
+        members = rest[rest_type == group]
         for lo in range(0, len(members), _CHUNK_MESSAGES):
             idx = members[lo:lo + _CHUNK_MESSAGES]
             bits = _Bits(_gather(data, starts[idx], _GROUP_CHARS[group]), n_bits[idx])

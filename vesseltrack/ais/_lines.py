@@ -4,9 +4,8 @@ Two paths give the same columns:
 
 * the **byte path** handles the common strict form, ``[\\tag block*hh\\]!AIVDM,c,n,s,ch,payload,f*hh``
   (one tag block with a checksum, nothing before or after), straight from the byte buffer of
-  the chunk: one RE2 match without captures to validate the grammar, then field positions by
-  arithmetic, checksums by XOR ``reduceat``, and tag-block ``c:``/``s:`` fields from a small
-  matrix of the tag-block bytes;
+  the chunk in one compiled pass (:func:`vesseltrack.ais._compiled.scan_strict`): grammar, field
+  positions, both checksums, tag-block ``c:`` time and ``s:`` source;
 * the **regex path** (pyarrow RE2 with captures) handles every other line: trailing fields,
   leading time columns, several tag blocks, group tags, other NMEA, ``$PGHP``, junk.
 
@@ -23,13 +22,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.lib.stride_tricks import as_strided
 
+from vesseltrack.ais._compiled import scan_strict
+
 # ---------------------------------------------------------------------------------------------
 # Regular expressions (RE2 syntax, applied to whole columns by pyarrow)
 
-_STRICT_RE = (
-    r"^(?:\\[^\\*]*\*[0-9A-Fa-f]{2}\\)?![A-Za-z0-9-]{2}VD[MO],[1-9],[1-9],[0-9]?,[A-Za-z0-9]?,"
-    r"[0-W`-w]*,[0-5]\*[0-9A-Fa-f]{2}\s*$"
-)
 _AIS_RE = (
     r"^(?P<pre>[^\\!$#]*)"
     r"(?P<tags>(?:\\[^\\]*\\)*)"
@@ -62,10 +59,6 @@ for _i, _c in enumerate(b"0123456789ABCDEF"):
     _HEX[_c] = _i
 for _i, _c in enumerate(b"abcdef"):
     _HEX[_c] = 10 + _i
-_RE2_SPACE = np.zeros(256, dtype=bool)  # RE2's \s
-_RE2_SPACE[list(b" \t\n\f\r")] = True
-_MAX_TAG_BODY = 160
-"""Tag blocks longer than this take the regex path (keeps the byte matrix small)."""
 _COMMA, _COLON, _BACKSLASH, _BANG = 44, 58, 92, 33
 
 # Line classes (``LineTable.cls``).
@@ -243,286 +236,16 @@ def unpack_text(code: int, width: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# the byte path
+# the byte path (the scan itself: vesseltrack.ais._compiled)
 
 
-def _strict_fields(data: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                   sources: SourceTable) -> dict[str, np.ndarray]:
-    """Fields of lines known to match ``_STRICT_RE``; ``reject`` marks those to re-do by regex.
-
-    ``starts``/``ends`` bound each line in ``data`` (terminator included).
-    """
-    m = len(starts)
-    # trailing \s*: the LF first (almost always the only one), then anything else
-    e = ends - (data[ends - 1] == 10)
-    while True:
-        trim = _RE2_SPACE[data[e - 1]]
-        if not trim.any():
-            break
-        e[trim] -= 1
-    has_tag = data[starts] == _BACKSLASH
-    bang = starts.copy()
-    tagged = np.flatnonzero(has_tag)
-    if len(tagged):
-        bang[tagged] = _bang_after_tag(data, starts[tagged], e[tagged])
-
-    head = _window(data, bang, 14)
-    count = head[:, 7].astype(np.int8) - 48
-    num = head[:, 9].astype(np.int8) - 48
-    seq_empty = head[:, 11] == _COMMA
-    chan_col = np.where(seq_empty, 12, 13)
-    chan_byte = head[np.arange(m), chan_col]
-    chan_empty = chan_byte == _COMMA
-    pay_start = bang + chan_col + np.where(chan_empty, 1, 2)
-    # the key of a fragment (talker/type, sequence id, channel) matters only for fragments
-    addr = np.zeros(m, dtype=np.int64)
-    seq = np.full(m, -1, dtype=np.int8)
-    chan = np.zeros(m, dtype=np.uint8)
-    frag = np.flatnonzero(count > 1)
-    if len(frag):
-        addr[frag] = _pack(head[frag, 1:6])
-        seq[frag] = np.where(seq_empty[frag], -1, head[frag, 11].astype(np.int8) - 48)
-        chan[frag] = np.where(chan_empty[frag], 0, chan_byte[frag])
-    pay_end = e - 5
-    fill = (data[e - 4].astype(np.int8) - 48)
-    cs = _HEX[data[e - 2]] * 16 + _HEX[data[e - 1]]
-    # checksums of the sentences and of their tag blocks, in one pass in stream order
-    slot = np.arange(m) + np.cumsum(has_tag)
-    span_start = np.empty(m + len(tagged), dtype=np.int64)
-    span_end = np.empty_like(span_start)
-    span_start[slot] = bang + 1
-    span_end[slot] = e - 3
-    span_start[slot[tagged] - 1] = starts[tagged] + 1
-    span_end[slot[tagged] - 1] = bang[tagged] - 4
-    xor = xor_spans(data, span_start, span_end)
-    cs_ok = xor[slot] == cs
-
-    time_ns = np.full(m, NAT, dtype=np.int64)
-    src = np.full(m, -1, dtype=np.int32)
-    tag_bad = np.zeros(m, dtype=bool)
-    reject = np.zeros(m, dtype=bool)
-    if len(tagged):
-        t_time, t_src, t_bad, t_reject = _tag_fields(data, starts[tagged] + 1, bang[tagged] - 4,
-                                                     sources, xor[slot[tagged] - 1])
-        time_ns[tagged] = t_time
-        src[tagged] = t_src
-        tag_bad[tagged] = t_bad
-        reject[tagged] = t_reject
-    return {"count": count, "num": num, "seq": seq, "chan": chan, "addr": addr,
-            "pay_start": pay_start, "pay_len": pay_end - pay_start, "fill": fill,
-            "cs_ok": cs_ok, "time_ns": time_ns, "src": src, "tag_bad": tag_bad,
-            "reject": reject}
-
-
-def _bang_after_tag(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Position of the ``!`` after the one tag block of strict lines.
-
-    Such a line holds exactly two backslashes, so a backslash right before a ``!`` at a
-    guessed offset settles it; tag blocks of one feed mostly share a length, so a few guesses
-    usually cover a chunk, and a search over the backslashes does the rest.
-    """
-    out = np.full(len(starts), -1, dtype=np.int64)
-    todo = np.arange(len(starts))
-    for _ in range(4):
-        if len(todo) == 0:
-            return out
-        s = starts[todo]
-        first = int(todo[0])
-        guess = _first_backslash(data, int(starts[first]) + 1, int(ends[first])) + 1 - int(starts[first])
-        pos = s + guess
-        ok = (pos < ends[todo]) & (data[np.minimum(pos, len(data) - 1)] == _BANG) & (
-            data[pos - 1] == _BACKSLASH)
-        out[todo[ok]] = pos[ok]
-        todo = todo[~ok]
-    if len(todo):
-        lo, hi = int(starts[todo].min()), int(ends[todo].max())
-        slashes = lo + np.flatnonzero(data[lo:hi] == _BACKSLASH)
-        closing = slashes[np.searchsorted(slashes, starts[todo], side="right")]
-        out[todo] = closing + 1
-    return out
-
-
-def _first_backslash(data: np.ndarray, lo: int, hi: int) -> int:
-    found = np.flatnonzero(data[lo:hi] == _BACKSLASH)
-    return lo + int(found[0])
-
-
-def _tag_fields(data: np.ndarray, body_start: np.ndarray, body_end: np.ndarray,
-                sources: SourceTable, body_xor: np.ndarray | None = None,
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``c:`` time, ``s:`` source code, bad checksum and regex-needed flags of tag blocks.
-
-    The body is ``[body_start, body_end)``, then ``*hh``; ``body_xor`` is its XOR if the
-    caller has it. Lines whose tag block the regex
-    path would read differently (a ``c:``/``s:`` not at a field start, a ``c:`` with fewer
-    than 9 digits, group tags, very long blocks) are flagged to take that path.
-
-    The tag blocks of one feed mostly differ only in the digits of ``c:``: lines equal to a
-    template line outside those digits take the template's reading and only their digits
-    are read; the others are read field by field.
-    """
-    m = len(body_start)
-    length = body_end - body_start
-    tcs = _HEX[data[body_end + 1]] * 16 + _HEX[data[body_end + 2]]
-    if body_xor is None:
-        body_xor = xor_spans(data, body_start, body_end)
-    bad = body_xor != tcs
-    time_ns = np.full(m, NAT, dtype=np.int64)
-    src = np.full(m, -1, dtype=np.int32)
-    reject = np.zeros(m, dtype=bool)
-    todo = np.arange(m)
-    for _ in range(4):
-        if len(todo) == 0:
-            break
-        first = int(todo[0])
-        template = data[body_start[first]:body_end[first]].tobytes()
-        c_at, run = _template_time(template)
-        if run == 0 or len(template) > _MAX_TAG_BODY:
-            break
-        cand = todo[length[todo] == len(template)]
-        hit, value = _match_template(data, body_start[cand], template, c_at + 2, run)
-        hit = cand[hit]
-        time_ns[hit] = unix_to_ns(value, np.ones(len(hit), dtype=bool))
-        t_src = _tag_fields_general(data, body_start[[first]], body_end[[first]], sources)[1]
-        src[hit] = t_src[0]
-        matched = np.zeros(m, dtype=bool)
-        matched[hit] = True
-        todo = todo[~matched[todo]]
-    if len(todo):
-        t_time, t_src, t_reject = _tag_fields_general(data, body_start[todo], body_end[todo],
-                                                      sources)
-        time_ns[todo] = t_time
-        src[todo] = t_src
-        reject[todo] = t_reject
-    return time_ns, src, bad, reject
-
-
-def _match_template(data: np.ndarray, starts: np.ndarray, template: bytes, digits_at: int,
-                    run: int) -> tuple[np.ndarray, np.ndarray]:
-    """Which spans equal ``template`` except for ``run`` digits at ``digits_at``, and the
-    value of those digits.
-
-    The spans are compared eight bytes at a time (as uint64 words, with the digits masked),
-    and the digits read eight at a time (two overlapping words: 9 to 16 digits).
-    """
-    width = -(-len(template) // 8) * 8
-    rows = _window(data, starts, width)
-    words = rows.view(np.uint64)
-    pattern = np.zeros(width, dtype=np.uint8)
-    pattern[:len(template)] = np.frombuffer(template, dtype=np.uint8)
-    mask = np.zeros(width, dtype=np.uint8)
-    mask[:len(template)] = 0xFF
-    mask[digits_at:digits_at + run] = 0
-    pattern_words = pattern.view(np.uint64)
-    mask_words = mask.view(np.uint64)
-    match = np.ones(len(starts), dtype=bool)
-    for w in range(width // 8):
-        match &= ((words[:, w] ^ pattern_words[w]) & mask_words[w]) == 0
-    first = _digit_word(rows, digits_at)
-    last = _digit_word(rows, digits_at + run - 8)
-    match &= _all_digits(first) & _all_digits(last)
-    scale = 10 ** (run - 8)
-    value = (_eight_digits(first).astype(np.int64) * scale
-             + _eight_digits(last).astype(np.int64) % scale)
-    return np.flatnonzero(match), value[match]
-
-
-_U = np.uint64
-
-
-def _digit_word(rows: np.ndarray, column: int) -> np.ndarray:
-    """Bytes ``column .. column + 7`` of each row of a C-ordered byte matrix, as uint64."""
-    return np.ndarray(shape=(rows.shape[0],), dtype="<u8", buffer=rows, offset=column,
-                      strides=(rows.strides[0],))
-
-
-def _all_digits(word: np.ndarray) -> np.ndarray:
-    """Are all eight bytes ASCII digits? (high nibble 3, low nibble at most 9)"""
-    high = _U(0xF0F0F0F0F0F0F0F0)
-    threes = _U(0x3030303030303030)
-    return ((word & high) == threes) & (((word + _U(0x0606060606060606)) & high) == threes)
-
-
-def _eight_digits(word: np.ndarray) -> np.ndarray:
-    """Value of eight ASCII digits held in a little-endian word (first digit lowest byte)."""
-    x = word - _U(0x3030303030303030)
-    x = (x * _U(10) + (x >> _U(8))) & _U(0x00FF00FF00FF00FF)
-    x = (x * _U(100) + (x >> _U(16))) & _U(0x0000FFFF0000FFFF)
-    return (x * _U(10000) + (x >> _U(32))) & _U(0xFFFFFFFF)
-
-
-def _template_time(body: bytes) -> tuple[int, int]:
-    """Where the ``c:`` digits of a tag block body lie: (position of ``c``, digits 9-13).
-
-    ``run`` is 0 when the block is no template: no ``c:``, one the regex path would read
-    differently, or group tags.
-    """
-    at = body.find(b"c:")
-    if at < 0 or (at > 0 and body[at - 1] != _COMMA) or b"g:" in body or b"G" in body:
-        return 0, 0
-    s_at = body.find(b"s:")
-    if s_at > 0 and body[s_at - 1] != _COMMA:
-        return 0, 0
-    run = 0
-    while run < 13 and at + 2 + run < len(body) and 48 <= body[at + 2 + run] <= 57:
-        run += 1
-    return (at, run) if run >= 9 else (0, 0)
-
-
-def _tag_fields_general(data: np.ndarray, body_start: np.ndarray, body_end: np.ndarray,
-                        sources: SourceTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_tag_fields` field by field, over a byte matrix of the tag blocks."""
-    m = len(body_start)
-    length = body_end - body_start
-    reject = length > _MAX_TAG_BODY
-    width = int(min(length.max(initial=0), _MAX_TAG_BODY)) + 2
-    body = _window(data, body_start, width)
-    col = np.arange(width)
-    inside = col[None, :] < length[:, None]
-    body = np.where(inside, body, 0).astype(np.uint8)
-    rows = np.arange(m)
-
-    def field_at(letter: int) -> tuple[np.ndarray, np.ndarray]:
-        hit = (body[:, :-1] == letter) & (body[:, 1:] == _COLON)
-        first = hit.argmax(axis=1)
-        found = hit[rows, first]
-        at_field = (first == 0) | (body[rows, np.maximum(first - 1, 0)] == _COMMA)
-        return found & at_field, first, found & ~at_field
-
-    c_found, c_at, c_odd = field_at(ord("c"))
-    s_found, s_at, s_odd = field_at(ord("s"))
-    reject |= c_odd | s_odd
-    # group tags (g:n-n-id, or NMEA 4 "nGn:id") are read by the regex path
-    g = (body[:, :-1] == ord("g")) & (body[:, 1:] == _COLON)
-    digit = (body >= 48) & (body <= 57)
-    big_g = (body[:, 1:-1] == ord("G")) & digit[:, :-2] & digit[:, 2:]
-    reject |= g.any(axis=1) | big_g.any(axis=1)
-
-    # c: digits (9 to 13 taken; fewer: the regex would look for another c: field)
-    time_ns = np.full(m, NAT, dtype=np.int64)
-    if c_found.any():
-        cols = np.minimum(c_at[:, None] + 2 + np.arange(13)[None, :], width - 1)
-        digits = np.take_along_axis(body, cols, axis=1).astype(np.int64) - 48
-        is_digit = (digits >= 0) & (digits <= 9) & (cols < length[:, None])
-        run = np.cumprod(is_digit, axis=1).sum(axis=1)
-        short = c_found & (run < 9)
-        reject |= short
-        good = c_found & ~short
-        value = np.zeros(m, dtype=np.int64)
-        for k in range(13):
-            value = np.where(k < run, value * 10 + np.where(is_digit[:, k], digits[:, k], 0), value)
-        time_ns = unix_to_ns(value, good)
-
-    src = np.full(m, -1, dtype=np.int32)
-    if s_found.any():
-        start = s_at + 2
-        stop = np.where((body == _COMMA) & (col[None, :] >= start[:, None]) & inside,
-                        col[None, :], length[:, None]).min(axis=1)
-        named = s_found & (stop > start)
-        if named.any():
-            src[named] = _span_codes(data, body_start[named] + start[named], stop[named] - start[named],
-                                     sources)
-    return time_ns, src, reject
+def _run_codes(data: np.ndarray, run: np.ndarray, run_start: np.ndarray, run_len: np.ndarray,
+               sources: SourceTable) -> np.ndarray:
+    """Source codes of lines from their run index (-1: none) and the runs' byte spans."""
+    if len(run_start) == 0:
+        return np.full(len(run), -1, dtype=np.int32)
+    codes = np.append(_span_codes(data, run_start, run_len, sources), np.int32(-1))
+    return codes[run]  # run -1 picks the appended -1
 
 
 def _span_codes(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
@@ -771,22 +494,23 @@ def parse_lines(lines: pa.Array, non_ascii: np.ndarray | None, sources: SourceTa
     bad_tags = 0
     slow = np.ones(n, dtype=bool)
     if byte_path and n:
-        strict = np.asarray(pc.match_substring_regex(lines, _STRICT_RE))
-        if non_ascii is not None:
-            strict &= ~non_ascii
-        idx = np.flatnonzero(strict)
+        f = scan_strict(data, starts, offsets[1:], non_ascii)
+        accept = f.pop("accept")
+        idx = np.flatnonzero(accept)
         if len(idx):
-            f = _strict_fields(data, starts[idx], offsets[idx + 1], sources)
-            keep = ~f["reject"]
-            if not keep.all():
-                idx = idx[keep]
-                f = {name: column[keep] for name, column in f.items()}
+            if len(idx) < n:
+                f = {name: column[accept] for name, column in f.items()
+                     if name not in ("run_start", "run_len")} | {
+                    "run_start": f["run_start"], "run_len": f["run_len"]}
             slow[idx] = False
             ok = f["cs_ok"]
             bad_frag = ok & (f["num"] > f["count"])
             ok &= ~bad_frag
             f["cls"] = np.where(ok, AIS_OK, np.where(bad_frag, BAD_FRAG, AIS_BAD_CS)).astype(np.int8)
-            bad_tags += int((f["tag_bad"] & ok).sum())
+            bad_tags += int(np.count_nonzero(f["tag_bad"] & ok))
+            c_value = f["c_value"]
+            f["time_ns"] = unix_to_ns(c_value, c_value >= 0)
+            f["src"] = _run_codes(data, f["src_run"], f["run_start"], f["run_len"], sources)
             if len(idx) == n:  # every line strict: the columns as they are
                 cols = {name: f[name] for name in _LINE_COLUMNS if name in f}
             else:

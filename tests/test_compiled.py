@@ -1,0 +1,184 @@
+"""The two compiled kernels (vesseltrack.ais._compiled) against their references.
+
+The strict-line scan is also compared with the regular-expression path on every corpus in
+tests/test_framer_paths.py; here are its fields on hand-made lines. The position kernel is
+compared with the NumPy decoder and with pyais on every byte value at every position of a
+report, and on hypothesis-generated reports.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyais import encode_dict
+
+from vesseltrack.ais import _compiled, _fast
+from vesseltrack.ais._compiled import scan_strict
+from vesseltrack.ais._decode import decode_batch
+from vesseltrack.ais._fast import decode_batch_fast
+
+
+def _cs(text: str) -> str:
+    x = 0
+    for ch in text:
+        x ^= ord(ch)
+    return f"{x:02X}"
+
+
+def _line(tag: str | None, body: str) -> str:
+    head = "" if tag is None else f"\\{tag}*{_cs(tag)}\\"
+    return f"{head}!{body}*{_cs(body)}"
+
+
+def _scan(lines: list[str]) -> dict[str, np.ndarray]:
+    raw = "".join(line + "\n" for line in lines).encode("latin-1")
+    ends = np.cumsum([len(line) + 1 for line in lines])
+    starts = np.concatenate(([0], ends[:-1]))
+    return scan_strict(np.frombuffer(raw, dtype=np.uint8), starts, ends)
+
+
+PAYLOAD = "15M67FC000G?ufbE`FepT@3n00Sa"
+
+
+def test_scan_fields_of_a_fragment_with_tag_block():
+    line = _line("s:STATION-7,c:1700000000123", "AIVDM,2,1,3,B,53nFBv01SJ<thHp6220H4heHTf2222,0")
+    f = _scan([line])
+    assert f["accept"][0] and f["cs_ok"][0] and not f["tag_bad"][0]
+    assert (f["count"][0], f["num"][0], f["seq"][0], f["chan"][0]) == (2, 1, 3, ord("B"))
+    assert f["addr"][0] == int.from_bytes(b"AIVDM", "big")
+    start = int(f["pay_start"][0])
+    assert line.encode()[start:start + int(f["pay_len"][0])] == b"53nFBv01SJ<thHp6220H4heHTf2222"
+    assert f["fill"][0] == 0 and f["c_value"][0] == 1700000000123
+    run = int(f["src_run"][0])
+    s0, n0 = int(f["run_start"][run]), int(f["run_len"][run])
+    assert line.encode()[s0:s0 + n0] == b"STATION-7"
+
+
+def test_scan_plain_sentence_and_trailing_blanks():
+    f = _scan([_line(None, f"BSVDO,1,1,,,{PAYLOAD},5") + " \t\r"])
+    assert f["accept"][0] and f["cs_ok"][0]
+    assert (f["seq"][0], f["chan"][0], f["fill"][0], f["c_value"][0], f["src_run"][0]) == (
+        -1, 0, 5, -1, -1)
+
+
+def test_scan_source_runs_share_one_span_per_run():
+    lines = [_line(f"s:{s},c:17000000{k:02d}", f"AIVDM,1,1,,A,{PAYLOAD},0")
+             for k, s in enumerate(["A", "A", "BB", "BB", "A", "", "A"])]
+    lines.insert(2, _line(None, f"AIVDM,1,1,,A,{PAYLOAD},0"))  # no tag block: no source
+    f = _scan(lines)
+    assert f["accept"].all()
+    # runs: A | BB | A | A (the empty s: and the untagged line break nothing but are -1)
+    assert f["src_run"].tolist() == [0, 0, -1, 1, 1, 2, -1, 2]
+    assert f["run_len"].tolist() == [1, 2, 1]
+
+
+def test_scan_bad_checksums_are_flagged_not_rejected():
+    good = _line("c:1700000000", f"AIVDM,1,1,,A,{PAYLOAD},0")
+    bad_sentence = good[:-2] + ("00" if good[-2:] != "00" else "01")
+    bad_tag = good.replace("c:1700000000*", "c:1700000001*")
+    f = _scan([good, bad_sentence, bad_tag])
+    assert f["accept"].all()
+    assert f["cs_ok"].tolist() == [True, False, True]
+    assert f["tag_bad"].tolist() == [False, False, True]
+    assert f["c_value"].tolist() == [1700000000, 1700000000, 1700000001]
+
+
+@pytest.mark.parametrize("line", [
+    _line(None, f"AIVDM,1,1,,A,{PAYLOAD}!,0"),                 # not an armour character
+    _line(None, f"AIVDM,1,1,,A,{PAYLOAD},6"),                  # fill bits out of range
+    _line(None, f"AIVDM,0,1,,A,{PAYLOAD},0"),                  # count 0
+    _line(None, f"AIVDM,1,1,12,A,{PAYLOAD},0"),                # two-digit sequence id
+    _line(None, f"AIVDM,1,1,,AB,{PAYLOAD},0"),                 # two-character channel
+    _line(None, f"AIXDM,1,1,,A,{PAYLOAD},0"),                  # not VDM/VDO
+    " " + _line(None, f"AIVDM,1,1,,A,{PAYLOAD},0"),            # leading blank
+    _line(None, f"AIVDM,1,1,,A,{PAYLOAD},0") + ",1700000000",  # trailing field
+    _line(None, f"AIVDM,1,1,,A,{PAYLOAD},0")[:-1],             # one checksum digit
+    _line("g:1-2-77,c:1700000000", f"AIVDM,1,1,,A,{PAYLOAD},0"),  # group tag
+    _line("1G2:77,c:1700000000", f"AIVDM,1,1,,A,{PAYLOAD},0"),     # NMEA 4 group form
+    "\\c:1700000000\\" + _line(None, f"AIVDM,1,1,,A,{PAYLOAD},0"),  # block without checksum
+    _line("c:1", "") + _line(None, f"AIVDM,1,1,,A,{PAYLOAD},0"),  # two tag blocks
+    "",
+    "!",
+])
+def test_scan_leaves_other_forms_to_the_regex_path(line):
+    assert not _scan([line])["accept"][0]
+
+
+def test_scan_skips_flagged_lines():
+    line = _line(None, f"AIVDM,1,1,,A,{PAYLOAD},0")
+    raw = (line + "\n") * 2
+    data = np.frombuffer(raw.encode(), dtype=np.uint8)
+    n = len(line) + 1
+    f = scan_strict(data, np.array([0, n]), np.array([n, 2 * n]), np.array([True, False]))
+    assert f["accept"].tolist() == [False, True]
+
+
+# ------------------------------------------------------------------------ positions
+
+
+def _both_paths(payloads: list[str], fills: list[int]) -> pd.DataFrame:
+    """Positions by the kernel, asserted equal to the NumPy decoder's and to pyais's."""
+    kernel, handled = decode_batch_fast(payloads, np.asarray(fills))
+    with pytest.MonkeyPatch.context() as m:  # every message through the NumPy decoder
+        m.setattr(_fast, "_COMPLETE_BITS", np.full(64, np.iinfo(np.int64).max, dtype=np.int64))
+        numpy_path, handled_np = decode_batch_fast(payloads, np.asarray(fills))
+    pd.testing.assert_frame_equal(kernel.positions, numpy_path.positions)
+    assert (handled == handled_np).all()
+    ref = decode_batch([payloads[i] for i in np.flatnonzero(handled)],
+                       np.asarray(fills)[handled])
+    expected = ref.positions.assign(row=np.flatnonzero(handled)[ref.positions["row"]])
+    pd.testing.assert_frame_equal(kernel.positions, expected)
+    return kernel.positions
+
+
+def _encode(message: dict) -> tuple[str, int]:
+    sentence = encode_dict(message)[0]
+    fields = sentence.split("*")[0].split(",")
+    return fields[5], int(fields[6])
+
+
+@pytest.mark.parametrize("msg_type", [1, 18])
+def test_every_byte_at_every_position_of_a_complete_report(msg_type):
+    """Invalid characters decode as pyais decodes them (as 0, or by its arithmetic)."""
+    payload, fill = _encode({"type": msg_type, "mmsi": 273000943, "lon": 131.5, "lat": 42.7,
+                             "speed": 12.3, "course": 181.2, "heading": 180})
+    payloads = [payload[:k] + chr(b) + payload[k + 1:]
+                for k in range(1, len(payload)) for b in range(32, 127)]
+    positions = _both_paths(payloads, [fill] * len(payloads))
+    assert len(positions) == len(payloads)
+
+
+def test_kernel_takes_complete_reports_only(monkeypatch):
+    payload, fill = _encode({"type": 1, "mmsi": 273000943, "lon": 131.5, "lat": 42.7,
+                             "heading": 200})
+    taken = []
+
+    def spy(data, starts, rows, slots, class_b, out):
+        taken.extend(rows.tolist())
+        return _compiled.decode_complete_positions(data, starts, rows, slots, class_b, out)
+
+    monkeypatch.setattr(_fast, "decode_complete_positions", spy)
+    cut = payload[:22]  # 132 bits: the heading is missing
+    positions = _both_paths([payload, cut, payload], [fill, 0, fill])
+    assert taken == [0, 2]
+    assert positions["lon"].tolist() == [131.5, 131.5, 131.5]
+    # heading 200 = 0b011001000 at bits 128-136; the cut report holds its first four: 0b0110
+    assert positions["heading_deg"].tolist() == [200.0, 6.0, 200.0]
+
+
+reports = st.fixed_dictionaries({
+    "type": st.sampled_from([1, 2, 3, 18]), "mmsi": st.integers(0, 2**30 - 1),
+    "status": st.integers(0, 15), "speed": st.integers(0, 1023).map(lambda r: r / 10),
+    "lon": st.floats(-223.6, 223.6), "lat": st.floats(-111.8, 111.8),
+    "course": st.integers(0, 4095).map(lambda r: r / 10), "heading": st.integers(0, 511)})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(reports, min_size=1, max_size=30))
+def test_generated_reports_same_as_numpy_path_and_pyais(messages):
+    payloads, fills = zip(*(_encode(m) for m in messages), strict=True)
+    positions = _both_paths(list(payloads), list(fills))
+    assert positions["mmsi"].tolist() == [m["mmsi"] for m in messages]

@@ -1,0 +1,365 @@
+"""The two compiled kernels of the reader: the strict-line scan and the common position reports.
+
+Everything else in vesseltrack is NumPy, pandas and pyarrow column operations. These two
+loops are compiled with Numba because, measured, column operations cannot reach the reader's
+target (two million sentences a second on one core) here: they need one pass over the bytes
+per question asked.
+
+* :func:`scan_strict`: almost every line of a real feed is
+  ``[\\tag block*hh\\]!AIVDM,c,n,s,ch,payload,f*hh``. For those lines it checks the grammar,
+  cuts out the fields, computes both checksums and reads the tag block's ``c:`` time and
+  ``s:`` source, touching each byte once (the NumPy version: an RE2 match plus about seventy
+  column operations, 0.33 s per million lines; this: about 0.12 s). Lines it does not accept,
+  for any reason, go to the regular-expression path of :mod:`vesseltrack.ais._lines`, which
+  is the reference: for every line accepted here the two give the same fields
+  (``tests/test_framer_paths.py`` checks it on every corpus).
+* :func:`decode_complete_positions`: the position reports of types 1, 2, 3 and 18 (nine in
+  ten messages) whose bit vector holds every field read, decoded straight from the armoured
+  bytes, with the arithmetic of :mod:`vesseltrack.ais._fast` (which decodes every other
+  message and is the reference: the tests compare both with pyais).
+
+Each kernel has one signature, compiled (or loaded from Numba's on-disk cache, next to this
+file) when the module is imported, so that no call pays for compilation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, types
+
+# byte classes (indexable by a byte value)
+_HEX = np.full(256, -1, dtype=np.int16)
+for _i, _c in enumerate(b"0123456789ABCDEF"):
+    _HEX[_c] = _i
+for _i, _c in enumerate(b"abcdef"):
+    _HEX[_c] = 10 + _i
+_SPACE = np.zeros(256, dtype=np.bool_)  # RE2's \s
+_SPACE[list(b" \t\n\f\r")] = True
+_ALNUM = np.zeros(256, dtype=np.bool_)
+_ALNUM[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")] = True
+_TALKER = _ALNUM.copy()  # [A-Za-z0-9-]
+_TALKER[ord("-")] = True
+_ARMOUR_CHAR = np.zeros(256, dtype=np.bool_)  # [0-W`-w]
+_ARMOUR_CHAR[48:88] = True
+_ARMOUR_CHAR[96:120] = True
+
+for _table in (_HEX, _SPACE, _ALNUM, _TALKER, _ARMOUR_CHAR):
+    _table.flags.writeable = False
+_BACKSLASH, _STAR, _BANG, _COMMA, _COLON = 92, 42, 33, 44, 58
+
+
+def _readonly(dtype: type) -> types.Array:
+    return types.Array(dtype, 1, "C", readonly=True)
+
+
+_BYTES, _INTS, _FLAGS = _readonly(types.uint8), _readonly(types.int64), _readonly(types.bool_)
+_SCAN_SIGNATURE = (_BYTES, _INTS, _INTS, _FLAGS, _readonly(types.int16), _FLAGS, _FLAGS, _FLAGS,
+              _FLAGS)
+
+
+# (every argument is passed as a read-only view: one signature serves every caller)
+@njit([_SCAN_SIGNATURE], cache=True, nogil=True)
+def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pragma: no cover
+    # (compiled: coverage cannot see inside; the tests compare every output with the regex
+    # path on every corpus)
+    n = len(starts)
+    accept = np.zeros(n, dtype=np.bool_)
+    # the other columns are only read where accept is set
+    count = np.empty(n, dtype=np.int8)
+    num = np.empty(n, dtype=np.int8)
+    seq = np.empty(n, dtype=np.int8)
+    chan = np.empty(n, dtype=np.uint8)
+    addr = np.empty(n, dtype=np.int64)
+    pay_start = np.empty(n, dtype=np.int64)
+    pay_len = np.empty(n, dtype=np.int64)
+    fill = np.empty(n, dtype=np.int8)
+    cs_ok = np.empty(n, dtype=np.bool_)
+    tag_bad = np.empty(n, dtype=np.bool_)
+    c_value = np.empty(n, dtype=np.int64)
+    src_run = np.empty(n, dtype=np.int32)
+    run_start = np.empty(n, dtype=np.int64)
+    run_len = np.empty(n, dtype=np.int64)
+    runs = 0
+    prev_s = 0
+    prev_len = -1
+    for i in range(n):
+        if skip[i]:
+            continue
+        s = starts[i]
+        e = ends[i]
+        while e > s and space[data[e - 1]]:
+            e -= 1
+        p = s
+        bad_tag = False
+        c_val = -1
+        s_at = -1
+        s_len = 0
+        if p < e and data[p] == _BACKSLASH:
+            # one tag block, \body*hh\, with no backslash, star, group tag or non-ASCII in
+            # the body; its fields read as the regex path does: the first c: with 9-13
+            # digits, the first s:
+            p += 1
+            body = p
+            x = 0
+            field_start = True
+            fine = True
+            while p < e:
+                b = data[p]
+                if b == _STAR or b == _BACKSLASH:
+                    break
+                if b >= 128 or (b == 71 and p > body and p + 1 < e and 48 <= data[p - 1] <= 57
+                                and 48 <= data[p + 1] <= 57):
+                    fine = False  # non-ASCII, NMEA 4 group form (nGn:): the regex path
+                    break
+                if field_start and p + 1 < e and data[p + 1] == _COLON:
+                    if b == 99 and c_val < 0:  # c:
+                        d = p + 2
+                        v = 0
+                        while d < e and d < p + 15 and 48 <= data[d] <= 57:
+                            v = v * 10 + (data[d] - 48)
+                            d += 1
+                        if d - (p + 2) >= 9:
+                            c_val = v
+                    elif b == 115 and s_at < 0:  # s:
+                        d = p + 2
+                        while d < e and data[d] != _COMMA and data[d] != _STAR \
+                                and data[d] != _BACKSLASH:
+                            d += 1
+                        s_at = p + 2
+                        s_len = d - s_at
+                    elif b == 103:  # g: group tag: the regex path
+                        fine = False
+                        break
+                field_start = b == _COMMA
+                x ^= b
+                p += 1
+            if not fine or p + 4 >= e or data[p] != _STAR or data[p + 3] != _BACKSLASH:
+                continue
+            h1 = hexval[data[p + 1]]
+            h2 = hexval[data[p + 2]]
+            if h1 < 0 or h2 < 0:
+                continue
+            # an empty block counts as bad, as in the regex path (no checksum of nothing)
+            bad_tag = p == body or x != h1 * 16 + h2
+            p += 4
+        # the sentence: !ttVDM,c,n,s,ch,payload,f*hh
+        if p + 18 > e or data[p] != _BANG:
+            continue
+        if not (talker[data[p + 1]] and talker[data[p + 2]] and data[p + 3] == 86
+                and data[p + 4] == 68 and (data[p + 5] == 77 or data[p + 5] == 79)
+                and data[p + 6] == _COMMA and 49 <= data[p + 7] <= 57 and data[p + 8] == _COMMA
+                and 49 <= data[p + 9] <= 57 and data[p + 10] == _COMMA):
+            continue
+        q = p + 11
+        sq = -1
+        if 48 <= data[q] <= 57:
+            sq = data[q] - 48
+            q += 1
+        if data[q] != _COMMA:
+            continue
+        q += 1
+        ch = 0
+        if q < e and alnum[data[q]]:
+            ch = data[q]
+            q += 1
+        if q >= e or data[q] != _COMMA:
+            continue
+        q += 1
+        ps = q
+        x = 0
+        for k in range(p + 1, q):
+            x ^= data[k]
+        while q < e and armour[data[q]]:
+            x ^= data[q]
+            q += 1
+        if q + 5 != e or data[q] != _COMMA or not (48 <= data[q + 1] <= 53) \
+                or data[q + 2] != _STAR:
+            continue
+        h1 = hexval[data[q + 3]]
+        h2 = hexval[data[q + 4]]
+        if h1 < 0 or h2 < 0:
+            continue
+        x ^= data[q] ^ data[q + 1]
+        accept[i] = True
+        count[i] = data[p + 7] - 48
+        num[i] = data[p + 9] - 48
+        seq[i] = sq
+        chan[i] = ch
+        a = 0
+        for k in range(p + 1, p + 6):
+            a = (a << 8) | data[k]
+        addr[i] = a
+        pay_start[i] = ps
+        pay_len[i] = q - ps
+        fill[i] = data[q + 1] - 48
+        cs_ok[i] = x == h1 * 16 + h2
+        tag_bad[i] = bad_tag
+        c_value[i] = c_val
+        if s_len > 0:
+            same = s_len == prev_len
+            if same:
+                for k in range(s_len):
+                    if data[s_at + k] != data[prev_s + k]:
+                        same = False
+                        break
+            if not same:
+                run_start[runs] = s_at
+                run_len[runs] = s_len
+                runs += 1
+                prev_s = s_at
+                prev_len = s_len
+            src_run[i] = runs - 1
+        else:
+            src_run[i] = -1
+    return (accept, count, num, seq, chan, addr, pay_start, pay_len, fill, cs_ok, tag_bad,
+            c_value, src_run, run_start[:runs], run_len[:runs])
+
+
+def scan_strict(data: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                skip: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Fields of the lines of strict form, in one pass over ``data``.
+
+    Parameters
+    ----------
+    data : ndarray of uint8
+        The chunk's bytes.
+    starts, ends : ndarray of int64
+        Bounds of each line in ``data`` (terminator and surrounding blanks may be included).
+    skip : ndarray of bool, optional
+        Lines not to look at (those holding non-ASCII bytes).
+
+    Returns
+    -------
+    dict of ndarray
+        One entry per line: ``accept`` (strict form, fields valid), ``count``, ``num``,
+        ``seq`` (-1: empty), ``chan`` (0: empty), ``addr`` (talker and type, packed),
+        ``pay_start``/``pay_len`` (in ``data``), ``fill``, ``cs_ok``, ``tag_bad`` (tag-block
+        checksum wrong), ``c_value`` (tag-block ``c:`` digits, -1: none), ``src_run`` (index
+        into ``run_start``/``run_len``: the spans of the ``s:`` values, one per run of equal
+        values; -1: none).
+
+    Examples
+    --------
+    >>> line = rb"\\s:X,c:1700000000*62\\!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5F" + b"\\n"
+    >>> data = np.frombuffer(line, dtype=np.uint8)
+    >>> f = scan_strict(data, np.array([0]), np.array([len(line)]))
+    >>> bool(f["accept"][0]), int(f["c_value"][0]), int(f["pay_len"][0])
+    (True, 1700000000, 28)
+    """
+    if skip is None:
+        skip = np.zeros(len(starts), dtype=np.bool_)
+    names = ("accept", "count", "num", "seq", "chan", "addr", "pay_start", "pay_len", "fill",
+             "cs_ok", "tag_bad", "c_value", "src_run", "run_start", "run_len")
+    out = _scan(_frozen(data, np.uint8), _frozen(starts, np.int64), _frozen(ends, np.int64),
+                _frozen(skip, np.bool_), _HEX, _SPACE, _TALKER, _ALNUM, _ARMOUR_CHAR)
+    return dict(zip(names, out, strict=True))
+
+
+def _frozen(values: np.ndarray, dtype: type) -> np.ndarray:
+    """A contiguous read-only view (a copy only if the layout or type differs)."""
+    view = np.ascontiguousarray(values, dtype=dtype).view()
+    view.flags.writeable = False
+    return view
+
+
+# ---------------------------------------------------------------------------------------------
+# position reports of types 1, 2, 3 (class A) and 18 (class B) with every field present
+
+CLASS_A_BITS = 137
+"""Bits a class A report must hold for every field read (heading ends at bit 137)."""
+CLASS_B_BITS = 133
+"""The same for type 18 (heading ends at bit 133)."""
+
+
+
+def armor_table() -> np.ndarray:
+    """Armoured ASCII byte → six-bit value, as pyais maps it (outside '0'..'w' → 0)."""
+    code = np.arange(256, dtype=np.int64) - 48
+    value = np.where(code > 40, code - 8, code)
+    value[(code < 0) | (code > 71)] = 0
+    table = value.astype(np.uint8)
+    table.flags.writeable = False
+    return table
+
+
+ARMOR = armor_table()
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _field(data, start, armor, offset, width):  # pragma: no cover (compiled)
+    first = offset // 6
+    last = (offset + width - 1) // 6
+    acc = np.int64(0)
+    for k in range(first, last + 1):
+        acc = (acc << 6) | armor[data[start + k]]
+    acc >>= 6 * (last + 1) - (offset + width)
+    return acc & ((np.int64(1) << width) - 1)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _signed(value, width):  # pragma: no cover (compiled)
+    sign = np.int64(1) << (width - 1)
+    return (value ^ sign) - sign
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _degrees(raw):  # pragma: no cover (compiled)
+    # round(raw / 600000, 6) exactly, as vesseltrack.ais._fast._lon_lat: (10·raw + 3) // 6 µ°
+    return ((raw * 10 + 3) // 6) / 1e6
+
+
+_WRITABLE_INTS = types.Array(types.int64, 1, "C")
+_WRITABLE_FLOATS = types.Array(types.float64, 1, "C")
+_POSITIONS_SIGNATURE = (_BYTES, _INTS, _INTS, _INTS, _FLAGS, _BYTES, _WRITABLE_INTS,
+                        _WRITABLE_FLOATS, _WRITABLE_FLOATS, _WRITABLE_FLOATS, _WRITABLE_FLOATS,
+                        _WRITABLE_FLOATS, types.Array(types.int8, 1, "C"),
+                        types.Array(types.bool_, 1, "C"))
+
+
+@njit([_POSITIONS_SIGNATURE], cache=True, nogil=True)
+def _positions(data, starts, rows, slots, class_b, armor, mmsi, lon, lat, sog, cog,
+               heading, status, status_na):  # pragma: no cover (compiled)
+    for j in range(len(rows)):
+        start = starts[rows[j]]
+        slot = slots[j]
+        mmsi[slot] = _field(data, start, armor, 8, 30)
+        if class_b[j]:  # ITU-R M.1371 type 18
+            sog[slot] = _field(data, start, armor, 46, 10) / 10.0
+            lon[slot] = _degrees(_signed(_field(data, start, armor, 57, 28), 28))
+            lat[slot] = _degrees(_signed(_field(data, start, armor, 85, 27), 27))
+            cog[slot] = _field(data, start, armor, 112, 12) / 10.0
+            heading[slot] = float(_field(data, start, armor, 124, 9))
+        else:  # types 1, 2, 3
+            status[slot] = _field(data, start, armor, 38, 4)
+            status_na[slot] = False
+            sog[slot] = _field(data, start, armor, 50, 10) / 10.0
+            lon[slot] = _degrees(_signed(_field(data, start, armor, 61, 28), 28))
+            lat[slot] = _degrees(_signed(_field(data, start, armor, 89, 27), 27))
+            cog[slot] = _field(data, start, armor, 116, 12) / 10.0
+            heading[slot] = float(_field(data, start, armor, 128, 9))
+
+
+def decode_complete_positions(data: np.ndarray, starts: np.ndarray, rows: np.ndarray,
+                              slots: np.ndarray, class_b: np.ndarray, out: object) -> None:
+    """Decode position reports ``rows`` (types 1-3 and 18, every field present) into ``out``.
+
+    Parameters
+    ----------
+    data, starts : ndarray
+        Armoured payload bytes and each message's start in them.
+    rows : ndarray of int64
+        The messages to decode; they must be of type 1, 2, 3 or 18 and hold at least
+        :data:`CLASS_A_BITS` (types 1-3) or :data:`CLASS_B_BITS` (type 18) bits.
+    slots : ndarray of int64
+        Row of each message in the output columns.
+    class_b : ndarray of bool
+        True for type 18.
+    out : vesseltrack.ais._fast._Positions
+        Receives ``mmsi``, ``lon_deg``, ``lat_deg``, ``sog_knots``, ``cog_deg``,
+        ``heading_deg`` and (class A) ``status``/``status_na``, unmasked, as the NumPy
+        decoder writes them.
+    """
+    _positions(_frozen(data, np.uint8), _frozen(starts, np.int64), _frozen(rows, np.int64),
+               _frozen(slots, np.int64), _frozen(class_b, np.bool_), ARMOR, out.mmsi,
+               out.lon_deg, out.lat_deg, out.sog_knots, out.cog_deg, out.heading_deg,
+               out.status, out.status_na)
