@@ -249,6 +249,34 @@ def _gather(data: np.ndarray, starts: np.ndarray, n_chars: int) -> np.ndarray:
     return out
 
 
+class _Spans:
+    """Payload bytes: ``data``, and from ``len(data)`` on, ``extra`` (see :func:`decode_spans`)."""
+
+    def __init__(self, data: np.ndarray, extra: np.ndarray | None) -> None:
+        if not len(data) and extra is not None:
+            data, extra = extra, None
+        self.data = data
+        self.size = len(data)
+        self.extra = extra if extra is not None and len(extra) else None
+
+    def byte_at(self, pos: np.ndarray) -> np.ndarray:
+        if self.extra is None:
+            return self.data[pos]
+        inside = pos < self.size
+        return np.where(inside, self.data[np.where(inside, pos, 0)],
+                        self.extra[np.where(inside, 0, pos - self.size)])
+
+    def gather(self, starts: np.ndarray, n_chars: int) -> np.ndarray:
+        """:func:`_gather` over both buffers."""
+        inside = starts < self.size if self.extra is not None else None
+        if inside is None or inside.all():
+            return _gather(self.data, starts, n_chars)
+        out = np.empty((n_chars, len(starts)), dtype=np.uint8)
+        out[:, inside] = _gather(self.data, starts[inside], n_chars)
+        out[:, ~inside] = _gather(self.extra, starts[~inside] - self.size, n_chars)
+        return out
+
+
 # --------------------------------------------------------------------------- bit fields
 
 
@@ -527,14 +555,14 @@ _GROUP_CHARS = {
 }
 
 
-def _type24_part(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
+def _type24_part(spans: _Spans, starts: np.ndarray, lengths: np.ndarray,
                  n_bits: np.ndarray) -> np.ndarray:
     """Part number of type-24 messages (bits 38-39, read as pyais reads a cut field)."""
     offset, width = _TYPE24_PARTNO
     char = offset // 6  # both bits lie in this character
     six = np.zeros(len(starts), dtype=np.int64)
     has = lengths > char
-    six[has] = _ARMOR[data[starts[has] + char]]
+    six[has] = _ARMOR[spans.byte_at(starts[has] + char)]
     raw = (six >> (6 * (char + 1) - offset - width)) & ((1 << width) - 1)
     raw >>= np.clip(offset + width - n_bits, 0, width)
     raw[n_bits <= offset] = 0
@@ -597,13 +625,15 @@ def decode_spans(
     *,
     null: np.ndarray | None = None,
     is_text: bool = False,
+    extra: np.ndarray | None = None,
 ) -> tuple[DecodedBatch, np.ndarray]:
     """:func:`decode_batch_fast` over payloads given as byte spans of one buffer.
 
     Payload ``i`` is ``data[starts[i] : starts[i] + lengths[i]]`` (spans in any order, as the
     framer hands them over without copying); ``null`` marks missing payloads; ``is_text``
     asks for the non-ASCII check that text input needs (the framer only passes armour
-    characters).
+    characters). Spans starting at ``len(data)`` or later lie in ``extra``, as if it
+    followed ``data`` (the framer's joined fragments: the chunk's bytes are not copied).
     """
     n = len(starts)
     null = np.zeros(n, dtype=bool) if null is None else null
@@ -619,14 +649,15 @@ def decode_spans(
         usable &= ~_has_non_ascii(data, starts, lengths)
     n_bits = lengths * 6 - fill
     msg_type = np.zeros(n, dtype=np.int64)
-    msg_type[~empty] = _ARMOR[data[starts[~empty]]]
+    spans = _Spans(data, extra)
+    msg_type[~empty] = _ARMOR[spans.byte_at(starts[~empty])]
 
     unknown = usable & (n_bits >= 6) & (msg_type >= 29)
     fast = usable & (n_bits >= _MIN_BITS) & _FAST[msg_type]
 
     is24 = fast & (msg_type == 24)
     idx24 = np.flatnonzero(is24)
-    part24 = _type24_part(data, starts[idx24], lengths[idx24], n_bits[idx24])
+    part24 = _type24_part(spans, starts[idx24], lengths[idx24], n_bits[idx24])
     bad_part = np.zeros(n, dtype=bool)
     bad_part[idx24[part24 >= 2]] = True
     is_part_b = np.zeros(n, dtype=bool)
@@ -644,6 +675,8 @@ def decode_spans(
 
     # position reports with every field present (nine in ten messages): the compiled kernel
     complete = decoded & (n_bits >= _COMPLETE_BITS[msg_type])
+    if spans.extra is not None:
+        complete &= starts < spans.size
     rows = np.flatnonzero(complete)
     decode_complete_positions(data, starts, rows, pos_slot[rows], msg_type[rows] == 18,
                               positions)
@@ -653,7 +686,7 @@ def decode_spans(
         members = rest[rest_type == group]
         for lo in range(0, len(members), _CHUNK_MESSAGES):
             idx = members[lo:lo + _CHUNK_MESSAGES]
-            bits = _Bits(_gather(data, starts[idx], _GROUP_CHARS[group]), n_bits[idx])
+            bits = _Bits(spans.gather(starts[idx], _GROUP_CHARS[group]), n_bits[idx])
             _decode_group(group, bits, pos_slot[idx], sta_slot[idx], positions, statics,
                           is_part_b[idx])
 

@@ -110,16 +110,19 @@ class Leftovers:
 class Messages:
     """Complete messages framed from one chunk, in stream order (columns).
 
-    Payloads are byte spans ``data[starts[i] : starts[i] + lengths[i]]``: single-sentence
-    messages point into the chunk's own bytes (no copy); joined fragments follow it.
-    ``source`` holds codes into ``source_values`` (-1: none).
+    Payloads are byte spans ``starts[i] : starts[i] + lengths[i]`` of the chunk's own bytes
+    ``data`` (single-sentence messages: no copy), or, from ``len(data)`` on, of ``extra``
+    (joined fragments), as if ``extra`` followed ``data``. ``source`` holds codes into
+    ``source_values`` (-1: none).
     """
 
     def __init__(self, data: np.ndarray | None = None, starts: np.ndarray | None = None,
                  lengths: np.ndarray | None = None, fill_bits: np.ndarray | None = None,
                  time_ns: np.ndarray | None = None, source: np.ndarray | None = None,
-                 source_values: list[str] | None = None) -> None:
+                 source_values: list[str] | None = None,
+                 extra: np.ndarray | None = None) -> None:
         self.data = data if data is not None else np.zeros(0, dtype=np.uint8)
+        self.extra = extra if extra is not None else np.zeros(0, dtype=np.uint8)
         self.starts = starts if starts is not None else np.zeros(0, dtype=np.int64)
         self.lengths = lengths if lengths is not None else np.zeros(0, dtype=np.int64)
         self.fill_bits = fill_bits if fill_bits is not None else np.zeros(0, dtype=np.int64)
@@ -141,8 +144,20 @@ class Messages:
 
     def payload_strings(self, rows: np.ndarray) -> list[str]:
         """Payloads of ``rows`` as Python strings (for the pyais path: few rows)."""
-        return [self.data[s : s + n].tobytes().decode("ascii", "replace")
+        size = len(self.data)
+        return [(self.data[s : s + n] if s < size else self.extra[s - size : s - size + n])
+                .tobytes().decode("ascii", "replace")
                 for s, n in zip(self.starts[rows].tolist(), self.lengths[rows].tolist(), strict=True)]
+
+    def first_bytes(self, rows: np.ndarray) -> np.ndarray:
+        """First byte of the payloads ``rows`` (which must not be empty)."""
+        pos = self.starts[rows]
+        if not len(self.extra) or not len(self.data):
+            return (self.data if len(self.data) else self.extra)[pos]
+        size = len(self.data)
+        inside = pos < size
+        return np.where(inside, self.data[np.where(inside, pos, 0)],
+                        self.extra[np.where(inside, 0, pos - size)])
 
     def source_strings(self) -> np.ndarray:
         """Sources as an object array of str/None."""
@@ -491,10 +506,10 @@ class NMEAFramer:
         self._sentence_index = base + len(idx)
         if self._pending:
             self._evict()
-        out_data = np.concatenate([data, *extra]) if extra else data
+        extra_data = np.concatenate(extra) if extra else None  # the chunk's bytes: no copy
         if len(at) == 1:
-            return Messages(out_data, starts[0], lengths[0], fills[0], times[0], srcs[0],
-                            sources.values)
+            return Messages(data, starts[0], lengths[0], fills[0], times[0], srcs[0],
+                            sources.values, extra_data)
         # Messages in stream order, by the position of their last sentence: each group is
         # in order already, so a message's place is its rank in its group plus the number of
         # earlier messages of the other groups (no sort).
@@ -508,7 +523,7 @@ class NMEAFramer:
             for where, values in zip(dest, parts, strict=True):
                 column[where] = values
             columns.append(column)
-        return Messages(out_data, *columns, sources.values)
+        return Messages(data, *columns, sources.values, extra_data)
 
     def _key(self, table: LineTable, line: int, sources: SourceTable) -> tuple:
         chan = int(table.chan[line])

@@ -307,7 +307,7 @@ def _payload_types(msgs: Messages, rows: np.ndarray) -> np.ndarray:
     empty)."""
     out = np.full(len(rows), -1, dtype=np.int16)
     has = msgs.lengths[rows] > 0
-    six = msgs.data[msgs.starts[rows][has]].astype(np.int16) - 48
+    six = msgs.first_bytes(rows[has]).astype(np.int16) - 48
     out[has] = np.where(six > 40, six - 8, six)
     return out
 
@@ -326,7 +326,8 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
         except ImportError:
             decode_spans = None
         if decode_spans is not None:
-            batch, handled = decode_spans(msgs.data, msgs.starts, msgs.lengths, fills)
+            batch, handled = decode_spans(msgs.data, msgs.starts, msgs.lengths, fills,
+                                          extra=msgs.extra)
             parts_pos.append(batch.positions)
             parts_sta.append(batch.statics)
             for reason, n in batch.errors.items():
