@@ -51,7 +51,7 @@ def test_scan_fields_of_a_fragment_with_tag_block():
     assert f["addr"][0] == int.from_bytes(b"AIVDM", "big")
     start = int(f["pay_start"][0])
     assert line.encode()[start:start + int(f["pay_len"][0])] == b"53nFBv01SJ<thHp6220H4heHTf2222"
-    assert f["fill"][0] == 0 and f["c_value"][0] == 1700000000123
+    assert f["fill"][0] == 0 and f["time_ns"][0] == 1700000000123 * 10**6
     run = int(f["src_run"][0])
     s0, n0 = int(f["run_start"][run]), int(f["run_len"][run])
     assert line.encode()[s0:s0 + n0] == b"STATION-7"
@@ -60,8 +60,8 @@ def test_scan_fields_of_a_fragment_with_tag_block():
 def test_scan_plain_sentence_and_trailing_blanks():
     f = _scan([_line(None, f"BSVDO,1,1,,,{PAYLOAD},5") + " \t\r"])
     assert f["accept"][0] and f["cs_ok"][0]
-    assert (f["seq"][0], f["chan"][0], f["fill"][0], f["c_value"][0], f["src_run"][0]) == (
-        -1, 0, 5, -1, -1)
+    assert (f["seq"][0], f["chan"][0], f["fill"][0], f["time_ns"][0], f["src_run"][0]) == (
+        -1, 0, 5, np.iinfo(np.int64).min, -1)
 
 
 def test_scan_source_runs_share_one_span_per_run():
@@ -83,7 +83,8 @@ def test_scan_bad_checksums_are_flagged_not_rejected():
     assert f["accept"].all()
     assert f["cs_ok"].tolist() == [True, False, True]
     assert f["tag_bad"].tolist() == [False, False, True]
-    assert f["c_value"].tolist() == [1700000000, 1700000000, 1700000001]
+    assert f["time_ns"].tolist() == [1700000000 * 10**9, 1700000000 * 10**9,
+                                     1700000001 * 10**9]
 
 
 @pytest.mark.parametrize("line", [

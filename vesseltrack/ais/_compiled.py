@@ -46,6 +46,7 @@ _ARMOUR_CHAR[96:120] = True
 for _table in (_HEX, _SPACE, _ALNUM, _TALKER, _ARMOUR_CHAR):
     _table.flags.writeable = False
 _BACKSLASH, _STAR, _BANG, _COMMA, _COLON = 92, 42, 33, 44, 58
+_NAT = np.iinfo(np.int64).min  # missing time (as vesseltrack.ais._lines.NAT)
 
 
 def _readonly(dtype: type) -> types.Array:
@@ -75,7 +76,7 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pr
     fill = np.empty(n, dtype=np.int8)
     cs_ok = np.empty(n, dtype=np.bool_)
     tag_bad = np.empty(n, dtype=np.bool_)
-    c_value = np.empty(n, dtype=np.int64)
+    time_ns = np.empty(n, dtype=np.int64)
     src_run = np.empty(n, dtype=np.int32)
     run_start = np.empty(n, dtype=np.int64)
     run_len = np.empty(n, dtype=np.int64)
@@ -194,7 +195,12 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pr
         fill[i] = data[q + 1] - 48
         cs_ok[i] = x == h1 * 16 + h2
         tag_bad[i] = bad_tag
-        c_value[i] = c_val
+        if c_val < 0:
+            time_ns[i] = _NAT
+        elif c_val >= 100_000_000_000:  # 12-13 digits: milliseconds (as _lines.unix_to_ns)
+            time_ns[i] = c_val * 1_000_000
+        else:
+            time_ns[i] = c_val * 1_000_000_000
         if s_len > 0:
             same = s_len == prev_len
             if same:
@@ -212,7 +218,7 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pr
         else:
             src_run[i] = -1
     return (accept, count, num, seq, chan, addr, pay_start, pay_len, fill, cs_ok, tag_bad,
-            c_value, src_run, run_start[:runs], run_len[:runs])
+            time_ns, src_run, run_start[:runs], run_len[:runs])
 
 
 def scan_strict(data: np.ndarray, starts: np.ndarray, ends: np.ndarray,
@@ -234,7 +240,8 @@ def scan_strict(data: np.ndarray, starts: np.ndarray, ends: np.ndarray,
         One entry per line: ``accept`` (strict form, fields valid), ``count``, ``num``,
         ``seq`` (-1: empty), ``chan`` (0: empty), ``addr`` (talker and type, packed),
         ``pay_start``/``pay_len`` (in ``data``), ``fill``, ``cs_ok``, ``tag_bad`` (tag-block
-        checksum wrong), ``c_value`` (tag-block ``c:`` digits, -1: none), ``src_run`` (index
+        checksum wrong), ``time_ns`` (tag-block ``c:`` time, Unix ns; int64 minimum: none;
+        13 digits are milliseconds), ``src_run`` (index
         into ``run_start``/``run_len``: the spans of the ``s:`` values, one per run of equal
         values; -1: none).
 
@@ -243,13 +250,13 @@ def scan_strict(data: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     >>> line = rb"\\s:X,c:1700000000*62\\!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5F" + b"\\n"
     >>> data = np.frombuffer(line, dtype=np.uint8)
     >>> f = scan_strict(data, np.array([0]), np.array([len(line)]))
-    >>> bool(f["accept"][0]), int(f["c_value"][0]), int(f["pay_len"][0])
-    (True, 1700000000, 28)
+    >>> bool(f["accept"][0]), int(f["time_ns"][0]), int(f["pay_len"][0])
+    (True, 1700000000000000000, 28)
     """
     if skip is None:
         skip = np.zeros(len(starts), dtype=np.bool_)
     names = ("accept", "count", "num", "seq", "chan", "addr", "pay_start", "pay_len", "fill",
-             "cs_ok", "tag_bad", "c_value", "src_run", "run_start", "run_len")
+             "cs_ok", "tag_bad", "time_ns", "src_run", "run_start", "run_len")
     out = _scan(_frozen(data, np.uint8), _frozen(starts, np.int64), _frozen(ends, np.int64),
                 _frozen(skip, np.bool_), _HEX, _SPACE, _TALKER, _ALNUM, _ARMOUR_CHAR)
     return dict(zip(names, out, strict=True))

@@ -508,8 +508,6 @@ def parse_lines(lines: pa.Array, non_ascii: np.ndarray | None, sources: SourceTa
             ok &= ~bad_frag
             f["cls"] = np.where(ok, AIS_OK, np.where(bad_frag, BAD_FRAG, AIS_BAD_CS)).astype(np.int8)
             bad_tags += int(np.count_nonzero(f["tag_bad"] & ok))
-            c_value = f["c_value"]
-            f["time_ns"] = unix_to_ns(c_value, c_value >= 0)
             f["src"] = _run_codes(data, f["src_run"], f["run_start"], f["run_len"], sources)
             if len(idx) == n:  # every line strict: the columns as they are
                 cols = {name: f[name] for name in _LINE_COLUMNS if name in f}
