@@ -1,7 +1,7 @@
-"""The two compiled kernels of the reader: the strict-line scan and the common position reports.
+"""The compiled kernels of the reader: the strict-line scan and the common position reports.
 
 Everything else in vesseltrack is NumPy, pandas and pyarrow column operations. These two
-loops are compiled with Numba because, measured, column operations cannot reach the reader's
+loops (and the line split below) are compiled with Numba because, measured, column operations cannot reach the reader's
 target (two million sentences a second on one core) here: they need one pass over the bytes
 per question asked.
 
@@ -18,6 +18,9 @@ per question asked.
   bytes, with the arithmetic of :mod:`vesseltrack.ais._fast` (which decodes every other
   message and is the reference: the tests compare both with pyais).
 
+A third, :func:`line_offsets`, splits a chunk into lines in one pass without the chunk-sized
+temporaries of NumPy's comparison and ``flatnonzero``.
+
 Each kernel has one signature, compiled (or loaded from Numba's on-disk cache, next to this
 file) when the module is imported, so that no call pays for compilation.
 """
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, types
+from numba import uint64 as _u  # an unsigned index: no check for negative indices
 
 # byte classes (indexable by a byte value)
 _HEX = np.full(256, -1, dtype=np.int16)
@@ -88,14 +92,14 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pr
             continue
         s = starts[i]
         e = ends[i]
-        while e > s and space[data[e - 1]]:
+        while e > s and space[data[_u(e - 1)]]:
             e -= 1
         p = s
         bad_tag = False
         c_val = -1
         s_at = -1
         s_len = 0
-        if p < e and data[p] == _BACKSLASH:
+        if p < e and data[_u(p)] == _BACKSLASH:
             # one tag block, \body*hh\, with no backslash, star, group tag or non-ASCII in
             # the body; its fields read as the regex path does: the first c: with 9-13
             # digits, the first s:
@@ -105,26 +109,26 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pr
             field_start = True
             fine = True
             while p < e:
-                b = data[p]
+                b = data[_u(p)]
                 if b == _STAR or b == _BACKSLASH:
                     break
-                if b >= 128 or (b == 71 and p > body and p + 1 < e and 48 <= data[p - 1] <= 57
-                                and 48 <= data[p + 1] <= 57):
+                if b >= 128 or (b == 71 and p > body and p + 1 < e and 48 <= data[_u(p - 1)] <= 57
+                                and 48 <= data[_u(p + 1)] <= 57):
                     fine = False  # non-ASCII, NMEA 4 group form (nGn:): the regex path
                     break
-                if field_start and p + 1 < e and data[p + 1] == _COLON:
+                if field_start and p + 1 < e and data[_u(p + 1)] == _COLON:
                     if b == 99 and c_val < 0:  # c:
                         d = p + 2
                         v = 0
-                        while d < e and d < p + 15 and 48 <= data[d] <= 57:
-                            v = v * 10 + (data[d] - 48)
+                        while d < e and d < p + 15 and 48 <= data[_u(d)] <= 57:
+                            v = v * 10 + (data[_u(d)] - 48)
                             d += 1
                         if d - (p + 2) >= 9:
                             c_val = v
                     elif b == 115 and s_at < 0:  # s:
                         d = p + 2
-                        while d < e and data[d] != _COMMA and data[d] != _STAR \
-                                and data[d] != _BACKSLASH:
+                        while d < e and data[_u(d)] != _COMMA and data[_u(d)] != _STAR \
+                                and data[_u(d)] != _BACKSLASH:
                             d += 1
                         s_at = p + 2
                         s_len = d - s_at
@@ -134,65 +138,65 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pr
                 field_start = b == _COMMA
                 x ^= b
                 p += 1
-            if not fine or p + 4 >= e or data[p] != _STAR or data[p + 3] != _BACKSLASH:
+            if not fine or p + 4 >= e or data[_u(p)] != _STAR or data[_u(p + 3)] != _BACKSLASH:
                 continue
-            h1 = hexval[data[p + 1]]
-            h2 = hexval[data[p + 2]]
+            h1 = hexval[data[_u(p + 1)]]
+            h2 = hexval[data[_u(p + 2)]]
             if h1 < 0 or h2 < 0:
                 continue
             # an empty block counts as bad, as in the regex path (no checksum of nothing)
             bad_tag = p == body or x != h1 * 16 + h2
             p += 4
         # the sentence: !ttVDM,c,n,s,ch,payload,f*hh
-        if p + 18 > e or data[p] != _BANG:
+        if p + 18 > e or data[_u(p)] != _BANG:
             continue
-        if not (talker[data[p + 1]] and talker[data[p + 2]] and data[p + 3] == 86
-                and data[p + 4] == 68 and (data[p + 5] == 77 or data[p + 5] == 79)
-                and data[p + 6] == _COMMA and 49 <= data[p + 7] <= 57 and data[p + 8] == _COMMA
-                and 49 <= data[p + 9] <= 57 and data[p + 10] == _COMMA):
+        if not (talker[data[_u(p + 1)]] and talker[data[_u(p + 2)]] and data[_u(p + 3)] == 86
+                and data[_u(p + 4)] == 68 and (data[_u(p + 5)] == 77 or data[_u(p + 5)] == 79)
+                and data[_u(p + 6)] == _COMMA and 49 <= data[_u(p + 7)] <= 57 and data[_u(p + 8)] == _COMMA
+                and 49 <= data[_u(p + 9)] <= 57 and data[_u(p + 10)] == _COMMA):
             continue
         q = p + 11
         sq = -1
-        if 48 <= data[q] <= 57:
-            sq = data[q] - 48
+        if 48 <= data[_u(q)] <= 57:
+            sq = data[_u(q)] - 48
             q += 1
-        if data[q] != _COMMA:
+        if data[_u(q)] != _COMMA:
             continue
         q += 1
         ch = 0
-        if q < e and alnum[data[q]]:
-            ch = data[q]
+        if q < e and alnum[data[_u(q)]]:
+            ch = data[_u(q)]
             q += 1
-        if q >= e or data[q] != _COMMA:
+        if q >= e or data[_u(q)] != _COMMA:
             continue
         q += 1
         ps = q
         x = 0
         for k in range(p + 1, q):
-            x ^= data[k]
-        while q < e and armour[data[q]]:
-            x ^= data[q]
+            x ^= data[_u(k)]
+        while q < e and armour[data[_u(q)]]:
+            x ^= data[_u(q)]
             q += 1
-        if q + 5 != e or data[q] != _COMMA or not (48 <= data[q + 1] <= 53) \
-                or data[q + 2] != _STAR:
+        if q + 5 != e or data[_u(q)] != _COMMA or not (48 <= data[_u(q + 1)] <= 53) \
+                or data[_u(q + 2)] != _STAR:
             continue
-        h1 = hexval[data[q + 3]]
-        h2 = hexval[data[q + 4]]
+        h1 = hexval[data[_u(q + 3)]]
+        h2 = hexval[data[_u(q + 4)]]
         if h1 < 0 or h2 < 0:
             continue
-        x ^= data[q] ^ data[q + 1]
+        x ^= data[_u(q)] ^ data[_u(q + 1)]
         accept[i] = True
-        count[i] = data[p + 7] - 48
-        num[i] = data[p + 9] - 48
+        count[i] = data[_u(p + 7)] - 48
+        num[i] = data[_u(p + 9)] - 48
         seq[i] = sq
         chan[i] = ch
         a = 0
         for k in range(p + 1, p + 6):
-            a = (a << 8) | data[k]
+            a = (a << 8) | data[_u(k)]
         addr[i] = a
         pay_start[i] = ps
         pay_len[i] = q - ps
-        fill[i] = data[q + 1] - 48
+        fill[i] = data[_u(q + 1)] - 48
         cs_ok[i] = x == h1 * 16 + h2
         tag_bad[i] = bad_tag
         if c_val < 0:
@@ -205,7 +209,7 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pr
             same = s_len == prev_len
             if same:
                 for k in range(s_len):
-                    if data[s_at + k] != data[prev_s + k]:
+                    if data[_u(s_at + k)] != data[_u(prev_s + k)]:
                         same = False
                         break
             if not same:
@@ -269,6 +273,41 @@ def _frozen(values: np.ndarray, dtype: type) -> np.ndarray:
     return view
 
 
+@njit([(_BYTES,)], cache=True, nogil=True)
+def _line_offsets(buf):  # pragma: no cover (compiled)
+    n = len(buf)
+    count = 0
+    for i in range(n - 1):
+        b = buf[i]
+        count += (b == 10) | ((b == 13) & (buf[i + 1] != 10))
+    if n and buf[n - 1] == 10:
+        count += 1
+    out = np.empty(count + 2, dtype=np.int64)
+    out[0] = 0
+    k = 1
+    for i in range(n):
+        b = buf[i]
+        if b == 10 or (b == 13 and i + 1 < n and buf[i + 1] != 10):
+            out[k] = i + 1
+            k += 1
+    out[k] = n
+    return out
+
+
+def line_offsets(buf: np.ndarray) -> np.ndarray:
+    """Start of every line of ``buf`` and its end, as int64 offsets (one more than lines).
+
+    Lines end at LF, CR LF or a lone CR and keep their terminator; a CR as the last byte is
+    taken for the first half of a CR LF cut off by the chunk's end, not for a break.
+
+    Examples
+    --------
+    >>> line_offsets(np.frombuffer(b"A\\nBC\\r\\nD\\rE", dtype=np.uint8)).tolist()
+    [0, 2, 6, 8, 9]
+    """
+    return _line_offsets(_frozen(buf, np.uint8))
+
+
 # ---------------------------------------------------------------------------------------------
 # position reports of types 1, 2, 3 (class A) and 18 (class B) with every field present
 
@@ -298,7 +337,7 @@ def _field(data, start, armor, offset, width):  # pragma: no cover (compiled)
     last = (offset + width - 1) // 6
     acc = np.int64(0)
     for k in range(first, last + 1):
-        acc = (acc << 6) | armor[data[start + k]]
+        acc = (acc << 6) | armor[data[_u(start + k)]]
     acc >>= 6 * (last + 1) - (offset + width)
     return acc & ((np.int64(1) << width) - 1)
 
@@ -327,8 +366,8 @@ _POSITIONS_SIGNATURE = (_BYTES, _INTS, _INTS, _INTS, _FLAGS, _BYTES, _WRITABLE_I
 def _positions(data, starts, rows, slots, class_b, armor, mmsi, lon, lat, sog, cog,
                heading, status, status_na):  # pragma: no cover (compiled)
     for j in range(len(rows)):
-        start = starts[rows[j]]
-        slot = slots[j]
+        start = starts[_u(rows[j])]
+        slot = _u(slots[j])
         mmsi[slot] = _field(data, start, armor, 8, 30)
         if class_b[j]:  # ITU-R M.1371 type 18
             sog[slot] = _field(data, start, armor, 46, 10) / 10.0

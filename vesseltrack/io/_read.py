@@ -32,6 +32,7 @@ from vesseltrack._schema import (
     positions_frame,
     statics_frame,
 )
+from vesseltrack.ais._compiled import line_offsets
 from vesseltrack.ais._decode import decode_batch
 from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer
 from vesseltrack.io._report import DecodeReport
@@ -271,20 +272,7 @@ def lines_array(data: bytes | bytearray, begin: int = 0,
         is_ascii = not bad.any()
     if not is_ascii:
         buf = np.where(bad, np.uint8(ord("?")), buf)
-    if data.find(b"\r", begin, end) >= 0:
-        lf = buf == 0x0A
-        cr = buf == 0x0D
-        nxt = np.empty_like(lf)
-        nxt[:-1] = lf[1:]
-        nxt[-1:] = True  # a CR ending the data is the first half of the CR LF we were cut at
-        breaks = np.flatnonzero(lf | (cr & ~nxt))
-        del lf, cr, nxt
-    else:
-        breaks = np.flatnonzero(buf == 0x0A)
-    offsets = np.empty(len(breaks) + 2, dtype=np.int64)
-    offsets[0] = 0
-    offsets[1:-1] = breaks + 1
-    offsets[-1] = len(buf)
+    offsets = line_offsets(buf)
     if not is_ascii:
         # per line: any byte outside ASCII (memory in lines, not bytes)
         starts = offsets[:-1]
