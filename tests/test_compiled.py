@@ -183,3 +183,31 @@ def test_generated_reports_same_as_numpy_path_and_pyais(messages):
     payloads, fills = zip(*(_encode(m) for m in messages), strict=True)
     positions = _both_paths(list(payloads), list(fills))
     assert positions["mmsi"].tolist() == [m["mmsi"] for m in messages]
+
+
+# ------------------------------------------------------------------------ line split
+
+
+def _reference_offsets(raw: bytes) -> list[int]:
+    """Line bounds by the rule, byte by byte: a break after LF, and after a CR not followed
+    by LF and not the last byte (the first half of a CR LF cut off by the chunk's end)."""
+    out = [0]
+    for i, b in enumerate(raw):
+        if b == 10 or (b == 13 and i + 1 < len(raw) and raw[i + 1] != 10):
+            out.append(i + 1)
+    return [*out, len(raw)]
+
+
+@pytest.mark.parametrize("raw", [b"", b"\n", b"\r", b"\r\n", b"A", b"A\nB", b"A\r\nB\rC\r",
+                                 b"\n\n\r\r\n", b"AB\r\r\n\rC\n"])
+def test_line_offsets_cases(raw):
+    assert _compiled.line_offsets(np.frombuffer(raw, dtype=np.uint8)).tolist() == (
+        _reference_offsets(raw))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([b"\n", b"\r", b"A", b"\xff", b"\r\n"]), max_size=80)
+       .map(b"".join))
+def test_line_offsets_match_the_rule(raw):
+    assert _compiled.line_offsets(np.frombuffer(raw, dtype=np.uint8)).tolist() == (
+        _reference_offsets(raw))
