@@ -211,3 +211,17 @@ def test_line_offsets_cases(raw):
 def test_line_offsets_match_the_rule(raw):
     assert _compiled.line_offsets(np.frombuffer(raw, dtype=np.uint8)).tolist() == (
         _reference_offsets(raw))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(min_size=1, max_size=60).flatmap(
+    lambda raw: st.tuples(st.just(raw), st.lists(
+        st.tuples(st.integers(0, len(raw)), st.integers(0, len(raw))), max_size=12))))
+def test_copy_spans_joins_slices(case):
+    raw, spans = case
+    spans = [(a, min(b, len(raw) - a)) for a, b in spans]
+    data = np.frombuffer(raw, dtype=np.uint8)
+    starts = np.array([a for a, _ in spans], dtype=np.int64)
+    lengths = np.array([n for _, n in spans], dtype=np.int64)
+    assert _compiled.copy_spans(data, starts, lengths).tobytes() == b"".join(
+        raw[a:a + n] for a, n in spans)

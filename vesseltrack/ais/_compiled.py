@@ -18,8 +18,9 @@ per question asked.
   bytes, with the arithmetic of :mod:`vesseltrack.ais._fast` (which decodes every other
   message and is the reference: the tests compare both with pyais).
 
-A third, :func:`line_offsets`, splits a chunk into lines in one pass without the chunk-sized
-temporaries of NumPy's comparison and ``flatnonzero``.
+Two small ones serve them: :func:`line_offsets` splits a chunk into lines in one pass without
+the chunk-sized temporaries of a NumPy comparison and ``flatnonzero``, and :func:`copy_spans`
+joins byte spans (fragments' payloads, source names) without an index per byte.
 
 Each kernel has one signature, compiled (or loaded from Numba's on-disk cache, next to this
 file) when the module is imported, so that no call pays for compilation.
@@ -306,6 +307,34 @@ def line_offsets(buf: np.ndarray) -> np.ndarray:
     [0, 2, 6, 8, 9]
     """
     return _line_offsets(_frozen(buf, np.uint8))
+
+
+@njit([(_BYTES, _INTS, _INTS)], cache=True, nogil=True)
+def _copy_spans(data, starts, lengths):  # pragma: no cover (compiled)
+    total = 0
+    for i in range(len(starts)):
+        total += lengths[i]
+    out = np.empty(total, dtype=np.uint8)
+    k = 0
+    for i in range(len(starts)):
+        start = starts[i]
+        for j in range(lengths[i]):
+            out[_u(k + j)] = data[_u(start + j)]
+        k += lengths[i]
+    return out
+
+
+def copy_spans(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The bytes ``data[starts[i] : starts[i] + lengths[i]]`` of every span, one after another.
+
+    Examples
+    --------
+    >>> data = np.frombuffer(b"ABCDEFG", dtype=np.uint8)
+    >>> copy_spans(data, np.array([4, 0]), np.array([2, 3])).tobytes()
+    b'EFABC'
+    """
+    return _copy_spans(_frozen(data, np.uint8), _frozen(starts, np.int64),
+                       _frozen(lengths, np.int64))
 
 
 # ---------------------------------------------------------------------------------------------

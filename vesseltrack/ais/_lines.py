@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.lib.stride_tricks import as_strided
 
-from vesseltrack.ais._compiled import scan_strict
+from vesseltrack.ais._compiled import copy_spans, scan_strict
 
 # ---------------------------------------------------------------------------------------------
 # Regular expressions (RE2 syntax, applied to whole columns by pyarrow)
@@ -253,9 +253,8 @@ def _span_codes(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
     """Source codes of byte spans, one hash lookup per distinct value (Arrow dictionary)."""
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    gather = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
     text = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets),
-                                            pa.py_buffer(np.ascontiguousarray(data[gather])))
+                                            pa.py_buffer(copy_spans(data, starts, lengths)))
     enc = pc.dictionary_encode(text)
     mapping = np.asarray([sources.code(v) for v in enc.dictionary.to_pylist()], dtype=np.int32)
     return mapping[np.asarray(enc.indices)]

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from vesseltrack.ais._compiled import copy_spans
 from vesseltrack.ais._lines import (
     AIS_BAD_CS,
     AIS_OK,
@@ -172,14 +173,6 @@ def _join_strings(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     if len(raw) > 1:
         np.cumsum(lengths[:-1], out=starts[1:])
     return np.frombuffer(b"".join(raw), dtype=np.uint8), starts, lengths
-
-
-def _spans_copy(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The bytes of consecutive spans, concatenated."""
-    offsets = np.zeros(len(starts) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    gather = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
-    return data[gather]
 
 
 
@@ -472,7 +465,7 @@ class NMEAFramer:
             if len(run_at):
                 # joined payloads of the runs, appended after the chunk's bytes
                 frag = line[covered]
-                joined = _spans_copy(data, table.pay_start[frag], table.pay_len[frag])
+                joined = copy_spans(data, table.pay_start[frag], table.pay_len[frag])
                 run_first = np.zeros(len(run_at), dtype=np.int64)
                 np.cumsum(run_len[:-1], out=run_first[1:])
                 frag_len = table.pay_len[frag]
