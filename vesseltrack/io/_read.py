@@ -11,6 +11,7 @@ import glob
 import gzip
 import io
 import os
+import sys
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -184,12 +185,16 @@ def _iter_line_chunks(
     """
     rest = b""
     first = True
+    spare: np.ndarray | None = None
     while True:
         if len(rest) <= _SHORT_REST:  # the usual case: part of one line left over
-            buf = np.empty(len(rest) + chunk_bytes, dtype=np.uint8)
+            buf = spare if spare is not None else np.empty(_SHORT_REST + chunk_bytes,
+                                                          dtype=np.uint8)
+            spare = None
             buf[:len(rest)] = np.frombuffer(rest, dtype=np.uint8)
-            got = fh.readinto(memoryview(buf)[len(rest):])
+            got = fh.readinto(memoryview(buf)[len(rest):len(rest) + chunk_bytes])
         else:  # a very long line: no big buffer before knowing more bytes come
+            spare = None
             block = fh.read(chunk_bytes)
             got = len(block)
             buf = np.frombuffer(rest + block, dtype=np.uint8)
@@ -219,7 +224,11 @@ def _iter_line_chunks(
             continue
         rest = buf[cut + 1:end].tobytes()
         yield lines_array(buf[begin:cut])
-        del buf  # the chunk's consumers hold it as long as they need it
+        # Back here, the consumer is done with the chunk; if nothing points into the buffer
+        # any more (no view of it is alive), the next read reuses it: fresh memory is slow.
+        if len(buf) == _SHORT_REST + chunk_bytes and sys.getrefcount(buf) <= 2:
+            spare = buf
+        del buf
     if first and rest.startswith(_BOM):
         rest = rest[len(_BOM):]
     if rest.endswith(b"\r"):
