@@ -30,12 +30,12 @@ from vesseltrack.count import (
     CountParams,
     count_port_calls,
     detect_vessels,
-    format_summary,
     match_sightings,
     peer_call_counts,
 )
 from vesseltrack.ports import fences_from_ports
 from vesseltrack.registry import read_registry, read_sightings
+from vesseltrack.report import format_summary
 
 H = pd.Timedelta(hours=1)
 TERM = "Vostochny oil terminal"
@@ -199,7 +199,7 @@ def test_two_pass_partitions_reproduce_the_local_engine(registry):
     second = partitions(peer_call_counts(first))
     assert peer_call_counts(first).to_dict() == {("KP", TERM): 1.0, ("KP", "Vostochny port"): 1.0}
     pd.testing.assert_frame_equal(second, local.reset_index(drop=True), check_dtype=False)
-    assert second.attrs["params"]["dark"]["max_dark_approach_nm"] == 60.0
+    assert second.attrs["params"]["port_calls"]["max_dark_approach_nm"] == 60.0
 
 
 @pytest.mark.parametrize(

@@ -79,9 +79,10 @@ def test_partition_of_mmsi_is_a_fixed_function_of_the_mmsi():
 def test_two_worker_cluster_reproduces_the_local_engine(split_files, side, cluster):
     kw = {"port": TERM, "flag": "KP"}
     local, local_report = _local(split_files, side, **kw)
-    res, report = count_port_calls_dask(
+    res = count_port_calls_dask(
         split_files, side["ports"], registry=side["registry"], sightings=side["sightings"],
         scheduler=cluster.scheduler_address, partitions=5, **kw)
+    report = dict(res.input_report)
 
     engine = report.pop("engine")
     assert engine["name"] == "dask" and engine["workers"] == 2 and engine["files"] == 4
@@ -105,9 +106,10 @@ def test_two_worker_cluster_reproduces_the_local_engine(split_files, side, clust
 def test_own_local_cluster_and_window_selection(split_files, side):
     kw = {"since": "2024-06-01", "until": "2024-08-31"}
     local, local_report = _local(split_files[:2], side, **kw)
-    res, report = count_port_calls_dask(
+    res = count_port_calls_dask(
         split_files[:2], side["ports"], registry=side["registry"], sightings=side["sightings"],
         n_workers=1, **kw)
+    report = dict(res.input_report)
     assert report.pop("engine")["workers"] == 1
     pd.testing.assert_frame_equal(res.port_calls, local.port_calls)
     pd.testing.assert_frame_equal(res.gaps, local.gaps)

@@ -20,7 +20,8 @@ from _builders import (
     stay,
 )
 
-from vesseltrack.gaps import GAP_COLUMNS, GapParams, detect_gaps
+from vesseltrack.gaps import GAP_COLUMNS, detect_gaps
+from vesseltrack.params import PortCallParams
 from vesseltrack.tracks import clean_tracks
 
 TERM = "Vostochny oil terminal"
@@ -45,7 +46,8 @@ def test_gap_columns_and_values():
     assert g.distance_nm == pytest.approx(30.02, abs=0.05)
     assert g.implied_speed_knots == pytest.approx(1.5, abs=0.01)
     assert np.isnan(g.draught_before_m) and g.reachable_ports == ""
-    assert gaps.attrs["params"] == {"min_gap_hours": 6.0, "max_speed_knots": 12.0,
+    assert gaps.attrs["params"] == {"min_gap_hours": 6.0, "observed_silence_hours": 6.0,
+                                    "max_speed_knots": 12.0,
                                     "min_dwell_hours": 2.0}
 
 
@@ -84,8 +86,8 @@ def test_min_dwell_decides_a_borderline_gap():
     trk = make_track(1, SEA, [stay(1, 5.0), dark(6.5), stay(1, 5.0)])
     ports = make_ports(("terminal",))
     assert detect_gaps(trk, ports=ports)["reachable_ports"].tolist() == [TERM]
-    slow = GapParams(min_dwell_hours=3.0)
-    assert detect_gaps(trk, ports=ports, params=slow)["reachable_ports"].tolist() == [""]
+    longer_dwell = PortCallParams(min_dwell_hours=3.0)
+    assert detect_gaps(trk, ports=ports, port_calls=longer_dwell)["reachable_ports"].tolist() == [""]
 
 
 def test_rows_without_position_do_not_break_a_gap():

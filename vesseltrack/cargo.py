@@ -1,6 +1,9 @@
 """Draught timeline, load state per port call, and cargo in tonnes and barrels.
 
-Rules (issue 4; arithmetic from DOMAIN.md "Cargo arithmetic"):
+Rules (the arithmetic and its sources: ``docs/method.md``, "Cargo"):
+
+Draughts are looked up in :mod:`vesseltrack.statics` (what a vessel reported, as of a time);
+which lookups make a call's draughts is decided here:
 
 * **arrival draught**: the last draught reported at or before arrival;
 * **departure draught**: the first draught reported after departure (and before the vessel's
@@ -23,135 +26,27 @@ Rules (issue 4; arithmetic from DOMAIN.md "Cargo arithmetic"):
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
 
 from vesseltrack._schema import STRING, UTC_NS
+from vesseltrack.params import CargoParams
 from vesseltrack.registry import normalise_name
+from vesseltrack.statics import draught_at, draught_timeline
 
 __all__ = [
     "CargoParams",
     "LOAD_STATES",
     "assess_load",
+    "loaded_threshold_m",
     "draught_at",
     "draught_timeline",
     "registry_rows_for",
 ]
 
 LOAD_STATES = ("loaded", "discharged", "unchanged", "unknown")
-
-
-@dataclass(frozen=True)
-class CargoParams:
-    """Parameters of :func:`assess_load`.
-
-    Attributes
-    ----------
-    loaded_fraction_of_range : float
-        Draught rise, as a fraction of (summer − ballast) draught, that makes a call
-        ``loaded`` (a fall of the same size makes it ``discharged``).
-    loaded_rise_m : float
-        The same threshold in metres for vessels without summer and ballast draught.
-    cargo_share_of_dwt : float
-        Share of deadweight that is cargo at full load (the rest is bunkers and stores).
-    sighting_fill : float
-        Fill assumed for a loaded call known only from a laden sighting.
-    default_bbl_per_t : float
-        Barrels per tonne when the registry gives neither ``bbl_per_t`` nor ``cargo`` (the UN
-        1718 Committee's conversion, about 7.5).
-    sighting_window_hours : float
-        A laden sighting up to this long after departure still settles the load state, hours.
-    max_draught_lag_hours : float or None
-        Ignore a departure draught reported more than this long after departure, hours
-        (None: no limit other than the next call at the same fence).
-    """
-
-    loaded_fraction_of_range: float = 0.3
-    loaded_rise_m: float = 1.0
-    cargo_share_of_dwt: float = 0.93
-    sighting_fill: float = 0.9
-    default_bbl_per_t: float = 7.5
-    sighting_window_hours: float = 72.0
-    max_draught_lag_hours: float | None = None
-
-
-def draught_timeline(statics: pd.DataFrame | None) -> pd.DataFrame:
-    """Reported draughts: ``mmsi``, ``timestamp``, ``draught_m``, sorted by time.
-
-    Rows without a draught (NaN, "not available") or without a time are dropped.
-    """
-    if statics is None or len(statics) == 0:
-        return pd.DataFrame(
-            {
-                "mmsi": np.array([], "int64"),
-                "timestamp": pd.Series([], dtype=UTC_NS),
-                "draught_m": np.array([], float),
-            }
-        )
-    tl = statics.loc[
-        statics["draught_m"].notna() & statics["timestamp"].notna(),
-        ["mmsi", "timestamp", "draught_m"],
-    ]
-    tl = tl.astype({"mmsi": "int64", "draught_m": "float64"})
-    tl["timestamp"] = tl["timestamp"].astype(UTC_NS)
-    return tl.sort_values(["timestamp", "mmsi"], kind="stable").reset_index(drop=True)
-
-
-def draught_at(
-    statics: pd.DataFrame | None,
-    mmsi: pd.Series | np.ndarray,
-    times: pd.Series,
-    direction: str,
-    *,
-    allow_exact: bool = True,
-    with_time: bool = False,
-    timeline: pd.DataFrame | None = None,
-) -> np.ndarray | tuple[np.ndarray, pd.Series]:
-    """Draught reported nearest before (``"backward"``) or after (``"forward"``) given times.
-
-    Parameters
-    ----------
-    statics : DataFrame or None
-        Statics table (ignored when ``timeline`` is given).
-    mmsi : array-like of int
-        Vessel of each query.
-    times : Series of UTC timestamps
-        Query times (NaT gives NaN).
-    direction : {"backward", "forward"}
-        Last report at or before, or first report at or after, each time.
-    allow_exact : bool
-        Whether a report exactly at the query time counts.
-    with_time : bool
-        Also return the time of the report used.
-    timeline : DataFrame, optional
-        A precomputed :func:`draught_timeline`.
-
-    Returns
-    -------
-    ndarray of float (metres), and a Series of UTC times when ``with_time``.
-    """
-    tl = timeline if timeline is not None else draught_timeline(statics)
-    n = len(times)
-    values = np.full(n, np.nan)
-    when = pd.Series(pd.NaT, index=range(n), dtype=UTC_NS)
-    times = pd.Series(times).astype(UTC_NS).reset_index(drop=True)
-    ok = times.notna().to_numpy()
-    if n and ok.any() and len(tl):
-        left = pd.DataFrame(
-            {"mmsi": np.asarray(mmsi, dtype="int64")[ok], "t": times[ok].to_numpy(),
-             "pos": np.flatnonzero(ok)}
-        ).sort_values("t", kind="stable")
-        left["t"] = left["t"].astype(UTC_NS)
-        right = tl.rename(columns={"timestamp": "t"}).assign(t_report=lambda d: d["t"])
-        m = pd.merge_asof(
-            left, right, on="t", by="mmsi", direction=direction, allow_exact_matches=allow_exact
-        )
-        pos = m["pos"].to_numpy()
-        values[pos] = m["draught_m"].to_numpy("float64")
-        when.iloc[pos] = m["t_report"].to_numpy()
-    return (values, when) if with_time else values
 
 
 def registry_rows_for(
@@ -190,6 +85,22 @@ def registry_rows_for(
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
     out["cargo"] = out["cargo"].astype(STRING)
     return out
+
+
+def loaded_threshold_m(
+    frame: pd.DataFrame, registry: pd.DataFrame | None, params: CargoParams | None = None
+) -> np.ndarray:
+    """Draught rise, metres, that makes each row's vessel ``loaded``.
+
+    ``loaded_fraction_of_range`` of the vessel's range (registry summer − ballast draught),
+    else ``loaded_rise_m``. ``frame`` needs ``mmsi`` (and optionally ``imo``, ``name``) for
+    the registry match (:func:`registry_rows_for`).
+    """
+    params = params or CargoParams()
+    reg = registry_rows_for(frame, registry)
+    rng = (reg["summer_draught_m"] - reg["ballast_draught_m"]).to_numpy("float64")
+    ok = np.isfinite(rng) & (rng > 0)
+    return np.where(ok, params.loaded_fraction_of_range * rng, params.loaded_rise_m)
 
 
 def assess_load(

@@ -149,7 +149,7 @@ def _check_failed(data, args: argparse.Namespace) -> int:
 
 
 def _cmd_decode(args: argparse.Namespace) -> int:
-    from vesseltrack.io._write import write_table
+    from vesseltrack.io import write_table
 
     data = _read(args.inputs, args.quiet)
     try:
@@ -201,14 +201,10 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _count_params(args: argparse.Namespace):
-    from dataclasses import replace
+    """Flags onto parameters, one field each (rules between fields live in the library)."""
+    from vesseltrack.params import CountParams, GapParams, PortCallParams
 
-    from vesseltrack.count import CountParams
-
-    params = CountParams()
-    return replace(params, gaps=replace(params.gaps, min_gap_hours=args.min_hours),
-                   port_calls=replace(params.port_calls, min_gap_hours=min(
-                       params.port_calls.min_gap_hours, args.min_hours)))
+    return CountParams(port_calls=PortCallParams(gaps=GapParams(min_gap_hours=args.min_hours)))
 
 
 def _count(args: argparse.Namespace):
@@ -228,7 +224,7 @@ def _count(args: argparse.Namespace):
 
 
 def _write(frame, path) -> None:
-    from vesseltrack.io._write import write_table
+    from vesseltrack.io import write_table
 
     try:
         write_table(frame, path)
@@ -237,7 +233,8 @@ def _write(frame, path) -> None:
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
-    from vesseltrack.gaps import GapParams, detect_gaps
+    from vesseltrack.gaps import detect_gaps
+    from vesseltrack.params import GapParams
     from vesseltrack.tracks import clean_tracks
 
     side = _load_side_inputs(args)
@@ -281,10 +278,11 @@ def _count_dask(args: argparse.Namespace):
 
 
 def _cmd_count(args: argparse.Namespace) -> int:
-    from vesseltrack.count import format_summary
+    from vesseltrack.report import format_summary
 
     if args.engine == "dask":
-        result, report = _count_dask(args)
+        result = _count_dask(args)
+        report = result.input_report or {}
         summary = result.summary(report)
         summary["engine"] = report.get("engine", {"name": "dask"})
         print(json.dumps(summary, default=str) if args.json else format_summary(summary))
@@ -302,7 +300,7 @@ def _cmd_count(args: argparse.Namespace) -> int:
     if args.out:
         from pathlib import Path
 
-        from vesseltrack.io._write import write_text
+        from vesseltrack.io import write_text
 
         out = Path(args.out)
         _write(result.port_calls, out / "port_calls.csv")

@@ -9,15 +9,16 @@ The work runs as a graph of tasks (futures of :mod:`distributed`):
    the decode report);
 2. **shuffle**, one task per bucket: that bucket's rows of every file, concatenated in input
    order (so each vessel's rows keep their stream order), with the bucket's sightings;
-3. **stage 1** per partition (:func:`vesseltrack.count._stage_tracks`, the first half of
+3. **stage 1** per partition (:func:`vesseltrack.count.run_track_stage`, the first half of
    :func:`vesseltrack.count.detect_vessels`): clean tracks, AIS calls, gaps; it stays on the
    worker;
 4. **reduce**: :func:`vesseltrack.count.peer_call_counts` of every partition's AIS calls,
    summed on the client (a table of (flag, fence) counts);
-5. **stage 2** per partition (the second half of ``detect_vessels``): dark calls,
+5. **stage 2** per partition (:func:`vesseltrack.count.run_call_stage`): dark calls,
    sightings, load state, cargo;
 6. **gather**: calls and gaps concatenated and put in the local engine's order; then the
-   same selection by port, flag and time window as :func:`count_port_calls`.
+   same selection by port, flag and time window as :func:`count_port_calls`
+   (:func:`vesseltrack.count.select_result`), giving the same :class:`CountResult`.
 
 Since detection is a pure function of whole vessels (see :mod:`vesseltrack.count`), the
 result is identical to the local engine's. Each file is decoded on its own; the fragments at
@@ -37,18 +38,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vesseltrack.ais import DecodeReport
 from vesseltrack.count import (
     CountParams,
     CountResult,
-    _stage_calls,
-    _stage_tracks,
+    TrackStage,
     match_sightings,
     peer_call_counts,
+    run_call_stage,
+    run_track_stage,
     select_ports,
     select_result,
 )
-from vesseltrack.io._read import join_leftovers
-from vesseltrack.io._report import DecodeReport
+from vesseltrack.io import join_leftovers
 from vesseltrack.ports import fences_from_ports
 
 __all__ = ["count_port_calls_dask", "partition_of_mmsi"]
@@ -140,21 +142,20 @@ def _stage1(
     registry: pd.DataFrame | None,
     sightings: pd.DataFrame | None,
     params: CountParams,
-) -> Any:
+) -> TrackStage:
     """Task: concatenate one partition's buckets (input order) and run stage 1."""
     pos = pd.concat([b[0] for b in buckets], ignore_index=True)
     sta = pd.concat([b[1] for b in buckets], ignore_index=True)
-    stage = _stage_tracks(pos, sta, fences, registry, sightings, params)
-    return stage, int(pos["mmsi"].nunique())
+    return run_track_stage(pos, sta, fences, registry, sightings, params)
 
 
-def _peers_of(stage_and_n: Any) -> pd.Series:
+def _peers_of(stage: TrackStage) -> pd.Series:
     """Task: the (flag, fence) AIS call counts of one partition."""
-    return peer_call_counts(stage_and_n[0].ais)
+    return peer_call_counts(stage.ais_calls)
 
 
 def _stage2(
-    stage_and_n: Any,
+    stage: TrackStage,
     registry: pd.DataFrame | None,
     sightings: pd.DataFrame | None,
     params: CountParams,
@@ -162,9 +163,8 @@ def _stage2(
     peers: pd.Series,
 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """Task: stage 2 of one partition."""
-    calls, gaps = _stage_calls(stage_and_n[0], registry, sightings, params, dark_call_ports,
-                               peers)
-    return calls, gaps, stage_and_n[1]
+    calls, gaps = run_call_stage(stage, registry, sightings, params, dark_call_ports, peers)
+    return calls, gaps, stage.vessels_seen
 
 
 # --------------------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def count_port_calls_dask(
     scheduler: str | None = None,
     n_workers: int = 2,
     partitions: int | None = None,
-) -> tuple[CountResult, dict[str, Any]]:
+) -> CountResult:
     """Run ``vesseltrack count`` on a Dask cluster (see the module docstring).
 
     Parameters
@@ -233,11 +233,10 @@ def count_port_calls_dask(
 
     Returns
     -------
-    result : CountResult
+    CountResult
         Identical to :func:`count_port_calls` on the same inputs (but see the module
-        docstring on messages split across files).
-    report : dict
-        The decode report of all files (:meth:`DecodeReport.to_dict`, for
+        docstring on messages split across files), with :attr:`CountResult.input_report`
+        set: the decode report of all files (:meth:`DecodeReport.to_dict`, used by
         :meth:`CountResult.summary`) plus ``engine``: ``name`` ``"dask"``, ``scheduler``,
         ``workers``, ``partitions``, ``files`` and wall-clock seconds per phase
         (``startup_s``: connecting or starting the cluster, ``decode_s``, ``detect_s``,
@@ -250,7 +249,7 @@ def count_port_calls_dask(
     vesseltrack.io.InputError
         A missing input path, a glob matching nothing, a folder without AIS files.
     """
-    from vesseltrack.io._read import expand_inputs
+    from vesseltrack.io import expand_inputs
 
     t_start = time.perf_counter()
     params = params or CountParams()
@@ -318,9 +317,6 @@ def count_port_calls_dask(
     ts_min = [f["ts_min"] for f in facts if f["ts_min"] is not None and not pd.isna(f["ts_min"])]
     ts_max = [f["ts_max"] for f in facts if f["ts_max"] is not None and not pd.isna(f["ts_max"])]
 
-    result = select_result(calls, gaps, selected, flag=flag, since=since, until=until,
-                           params=params, data_start=min(ts_min) if ts_min else None,
-                           data_end=max(ts_max) if ts_max else None, vessels_seen=vessels_seen)
     rep = report.to_dict()
     rep["engine"] = {
         "name": "dask",
@@ -333,4 +329,7 @@ def count_port_calls_dask(
         "detect_s": round(t_detected - t_decoded, 3),
         "total_s": round(time.perf_counter() - t_start, 3),
     }
-    return result, rep
+    return select_result(calls, gaps, selected, flag=flag, since=since, until=until,
+                         params=params, data_start=min(ts_min) if ts_min else None,
+                         data_end=max(ts_max) if ts_max else None, vessels_seen=vessels_seen,
+                         input_report=rep)

@@ -2,29 +2,34 @@
 
 A gap is a silence of at least ``min_gap_hours`` between consecutive valid positions of one
 vessel (Global Fishing Watch; Welch et al. 2022). A fence is *reachable* during a gap when the
-vessel could have sailed from the gap's start to the fence, stayed ``min_dwell_hours`` and
-sailed on to the gap's end at no more than ``max_speed_knots``::
+vessel could have sailed from the gap's start to the fence, made a port call there (stayed the
+port-call ``min_dwell_hours``) and sailed on to the gap's end at no more than the fastest
+plausible speed (``SpeedParams.max_speed_knots``)::
 
     (d(start, fence) + d(fence, end)) / max_speed_knots + min_dwell_hours <= duration_hours
 
 Draught before/after is the last draught reported at or before the gap's start and the first
-reported at or after its end (statics table), NaN when none.
+reported at or after its end (:mod:`vesseltrack.statics`), NaN when none.
+
+The gap × fence relation is a long table (:data:`GAP_FENCE_COLUMNS`, one row per pair, as a
+spatial join gives), from which ``reachable_ports`` is written.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
 
 from vesseltrack._schema import STRING
 from vesseltrack._units import METERS_PER_NM, SECONDS_PER_HOUR
-from vesseltrack.cargo import draught_at, draught_timeline
-from vesseltrack.ports import Fence, _sorted_tracks, _to_utc, _TrackArrays, fences_from_ports
-from vesseltrack.tracks import haversine_m
+from vesseltrack.params import GapParams, PortCallParams
+from vesseltrack.ports import Fence, fences_from_ports
+from vesseltrack.statics import draught_at, draught_timeline
+from vesseltrack.tracks import TrackArrays, haversine_m, seconds_to_utc, sorted_tracks
 
-__all__ = ["GAP_COLUMNS", "GapParams", "detect_gaps"]
+__all__ = ["GAP_COLUMNS", "GAP_FENCE_COLUMNS", "GapParams", "detect_gaps", "find_gaps"]
 
 GAP_COLUMNS = (
     "mmsi",
@@ -44,35 +49,42 @@ GAP_COLUMNS = (
 """Columns of the gaps table (DESIGN.md)."""
 
 
-@dataclass(frozen=True)
-class GapParams:
-    """Parameters of :func:`detect_gaps`.
-
-    Attributes
-    ----------
-    min_gap_hours : float
-        Shortest silence reported as a gap, hours (GFW: 6; 12 for "suspected disabling").
-    max_speed_knots : float
-        Fastest plausible speed of the vessel during a gap, knots (reachability).
-    min_dwell_hours : float
-        Time a vessel must have stayed at a fence for it to count as reachable, hours (the
-        port-call minimum dwell).
-    """
-
-    min_gap_hours: float = 6.0
-    max_speed_knots: float = 12.0
-    min_dwell_hours: float = 2.0
+GAP_FENCE_COLUMNS = ("gap", "fence", "port", "d_in_nm", "d_out_nm", "reachable")
+"""Columns of the gap × fence table of :func:`find_gaps`: ``gap`` (row of the gaps frame),
+``fence`` (position in the fence list), ``port`` (fence name), distances from the gap's start
+and end to the fence (nautical miles), and whether the fence was reachable."""
 
 
-def _gaps_internal(
+def find_gaps(
     tracks: pd.DataFrame,
     statics: pd.DataFrame | None,
     fences: list[Fence],
     params: GapParams,
-) -> pd.DataFrame:
-    """Gaps with extra columns: ``start_row``/``end_row`` (index labels of ``tracks``) and,
-    per fence, ``d_in_nm::NAME``/``d_out_nm::NAME`` distances and ``reach::NAME`` booleans."""
-    valid = _TrackArrays.of(tracks)
+    port_calls: PortCallParams,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Gaps, and the gap × fence relation, for the other detectors.
+
+    Parameters
+    ----------
+    tracks : DataFrame
+        Tracks as :func:`vesseltrack.tracks.sorted_tracks` returns them.
+    statics : DataFrame or None
+        Statics table (draughts).
+    fences : list of Fence
+        :func:`vesseltrack.ports.fences_from_ports`.
+    params : GapParams
+        ``min_gap_hours`` decides what is a gap.
+    port_calls : PortCallParams
+        Reachability: ``min_dwell_hours`` and ``speed.max_speed_knots``.
+
+    Returns
+    -------
+    gaps : DataFrame
+        :data:`GAP_COLUMNS` plus ``start_row``/``end_row`` (index labels of ``tracks``).
+    gap_fences : DataFrame
+        :data:`GAP_FENCE_COLUMNS`, one row per (gap, fence), by fence then gap.
+    """
+    valid = TrackArrays.of(tracks)
     mmsi, t_s, lon, lat = valid.mmsi, valid.t_s, valid.lon, valid.lat
     if len(mmsi) >= 2:
         long_silence = t_s.steps_at_least(params.min_gap_hours * SECONDS_PER_HOUR)
@@ -91,8 +103,8 @@ def _gaps_internal(
     gaps = pd.DataFrame(
         {
             "mmsi": mmsi,
-            "start": _to_utc(t_s[0]),
-            "end": _to_utc(t_s[1]),
+            "start": seconds_to_utc(t_s[0]),
+            "end": seconds_to_utc(t_s[1]),
             "duration_hours": dur_h,
             "start_lon": lon[0],
             "start_lat": lat[0],
@@ -112,18 +124,32 @@ def _gaps_internal(
     )
     gaps["draught_after_m"] = draught_at(None, gaps["mmsi"], gaps["end"], "forward", timeline=tl)
     del tl
-    names = np.full(len(gaps), "", dtype=object)
-    for fence in fences:
+    max_speed_knots = port_calls.speed.max_speed_knots
+    pairs = []
+    for k, fence in enumerate(fences):
         d_in = fence.distance_nm(lon[0], lat[0])
         d_out = fence.distance_nm(lon[1], lat[1])
-        reach = (d_in + d_out) / params.max_speed_knots + params.min_dwell_hours <= dur_h
-        gaps[f"d_in_nm::{fence.name}"] = d_in
-        gaps[f"d_out_nm::{fence.name}"] = d_out
-        gaps[f"reach::{fence.name}"] = reach
-        sep = np.where(names == "", "", ";")
-        names = np.where(reach, names + sep + fence.name, names)
-    gaps["reachable_ports"] = pd.array(names.tolist(), dtype=STRING)
-    return gaps
+        reach = (d_in + d_out) / max_speed_knots + port_calls.min_dwell_hours <= dur_h
+        pairs.append(pd.DataFrame({"gap": np.arange(len(gaps)), "fence": k, "port": fence.name,
+                                   "d_in_nm": d_in, "d_out_nm": d_out, "reachable": reach}))
+    gap_fences = (pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame(
+        {"gap": np.array([], "int64"), "fence": np.array([], "int64"), "port": [],
+         "d_in_nm": np.array([], float), "d_out_nm": np.array([], float),
+         "reachable": np.array([], bool)}))
+    gap_fences = gap_fences.astype({"gap": "int64", "fence": "int64", "port": STRING})
+    gaps["reachable_ports"] = _reachable_names(gap_fences, len(gaps))
+    return gaps, gap_fences
+
+
+def _reachable_names(gap_fences: pd.DataFrame, n_gaps: int) -> pd.arrays.StringArray:
+    """``;``-joined names of the reachable fences of each gap, in fence order ("" if none)."""
+    names = np.full(n_gaps, "", dtype=object)
+    hit = gap_fences.loc[gap_fences["reachable"].to_numpy(bool)]
+    if len(hit):
+        hit = hit.sort_values(["gap", "fence"], kind="stable")
+        joined = hit.groupby("gap", sort=True)["port"].agg(lambda p: ";".join(p.astype(str)))
+        names[joined.index.to_numpy("int64")] = joined.to_numpy(object)
+    return pd.array(names.tolist(), dtype=STRING)
 
 
 def detect_gaps(
@@ -131,6 +157,8 @@ def detect_gaps(
     statics: pd.DataFrame | None = None,
     ports: pd.DataFrame | None = None,
     params: GapParams | None = None,
+    *,
+    port_calls: PortCallParams | None = None,
 ) -> pd.DataFrame:
     """Find AIS gaps: silences of at least ``min_gap_hours`` between a vessel's positions.
 
@@ -146,18 +174,25 @@ def detect_gaps(
         without it).
     params : GapParams, optional
         Defaults to ``GapParams()``.
+    port_calls : PortCallParams, optional
+        The port-call rules a reachable fence must allow (``min_dwell_hours``,
+        ``speed.max_speed_knots``); defaults to ``PortCallParams(gaps=params)``.
 
     Returns
     -------
     DataFrame
         Columns :data:`GAP_COLUMNS` (times UTC, distances in nautical miles, speeds in knots,
         draughts in metres; ``reachable_ports`` ``;``-joined fence names), sorted by mmsi and
-        start. ``attrs["params"]`` holds the parameters used.
+        start. ``attrs["params"]`` holds the parameters used (``params`` and the
+        reachability rule's ``max_speed_knots`` and ``min_dwell_hours``).
     """
     params = params or GapParams()
-    tracks = _sorted_tracks(tracks)
+    port_calls = port_calls or PortCallParams(gaps=params)
+    tracks = sorted_tracks(tracks)
     fences = fences_from_ports(ports) if ports is not None else []
-    gaps = _gaps_internal(tracks, statics, fences, params)
+    gaps, _ = find_gaps(tracks, statics, fences, params, port_calls)
     out = gaps.loc[:, list(GAP_COLUMNS)].reset_index(drop=True)
-    out.attrs["params"] = asdict(params)
+    out.attrs["params"] = {**asdict(params),
+                           "max_speed_knots": port_calls.speed.max_speed_knots,
+                           "min_dwell_hours": port_calls.min_dwell_hours}
     return out

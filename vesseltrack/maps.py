@@ -302,12 +302,11 @@ def _segments(thin: pd.DataFrame) -> dict[int, list[list[list[float]]]]:
 def _vessel_names(
     statics: pd.DataFrame | None, calls: pd.DataFrame
 ) -> dict[int, str]:
-    names: dict[int, str] = {}
-    if statics is not None and len(statics):
-        s = statics.loc[statics["name"].notna(), ["mmsi", "timestamp", "name"]]
-        s = s.loc[s["name"].astype("string").str.strip() != ""]
-        last = s.sort_values("timestamp", kind="stable").groupby("mmsi")["name"].last()
-        names.update({int(k): str(v) for k, v in last.items()})
+    """Per MMSI, the name on its calls, else its latest reported name."""
+    from vesseltrack.statics import latest_identity
+
+    latest = latest_identity(statics)["name"].dropna()
+    names: dict[int, str] = {int(k): str(v) for k, v in latest.items()}
     if len(calls):
         c = calls.loc[calls["name"].notna(), ["mmsi", "name"]].drop_duplicates("mmsi", keep="last")
         names.update({int(m): str(n) for m, n in zip(c["mmsi"], c["name"], strict=True)})
@@ -315,7 +314,7 @@ def _vessel_names(
 
 
 def _flags_of(mmsi: np.ndarray) -> np.ndarray:
-    from vesseltrack.ais._mid import flags_from_mmsi
+    from vesseltrack.ais import flags_from_mmsi
 
     if len(mmsi) == 0:
         return np.array([], dtype=object)
@@ -381,24 +380,12 @@ def _call_locations(
 
 def _last_destinations(calls: pd.DataFrame, statics: pd.DataFrame | None) -> np.ndarray:
     """Per call, the last AIS destination the vessel reported up to its departure (or NA)."""
-    out = np.full(len(calls), None, dtype=object)
+    from vesseltrack.statics import reported_at
+
     if statics is None or len(statics) == 0 or len(calls) == 0:
-        return out
-    s = statics.loc[statics["destination"].notna() & statics["timestamp"].notna(),
-                    ["mmsi", "timestamp", "destination"]]
-    s = s.loc[s["destination"].astype("string").str.strip() != ""]
-    if s.empty:
-        return out
-    right = pd.DataFrame({"mmsi": s["mmsi"].to_numpy("int64"),
-                          "ts": s["timestamp"].to_numpy("datetime64[ns]"),
-                          "destination": s["destination"].astype(object).to_numpy()})
-    left = pd.DataFrame({"i": np.arange(len(calls)), "mmsi": calls["mmsi"].to_numpy("int64"),
-                         "ts": calls["departure"].to_numpy("datetime64[ns]")})
-    left = left.loc[left["ts"].notna()].sort_values("ts", kind="stable")
-    m = pd.merge_asof(left, right.sort_values("ts", kind="stable"), on="ts", by="mmsi",
-                      direction="backward")
-    out[m["i"].to_numpy()] = m["destination"].to_numpy(object)
-    return out
+        return np.full(len(calls), None, dtype=object)
+    return reported_at(statics, "destination", calls["mmsi"].to_numpy("int64"),
+                       calls["departure"], "backward")
 
 
 def _call_popup(row: Any, observed: bool, destination: Any = None) -> str:
@@ -527,12 +514,11 @@ def _default_title(result: Any) -> str:
 
 
 def _fences(ports: pd.DataFrame) -> dict[str, Any]:
-    from shapely.geometry import shape
+    """Fence name → lon/lat geometry, of the fences :func:`vesseltrack.ports.fences_from_ports`
+    builds (the one fence representation of the package)."""
+    from vesseltrack.ports import fences_from_ports
 
-    out: dict[str, Any] = {}
-    for name, geom in zip(ports["name"].astype(str), ports["geometry"], strict=True):
-        out[name] = geom if hasattr(geom, "bounds") else shape(geom)
-    return out
+    return {fence.name: fence.geometry for fence in fences_from_ports(ports)}
 
 
 def _geometry_geojson(geom: Any) -> dict:
@@ -796,7 +782,7 @@ def write_map(
     pathlib.Path
         The path written.
     """
-    from vesseltrack.io._write import write_text
+    from vesseltrack.io import write_text
 
     m = build_map(result, positions, statics, ports, sightings=sightings, title=title, **kwargs)
     return write_text(map_html(m), path)

@@ -12,10 +12,10 @@ A *port call* is a visit of one vessel to one geofence (a feature of the ports G
   fence at speed makes no call.
 
 Confidence (1-4) is 1 plus one point each for an observed entry (a position beyond the margin
-less than ``min_gap_hours`` before arrival), an observed exit (likewise after departure) and a
+less than a gap, :attr:`GapParams.port_call_gap_hours`, before arrival), an observed exit (likewise after departure) and a
 stop or an in-port gap (silence ≥ ``in_port_gap_hours`` inside).
 
-Where AIS went silent for ``min_gap_hours`` or more just before arrival (or just after
+Where AIS went silent for a gap or more just before arrival (or just after
 departure) and the silence began (ended) within ``max_dark_approach_nm`` of the fence, the
 arrival (departure) is estimated from the vessel's own speed before (after) the silence, and
 ``arrival_estimated`` (``departure_estimated``) is True.
@@ -29,26 +29,34 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
-from vesseltrack._schema import UTC_NS
 from vesseltrack._units import EARTH_RADIUS_M, METERS_PER_NM, SECONDS_PER_HOUR
-from vesseltrack.tracks import _CHUNK_ROWS, haversine_m
+from vesseltrack.params import PortCallParams
+from vesseltrack.tracks import (
+    TrackArrays,
+    haversine_m,
+    seconds_to_utc,
+    sorted_tracks,
+    speed_before_after_knots,
+)
 
 __all__ = [
     "Fence",
     "PortCallParams",
     "PORT_CALL_AIS_COLUMNS",
+    "call_ids",
+    "detect_calls_at_fences",
     "detect_port_calls",
     "fences_from_ports",
     "read_ports",
     "speed_before_after_knots",
 ]
+# speed_before_after_knots lives in vesseltrack.tracks; re-exported here where it was first.
 
 FENCE_KINDS = ("terminal", "port", "anchorage")
 _M_PER_DEG = np.pi / 180.0 * EARTH_RADIUS_M
@@ -66,46 +74,6 @@ PORT_CALL_AIS_COLUMNS = (
     "departure_estimated",
 )
 """Columns of :func:`detect_port_calls` (``count`` adds the draught and cargo columns)."""
-
-
-@dataclass(frozen=True)
-class PortCallParams:
-    """Parameters of the port-call state machine (defaults after Global Fishing Watch).
-
-    Attributes
-    ----------
-    exit_margin_m : float
-        A call ends only when the vessel is farther than this from the polygon, metres.
-    min_dwell_hours : float
-        A visit without a stop counts as a call only if it lasted this long, hours.
-    stop_begin_knots, stop_end_knots : float
-        Speed at or below which a stop begins, and at or above which it ends, knots.
-    in_port_gap_hours : float
-        Silence inside a fence at least this long is an in-port gap (evidence for
-        confidence; it never ends a call), hours.
-    min_gap_hours : float
-        Silence at least this long is an AIS gap (DESIGN.md/GFW: 6 h); an entry or exit is
-        "observed" only if the neighbouring position outside is closer in time than this.
-    max_dark_approach_nm : float
-        An arrival/departure is estimated across an adjacent AIS gap only if the gap
-        began/ended within this distance of the fence, nautical miles.
-    speed_window_hours : float
-        Window before/after a gap over which the vessel's own speed is measured, hours.
-    min_speed_knots, max_speed_knots : float
-        Bounds of a vessel's measured speed used in estimates, knots (``max_speed_knots`` is
-        also the default when no speed can be measured).
-    """
-
-    exit_margin_m: float = 500.0
-    min_dwell_hours: float = 2.0
-    stop_begin_knots: float = 0.2
-    stop_end_knots: float = 0.5
-    in_port_gap_hours: float = 4.0
-    min_gap_hours: float = 6.0
-    max_dark_approach_nm: float = 60.0
-    speed_window_hours: float = 6.0
-    min_speed_knots: float = 3.0
-    max_speed_knots: float = 12.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,161 +229,8 @@ def fences_from_ports(ports: pd.DataFrame, exit_margin_m: float = 500.0) -> list
 # Vessel speed around a gap
 
 
-def speed_before_after_knots(
-    tracks: pd.DataFrame, index: np.ndarray, before: bool, params: PortCallParams
-) -> np.ndarray:
-    """The vessel's own speed just before (or after) the given rows of ``tracks``, knots.
-
-    The median reported speed over moving reports (> ``min_speed_knots``) in the
-    ``speed_window_hours`` before (after) each row, else the implied speed over that window,
-    clipped to ``[min_speed_knots, max_speed_knots]``; ``max_speed_knots`` when nothing can be
-    measured. ``tracks`` must be sorted by mmsi and time (as :func:`clean_tracks` returns).
-    One small loop per requested row (candidate gap), not per position.
-    """
-    index = np.asarray(index, dtype="int64")
-    if len(index) == 0:
-        return np.full(0, params.max_speed_knots)
-    return _TrackArrays.of(tracks, valid_only=False).speed_around_knots(index, before, params)
-
-
-class _Seconds:
-    """Times as float seconds since the epoch (``ns / 1e9``), computed
-    only for the rows indexed (an integer, a slice or an index array): no full-length copy.
-    """
-
-    def __init__(self, ns: np.ndarray) -> None:
-        self.ns = ns
-
-    def __len__(self) -> int:
-        return len(self.ns)
-
-    def __getitem__(self, key: Any) -> Any:
-        return self.ns[key] / 1e9
-
-    def steps_at_least(self, seconds: float) -> np.ndarray:
-        """``t[1:] - t[:-1] >= seconds`` (``n - 1`` values), block by block."""
-        n = len(self.ns)
-        out = np.zeros(max(n - 1, 0), dtype=bool)
-        for a in range(0, n - 1, _CHUNK_ROWS):
-            b = min(a + _CHUNK_ROWS, n - 1)
-            t = self.ns[a:b + 1] / 1e9
-            np.greater_equal(t[1:] - t[:-1], seconds, out=out[a:b])
-        return out
-
-
-class _TrackArrays:
-    """The columns the detectors read, as NumPy arrays, for rows sorted by (mmsi, time).
-
-    Built from a tracks frame without copying its columns where their dtype allows (all
-    rows, or the rows with a valid position); ``labels(pos)`` maps row positions back to
-    index labels of the frame.
-
-    Attributes
-    ----------
-    mmsi : ndarray of int64
-    t_s : _Seconds
-        Seconds since the epoch, computed for the rows indexed only.
-    lon, lat : ndarray of float
-        Degrees.
-    """
-
-    def __init__(self, tracks: pd.DataFrame, mask: np.ndarray | None) -> None:
-        self._tracks = tracks
-        self._mask = mask
-        self.mmsi = self._column("mmsi", "int64")
-        ts = tracks["timestamp"].to_numpy("datetime64[ns]").view("int64")
-        self.t_s = _Seconds(ts if mask is None else ts[mask])
-        self.lon = self._column("lon", "float64")
-        self.lat = self._column("lat", "float64")
-        self._index = tracks.index if mask is None else tracks.index[mask]
-        self._sog: np.ndarray | None = None
-        self._bounds: tuple[np.ndarray, np.ndarray] | None = None
-
-    @classmethod
-    def of(cls, tracks: pd.DataFrame, valid_only: bool = True) -> _TrackArrays:
-        """Arrays of ``tracks`` (of its rows with ``valid_position`` when ``valid_only``)."""
-        mask = None
-        if valid_only and "valid_position" in tracks:
-            valid = tracks["valid_position"].to_numpy(bool)
-            if not valid.all():
-                mask = valid
-        return cls(tracks, mask)
-
-    def _column(self, name: str, dtype: str) -> np.ndarray:
-        values = self._tracks[name].to_numpy(dtype)
-        return values if self._mask is None else values[self._mask]
-
-    @property
-    def sog(self) -> np.ndarray:
-        """Reported speed over ground, knots (read on first use)."""
-        if self._sog is None:
-            self._sog = self._column("sog_knots", "float64")
-        return self._sog
-
-    def __len__(self) -> int:
-        return len(self.mmsi)
-
-    def labels(self, pos: np.ndarray) -> np.ndarray:
-        """Index labels of the tracks frame at row positions ``pos`` of these arrays."""
-        return np.asarray(self._index.take(np.asarray(pos, dtype="int64"))).astype(
-            "int64", copy=False
-        )
-
-    def vessel_bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        """First and one-past-last row of each vessel (rows sorted by mmsi)."""
-        if self._bounds is None:
-            mmsi = self.mmsi
-            change = np.flatnonzero(mmsi[1:] != mmsi[:-1]) + 1
-            self._bounds = (
-                np.concatenate(([0], change)),
-                np.concatenate((change, [len(mmsi)])),
-            )
-        return self._bounds
-
-    def speed_around_knots(
-        self, index: np.ndarray, before: bool, params: PortCallParams
-    ) -> np.ndarray:
-        """:func:`speed_before_after_knots` at row positions ``index`` of these arrays."""
-        index = np.asarray(index, dtype="int64")
-        out = np.full(len(index), params.max_speed_knots)
-        if len(index) == 0:
-            return out
-        t_s, sog, lon, lat = self.t_s, self.sog, self.lon, self.lat
-        win = params.speed_window_hours * SECONDS_PER_HOUR
-        starts, ends = self.vessel_bounds()
-        vessel_of_row = np.searchsorted(starts, index, side="right") - 1
-        for k, i in enumerate(index):
-            a, b = starts[vessel_of_row[k]], ends[vessel_of_row[k]]
-            if before:
-                j0 = a + np.searchsorted(t_s[a:b], t_s[i] - win, side="left")
-                sl = slice(j0, i + 1)
-            else:
-                j1 = a + np.searchsorted(t_s[a:b], t_s[i] + win, side="right")
-                sl = slice(i, j1)
-            s = sog[sl]
-            moving = s[np.isfinite(s) & (s > params.min_speed_knots)]
-            if len(moving):
-                v = float(np.median(moving))
-            else:
-                ok = np.isfinite(lon[sl]) & np.isfinite(lat[sl])
-                tt, xx, yy = t_s[sl][ok], lon[sl][ok], lat[sl][ok]
-                if len(tt) >= 2 and tt[-1] > tt[0]:
-                    d_nm = haversine_m(xx[:-1], yy[:-1], xx[1:], yy[1:]).sum() / METERS_PER_NM
-                    v = d_nm / ((tt[-1] - tt[0]) / SECONDS_PER_HOUR)
-                else:
-                    v = params.max_speed_knots
-            out[k] = min(max(v, params.min_speed_knots), params.max_speed_knots)
-        return out
-
-
 # --------------------------------------------------------------------------------------------
 # The port-call state machine
-
-
-def _to_utc(seconds: np.ndarray) -> pd.Series:
-    return pd.Series(pd.to_datetime(np.round(seconds * 1e9).astype("int64"), utc=True)).astype(
-        UTC_NS
-    )
 
 
 def call_ids(
@@ -432,7 +247,7 @@ def call_ids(
 class _VisitState:
     """What every fence's visits share: the arrays, the speeds and the vessels' first rows.
 
-    Arrays are the valid positions sorted by (mmsi, time) (:class:`_TrackArrays`).
+    Arrays are the valid positions sorted by (mmsi, time) (:class:`TrackArrays`).
 
     Stopped state with hysteresis: a stop begins at <= ``stop_begin_knots`` and lasts until
     a speed >= ``stop_end_knots``; speeds in between (or unknown) keep the previous state,
@@ -444,7 +259,7 @@ class _VisitState:
     _MAX_LOOK_BACK = 64
     """Rows looked back, one at a time, for the row deciding a visit's first state."""
 
-    def __init__(self, arrays: _TrackArrays, speed_knots: np.ndarray, params: PortCallParams):
+    def __init__(self, arrays: TrackArrays, speed_knots: np.ndarray, params: PortCallParams):
         self.arrays = arrays
         self.speed_knots = speed_knots
         self.params = params
@@ -590,7 +405,7 @@ def _visits_at_fence(state: _VisitState, fence: Fence) -> pd.DataFrame:
     return out.loc[dwell_ok | stop].reset_index(drop=True)
 
 
-def _speed_or_implied_knots(arrays: _TrackArrays) -> np.ndarray:
+def _speed_or_implied_knots(arrays: TrackArrays) -> np.ndarray:
     """Reported speed, else the implied speed to the next row of the same vessel, knots.
 
     The implied speed (distance over ``max(dt, 1 s)``; NaN for a vessel's last row) is
@@ -611,19 +426,33 @@ def _speed_or_implied_knots(arrays: _TrackArrays) -> np.ndarray:
     return speed
 
 
-def _detect_ais_calls(
+def detect_calls_at_fences(
     tracks: pd.DataFrame, fences: list[Fence], params: PortCallParams
 ) -> pd.DataFrame:
-    """AIS port calls at every fence, with internal columns for the other detectors.
+    """AIS port calls at every fence, with the row links the other detectors need.
 
-    Besides :data:`PORT_CALL_AIS_COLUMNS` the frame carries ``kind``, ``first_row``,
-    ``last_row``, ``run_start_row`` and ``run_end_row`` (index labels of ``tracks``).
+    Parameters
+    ----------
+    tracks : DataFrame
+        Tracks as :func:`vesseltrack.tracks.sorted_tracks` returns them.
+    fences : list of Fence
+        :func:`fences_from_ports` (with ``params.exit_margin_m``).
+    params : PortCallParams
+        State-machine parameters.
+
+    Returns
+    -------
+    DataFrame
+        :data:`PORT_CALL_AIS_COLUMNS` plus ``kind`` (the fence's), ``first_row``,
+        ``last_row`` (first and last position inside the fence), ``run_start_row`` and
+        ``run_end_row`` (the run within the exit margin); rows are index labels of
+        ``tracks``. Sorted by mmsi, arrival and port.
     """
-    valid = _TrackArrays.of(tracks)
+    valid = TrackArrays.of(tracks)
     mmsi, t_s, lon, lat = valid.mmsi, valid.t_s, valid.lon, valid.lat
     state = _VisitState(valid, _speed_or_implied_knots(valid), params)
     n = len(mmsi)
-    gap_s = params.min_gap_hours * SECONDS_PER_HOUR
+    gap_s = params.gaps.port_call_gap_hours * SECONDS_PER_HOUR
 
     parts = []
     for fence in fences:
@@ -656,12 +485,12 @@ def _detect_ais_calls(
         est_a = silent_before & (d_prev <= params.max_dark_approach_nm)
         est_d = silent_after & (d_next <= params.max_dark_approach_nm)
         if est_a.any():
-            sp = valid.speed_around_knots(prev_c[est_a], True, params)
+            sp = valid.speed_around_knots(prev_c[est_a], True, params.speed)
             guess = t_s[prev_c[est_a]] + d_prev[est_a] / sp * SECONDS_PER_HOUR
             arrival[est_a] = np.clip(guess, t_s[prev_c[est_a]], t_s[f[est_a]])
             arr_est[est_a] = True
         if est_d.any():
-            sp = valid.speed_around_knots(next_c[est_d], False, params)
+            sp = valid.speed_around_knots(next_c[est_d], False, params.speed)
             guess = t_s[next_c[est_d]] - d_next[est_d] / sp * SECONDS_PER_HOUR
             departure[est_d] = np.clip(guess, t_s[la[est_d]], t_s[next_c[est_d]])
             dep_est[est_d] = True
@@ -705,8 +534,8 @@ def _detect_ais_calls(
         )
     else:
         calls = pd.concat(parts, ignore_index=True)
-    calls["arrival"] = _to_utc(calls["arrival_s"].to_numpy())
-    calls["departure"] = _to_utc(calls["departure_s"].to_numpy())
+    calls["arrival"] = seconds_to_utc(calls["arrival_s"].to_numpy())
+    calls["departure"] = seconds_to_utc(calls["departure_s"].to_numpy())
     calls["duration_hours"] = (calls["departure_s"] - calls["arrival_s"]) / SECONDS_PER_HOUR
     calls = calls.drop(columns=["arrival_s", "departure_s"])
     for col in ("port", "kind", "evidence"):
@@ -742,25 +571,8 @@ def detect_port_calls(
         arrival. ``attrs["params"]`` holds the parameters used.
     """
     params = params or PortCallParams()
-    tracks = _sorted_tracks(tracks)
-    calls = _detect_ais_calls(tracks, fences_from_ports(ports, params.exit_margin_m), params)
+    tracks = sorted_tracks(tracks)
+    calls = detect_calls_at_fences(tracks, fences_from_ports(ports, params.exit_margin_m), params)
     out = calls.loc[:, list(PORT_CALL_AIS_COLUMNS)].copy()
     out.attrs["params"] = asdict(params)
     return out
-
-
-def _sorted_tracks(tracks: pd.DataFrame) -> pd.DataFrame:
-    """Tracks sorted by (mmsi, timestamp) with a RangeIndex and ``valid_position``."""
-    t = tracks
-    if "valid_position" not in t.columns:
-        t = t.assign(valid_position=t["lon"].notna() & t["lat"].notna())
-    key = t["mmsi"].to_numpy("int64")
-    ts = t["timestamp"].to_numpy("datetime64[ns]").view("int64")
-    ordered = len(t) < 2 or bool(
-        np.all((key[1:] > key[:-1]) | ((key[1:] == key[:-1]) & (ts[1:] >= ts[:-1])))
-    )
-    if not ordered:
-        t = t.sort_values(["mmsi", "timestamp"], kind="stable")
-    if not isinstance(t.index, pd.RangeIndex) or not ordered:
-        t = t.reset_index(drop=True)
-    return t

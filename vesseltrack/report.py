@@ -1,4 +1,7 @@
-"""The written report of a count: ``report.md`` and its PNG charts (``count --out DIR``).
+"""Presentation of a count: the text summary, ``report.md`` and its PNG charts.
+
+:func:`format_summary` is the readable table ``vesseltrack count`` prints (the same figures
+as ``--json``).
 
 :func:`write_report` writes, into one folder:
 
@@ -30,7 +33,8 @@ from vesseltrack._schema import is_missing
 from vesseltrack._units import UN_CAP_BBL
 from vesseltrack.io._write import atomic_path
 
-__all__ = ["CHART_FILES", "md_text", "plot_charts", "render_report", "write_report"]
+__all__ = ["CHART_FILES", "format_summary", "md_text", "plot_charts", "render_report",
+           "write_report"]
 
 CHART_FILES = {
     "per_month": "loaded_departures_per_month.png",
@@ -280,6 +284,15 @@ def _coverage(result: Any, summary: dict) -> list[list[str]]:
     return rows
 
 
+def _cargo_share(summary: dict) -> float:
+    """The share of dead-weight that is cargo, as used by the count (its recorded
+    parameters), else :class:`~vesseltrack.params.CargoParams`' default."""
+    from vesseltrack.params import CargoParams
+
+    recorded = (summary.get("params") or {}).get("cargo") or {}
+    return float(recorded.get("cargo_share_of_dwt", CargoParams().cargo_share_of_dwt))
+
+
 def render_report(
     result: Any,
     summary: dict,
@@ -362,7 +375,8 @@ def render_report(
         "become dark calls (evidence `ais-gap`); matched sightings confirm calls or make "
         "calls of their own (evidence `sighting`).",
         "4. Load state compares the draught before and after each call (a laden sighting "
-        "can settle it); cargo is the fill between ballast and summer draught times 0.93 of "
+        "can settle it); cargo is the fill between ballast and summer draught times "
+        f"{_cargo_share(summary):g} of "
         "the dead-weight, in tonnes, converted to barrels by the cargo's barrels per tonne.",
         "5. The total is compared with the UN Security Council resolution 2397 cap of "
         f"{UN_CAP_BBL:,} barrels of refined petroleum products per 12 months.",
@@ -438,3 +452,43 @@ def write_report(
     text = render_report(result, summary, registry=registry,
                          charts={k: p.name for k, p in paths.items()})
     return write_text(text, out / "report.md")
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """A readable table of a :meth:`CountResult.summary` dict (the default CLI output)."""
+    inp = summary.get("input", {})
+    window = summary.get("window", {})
+    rows = [
+        ("ports", ", ".join(summary.get("ports", [])) or "-"),
+        ("flag", summary.get("flag") or "any"),
+        ("window", f"{window.get('start') or '-'} .. {window.get('end') or '-'}"),
+        ("port calls", f"{summary['port_calls']:,}"),
+        ("loaded departures", f"{summary['loaded_departures']:,}"),
+        ("vessels (loaded)", f"{summary['vessels']:,}"),
+        ("estimated cargo", f"{summary['estimated_bbl']:,} bbl ({summary.get('estimated_t', 0):,} t)"),
+        ("UN cap (res. 2397)", f"{summary['un_cap_bbl']:,} bbl/year"
+                               f" -> x{summary.get('un_cap_multiple', 0):.2f}"),
+    ]
+    for ev, n in summary.get("by_evidence", {}).items():
+        rows.append((f"  by evidence: {ev}", f"{n:,}"))
+    for m, n in summary.get("cargo_methods", {}).items():
+        rows.append((f"  cargo method: {m}", f"{n:,}"))
+    cov = summary.get("draught_coverage", {})
+    if cov:
+        share = cov.get("share")
+        rows.append(("calls with both draughts", f"{cov.get('calls_with_draught', 0):,} of "
+                     f"{cov.get('calls', 0):,}" + (f" ({share:.0%})" if share is not None else "")))
+        rows.append(("  ... with a draught change", f"{cov.get('calls_with_draught_change', 0):,}"))
+    rows += [
+        ("input files", f"{inp.get('files', 0):,}"),
+        ("lines", f"{inp.get('lines', 0):,}"),
+        ("messages", f"{inp.get('messages', 0):,}"),
+        ("bad lines", f"{inp.get('bad_lines', 0):,}"),
+        ("orphan fragments", f"{inp.get('orphan_fragments', 0):,}"),
+        ("positions", f"{inp.get('positions', 0):,}"),
+        ("vessels seen", f"{inp.get('vessels_seen', 0):,}"),
+        ("failed files", f"{len(inp.get('failed_files') or []):,}"
+         if isinstance(inp.get("failed_files"), list) else str(inp.get("failed_files", 0))),
+    ]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -25,34 +25,19 @@ import pandas as pd
 
 from vesseltrack._schema import UTC_NS
 from vesseltrack._units import EARTH_RADIUS_M, METERS_PER_NM, SECONDS_PER_HOUR
+from vesseltrack.params import SpeedParams, TrackParams
 
-__all__ = ["TrackParams", "clean_tracks", "haversine_m"]
-
-
-@dataclass(frozen=True)
-class TrackParams:
-    """Parameters of :func:`clean_tracks`.
-
-    Attributes
-    ----------
-    duplicate_seconds : float
-        Two reports of one vessel at the same position (to ``duplicate_position_deg``) less
-        than this many seconds apart are one report heard by several receivers; the later is
-        dropped.
-    duplicate_position_deg : float
-        Longitude/latitude tolerance, degrees, for "the same position" (1e-5° ≈ 1 m).
-    max_implied_speed_knots : float
-        A valid position whose implied speed to *both* valid neighbours exceeds this is a
-        position error and is dropped (DOMAIN.md: implied speeds over ~50 kn are errors).
-    min_jump_m : float
-        Displacements shorter than this never count as jumps, metres (GNSS jitter between
-        reports a second apart would otherwise imply absurd speeds).
-    """
-
-    duplicate_seconds: float = 30.0
-    duplicate_position_deg: float = 1e-5
-    max_implied_speed_knots: float = 50.0
-    min_jump_m: float = 1000.0
+__all__ = [
+    "CHUNK_ROWS",
+    "EpochSeconds",
+    "TrackArrays",
+    "TrackParams",
+    "clean_tracks",
+    "haversine_m",
+    "seconds_to_utc",
+    "sorted_tracks",
+    "speed_before_after_knots",
+]
 
 
 def haversine_m(
@@ -114,7 +99,7 @@ def _step_speed_knots(
     return speed
 
 
-_CHUNK_ROWS = 1 << 16
+CHUNK_ROWS = 1 << 16
 """Rows per block in the row-wise passes of :func:`clean_tracks` (blocks stay in cache)."""
 
 
@@ -140,8 +125,8 @@ def _jumps(
         return jump
     limit = params.max_implied_speed_knots
     fast = np.empty(n - 1, dtype=bool)  # fast[i]: from row i to row i + 1
-    for a in range(0, n - 1, _CHUNK_ROWS):
-        b = min(a + _CHUNK_ROWS, n - 1)  # steps a .. b-1 need rows a .. b
+    for a in range(0, n - 1, CHUNK_ROWS):
+        b = min(a + CHUNK_ROWS, n - 1)  # steps a .. b-1 need rows a .. b
         if rows is None:
             sl = slice(a, b + 1)
             m, t, x, y = mmsi[sl], ts_ns[sl] / 1e9, lon[sl], lat[sl]
@@ -220,8 +205,8 @@ def _duplicates(
 
     # lag 1 on the whole arrays with slices; rows still in their window go on to the next lag
     in_window = np.empty(n - 1, dtype=bool)
-    for a in range(0, n - 1, _CHUNK_ROWS):
-        b = min(a + _CHUNK_ROWS, n - 1)
+    for a in range(0, n - 1, CHUNK_ROWS):
+        b = min(a + CHUNK_ROWS, n - 1)
         t_s = ts_ns[a:b + 1] / 1e9
         np.less(t_s[1:] - t_s[:-1], window, out=in_window[a:b])
     in_window &= mmsi[1:] == mmsi[:-1]
@@ -396,3 +381,185 @@ def _take(column: pd.Series, rows: np.ndarray) -> Any:
     if isinstance(values, pd.arrays.NumpyExtensionArray):
         return values.to_numpy()[rows]
     return values.take(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Track arrays: what the detectors read
+
+
+def seconds_to_utc(seconds: np.ndarray) -> pd.Series:
+    """Float seconds since the epoch as UTC timestamps (rounded to the nanosecond)."""
+    return pd.Series(pd.to_datetime(np.round(seconds * 1e9).astype("int64"), utc=True)).astype(
+        UTC_NS
+    )
+
+
+def sorted_tracks(tracks: pd.DataFrame) -> pd.DataFrame:
+    """Tracks sorted by (mmsi, timestamp) with a RangeIndex and ``valid_position``."""
+    t = tracks
+    if "valid_position" not in t.columns:
+        t = t.assign(valid_position=t["lon"].notna() & t["lat"].notna())
+    key = t["mmsi"].to_numpy("int64")
+    ts = t["timestamp"].to_numpy("datetime64[ns]").view("int64")
+    ordered = len(t) < 2 or bool(
+        np.all((key[1:] > key[:-1]) | ((key[1:] == key[:-1]) & (ts[1:] >= ts[:-1])))
+    )
+    if not ordered:
+        t = t.sort_values(["mmsi", "timestamp"], kind="stable")
+    if not isinstance(t.index, pd.RangeIndex) or not ordered:
+        t = t.reset_index(drop=True)
+    return t
+
+
+def speed_before_after_knots(
+    tracks: pd.DataFrame, index: np.ndarray, before: bool, params: SpeedParams | None = None
+) -> np.ndarray:
+    """The vessel's own speed just before (or after) the given rows of ``tracks``, knots.
+
+    The median reported speed over moving reports (> ``min_speed_knots``) in the
+    ``speed_window_hours`` before (after) each row, else the implied speed over that window,
+    clipped to ``[min_speed_knots, max_speed_knots]``; ``max_speed_knots`` when nothing can be
+    measured. ``tracks`` must be sorted by mmsi and time (as :func:`clean_tracks` returns).
+    One small loop per requested row (candidate gap), not per position.
+
+    ``params`` defaults to ``SpeedParams()``; parameters holding a ``speed`` field
+    (:class:`~vesseltrack.params.PortCallParams`) are accepted for it.
+    """
+    params = getattr(params, "speed", params) or SpeedParams()
+    index = np.asarray(index, dtype="int64")
+    if len(index) == 0:
+        return np.full(0, params.max_speed_knots)
+    return TrackArrays.of(tracks, valid_only=False).speed_around_knots(index, before, params)
+
+
+class EpochSeconds:
+    """Times as float seconds since the epoch (``ns / 1e9``), computed
+    only for the rows indexed (an integer, a slice or an index array): no full-length copy.
+    """
+
+    def __init__(self, ns: np.ndarray) -> None:
+        self.ns = ns
+
+    def __len__(self) -> int:
+        return len(self.ns)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.ns[key] / 1e9
+
+    def steps_at_least(self, seconds: float) -> np.ndarray:
+        """``t[1:] - t[:-1] >= seconds`` (``n - 1`` values), block by block."""
+        n = len(self.ns)
+        out = np.zeros(max(n - 1, 0), dtype=bool)
+        for a in range(0, n - 1, CHUNK_ROWS):
+            b = min(a + CHUNK_ROWS, n - 1)
+            t = self.ns[a:b + 1] / 1e9
+            np.greater_equal(t[1:] - t[:-1], seconds, out=out[a:b])
+        return out
+
+
+class TrackArrays:
+    """The columns the detectors read, as NumPy arrays, for rows sorted by (mmsi, time).
+
+    Every detector that walks tracks (port calls, gaps, dark calls) reads them through this
+    type: build it with :meth:`of` from :func:`sorted_tracks` output.
+
+    Built from a tracks frame without copying its columns where their dtype allows (all
+    rows, or the rows with a valid position); ``labels(pos)`` maps row positions back to
+    index labels of the frame.
+
+    Attributes
+    ----------
+    mmsi : ndarray of int64
+    t_s : EpochSeconds
+        Seconds since the epoch, computed for the rows indexed only.
+    lon, lat : ndarray of float
+        Degrees.
+    """
+
+    def __init__(self, tracks: pd.DataFrame, mask: np.ndarray | None) -> None:
+        self._tracks = tracks
+        self._mask = mask
+        self.mmsi = self._column("mmsi", "int64")
+        ts = tracks["timestamp"].to_numpy("datetime64[ns]").view("int64")
+        self.t_s = EpochSeconds(ts if mask is None else ts[mask])
+        self.lon = self._column("lon", "float64")
+        self.lat = self._column("lat", "float64")
+        self._index = tracks.index if mask is None else tracks.index[mask]
+        self._sog: np.ndarray | None = None
+        self._bounds: tuple[np.ndarray, np.ndarray] | None = None
+
+    @classmethod
+    def of(cls, tracks: pd.DataFrame, valid_only: bool = True) -> TrackArrays:
+        """Arrays of ``tracks`` (of its rows with ``valid_position`` when ``valid_only``)."""
+        mask = None
+        if valid_only and "valid_position" in tracks:
+            valid = tracks["valid_position"].to_numpy(bool)
+            if not valid.all():
+                mask = valid
+        return cls(tracks, mask)
+
+    def _column(self, name: str, dtype: str) -> np.ndarray:
+        values = self._tracks[name].to_numpy(dtype)
+        return values if self._mask is None else values[self._mask]
+
+    @property
+    def sog(self) -> np.ndarray:
+        """Reported speed over ground, knots (read on first use)."""
+        if self._sog is None:
+            self._sog = self._column("sog_knots", "float64")
+        return self._sog
+
+    def __len__(self) -> int:
+        return len(self.mmsi)
+
+    def labels(self, pos: np.ndarray) -> np.ndarray:
+        """Index labels of the tracks frame at row positions ``pos`` of these arrays."""
+        return np.asarray(self._index.take(np.asarray(pos, dtype="int64"))).astype(
+            "int64", copy=False
+        )
+
+    def vessel_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """First and one-past-last row of each vessel (rows sorted by mmsi)."""
+        if self._bounds is None:
+            mmsi = self.mmsi
+            change = np.flatnonzero(mmsi[1:] != mmsi[:-1]) + 1
+            self._bounds = (
+                np.concatenate(([0], change)),
+                np.concatenate((change, [len(mmsi)])),
+            )
+        return self._bounds
+
+    def speed_around_knots(
+        self, index: np.ndarray, before: bool, params: SpeedParams
+    ) -> np.ndarray:
+        """:func:`speed_before_after_knots` at row positions ``index`` of these arrays."""
+        index = np.asarray(index, dtype="int64")
+        out = np.full(len(index), params.max_speed_knots)
+        if len(index) == 0:
+            return out
+        t_s, sog, lon, lat = self.t_s, self.sog, self.lon, self.lat
+        win = params.speed_window_hours * SECONDS_PER_HOUR
+        starts, ends = self.vessel_bounds()
+        vessel_of_row = np.searchsorted(starts, index, side="right") - 1
+        for k, i in enumerate(index):
+            a, b = starts[vessel_of_row[k]], ends[vessel_of_row[k]]
+            if before:
+                j0 = a + np.searchsorted(t_s[a:b], t_s[i] - win, side="left")
+                sl = slice(j0, i + 1)
+            else:
+                j1 = a + np.searchsorted(t_s[a:b], t_s[i] + win, side="right")
+                sl = slice(i, j1)
+            s = sog[sl]
+            moving = s[np.isfinite(s) & (s > params.min_speed_knots)]
+            if len(moving):
+                v = float(np.median(moving))
+            else:
+                ok = np.isfinite(lon[sl]) & np.isfinite(lat[sl])
+                tt, xx, yy = t_s[sl][ok], lon[sl][ok], lat[sl][ok]
+                if len(tt) >= 2 and tt[-1] > tt[0]:
+                    d_nm = haversine_m(xx[:-1], yy[:-1], xx[1:], yy[1:]).sum() / METERS_PER_NM
+                    v = d_nm / ((tt[-1] - tt[0]) / SECONDS_PER_HOUR)
+                else:
+                    v = params.max_speed_knots
+            out[k] = min(max(v, params.min_speed_knots), params.max_speed_knots)
+        return out

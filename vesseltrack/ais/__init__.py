@@ -1,11 +1,13 @@
-"""AIS message handling: NMEA framing, payload decoding, MID → flag."""
+"""AIS message handling: NMEA framing, payload decoding, MID → flag, the decode report."""
 
 from vesseltrack.ais._decode import PayloadError, clean_text, decode_payload
 from vesseltrack.ais._mid import MID_TO_FLAG, flag_from_mmsi, flags_from_mmsi, mid_from_mmsi
 from vesseltrack.ais._nmea import FramingParams
+from vesseltrack.ais._report import DecodeReport
 
 __all__ = [
     "MID_TO_FLAG",
+    "DecodeReport",
     "FramingParams",
     "PayloadError",
     "clean_text",

@@ -46,7 +46,7 @@ from vesseltrack.ais._lines import (
 )
 
 if TYPE_CHECKING:
-    from vesseltrack.io._report import DecodeReport
+    from vesseltrack.ais._report import DecodeReport
 
 _MIN_TIME_NS = pd.Timestamp("2000-01-01", tz="UTC").value
 _MAX_PARTS = 9

@@ -33,10 +33,10 @@ from vesseltrack._schema import (
     positions_frame,
     statics_frame,
 )
+from vesseltrack.ais import DecodeReport
 from vesseltrack.ais._compiled import line_offsets
 from vesseltrack.ais._decode import decode_batch
 from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer
-from vesseltrack.io._report import DecodeReport
 
 _CORRUPT = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
 """What damaged or truncated compressed files raise."""

@@ -1,0 +1,227 @@
+"""What a vessel reported, as of a time: draught, name, IMO, call sign, destination.
+
+Every detector that needs a vessel's static or voyage data (cargo, gaps, the count, the map)
+asks here, so that "the value in effect" has one meaning:
+
+* :func:`timeline`: the reports of one field (missing and blank values dropped), by time;
+* :func:`reported_at`: per query (vessel, time), the last report at or before the time
+  (``direction="backward"``) or the first at or after it (``"forward"``), one vectorised
+  ``merge_asof`` for all queries;
+* :func:`draught_timeline` / :func:`draught_at`: the same for ``draught_m``;
+* :func:`latest_identity`: per vessel, the most recent IMO and name (the registry's where
+  the vessel never reported one); :func:`flags_of`: the flag its MMSI declares.
+
+The cargo rules choose which of these lookups make a call's arrival and departure draught
+(:func:`vesseltrack.cargo.assess_load`): a rule about *which* report counts goes into that
+choice, a rule about *how* reports are looked up goes here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from vesseltrack._schema import STRING, UTC_NS
+
+__all__ = [
+    "REPORTED_FIELDS",
+    "draught_at",
+    "draught_timeline",
+    "flags_of",
+    "latest_identity",
+    "reported_at",
+    "timeline",
+]
+
+REPORTED_FIELDS = ("draught_m", "name", "imo", "callsign", "destination")
+"""Statics fields that can be looked up as of a time."""
+
+
+def timeline(statics: pd.DataFrame | None, column: str) -> pd.DataFrame:
+    """The reports of one field: ``mmsi``, ``timestamp`` and ``column``, sorted by time.
+
+    Rows without a time or without a value (NaN, NA; for text fields also blank text) are
+    dropped. Ties in time keep the table's order, so the later row of two reports at the
+    same time is the one in effect.
+
+    Parameters
+    ----------
+    statics : DataFrame or None
+        Statics table (:data:`vesseltrack._schema.STATIC_COLUMNS`).
+    column : str
+        One of :data:`REPORTED_FIELDS`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``mmsi`` (int64), ``timestamp`` (UTC), ``column`` (float64 for
+        ``draught_m``, else the column's dtype); sorted by ``timestamp`` then ``mmsi``.
+    """
+    if column not in REPORTED_FIELDS:
+        raise ValueError(f"not a reported field: {column!r} (have: {', '.join(REPORTED_FIELDS)})")
+    if statics is None or len(statics) == 0:
+        dtype = "float64" if column == "draught_m" else (
+            "Int64" if column == "imo" else STRING)
+        return pd.DataFrame(
+            {
+                "mmsi": np.array([], "int64"),
+                "timestamp": pd.Series([], dtype=UTC_NS),
+                column: pd.Series([], dtype=dtype),
+            }
+        )
+    keep = statics[column].notna() & statics["timestamp"].notna()
+    if column not in ("draught_m", "imo"):
+        keep &= statics[column].astype(STRING).str.strip() != ""
+    tl = statics.loc[keep.fillna(False).to_numpy(bool), ["mmsi", "timestamp", column]]
+    tl = tl.astype({"mmsi": "int64"})
+    if column == "draught_m":
+        tl = tl.astype({"draught_m": "float64"})
+    tl["timestamp"] = tl["timestamp"].astype(UTC_NS)
+    return tl.sort_values(["timestamp", "mmsi"], kind="stable").reset_index(drop=True)
+
+
+def reported_at(
+    statics: pd.DataFrame | None,
+    column: str,
+    mmsi: pd.Series | np.ndarray,
+    times: pd.Series,
+    direction: str = "backward",
+    *,
+    allow_exact: bool = True,
+    with_time: bool = False,
+    reports: pd.DataFrame | None = None,
+) -> np.ndarray | tuple[np.ndarray, pd.Series]:
+    """The value of ``column`` a vessel reported nearest before or after given times.
+
+    Parameters
+    ----------
+    statics : DataFrame or None
+        Statics table (ignored when ``reports`` is given).
+    column : str
+        One of :data:`REPORTED_FIELDS`.
+    mmsi : array-like of int
+        Vessel of each query.
+    times : Series of UTC timestamps
+        Query times (NaT finds nothing).
+    direction : {"backward", "forward"}
+        Last report at or before, or first report at or after, each time.
+    allow_exact : bool
+        Whether a report exactly at the query time counts.
+    with_time : bool
+        Also return the time of the report used.
+    reports : DataFrame, optional
+        A precomputed :func:`timeline` of ``column`` (to look up several times at once).
+
+    Returns
+    -------
+    ndarray
+        One value per query: float64 (NaN where none) for ``draught_m``, else an object
+        array (NaN where none).
+    Series of UTC times
+        When ``with_time``: the time of each report used (NaT where none).
+    """
+    tl = reports if reports is not None else timeline(statics, column)
+    n = len(times)
+    values = np.full(n, np.nan) if column == "draught_m" else np.full(n, None, dtype=object)
+    when = pd.Series(pd.NaT, index=range(n), dtype=UTC_NS)
+    times = pd.Series(times).astype(UTC_NS).reset_index(drop=True)
+    ok = times.notna().to_numpy()
+    if n and ok.any() and len(tl):
+        left = pd.DataFrame(
+            {"mmsi": np.asarray(mmsi, dtype="int64")[ok], "t": times[ok].to_numpy(),
+             "pos": np.flatnonzero(ok)}
+        ).sort_values("t", kind="stable")
+        left["t"] = left["t"].astype(UTC_NS)
+        right = tl.rename(columns={"timestamp": "t"}).assign(t_report=lambda d: d["t"])
+        if column != "draught_m":
+            right[column] = right[column].astype(object)
+        m = pd.merge_asof(
+            left, right, on="t", by="mmsi", direction=direction, allow_exact_matches=allow_exact
+        )
+        pos = m["pos"].to_numpy()
+        if column == "draught_m":
+            values[pos] = m[column].to_numpy("float64")
+        else:
+            values[pos] = m[column].to_numpy(object)
+        when.iloc[pos] = m["t_report"].to_numpy()
+    return (values, when) if with_time else values
+
+
+def draught_timeline(statics: pd.DataFrame | None) -> pd.DataFrame:
+    """Reported draughts: ``mmsi``, ``timestamp``, ``draught_m``, sorted by time
+    (:func:`timeline` of ``draught_m``)."""
+    return timeline(statics, "draught_m")
+
+
+def draught_at(
+    statics: pd.DataFrame | None,
+    mmsi: pd.Series | np.ndarray,
+    times: pd.Series,
+    direction: str,
+    *,
+    allow_exact: bool = True,
+    with_time: bool = False,
+    timeline: pd.DataFrame | None = None,
+) -> np.ndarray | tuple[np.ndarray, pd.Series]:
+    """Draught, metres, reported nearest before (``"backward"``) or after (``"forward"``)
+    given times: :func:`reported_at` of ``draught_m`` (``timeline``: a precomputed
+    :func:`draught_timeline`)."""
+    return reported_at(statics, "draught_m", mmsi, times, direction, allow_exact=allow_exact,
+                       with_time=with_time, reports=timeline)
+
+
+def latest_identity(
+    statics: pd.DataFrame | None, registry: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per MMSI, the most recent non-missing IMO and non-blank name in the statics, else the
+    registry's.
+
+    Parameters
+    ----------
+    statics : DataFrame or None
+        Statics table.
+    registry : DataFrame, optional
+        Vessel registry (:func:`vesseltrack.registry.read_registry`): fills vessels, or
+        fields, the statics never gave.
+
+    Returns
+    -------
+    DataFrame
+        Index ``mmsi`` (int64); columns ``imo`` (Int64) and ``name`` (string).
+    """
+    parts = []
+    if statics is not None and len(statics):
+        s = statics.sort_values("timestamp", kind="stable")
+        imo = s.loc[s["imo"].notna()].groupby("mmsi")["imo"].last()
+        name = s.loc[s["name"].notna() & (s["name"].astype(STRING).str.strip() != "")]
+        name = name.groupby("mmsi")["name"].last()
+        parts.append(pd.DataFrame({"imo": imo, "name": name}))
+    if registry is not None and len(registry):
+        r = registry.loc[registry["mmsi"].notna()].drop_duplicates("mmsi")
+        parts.append(
+            pd.DataFrame(
+                {"imo": r["imo"].to_numpy(), "name": r["name"].to_numpy()},
+                index=r["mmsi"].to_numpy("int64"),
+            )
+        )
+    if not parts:
+        return pd.DataFrame(
+            {"imo": pd.Series([], dtype="Int64"), "name": pd.Series([], dtype=STRING)},
+            index=pd.Index([], dtype="int64", name="mmsi"),
+        )
+    ids = parts[0]
+    for p in parts[1:]:
+        ids = ids.combine_first(p)
+    ids.index = ids.index.astype("int64")
+    ids.index.name = "mmsi"
+    return pd.DataFrame(
+        {"imo": ids["imo"].astype("Int64"), "name": ids["name"].astype(STRING)}, index=ids.index
+    )
+
+
+def flags_of(mmsi: pd.Series | np.ndarray) -> pd.Series:
+    """ISO 3166 alpha-2 flag of each MMSI (from its MID; NA where none), as a string Series
+    with a fresh RangeIndex."""
+    from vesseltrack.ais import flags_from_mmsi  # lazy: the MID table is large
+
+    return pd.Series(flags_from_mmsi(pd.Series(mmsi, dtype="int64")).to_numpy()).astype(STRING)
