@@ -24,7 +24,7 @@ from vesseltrack.tracks import haversine_m
 
 T0 = pd.Timestamp("2024-03-01T00:00:00Z")
 
-# DOMAIN.md fences [est]
+# docs/method.md fences [est]
 TERMINAL = [(133.062, 42.748), (133.076, 42.748), (133.076, 42.756), (133.062, 42.756)]
 WIDER_PORT = [(133.030, 42.700), (133.120, 42.700), (133.120, 42.775), (133.060, 42.780),
               (133.030, 42.745)]
@@ -134,7 +134,7 @@ def hourly_draught(mmsi: int, t_start: pd.Timestamp, t_end: pd.Timestamp,
 
 
 def make_ports(include: tuple[str, ...] = ("terminal", "port", "anchorage", "kozmino")):
-    """Ports frame (as :func:`vesseltrack.ports.read_ports` returns) with DOMAIN.md fences."""
+    """Ports frame (as :func:`vesseltrack.ports.read_ports` returns) with docs/method.md fences."""
     import geopandas as gpd
 
     table = {

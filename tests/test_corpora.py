@@ -1,4 +1,4 @@
-"""``read_ais`` against real AIS corpora with independently known answers (issue 2).
+"""``read_ais`` against real AIS corpora with independently known answers.
 
 The corpora (copied into ``tests/data/``, provenance in ``tests/data/README.md``):
 

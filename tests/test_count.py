@@ -269,7 +269,7 @@ def test_columns_and_partition_invariance(registry, tmp_path):
 
 
 # --------------------------------------------------------------------------------------------
-# Accuracy on the synthetic scenario (issue 4): a scorer matches detections to the truth.
+# Accuracy on the synthetic scenario: a scorer matches detections to the truth.
 
 REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "data" / "fixtures"

@@ -326,7 +326,7 @@ def test_draught_reported_long_after_departure_is_not_used():
 
 
 def test_terminal_fence_constant_matches_the_domain_file():
-    """The builders' terminal fence is the one shipped in data/ports (DOMAIN.md [est])."""
+    """The builders' terminal fence is the one shipped in data/ports (docs/method.md [est])."""
     from pathlib import Path
 
     ports = read_ports(Path(__file__).resolve().parent.parent / "data" / "ports"

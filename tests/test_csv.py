@@ -1,7 +1,7 @@
 """Tests for the NOAA MarineCadastre and Danish Maritime Authority CSV readers.
 
 The samples in tests/data (noaa_sample.csv, dma_sample.csv) are hand-written; every expected
-value below was worked out by hand from those rows and the rules in DESIGN.md, not by running
+value below was worked out by hand from those rows and the rules in docs/contracts.md, not by running
 the reader.
 """
 

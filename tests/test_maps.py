@@ -161,7 +161,7 @@ def test_fixture_map_is_fitted_to_the_terminal(fixture_page):
                   page)
     assert m is not None
     south, west, north, east = map(float, m.groups())
-    # terminal fence 133.062-133.076 E, 42.748-42.756 N (DOMAIN.md), padded by 1.5 x 0.014 deg
+    # terminal fence 133.062-133.076 E, 42.748-42.756 N (docs/method.md), padded by 1.5 x 0.014 deg
     assert south == pytest.approx(42.748 - 0.021, abs=1e-6)
     assert east == pytest.approx(133.076 + 0.021, abs=1e-6)
     assert west < 133.062 and north > 42.756

@@ -178,7 +178,7 @@ def check_pattern(t: pd.DataFrame, reg: pd.DataFrame) -> None:
     assert t["arrival"].min() >= pd.Timestamp("2024-03-07", tz="UTC")
     assert t["departure"].max() < pd.Timestamp("2024-11-06", tz="UTC")
     assert 1.0e6 < t["cargo_bbl"].sum() < 1.2e6
-    # Barrels from tonnes (diesel), tonnes from the draught fill (DOMAIN.md arithmetic).
+    # Barrels from tonnes (diesel), tonnes from the draught fill (docs/method.md arithmetic).
     np.testing.assert_allclose(t["cargo_bbl"], t["cargo_t"] * BBL_PER_T["diesel"], atol=1.0)
     r = t.merge(reg, on="mmsi", suffixes=("", "_reg"))
     assert len(r) == 43

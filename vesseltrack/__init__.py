@@ -6,6 +6,17 @@ calls, dark periods (AIS gaps) and loaded departures with cargo estimates.
 The public API is listed in ``__all__``; names are imported on first use, so that
 ``import vesseltrack`` (and the command line) start fast.
 
+The analysis in five calls (see ``docs/architecture.md`` for the pipeline)::
+
+    import vesseltrack as vt
+    data = vt.read_ais(["positions.nmea.gz"])
+    ports = vt.read_ports("ports.geojson")
+    tracks = vt.clean_tracks(data.positions)
+    calls = vt.detect_port_calls(tracks, ports)
+    gaps = vt.detect_gaps(tracks, data.statics, ports)
+    # or the whole job, with dark calls, sightings and cargo:
+    result = vt.count_port_calls(data.positions, data.statics, ports, flag="KP")
+
 Examples
 --------
 >>> import vesseltrack as vt
@@ -21,20 +32,50 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
+    # constants
     "BBL_PER_T": "vesseltrack._units",
     "METERS_PER_NM": "vesseltrack._units",
     "UN_CAP_BBL": "vesseltrack._units",
+    # AIS messages
     "MID_TO_FLAG": "vesseltrack.ais",
     "FramingParams": "vesseltrack.ais",
     "decode_payload": "vesseltrack.ais",
     "flag_from_mmsi": "vesseltrack.ais",
     "flags_from_mmsi": "vesseltrack.ais",
+    "DecodeReport": "vesseltrack.ais",
+    # reading and writing
     "AISData": "vesseltrack.io",
-    "DecodeReport": "vesseltrack.io",
     "InputError": "vesseltrack.io",
     "iter_ais": "vesseltrack.io",
     "read_ais": "vesseltrack.io",
-    "write_table": "vesseltrack.io._write",
+    "write_table": "vesseltrack.io",
+    # user-made inputs
+    "read_ports": "vesseltrack.ports",
+    "read_registry": "vesseltrack.registry",
+    "read_sightings": "vesseltrack.registry",
+    "match_sightings": "vesseltrack.registry",
+    # parameters
+    "CargoParams": "vesseltrack.params",
+    "CountParams": "vesseltrack.params",
+    "DarkCallParams": "vesseltrack.params",
+    "GapParams": "vesseltrack.params",
+    "PortCallParams": "vesseltrack.params",
+    "SpeedParams": "vesseltrack.params",
+    "TrackParams": "vesseltrack.params",
+    # the analysis, stage by stage
+    "clean_tracks": "vesseltrack.tracks",
+    "detect_port_calls": "vesseltrack.ports",
+    "detect_gaps": "vesseltrack.gaps",
+    "assess_load": "vesseltrack.cargo",
+    "reported_at": "vesseltrack.statics",
+    "count_port_calls": "vesseltrack.count",
+    "CountResult": "vesseltrack.count",
+    # presentation
+    "build_map": "vesseltrack.maps",
+    "write_map": "vesseltrack.maps",
+    "format_summary": "vesseltrack.report",
+    "plot_charts": "vesseltrack.report",
+    "write_report": "vesseltrack.report",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

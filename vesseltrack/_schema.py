@@ -1,4 +1,4 @@
-"""Column contracts of the tables vesseltrack produces (see DESIGN.md).
+"""Column contracts of the tables vesseltrack produces (see docs/contracts.md).
 
 Every reader returns frames with exactly these columns and dtypes, so that tables from
 NMEA, CSV and Parquet inputs concatenate cleanly and read back losslessly.
@@ -42,7 +42,7 @@ STATIC_COLUMNS: dict[str, object] = {
 }
 """statics: one row per static/voyage report (types 5, 19, 24, and CSV rows with static data).
 
-``msg_type`` and ``source`` are kept beyond the DESIGN.md minimum so that a row can be traced
+``msg_type`` and ``source`` are kept beyond the docs/contracts.md minimum so that a row can be traced
 back to its message; CSV-derived rows carry ``msg_type`` 0.
 """
 

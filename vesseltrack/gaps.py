@@ -46,7 +46,7 @@ GAP_COLUMNS = (
     "draught_after_m",
     "reachable_ports",
 )
-"""Columns of the gaps table (DESIGN.md)."""
+"""Columns of the gaps table (docs/contracts.md)."""
 
 
 GAP_FENCE_COLUMNS = ("gap", "fence", "port", "d_in_nm", "d_out_nm", "reachable")

@@ -81,7 +81,7 @@ PORT_CALL_AIS_COLUMNS = (
 
 
 def read_ports(path: str | Path) -> pd.DataFrame:
-    """Read geofences from a GeoJSON FeatureCollection (DESIGN.md "ports").
+    """Read geofences from a GeoJSON FeatureCollection (docs/contracts.md "ports").
 
     Parameters
     ----------

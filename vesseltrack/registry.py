@@ -1,4 +1,4 @@
-"""Readers for the user-made vessel registry and sightings files (DESIGN.md), and matching.
+"""Readers for the user-made vessel registry and sightings files (docs/contracts.md), and matching.
 
 Registry CSV: ``mmsi,imo,name,flag,dwt_t,length_m,beam_m,summer_draught_m,ballast_draught_m,
 cargo`` with an optional ``bbl_per_t`` column; blank cells allowed.
@@ -103,7 +103,7 @@ def _numeric(frame: pd.DataFrame, column: str, path: Path, dtype: object) -> pd.
 
 
 def read_registry(path: str | Path) -> pd.DataFrame:
-    """Read a vessel registry CSV (DESIGN.md "registry").
+    """Read a vessel registry CSV (docs/contracts.md "registry").
 
     Parameters
     ----------
@@ -150,7 +150,7 @@ def read_registry(path: str | Path) -> pd.DataFrame:
 
 
 def read_sightings(path: str | Path) -> pd.DataFrame:
-    """Read a sightings CSV (DESIGN.md "sightings").
+    """Read a sightings CSV (docs/contracts.md "sightings").
 
     Parameters
     ----------

@@ -68,7 +68,7 @@ class DecodeReport:
 
     @property
     def bad_lines(self) -> int:
-        """Lines that are neither usable AIS nor legitimately skipped (DESIGN.md ``bad_lines``)."""
+        """Lines that are neither usable AIS nor legitimately skipped (docs/contracts.md ``bad_lines``)."""
         return self.bad_checksum + self.malformed
 
     def add_decode_error(self, reason: str, n: int = 1) -> None:

@@ -3,7 +3,7 @@ Authority (DMA).
 
 Both exports are one row per received report, with the vessel's static data (name, IMO,
 draught, ...) repeated on the position rows. :func:`iter_csv` turns them into the positions
-and statics tables of DESIGN.md, chunk by chunk and with vectorised parsing throughout.
+and statics tables of docs/contracts.md, chunk by chunk and with vectorised parsing throughout.
 
 Layouts recognised (from the header line, never from the file name; column order is free,
 names are matched case-insensitively ignoring spaces, underscores and punctuation):
@@ -39,7 +39,7 @@ Mapping and masking rules
   ``Man Overboard Device``, ``EPIRB``, ... are kept. A row with no kinematic data at all (no
   position, SOG, COG or heading: DMA writes such rows for static reports, message 5/24) is not a
   position report and feeds only ``statics``. ``msg_type`` is 0 and ``source`` empty.
-* "not available" becomes NaN (DESIGN.md): latitude outside -90..90 (91 = n/a) or longitude
+* "not available" becomes NaN (docs/contracts.md): latitude outside -90..90 (91 = n/a) or longitude
   outside -180..180 (181 = n/a) masks *both* coordinates, since half a position is no position
   (DMA writes ``91,0`` for an unknown position); SOG outside 0..102.2 kn (102.3 = n/a); COG and
   heading outside 0..<360 deg (360 and 511 = n/a); draught, length and beam that are 0 or less.

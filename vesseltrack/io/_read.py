@@ -65,7 +65,7 @@ class AISData:
     Attributes
     ----------
     positions : pandas.DataFrame
-        The positions table (DESIGN.md contract).
+        The positions table (docs/contracts.md contract).
     statics : pandas.DataFrame
         The statics table.
     report : DecodeReport
@@ -226,7 +226,7 @@ def _iter_line_chunks(
         yield lines_array(buf[begin:cut])
         # Back here, the consumer is done with the chunk; if nothing points into the buffer
         # any more (no view of it is alive), the next read reuses it: fresh memory is slow.
-        if len(buf) == _SHORT_REST + chunk_bytes and sys.getrefcount(buf) <= 2:
+        if len(buf) == _SHORT_REST + chunk_bytes and _unreferenced(buf):
             spare = buf
         del buf
     if first and rest.startswith(_BOM):
@@ -239,6 +239,21 @@ def _iter_line_chunks(
 
 _BOM = b"\xef\xbb\xbf"
 _SHORT_REST = 1 << 16
+_HAS_REFCOUNT = hasattr(sys, "getrefcount") and sys.implementation.name == "cpython"
+
+
+def _unreferenced(buf: np.ndarray) -> bool:
+    """Whether nothing but the caller's name (and the argument) refers to ``buf``, so that it
+    may be overwritten.
+
+    On CPython the reference count says so exactly (2: the caller's variable and this
+    argument). Other interpreters (PyPy, GraalPy) have no reliable reference count: there
+    the answer is always False, every chunk gets a fresh buffer, and reading is as correct
+    but somewhat slower (fresh memory costs a page fault per page).
+    """
+    if not _HAS_REFCOUNT:
+        return False
+    return sys.getrefcount(buf) <= 3  # the caller's name, this argument, getrefcount's own
 
 
 def _last_break(buf: np.ndarray, begin: int, end: int) -> int:

@@ -8,7 +8,7 @@ the reception model. :data:`SCENARIOS` holds the ready-made ones; a scenario at 
 :data:`FICTIONAL_COVE_2024`).
 
 Everything here is SYNTHETIC. Reported facts (names, IMO numbers, tonnages, dates, fences) come
-from ``DOMAIN.md`` and are labelled with their source; every other number is an estimate [est]
+from ``docs/method.md`` and are labelled with their source; every other number is an estimate [est]
 chosen to make the scenario realistic. Coordinates are (lon, lat) in EPSG:4326 degrees.
 """
 
@@ -170,7 +170,7 @@ class Pattern:
     fill : (float, float)
         Departure fill, fraction of (summer − ballast) draught.
     cargo_factor : float
-        cargo_t = fill × cargo_factor × dwt_t (bunkers and stores take the rest; DOMAIN.md).
+        cargo_t = fill × cargo_factor × dwt_t (bunkers and stores take the rest; docs/method.md).
     arrival_draught_offset_m : tuple of float
         Arrival draught = ballast draught + one of these (crew-typed, 0.1 m steps).
     stay_days, sea_speed_knots, approach_speed_knots, home_days_min, discharge_days : ranges
@@ -486,7 +486,7 @@ class Scenario:
 # --------------------------------------------------------------------------------------------
 
 _FENCE_NOTE = (
-    "approximate fence [est] from DOMAIN.md: the exact oil berth at Vostochny is not published"
+    "approximate fence [est] from docs/method.md: the exact oil berth at Vostochny is not published"
 )
 
 VOSTOCHNY_FENCES = (
@@ -506,20 +506,20 @@ VOSTOCHNY_FENCES = (
             (133.060, 42.780),
             (133.030, 42.745),
         ),
-        "approximate fence [est] from DOMAIN.md: wider port and approaches (Wrangel Bay, "
+        "approximate fence [est] from docs/method.md: wider port and approaches (Wrangel Bay, "
         "UN/LOCODE RUVYP); contains the oil terminal fence",
     ),
     Fence(
         "Vostochny anchorage",
         "anchorage",
         ((133.040, 42.680), (133.110, 42.680), (133.110, 42.715), (133.040, 42.715)),
-        "approximate fence [est] from DOMAIN.md: outer anchorage",
+        "approximate fence [est] from docs/method.md: outer anchorage",
     ),
     Fence(
         "Kozmino crude terminal",
         "terminal",
         ((133.000, 42.705), (133.035, 42.705), (133.035, 42.727), (133.000, 42.727)),
-        "approximate fence [est] from DOMAIN.md: Kozmino crude oil port, a different facility "
+        "approximate fence [est] from docs/method.md: Kozmino crude oil port, a different facility "
         "2-3 nm from Vostochny (a distractor that must not count)",
     ),
 )
@@ -528,7 +528,7 @@ VOSTOCHNY_OFFING: LonLat = (133.000, 42.640)
 """Port offing south-west of Wrangel Bay: every approach starts here [est]."""
 
 # Berths and anchoring boxes are chosen at sea in Natural Earth 1:10m land, which is coarse here
-# (it draws land over most of the DOMAIN.md anchorage and Kozmino fences): see data/land/README.
+# (it draws land over most of the docs/method.md anchorage and Kozmino fences): see data/land/README.
 VOSTOCHNY_FACILITIES = (
     Facility(
         "oil_terminal",
@@ -576,25 +576,25 @@ HOME_PORTS = (
         "Rajin",
         ((130.340, 42.200), (130.400, 42.160), (130.450, 42.150), (131.000, 42.200), JUNCTION),
         dark_nm=(25.0, 45.0),
-        note="DOMAIN.md: Rajin 42.24 N 130.30 E [approx.]; berth at sea off the port",
+        note="docs/method.md: Rajin 42.24 N 130.30 E [approx.]; berth at sea off the port",
     ),
     HomePort(
         "Chongjin",
         ((129.850, 41.750), (130.300, 41.750), JUNCTION),
         dark_nm=(35.0, 60.0),
-        note="DOMAIN.md: Chongjin 41.76 N 129.82 E [approx.]",
+        note="docs/method.md: Chongjin 41.76 N 129.82 E [approx.]",
     ),
     HomePort(
         "Kimchaek",
         ((129.215, 40.655), (129.600, 40.700), JUNCTION),
         dark_nm=(40.0, 70.0),
-        note="DOMAIN.md: Kimchaek 40.66 N 129.20 E [approx.]",
+        note="docs/method.md: Kimchaek 40.66 N 129.20 E [approx.]",
     ),
     HomePort(
         "Hungnam",
         ((127.630, 39.815), (127.750, 39.720), (128.000, 39.700), (129.500, 40.200), JUNCTION),
         dark_nm=(50.0, 80.0),
-        note="DOMAIN.md: Hungnam 39.83 N 127.63 E [approx.]",
+        note="docs/method.md: Hungnam 39.83 N 127.63 E [approx.]",
     ),
     HomePort(
         "Nampo",
@@ -621,14 +621,14 @@ HOME_PORTS = (
         ),
         dark_nm=(60.0, 100.0),
         note=(
-            "DOMAIN.md: Nampo 38.72 N 125.38 E and its sea route through the Korea Strait, "
+            "docs/method.md: Nampo 38.72 N 125.38 E and its sea route through the Korea Strait, "
             "with extra waypoints out of the Taedong estuary and round the islands where Natural "
             "Earth 1:10m land needs them"
         ),
     ),
 )
 
-_EST = "length/beam/draughts [est] from the DOMAIN.md size classes; mmsi/callsign synthetic"
+_EST = "length/beam/draughts [est] from the docs/method.md size classes; mmsi/callsign synthetic"
 
 VOSTOCHNY_FLEET = (
     Tanker(
@@ -637,35 +637,35 @@ VOSTOCHNY_FLEET = (
     ),
     Tanker(
         "RYE SONG GANG 1", 7389704, 445103968, "HMRS1", 3003, 84, 13.0, 5.6, 2.7, "Nampo", 3,
-        "name/IMO/dwt: OSC/BBC 2024 and Equasis via Seatrade (DOMAIN.md); " + _EST,
+        "name/IMO/dwt: OSC/BBC 2024 and Equasis via Seatrade (docs/method.md); " + _EST,
     ),
     Tanker(
         "SONG WON 2", 8312497, 445307412, "HMSW2", 4999, 98, 15.2, 6.4, 3.2, "Nampo", 4,
-        "name/IMO/dwt: DOMAIN.md (ex-New Regent; built 1983); " + _EST,
+        "name/IMO/dwt: docs/method.md (ex-New Regent; built 1983); " + _EST,
     ),
     Tanker(
         "SAM MA 2", 8106496, 445126805, "HMSM2", 1720, 70, 11.0, 4.7, 2.3, "Rajin", 5,
-        "name/IMO: DOMAIN.md (962 GT; ~1600 t cargo); dwt [est] from the cargo; " + _EST,
+        "name/IMO: docs/method.md (962 GT; ~1600 t cargo); dwt [est] from the cargo; " + _EST,
     ),
     Tanker(
         "YU SON", 8691702, 445290133, "HMYS", 6500, 104, 16.0, 6.8, 3.3, "Hungnam", 3,
-        "name/IMO: DOMAIN.md; dwt [est]; " + _EST,
+        "name/IMO: docs/method.md; dwt [est]; " + _EST,
     ),
     Tanker(
         "CHON MA SAN", 8660313, 445118452, "HMCM", 8600, 114, 17.6, 7.3, 3.6, "Nampo", 4,
-        "name/IMO: DOMAIN.md (VOA Oct 2024 voyage); dwt [est]; " + _EST,
+        "name/IMO: docs/method.md (VOA Oct 2024 voyage); dwt [est]; " + _EST,
     ),
     Tanker(
         "AN SAN 1", 7303803, 445304726, "HMAS1", 3500, 88, 13.8, 5.9, 2.9, "Kimchaek", 3,
-        "name/IMO: DOMAIN.md; dwt [est]; " + _EST,
+        "name/IMO: docs/method.md; dwt [est]; " + _EST,
     ),
     Tanker(
         "SIN PHYONG 9", 8916293, 445271590, "HMSP9", 3300, 86, 13.4, 5.8, 2.8, "Chongjin", 4,
-        "name/IMO: DOMAIN.md; dwt [est]; " + _EST,
+        "name/IMO: docs/method.md; dwt [est]; " + _EST,
     ),
     Tanker(
         "KUM UN SAN 3", 8705539, 445139067, "HMKU3", 2070, 74, 11.6, 4.9, 2.5, "Rajin", 4,
-        "name/IMO/dwt: DOMAIN.md; " + _EST,
+        "name/IMO/dwt: docs/method.md; " + _EST,
     ),
     Tanker(
         "KUM JIN GANG 3", None, 445282314, "HMKJ3", 4500, 94, 14.6, 6.1, 3.0, "Hungnam", 3,
@@ -807,7 +807,7 @@ VOSTOCHNY_2024 = Scenario(
         "Synthetic scenario reproducing the reported pattern (OSC/BBC, Nov 2024: 43 calls by "
         "North Korean tankers at the Vostochny oil terminal between 7 Mar and 5 Nov 2024, "
         "arriving empty and leaving almost full, AIS often off). Vessel names, IMO numbers and "
-        "tonnages marked as reported come from DOMAIN.md; MMSIs, call signs, schedules, tracks, "
+        "tonnages marked as reported come from docs/method.md; MMSIs, call signs, schedules, tracks, "
         "draughts, sightings and all background traffic are invented. Not real observations."
     ),
     stem="vostochny_2024",
