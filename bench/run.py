@@ -74,9 +74,9 @@ def job_decode(path: str) -> dict:
 
 def job_profile_decode(path: str) -> dict:
     """Where read_ais spends its time (framing vs decoding), one pass."""
+    from vesseltrack.ais import DecodeReport
     from vesseltrack.ais._nmea import NMEAFramer
     from vesseltrack.io._read import CHUNK_BYTES, _decode_messages, _iter_line_chunks
-    from vesseltrack.io._report import DecodeReport
 
     rep = DecodeReport()
     framer = NMEAFramer(rep)
@@ -218,7 +218,8 @@ def job_dask(parts: list[str], n_workers: int) -> dict:
     from vesseltrack.ports import read_ports
 
     t = time.perf_counter()
-    res, rep = count_port_calls_dask(parts, read_ports(PORTS), n_workers=n_workers)
+    res = count_port_calls_dask(parts, read_ports(PORTS), n_workers=n_workers)
+    rep = res.input_report
     dt = time.perf_counter() - t
     return {"seconds": dt, "lines": rep["lines"], "port_calls": len(res.port_calls),
             "engine": rep["engine"], "rss_mb": _rss_mb(),
