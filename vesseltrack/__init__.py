@@ -34,6 +34,8 @@ _EXPORTS: dict[str, str] = {
     "InputError": "vesseltrack.io",
     "iter_ais": "vesseltrack.io",
     "read_ais": "vesseltrack.io",
+    "positions_from_frame": "vesseltrack.io",
+    "statics_from_frame": "vesseltrack.io",
     "write_table": "vesseltrack.io._write",
 }
 

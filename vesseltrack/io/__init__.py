@@ -5,10 +5,12 @@ from vesseltrack.io._read import (
            InputError,
            expand_inputs,
            iter_ais,
+           positions_from_frame,
            read_ais,
            sniff_format,
+           statics_from_frame,
 )
 from vesseltrack.io._report import DecodeReport
 
-__all__ = ["AISData", "DecodeReport", "InputError", "expand_inputs", "iter_ais", "read_ais",
-           "sniff_format"]
+__all__ = ["AISData", "DecodeReport", "InputError", "expand_inputs", "iter_ais",
+           "positions_from_frame", "read_ais", "sniff_format", "statics_from_frame"]
