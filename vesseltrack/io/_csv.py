@@ -1,5 +1,6 @@
-"""Readers for the AIS CSV exports people download: NOAA MarineCadastre and the Danish Maritime
-Authority (DMA).
+"""Readers for AIS positions tables: the CSV exports people download (NOAA MarineCadastre, the
+Danish Maritime Authority (DMA), Global Fishing Watch), MovingPandas-style tables, and any
+other table through a column mapping.
 
 Both exports are one row per received report, with the vessel's static data (name, IMO,
 draught, ...) repeated on the position rows. :func:`iter_csv` turns them into the positions
@@ -28,8 +29,21 @@ names are matched case-insensitively ignoring spaces, underscores and punctuatio
   ``# Timestamp`` is day-first UTC (``31/12/2015 23:59:59``); navigational status, ship type
   and cargo type are text.
 
-Files may be plain, gzip, zip (one member) or zstd (through pyarrow's codec), detected by their
-magic bytes. Rows are split on commas; a field may be quoted (``"A, B"``) but not span lines.
+* Other tables (kind ``"table"``), with the names of :data:`_TABLE_FIELDS`: Global Fishing
+  Watch (``ssvid,timestamp,lat,lon,speed_knots,course,...``; its training data
+  ``mmsi,timestamp,...,speed,course,lat,lon,...`` with Unix-second times) and MovingPandas-style
+  tables (an id such as ``mmsi``/``id``/``trajectory_id``, ``timestamp``, ``longitude``,
+  ``latitude``). Times may be ISO 8601 (a trailing ``UTC`` allowed), Unix seconds or
+  milliseconds, or other dates (``dayfirst`` decides ``01/02/2024``); times without a zone are
+  UTC. The id must be an integer (an MMSI). vesseltrack's own sightings (``state``) and
+  registry files are not taken for positions tables.
+* Any table through a mapping (kind ``"mapped"``, :data:`COLUMN_NAMES`): vesseltrack's column
+  -> the file's, e.g. ``{"mmsi": "ID", "timestamp": "ais_pos_timestamp", "lon": "longitude",
+  "lat": "latitude"}``; unmapped optional columns stay NaN. :func:`frame_tables` does the same
+  for a DataFrame in memory.
+
+Files may be plain, gzip, zip (one member) or zstd (the ``zstandard`` package), detected by
+their magic bytes. Rows are split on commas; a field may be quoted (``"A, B"``) but not span lines.
 
 Mapping and masking rules
 -------------------------
@@ -56,10 +70,12 @@ Mapping and masking rules
 * ``name``, ``callsign``, ``destination``: blanks and AIS ``@`` padding stripped from both ends;
   empty or DMA's ``Unknown`` placeholder -> NA (AIS text has no lower case, so ``Unknown`` can
   only be DMA's).
-* statics: a vessel row with any static field present feeds ``statics`` only when that
-  vessel's static content (imo, name, callsign, ship_type, draught_m, destination, length_m,
-  beam_m) differs from its previous static-bearing row in the file, or is its first; rows are
-  compared in file order, across chunks.
+* statics (the cadence: one row per change): a vessel row with any static field present feeds
+  ``statics`` only when that vessel's static content (imo, name, callsign, ship_type,
+  draught_m, destination, length_m, beam_m) differs from its previous static-bearing row in
+  the file, or is its first; rows are compared in file order, across chunks. The draught is
+  the row's own (every change survives; a vessel repeating the same draught on every row gives
+  one statics row per file).
 
 Counting (:class:`~vesseltrack.io._report.DecodeReport`): ``lines`` += every line after the
 header (blank ones also go to ``blank``); ``malformed`` += rows with the wrong number of
