@@ -20,6 +20,7 @@ from functools import reduce
 
 import pandas as pd
 import pytest
+from pyais.stream import FileReaderStream
 
 from vesseltrack.io import read_ais
 
@@ -101,6 +102,19 @@ def test_every_group_of_a_feed_completes(tmp_path):
     assert len(data.statics) == 18
     assert data.statics["timestamp"].tolist() == [T_GROUP_UTC + pd.Timedelta(10 * k, "s")
                                                   for k in range(18)]
+
+
+def test_group_feed_keeps_every_message_pyais_keeps(tmp_path):
+    """The same feed through pyais's own reader: the same messages (type, MMSI), in order."""
+    lines = []
+    for k in range(18):
+        lines += [tag(f"s:41925,c:{T_GROUP + 10 * k}") + TYPE1, *group_lines(1000 + k, T_GROUP + 10 * k)]
+    path = tmp_path / "feed.nmea"
+    path.write_text("\n".join(lines) + "\n")
+    expected = [(m.decode().msg_type, m.decode().mmsi) for m in FileReaderStream(str(path))]
+    data = read_ais(path, progress=False)
+    ours = sorted([(1, m) for m in data.positions["mmsi"]] + [(5, m) for m in data.statics["mmsi"]])
+    assert ours == sorted(expected)
 
 
 def test_group_id_reused_before_completion_orphans_the_first(tmp_path):
