@@ -359,3 +359,12 @@ def test_lon_lat_are_the_values_written():
     """Guard against a silent swap: lon 133.07 / lat 42.75 as written (EPSG:4326)."""
     pos = vt.positions_from_frame(pd.read_csv(io.StringIO(MOVINGPANDAS)))
     np.testing.assert_array_equal(pos[["lon", "lat"]].to_numpy()[0], [133.07, 42.75])
+
+
+def test_zstd_magic_bytes_without_a_zstd_frame_are_read_as_they_are(tmp_path):
+    """Junk that happens to start with the zstd magic bytes, then a good sentence: the junk is
+    one malformed line and the sentence is read (not a failed 'corrupt zstd' file)."""
+    path = tmp_path / "feed.nmea"
+    path.write_bytes(b"(\xb5/\xfd\x90`\xff\n!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n")
+    data = read_ais(path, progress=False)
+    assert (data.positions["mmsi"].tolist(), data.report.malformed) == ([371798000], 1)

@@ -431,10 +431,13 @@ def _decompress_head(head: bytes) -> bytes:
             if method == 8:
                 return zlib.decompressobj(wbits=-15).decompress(body)
             return b""
-        if head.startswith(ZSTD_MAGIC):
+        if head.startswith(ZSTD_MAGIC) and is_zstd_frame(head):
             import zstandard
 
-            return zstandard.ZstdDecompressor().decompressobj().decompress(head)
+            try:
+                return zstandard.ZstdDecompressor().decompressobj().decompress(head)
+            except zstandard.ZstdError:
+                return b""
     except (zlib.error, OSError, ImportError, ValueError):
         return b""
     return head
@@ -484,6 +487,9 @@ def _open_binary(path: str | os.PathLike, stack: ExitStack) -> BinaryIO:
     raw = stack.enter_context(open(path, "rb"))
     magic = raw.read(4)
     raw.seek(0)
+    if magic == ZSTD_MAGIC and not is_zstd_frame(raw.read(18)):
+        magic = b""  # not a zstd frame after all: the bytes as they are
+    raw.seek(0)
     if magic.startswith(GZIP_MAGIC):
         return stack.enter_context(gzip.GzipFile(fileobj=raw))
     if magic == ZIP_MAGIC:
@@ -499,6 +505,18 @@ def _open_binary(path: str | os.PathLike, stack: ExitStack) -> BinaryIO:
         reader = stack.enter_context(zstandard.ZstdDecompressor().stream_reader(raw))
         return stack.enter_context(io.BufferedReader(reader))  # type: ignore[arg-type]
     return raw
+
+
+def is_zstd_frame(head: bytes) -> bool:
+    """Whether ``head`` starts with a valid zstd frame header (the magic bytes alone can
+    begin any binary junk)."""
+    import zstandard
+
+    try:
+        zstandard.get_frame_parameters(head)
+    except zstandard.ZstdError:
+        return False
+    return True
 
 
 def open_decompressed(path: str | os.PathLike, stack: ExitStack) -> BinaryIO:

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import zstandard
 
 from vesseltrack._schema import (
     POSITION_COLUMNS,
@@ -39,7 +40,7 @@ from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer
 from vesseltrack.io._csv import LayoutError
 from vesseltrack.io._report import DecodeReport
 
-_CORRUPT = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
+_CORRUPT = (OSError, EOFError, zlib.error, zipfile.BadZipFile, zstandard.ZstdError)
 """What damaged or truncated compressed files raise."""
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -92,7 +93,7 @@ def sniff_format(path: str | os.PathLike) -> str:
         head = fh.read(SNIFF_BYTES)
     if head.startswith(PARQUET_MAGIC):
         return "parquet"
-    if head[:4] in (b"PK\x03\x04", b"\x28\xb5\x2f\xfd") or head.startswith(GZIP_MAGIC):
+    if _compression(Path(path)):
         head = _decompressed_head(path)
         if head is None:
             return "nmea"  # reading it will fail and list it among the failed files
@@ -179,9 +180,14 @@ def _looks_like_ais(path: Path) -> bool:
 
 def _compression(path: Path) -> bool:
     """Whether the file starts with gzip, zip or zstd magic bytes."""
+    from vesseltrack.io._csv import is_zstd_frame
+
     with open(path, "rb") as fh:
-        magic = fh.read(4)
-    return magic.startswith(GZIP_MAGIC) or magic in (b"PK\x03\x04", b"\x28\xb5\x2f\xfd")
+        head = fh.read(18)
+    magic = head[:4]
+    if magic == b"\x28\xb5\x2f\xfd":
+        return is_zstd_frame(head)
+    return magic.startswith(GZIP_MAGIC) or magic == b"PK\x03\x04"
 
 
 def _not_ais(path: Path, head: bytes) -> InputError:
