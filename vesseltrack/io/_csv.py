@@ -487,7 +487,7 @@ def _open_binary(path: str | os.PathLike, stack: ExitStack) -> BinaryIO:
     raw = stack.enter_context(open(path, "rb"))
     magic = raw.read(4)
     raw.seek(0)
-    if magic == ZSTD_MAGIC and not is_zstd_frame(raw.read(18)):
+    if magic == ZSTD_MAGIC and not is_zstd_frame(raw.read(SNIFF_BYTES)):
         magic = b""  # not a zstd frame after all: the bytes as they are
     raw.seek(0)
     if magic.startswith(GZIP_MAGIC):
@@ -508,12 +508,13 @@ def _open_binary(path: str | os.PathLike, stack: ExitStack) -> BinaryIO:
 
 
 def is_zstd_frame(head: bytes) -> bool:
-    """Whether ``head`` starts with a valid zstd frame header (the magic bytes alone can
-    begin any binary junk)."""
+    """Whether ``head`` (the first bytes of a file) starts a zstd frame that decompresses: the
+    magic bytes alone can begin any binary junk."""
     import zstandard
 
     try:
         zstandard.get_frame_parameters(head)
+        zstandard.ZstdDecompressor().decompressobj().decompress(head)
     except zstandard.ZstdError:
         return False
     return True

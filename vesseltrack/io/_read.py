@@ -183,7 +183,7 @@ def _compression(path: Path) -> bool:
     from vesseltrack.io._csv import is_zstd_frame
 
     with open(path, "rb") as fh:
-        head = fh.read(18)
+        head = fh.read(SNIFF_BYTES)
     magic = head[:4]
     if magic == b"\x28\xb5\x2f\xfd":
         return is_zstd_frame(head)
