@@ -368,3 +368,11 @@ def test_zstd_magic_bytes_without_a_zstd_frame_are_read_as_they_are(tmp_path):
     path.write_bytes(b"(\xb5/\xfd\x90`\xff\n!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\n")
     data = read_ais(path, progress=False)
     assert (data.positions["mmsi"].tolist(), data.report.malformed) == ([371798000], 1)
+
+
+def test_cli_columns_with_the_dask_engine_is_refused(tmp_path, capsys):
+    path = _write(tmp_path, "other.csv", OTHER)
+    code, err = _run(capsys, ["count", str(path), "--ports", PORTS, "--engine", "dask", "-q",
+                              "--columns", "mmsi=ID,timestamp=ais_pos_timestamp,lon=longitude,"
+                                           "lat=latitude"])
+    assert (code, err) == (1, "error: --columns and --dayfirst need --engine local\n")
