@@ -93,7 +93,7 @@ def test_interleaved_groups_keep_their_own_times(tmp_path):
 
 def test_every_group_of_a_feed_completes(tmp_path):
     """A tag-block feed in the real shape: 18 two-sentence groups among single sentences,
-    no group lost (the loss the issue reported was 18 of 18)."""
+    no group lost (a real feed of this shape once lost 18 of its 18 groups)."""
     lines = []
     for k in range(18):
         lines += [tag(f"s:41925,c:{T_GROUP + 10 * k}") + TYPE1, *group_lines(1000 + k, T_GROUP + 10 * k)]
