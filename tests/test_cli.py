@@ -78,15 +78,15 @@ def test_folder_without_ais_is_an_error(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == f"error: no AIS files in folder: {tmp_path}"
 
 
-def test_binary_junk_is_counted_not_fatal(tmp_path, capsys):
+def test_binary_file_is_refused_not_read_as_zero_positions(tmp_path, capsys):
     junk = tmp_path / "junk.bin"
     junk.write_bytes(bytes(range(256)) * 40 + b"\n\x00\xff\xfe\n")
-    assert main(["decode", str(junk), "-o", str(tmp_path / "p.parquet"), "--json", "-q"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["messages"] == 0
-    assert report["malformed"] == report["lines"] - report["blank"]
-    assert report["malformed"] > 0
-    assert len(pd.read_parquet(tmp_path / "p.parquet")) == 0
+    assert main(["decode", str(junk), "-o", str(tmp_path / "p.parquet"), "--json", "-q"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == (f"error: {junk}: a binary file, not AIS data "
+                            "(tried NMEA, CSV and Parquet)\n")
+    assert captured.out == ""
+    assert not (tmp_path / "p.parquet").exists()
 
 
 def test_folder_and_glob_inputs(tmp_path, capsys):

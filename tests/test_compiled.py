@@ -64,6 +64,16 @@ def test_scan_plain_sentence_and_trailing_blanks():
         -1, 0, 5, np.iinfo(np.int64).min, -1)
 
 
+@pytest.mark.parametrize("talker", ["=I", "--", "12", "#@", "_}"])
+def test_scan_takes_any_printable_talker(talker):
+    """Any two printable characters but the NMEA reserved ones are a talker (a satellite
+    provider sends ``!=IVDM``): the strict line is taken from the bytes, checksum valid, and
+    ``addr`` holds the talker's bytes."""
+    f = _scan([_line(None, f"{talker}VDM,1,1,,A,{PAYLOAD},0")])
+    assert f["accept"][0] and f["cs_ok"][0]
+    assert int(f["addr"][0]).to_bytes(5, "big") == f"{talker}VDM".encode()
+
+
 def test_scan_source_runs_share_one_span_per_run():
     lines = [_line(f"s:{s},c:17000000{k:02d}", f"AIVDM,1,1,,A,{PAYLOAD},0")
              for k, s in enumerate(["A", "A", "BB", "BB", "A", "", "A"])]
@@ -101,6 +111,8 @@ def test_scan_bad_checksums_are_flagged_not_rejected():
     _line("1G2:77,c:1700000000", f"AIVDM,1,1,,A,{PAYLOAD},0"),     # NMEA 4 group form
     "\\c:1700000000\\" + _line(None, f"AIVDM,1,1,,A,{PAYLOAD},0"),  # block without checksum
     _line("c:1", "") + _line(None, f"AIVDM,1,1,,A,{PAYLOAD},0"),  # two tag blocks
+    _line(None, f"A*VDM,1,1,,A,{PAYLOAD},0"),                  # reserved talker character
+    _line(None, f"A VDM,1,1,,A,{PAYLOAD},0"),                  # space in the talker
     "",
     "!",
 ])

@@ -143,14 +143,15 @@ def test_without_the_fast_decoder_the_tables_are_the_same(tmp_path, monkeypatch)
     assert slow.statics["name"].tolist() == ["SLOW PATH"]
 
 
-def test_parquet_that_is_not_a_vesseltrack_table_is_a_failed_file(tmp_path):
+def test_parquet_in_no_known_layout_is_an_input_error(tmp_path):
+    """A Parquet file whose columns are no positions table: nothing in it is AIS, an error
+    naming the file (not a silent 0 positions)."""
     odd = tmp_path / "other.parquet"
     pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}).to_parquet(odd)
     good = write(tmp_path, [type1(273_000_005)], "good.nmea")
-    data = read_ais([odd, good], progress=False)
-    assert len(data.report.failed_files) == 1
-    assert "neither a vesseltrack positions nor statics" in data.report.failed_files[0]["error"]
-    assert data.positions["mmsi"].tolist() == [273_000_005]
+    with pytest.raises(InputError) as info:
+        read_ais([odd, good], progress=False)
+    assert str(info.value).startswith(f"{odd}: columns match no known layout (tried NOAA")
 
 
 def test_statics_parquet_round_trip(tmp_path):

@@ -76,8 +76,9 @@ def test_sniff_rejects_other_content():
     assert sniff_csv(b"") is None
     assert sniff_csv(b"!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24\n") is None
     assert sniff_csv(b"timestamp,lon,lat,mmsi,imo,name,state,source\n") is None
-    # DMA columns without "Type of mobile" are not the DMA export.
-    assert sniff_csv(b"# Timestamp,MMSI,Latitude,Longitude\n") is None
+    # DMA columns without "Type of mobile" are not the DMA export, but a positions table of
+    # another layout (id, timestamp, latitude, longitude).
+    assert sniff_csv(b"# Timestamp,MMSI,Latitude,Longitude\n") == "table"
 
 
 def test_sniff_decompresses_gzip_and_zip_heads(tmp_path):

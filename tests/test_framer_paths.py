@@ -122,6 +122,10 @@ def test_tag_block_variants(tag_body, good):
     _sentence(1, 1, "", "A", PAYLOAD_1 + "x", 0),                   # bad armour char
     _sentence(1, 1, "", "A", "", 0),                                # empty payload
     _sentence(1, 1, "9", "Z", PAYLOAD_1, 5, addr="ABVDO"),
+    _sentence(1, 1, "", "A", PAYLOAD_1, 0, addr="=IVDM"),          # satellite talker
+    _sentence(1, 1, "", "A", PAYLOAD_1, 0, addr="--VDO"),
+    _sentence(1, 1, "", "A", PAYLOAD_1, 0, addr="*IVDM"),          # reserved character
+    _sentence(1, 1, "", "A", PAYLOAD_1, 0, addr="I VDM"),          # space
 ])
 def test_line_variants(line):
     _same([line, _sentence(1, 1, "", "A", PAYLOAD_1, 0), line])
@@ -178,6 +182,7 @@ def _mixes(draw) -> tuple[list[str], list[int]]:
         t = 1_700_000_000 + draw(st.integers(0, 2000))
         tag = draw(st.sampled_from(["", f"s:R{draw(st.integers(0, 2))},c:{t}", f"c:{t}",
                                     f"g:1-2-{draw(st.integers(1, 3))},c:{t}"]))
+        group = draw(st.integers(1, 3))
         good_tag = draw(st.booleans()) or not tag
         prefix = _tag(tag, good_tag) if tag else ""
         if kind == "single":
@@ -186,13 +191,19 @@ def _mixes(draw) -> tuple[list[str], list[int]]:
             count = draw(st.integers(2, 3))
             seq = draw(st.sampled_from(["", "1", "2"]))
             chan = draw(st.sampled_from(["A", "B", ""]))
-            nums = range(1, count + 1)
+            nums = list(range(1, count + 1))
             if kind == "piece":
                 nums = draw(st.lists(st.integers(1, count), min_size=1, max_size=3))
+            grouped = draw(st.integers(0, 3)) == 0  # an NMEA 4 group, perhaps out of order
+            if grouped:
+                nums = draw(st.permutations(nums))
             for num in nums:
                 payload = PAYLOAD_5A if num == 1 else PAYLOAD_5B
                 good = draw(st.integers(0, 9)) > 0
-                if draw(st.integers(0, 4)) == 0:  # now and then a fragment's own tag block
+                if grouped:  # only the first sentence carries s: and c:
+                    first = f",s:R{group},c:{t}" if num == 1 else ""
+                    prefix = _tag(f"g:{num}-{count}-{group}{first}")
+                elif draw(st.integers(0, 4)) == 0:  # now and then a fragment's own tag block
                     prefix = draw(st.sampled_from(["", _tag(f"c:{t + 600}"), _tag("s:R1"),
                                                    _tag(f"c:{t},s:R0")]))
                 lines.append(prefix + _sentence(count, num, seq, chan, payload, 2 if num == count else 0,

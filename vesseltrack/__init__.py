@@ -49,6 +49,8 @@ _EXPORTS: dict[str, str] = {
     "iter_ais": "vesseltrack.io",
     "read_ais": "vesseltrack.io",
     "write_table": "vesseltrack.io",
+    "positions_from_frame": "vesseltrack.io",
+    "statics_from_frame": "vesseltrack.io",
     # user-made inputs
     "read_ports": "vesseltrack.ports",
     "read_registry": "vesseltrack.registry",

@@ -29,6 +29,7 @@ def _add_decode(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the decode report as JSON on stdout")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_strict(p)
+    _add_reading(p)
     p.set_defaults(func=_cmd_decode)
 
 
@@ -38,6 +39,26 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
     p.add_argument("--scenario", default="vostochny-2024", help="scenario name")
     p.set_defaults(func=_cmd_synth)
+
+
+def _add_reading(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--columns", metavar="MAP",
+                   help="read a positions table of any other layout: our column=the file's, "
+                        "e.g. 'mmsi=ID,timestamp=ais_pos_timestamp,lon=longitude,lat=latitude'")
+    p.add_argument("--dayfirst", action="store_true",
+                   help="read ambiguous dates such as 01/02/2024 day first")
+
+
+def _reading(args: argparse.Namespace) -> dict:
+    """``columns``/``dayfirst`` for read_ais from --columns/--dayfirst."""
+    if args.columns is None:
+        return {"dayfirst": args.dayfirst}
+    from vesseltrack.io._csv import parse_columns
+
+    try:
+        return {"columns": parse_columns(args.columns), "dayfirst": args.dayfirst}
+    except ValueError as exc:
+        raise UsageError(f"--columns {args.columns}: {exc}") from None
 
 
 def _add_strict(p: argparse.ArgumentParser) -> None:
@@ -51,6 +72,7 @@ def _add_detection_inputs(p: argparse.ArgumentParser, *, ports_required: bool) -
                    help="geofences (GeoJSON FeatureCollection with a 'name' per feature)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_strict(p)
+    _add_reading(p)
 
 
 def _add_selection(p: argparse.ArgumentParser) -> None:
@@ -128,11 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read(inputs: Sequence[str], quiet: bool):
+def _read(inputs: Sequence[str], quiet: bool, args: argparse.Namespace | None = None):
     from vesseltrack.io import InputError, read_ais
 
+    options = _reading(args) if args is not None else {}
     try:
-        return read_ais(inputs, progress=False if quiet else None)
+        return read_ais(inputs, progress=False if quiet else None, **options)
     except InputError as exc:
         raise UsageError(str(exc)) from None
 
@@ -151,7 +174,7 @@ def _check_failed(data, args: argparse.Namespace) -> int:
 def _cmd_decode(args: argparse.Namespace) -> int:
     from vesseltrack.io import write_table
 
-    data = _read(args.inputs, args.quiet)
+    data = _read(args.inputs, args.quiet, args)
     try:
         write_table(data.positions, args.output)
         if args.statics:
@@ -211,7 +234,7 @@ def _count(args: argparse.Namespace):
     from vesseltrack.count import count_port_calls
 
     side = _load_side_inputs(args)
-    data = _read(args.inputs, args.quiet)
+    data = _read(args.inputs, args.quiet, args)
     params = _count_params(args)
     try:
         result = count_port_calls(data.positions, data.statics, side["ports"],
@@ -238,7 +261,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     from vesseltrack.tracks import clean_tracks
 
     side = _load_side_inputs(args)
-    data = _read(args.inputs, args.quiet)
+    data = _read(args.inputs, args.quiet, args)
     tracks = clean_tracks(data.positions)
     gaps = detect_gaps(tracks, data.statics, side["ports"], GapParams(min_gap_hours=args.min_hours))
     _write(gaps, args.output)
@@ -263,6 +286,8 @@ def _count_dask(args: argparse.Namespace):
     if args.out:
         raise UsageError("--out needs the map and report of the local engine: use "
                          "--engine local, or --json with --engine dask")
+    if args.columns is not None or args.dayfirst:
+        raise UsageError("--columns and --dayfirst need --engine local")
     side = _load_side_inputs(args)
     try:
         return count_port_calls_dask(

@@ -44,8 +44,9 @@ _SPACE = np.zeros(256, dtype=np.bool_)  # RE2's \s
 _SPACE[list(b" \t\n\f\r")] = True
 _ALNUM = np.zeros(256, dtype=np.bool_)
 _ALNUM[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")] = True
-_TALKER = _ALNUM.copy()  # [A-Za-z0-9-]
-_TALKER[ord("-")] = True
+_TALKER = np.zeros(256, dtype=np.bool_)  # printable ASCII but ! $ * , \ ^ ~ (_lines._TALKER_CLASS)
+_TALKER[0x21:0x7F] = True
+_TALKER[list(b"!$*,\\^~")] = False
 _ARMOUR_CHAR = np.zeros(256, dtype=np.bool_)  # [0-W`-w]
 _ARMOUR_CHAR[48:88] = True
 _ARMOUR_CHAR[96:120] = True

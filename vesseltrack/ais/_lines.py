@@ -27,17 +27,24 @@ from vesseltrack.ais._compiled import copy_spans, scan_strict
 # ---------------------------------------------------------------------------------------------
 # Regular expressions (RE2 syntax, applied to whole columns by pyarrow)
 
+_TALKER_CLASS = r"[\x22\x23\x25-\x29\x2b\x2d-\x5b\x5d\x5f-\x7d]"
+"""A talker character: printable ASCII but the NMEA reserved ``! $ * , \\ ^ ~`` (and space).
+Real feeds use letters, digits, ``--`` and even ``=I`` (a satellite provider's ``!=IVDM``);
+the checksum, not the talker, tells a sentence from noise."""
 _AIS_RE = (
     r"^(?P<pre>[^\\!$#]*)"
     r"(?P<tags>(?:\\[^\\]*\\)*)"
-    r"!(?P<body>(?P<addr>[A-Za-z0-9-]{2}VD[MO]),(?P<count>[1-9]),(?P<num>[1-9]),(?P<seq>[0-9]?),"
+    r"!(?P<body>(?P<addr>" + _TALKER_CLASS + r"{2}VD[MO]),(?P<count>[1-9]),(?P<num>[1-9]),(?P<seq>[0-9]?),"
     r"(?P<chan>[A-Za-z0-9]?),(?P<payload>[0-W`-w]*),(?P<fill>[0-5]))"
     r"\*(?P<cs>[0-9A-Fa-f]{2})(?P<trail>[^!]*)$"
 )
-_AIS_LOOSE_RE = r"![A-Za-z0-9-]{2}VD[MO]"
+_AIS_LOOSE_RE = r"!" + _TALKER_CLASS + r"{2}VD[MO]"
 _OTHER_NMEA_RE = (
-    r"^(?:\\[^\\]*\\)*[$!](?P<obody>[A-Za-z0-9]{3,6},[^*]*)\*(?P<ocs>[0-9A-Fa-f]{2})[ \t]*$"
+    r"^(?:\\[^\\]*\\)*[$!](?P<obody>[A-Za-z0-9]{3,6},[^*]*)\*(?P<ocs>[0-9A-Fa-f]{2})"
+    r"(?:[,; \t][^!$\\]*)?$"
 )
+"""Another NMEA sentence, perhaps with fields after its checksum as receivers append them
+(``$PGHP,...*hh,1700000000``: a receiver time)."""
 _TAG_ONLY_RE = r"^(?:\\[^\\]*\\)+[ \t]*$"
 _FIRST_TAG_RE = r"^\\(?P<tbody>[^\\*]*)\*(?P<tcs>[0-9A-Fa-f]{2})\\"
 _TAG_TIME_RE = r"(?:^|[\\,])c:(?P<c>[0-9]{9,13})"

@@ -76,8 +76,10 @@ class FramingParams:
 
 @dataclass
 class _Pending:
+    """A message waiting for fragments: in order (``payloads`` 1..next_num-1), or, for an
+    NMEA 4 tag-block group, in any order (``parts``: sentence number -> payload)."""
+
     first_index: int
-    first_time_ns: int
     next_num: int
     count: int
     payloads: list[str]
@@ -85,6 +87,8 @@ class _Pending:
     source: str | None
     n_frags: int = 1
     file_index: int = 0
+    fill: int = 0
+    parts: dict[int, str] | None = None
 
 
 @dataclass
@@ -326,7 +330,24 @@ class NMEAFramer:
 
     def _park_pending(self) -> None:
         for key, pending in self._pending.items():
-            self._tails.setdefault(key, []).append(pending)
+            if pending.parts is None:
+                self._tails.setdefault(key, []).append(pending)
+                continue
+            # a tag-block group: parts 1..k wait for the rest in another file (a tail); parts
+            # k..count without the first may be the end of a message begun in another file
+            # (heads); any other set cannot be completed across files
+            nums = sorted(pending.parts)
+            if nums == list(range(1, len(nums) + 1)):
+                pending.payloads = [pending.parts[k] for k in nums]
+                pending.next_num = len(nums) + 1
+                pending.parts = None
+                self._tails.setdefault(key, []).append(pending)
+            elif nums == list(range(nums[0], pending.count + 1)):
+                self._heads.setdefault(key, []).extend(
+                    _Loose(k, pending.parts[k], pending.fill if k == pending.count else 0,
+                           pending.time_ns, pending.file_index) for k in nums)
+            else:
+                self.report.orphan_fragments += pending.n_frags
         self._pending.clear()
 
     def _close_in_time(self, a: int, b: int) -> bool:
@@ -345,12 +366,14 @@ class NMEAFramer:
 
     def _fragment(self, key: tuple, num: int, count: int, payload: str, t: int,
                   source: str | None, fill: int = 0) -> _Pending | None:
+        if key[5] is not None:
+            return self._group_fragment(key, num, count, payload, t, source, fill)
         pending = self._pending.get(key)
         if num == 1:
             if pending is not None:
                 self.report.orphan_fragments += pending.n_frags
                 del self._pending[key]
-            self._pending[key] = _Pending(self._sentence_index, t, 2, count, [payload], t, source,
+            self._pending[key] = _Pending(self._sentence_index, 2, count, [payload], t, source,
                                           file_index=self._file_index)
             return None
         if pending is not None and not self._close_in_time(t, pending.time_ns):
@@ -387,8 +410,57 @@ class NMEAFramer:
             pending.time_ns = t
         if pending.next_num > count:
             del self._pending[key]
+            pending.fill = fill
             return pending
         return None
+
+    def _group_fragment(self, key: tuple, num: int, count: int, payload: str, t: int,
+                        source: str | None, fill: int) -> _Pending | None:
+        """A fragment of an NMEA 4 tag-block group (``g:`` or ``nGn:``).
+
+        The group id names the message, so its sentences join in any order. In real feeds
+        only the group's first sentence carries the ``c:`` time and ``s:`` source: the message
+        takes them (or, where the first has none, those of any other sentence).
+        """
+        pending = self._pending.get(key)
+        if pending is not None and (num in pending.parts  # type: ignore[operator]
+                                    or not self._close_in_time(t, pending.time_ns)):
+            # a part already held (a new message reusing the group id), or too far in time
+            self.report.orphan_fragments += pending.n_frags
+            del self._pending[key]
+            pending = None
+        if pending is None:
+            if num != 1 and self._sentence_index - self._file_start \
+                    <= self.params.max_fragment_sentences:
+                # near a file's start: the message may have begun at the end of another file
+                tails = self._tails.get(key, [])
+                prior = next((p for p in reversed(tails) if p.next_num == num
+                              and self._close_in_time(t, p.time_ns)), None)
+                if prior is not None:
+                    tails.remove(prior)
+                    if not tails:
+                        del self._tails[key]
+                    prior.parts = dict(enumerate(prior.payloads, start=1))
+                    pending = prior
+            if pending is None:
+                pending = _Pending(self._sentence_index, 0, count, [], NAT, None, n_frags=0,
+                                   file_index=self._file_index, parts={})
+            self._pending[key] = pending
+        parts = pending.parts
+        assert parts is not None
+        parts[num] = payload
+        pending.n_frags += 1
+        if t != NAT and (num == 1 or pending.time_ns == NAT):
+            pending.time_ns = t
+        if source is not None and (num == 1 or pending.source is None):
+            pending.source = source
+        if num == count:
+            pending.fill = fill
+        if len(parts) < count:
+            return None
+        del self._pending[key]
+        pending.payloads = [parts[k] for k in range(1, count + 1)]
+        return pending
 
     def _evict(self) -> None:
         limit_idx = self._sentence_index - self.params.max_fragment_sentences
@@ -521,9 +593,12 @@ class NMEAFramer:
     def _key(self, table: LineTable, line: int, sources: SourceTable) -> tuple:
         chan = int(table.chan[line])
         seq = int(table.seq[line])
-        return (sources.value(int(table.src[line])), unpack_text(int(table.addr[line]), 5),
-                chr(chan) if chan else "", str(seq) if seq >= 0 else "", int(table.count[line]),
-                table.gid.get(line))
+        gid = table.gid.get(line)
+        # a group's sentences after the first carry no s: (NMEA 4): the group id, not the
+        # source, ties them to the first
+        source = sources.value(int(table.src[line])) if gid is None else None
+        return (source, unpack_text(int(table.addr[line]), 5), chr(chan) if chan else "",
+                str(seq) if seq >= 0 else "", int(table.count[line]), gid)
 
     def _state_machine(self, table: LineTable, idx: np.ndarray, multi: np.ndarray,
                        dirty: np.ndarray, run_at: np.ndarray, tns: np.ndarray, src: np.ndarray,
@@ -576,7 +651,7 @@ class NMEAFramer:
             if done is not None:
                 d_at.append(k)
                 d_payload.append("".join(done.payloads))
-                d_fill.append(fill)
+                d_fill.append(done.fill)
                 d_time.append(done.time_ns if done.time_ns != NAT else t)
                 d_src.append(sources.code(done.source))
         if not d_at:

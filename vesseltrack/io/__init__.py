@@ -7,10 +7,13 @@ from vesseltrack.io._read import (
            expand_inputs,
            iter_ais,
            join_leftovers,
+           positions_from_frame,
            read_ais,
            sniff_format,
+           statics_from_frame,
 )
 from vesseltrack.io._write import write_table, write_text
 
 __all__ = ["AISData", "DecodeReport", "InputError", "expand_inputs", "iter_ais",
-           "join_leftovers", "read_ais", "sniff_format", "write_table", "write_text"]
+           "join_leftovers", "positions_from_frame", "read_ais", "sniff_format",
+           "statics_from_frame", "write_table", "write_text"]

@@ -1,5 +1,6 @@
-"""Readers for the AIS CSV exports people download: NOAA MarineCadastre and the Danish Maritime
-Authority (DMA).
+"""Readers for AIS positions tables: the CSV exports people download (NOAA MarineCadastre, the
+Danish Maritime Authority (DMA), Global Fishing Watch), MovingPandas-style tables, and any
+other table through a column mapping.
 
 Both exports are one row per received report, with the vessel's static data (name, IMO,
 draught, ...) repeated on the position rows. :func:`iter_csv` turns them into the positions
@@ -28,8 +29,21 @@ names are matched case-insensitively ignoring spaces, underscores and punctuatio
   ``# Timestamp`` is day-first UTC (``31/12/2015 23:59:59``); navigational status, ship type
   and cargo type are text.
 
-Files may be plain, gzip, zip (one member) or zstd (through pyarrow's codec), detected by their
-magic bytes. Rows are split on commas; a field may be quoted (``"A, B"``) but not span lines.
+* Other tables (kind ``"table"``), with the names of :data:`_TABLE_FIELDS`: Global Fishing
+  Watch (``ssvid,timestamp,lat,lon,speed_knots,course,...``; its training data
+  ``mmsi,timestamp,...,speed,course,lat,lon,...`` with Unix-second times) and MovingPandas-style
+  tables (an id such as ``mmsi``/``id``/``trajectory_id``, ``timestamp``, ``longitude``,
+  ``latitude``). Times may be ISO 8601 (a trailing ``UTC`` allowed), Unix seconds or
+  milliseconds, or other dates (``dayfirst`` decides ``01/02/2024``); times without a zone are
+  UTC. The id must be an integer (an MMSI). vesseltrack's own sightings (``state``) and
+  registry files are not taken for positions tables.
+* Any table through a mapping (kind ``"mapped"``, :data:`COLUMN_NAMES`): vesseltrack's column
+  -> the file's, e.g. ``{"mmsi": "ID", "timestamp": "ais_pos_timestamp", "lon": "longitude",
+  "lat": "latitude"}``; unmapped optional columns stay NaN. :func:`frame_tables` does the same
+  for a DataFrame in memory.
+
+Files may be plain, gzip, zip (one member) or zstd (the ``zstandard`` package), detected by
+their magic bytes. Rows are split on commas; a field may be quoted (``"A, B"``) but not span lines.
 
 Mapping and masking rules
 -------------------------
@@ -56,10 +70,12 @@ Mapping and masking rules
 * ``name``, ``callsign``, ``destination``: blanks and AIS ``@`` padding stripped from both ends;
   empty or DMA's ``Unknown`` placeholder -> NA (AIS text has no lower case, so ``Unknown`` can
   only be DMA's).
-* statics: a vessel row with any static field present feeds ``statics`` only when that
-  vessel's static content (imo, name, callsign, ship_type, draught_m, destination, length_m,
-  beam_m) differs from its previous static-bearing row in the file, or is its first; rows are
-  compared in file order, across chunks.
+* statics (the cadence: one row per change): a vessel row with any static field present feeds
+  ``statics`` only when that vessel's static content (imo, name, callsign, ship_type,
+  draught_m, destination, length_m, beam_m) differs from its previous static-bearing row in
+  the file, or is its first; rows are compared in file order, across chunks. The draught is
+  the row's own (every change survives; a vessel repeating the same draught on every row gives
+  one statics row per file).
 
 Counting (:class:`~vesseltrack.io._report.DecodeReport`): ``lines`` += every line after the
 header (blank ones also go to ``blank``); ``malformed`` += rows with the wrong number of
@@ -104,6 +120,28 @@ NOAA = "noaa"
 """Kind string of NOAA MarineCadastre CSV exports."""
 DMA = "dma"
 """Kind string of Danish Maritime Authority CSV exports."""
+TABLE = "table"
+"""Kind string of other positions tables recognised by their column names (MovingPandas-style
+``id,timestamp,longitude,latitude``, Global Fishing Watch ``ssvid,timestamp,lat,lon,...``)."""
+MAPPED = "mapped"
+"""Kind string of a table read through a user's column mapping."""
+CSV_KINDS = (NOAA, DMA, TABLE)
+
+LAYOUTS_TRIED = ("NOAA MarineCadastre (MMSI,BaseDateTime,LAT,LON,... or mmsi,base_date_time,"
+                 "latitude,longitude,...), Danish Maritime Authority (# Timestamp,Type of mobile,"
+                 "MMSI,...), Global Fishing Watch (ssvid,timestamp,lat,lon,...), MovingPandas-style "
+                 "(id or mmsi,timestamp,longitude,latitude)")
+"""The CSV layouts recognised without a mapping, as error messages name them."""
+
+COLUMN_NAMES: dict[str, str] = {
+    "mmsi": "mmsi", "timestamp": "time", "lon": "lon", "lat": "lat", "sog_knots": "sog",
+    "cog_deg": "cog", "heading_deg": "heading", "nav_status": "status", "imo": "imo",
+    "name": "name", "callsign": "callsign", "ship_type": "ship_type", "draught_m": "draught",
+    "destination": "destination", "length_m": "length", "beam_m": "width",
+}
+"""Columns a mapping (``columns=``, ``--columns``) may name: vesseltrack's table columns ->
+the reader's field. ``mmsi``, ``timestamp``, ``lon`` and ``lat`` are required."""
+REQUIRED_COLUMNS = ("mmsi", "timestamp", "lon", "lat")
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -229,7 +267,30 @@ _DMA_FIELDS: dict[str, tuple[str, ...]] = {
     "draught": ("draught",),
     "destination": ("destination",),
 }
+_TABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "mmsi": ("mmsi", "ssvid", "id", "vesselid", "shipid", "trajectoryid", "trajid", "trackid"),
+    "time": ("timestamp", "basedatetime", "datetime", "time", "t", "timestamputc"),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "longitude", "lng"),
+    "sog": ("sog", "sogknots", "speedknots", "speed"),
+    "cog": ("cog", "cogdeg", "course"),
+    "heading": ("heading", "headingdeg", "trueheading"),
+    "status": ("navstatus", "navigationalstatus", "status"),
+    "imo": ("imo",),
+    "name": ("shipname", "vesselname", "name"),
+    "callsign": ("callsign",),
+    "ship_type": ("shiptype", "vesseltype"),
+    "draught": ("draughtm", "draught", "draft"),
+    "destination": ("destination",),
+    "length": ("lengthm", "length"),
+    "width": ("beamm", "beam", "width"),
+}
+"""Other positions tables (MovingPandas-style, Global Fishing Watch): accepted names per field,
+first match wins (normalised: lower case, letters and digits only)."""
 _REQUIRED = ("mmsi", "time", "lat", "lon")
+_NOT_POSITIONS = frozenset({"state", "dwtt", "summerdraughtm", "ballastdraughtm"})
+"""Columns of vesseltrack's sightings (``state``) and registry files: such a table is not
+taken for a positions table."""
 _NUMERIC = ("mmsi", "lat", "lon", "sog", "cog", "heading", "length", "width", "draught")
 _STATIC_FIELDS = ("imo", "name", "callsign", "ship_type", "draught_m", "destination",
                   "length_m", "beam_m")
@@ -237,12 +298,17 @@ _STATIC_FIELDS = ("imo", "name", "callsign", "ship_type", "draught_m", "destinat
 _NUMBER_RE = r"^\s*[-+]?((\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|[nN][aA][nN]|[iI][nN][fF])\s*$"
 
 
+class LayoutError(ValueError):
+    """A table whose columns match no known layout, or lack a column a mapping names."""
+
+
 @dataclass(frozen=True)
 class _Layout:
     kind: str
-    time_format: str
+    time_format: str  # a strptime format, "ISO8601", or "any" (see _parse_times)
     columns: dict[str, int]  # logical field -> column position in the file
     ncols: int
+    dayfirst: bool = False
 
 
 def _norm(text: str) -> str:
@@ -267,24 +333,88 @@ def _header_fields(line: bytes) -> list[str]:
         return []
 
 
-def _layout_from_fields(fields: list[str]) -> _Layout | None:
+def _layout_from_fields(fields: list[str], dayfirst: bool = False) -> _Layout | None:
     names = [_norm(f) for f in fields]
     if len(names) < 4:
         return None
     for kind, table, time_format in (
         (DMA, _DMA_FIELDS, "%d/%m/%Y %H:%M:%S"),
         (NOAA, _NOAA_FIELDS, "ISO8601"),
+        (TABLE, _TABLE_FIELDS, "any"),
     ):
         columns: dict[str, int] = {}
         for field, accepted in table.items():
-            for i, name in enumerate(names):
-                if name in accepted:
-                    columns[field] = i
+            for name in accepted:  # the first accepted name present wins
+                if name in names and names.index(name) not in columns.values():
+                    columns[field] = names.index(name)
                     break
         required = _REQUIRED + (("mobile",) if kind == DMA else ())
+        if kind == TABLE and _NOT_POSITIONS & set(names):
+            continue  # vesseltrack's own sightings and registry files are not positions
         if all(f in columns for f in required):
-            return _Layout(kind, time_format, columns, len(names))
+            return _Layout(kind, time_format, columns, len(names), dayfirst)
     return None
+
+
+def check_columns(columns: dict[str, str]) -> dict[str, str]:
+    """Validate a column mapping (vesseltrack column -> the file's column name).
+
+    Raises
+    ------
+    ValueError
+        A key that is not a vesseltrack column, a required column left out, or an empty name.
+    """
+    unknown = sorted(set(columns) - set(COLUMN_NAMES))
+    if unknown:
+        raise ValueError(f"unknown column {unknown[0]!r} in the column mapping; map any of: "
+                         + ", ".join(COLUMN_NAMES))
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise ValueError("the column mapping must name " + ", ".join(REQUIRED_COLUMNS)
+                         + f" (missing: {', '.join(missing)})")
+    for ours, theirs in columns.items():
+        if not isinstance(theirs, str) or not theirs.strip():
+            raise ValueError(f"the column mapping gives no file column for {ours!r}")
+    return dict(columns)
+
+
+def parse_columns(text: str) -> dict[str, str]:
+    """``"mmsi=ID,timestamp=ais_pos_timestamp,lon=longitude,lat=latitude"`` -> a mapping.
+
+    Examples
+    --------
+    >>> parse_columns("mmsi=ID, timestamp=t,lon=x,lat=y")
+    {'mmsi': 'ID', 'timestamp': 't', 'lon': 'x', 'lat': 'y'}
+    """
+    out: dict[str, str] = {}
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        ours, sep, theirs = item.partition("=")
+        if not sep:
+            raise ValueError(f"expected ours=theirs pairs separated by commas, got {item.strip()!r}")
+        out[ours.strip()] = theirs.strip()
+    return check_columns(out)
+
+
+def _mapped_layout(fields: list[str], columns: dict[str, str], dayfirst: bool,
+                   where: str) -> _Layout:
+    """The layout of a header read through a column mapping (exact names first, then names
+    compared ignoring case, blanks and punctuation)."""
+    normed = [_norm(f) for f in fields]
+    stripped = [f.strip() for f in fields]
+    positions: dict[str, int] = {}
+    for ours, theirs in columns.items():
+        if theirs.strip() in stripped:
+            positions[COLUMN_NAMES[ours]] = stripped.index(theirs.strip())
+        elif _norm(theirs) and _norm(theirs) in normed:
+            positions[COLUMN_NAMES[ours]] = normed.index(_norm(theirs))
+        else:
+            shown = ",".join(stripped)
+            shown = shown if len(shown) <= 120 else shown[:117] + "..."
+            raise LayoutError(f"{where}: no column {theirs!r} (mapped to {ours}); the columns "
+                             f"are: {shown}")
+    return _Layout(MAPPED, "any", positions, len(fields), dayfirst)
 
 
 def _decompress_head(head: bytes) -> bytes:
@@ -301,17 +431,13 @@ def _decompress_head(head: bytes) -> bytes:
             if method == 8:
                 return zlib.decompressobj(wbits=-15).decompress(body)
             return b""
-        if head.startswith(ZSTD_MAGIC):
-            import pyarrow as pa
+        if head.startswith(ZSTD_MAGIC) and is_zstd_frame(head):
+            import zstandard
 
-            stream = pa.CompressedInputStream(pa.BufferReader(head), "zstd")
-            out = []
             try:
-                while chunk := stream.read(4096):
-                    out.append(chunk)
-            except OSError:  # truncated stream: keep what came out
-                pass
-            return b"".join(out)
+                return zstandard.ZstdDecompressor().decompressobj().decompress(head)
+            except zstandard.ZstdError:
+                return b""
     except (zlib.error, OSError, ImportError, ValueError):
         return b""
     return head
@@ -361,6 +487,9 @@ def _open_binary(path: str | os.PathLike, stack: ExitStack) -> BinaryIO:
     raw = stack.enter_context(open(path, "rb"))
     magic = raw.read(4)
     raw.seek(0)
+    if magic == ZSTD_MAGIC and not is_zstd_frame(raw.read(SNIFF_BYTES)):
+        magic = b""  # not a zstd frame after all: the bytes as they are
+    raw.seek(0)
     if magic.startswith(GZIP_MAGIC):
         return stack.enter_context(gzip.GzipFile(fileobj=raw))
     if magic == ZIP_MAGIC:
@@ -371,14 +500,30 @@ def _open_binary(path: str | os.PathLike, stack: ExitStack) -> BinaryIO:
             raise ValueError(f"zip archive holds {len(members)} files; expected one CSV")
         return stack.enter_context(archive.open(members[0]))
     if magic == ZSTD_MAGIC:
-        import pyarrow as pa
+        import zstandard
 
-        if not pa.Codec.is_available("zstd"):
-            raise ValueError("zstd-compressed file, but this pyarrow has no zstd codec")
-        raw.close()
-        stream = stack.enter_context(pa.input_stream(os.fspath(path), compression="zstd"))
-        return stack.enter_context(io.BufferedReader(stream))  # type: ignore[arg-type]
+        reader = stack.enter_context(zstandard.ZstdDecompressor().stream_reader(raw))
+        return stack.enter_context(io.BufferedReader(reader))  # type: ignore[arg-type]
     return raw
+
+
+def is_zstd_frame(head: bytes) -> bool:
+    """Whether ``head`` (the first bytes of a file) starts a zstd frame that decompresses: the
+    magic bytes alone can begin any binary junk."""
+    import zstandard
+
+    try:
+        zstandard.get_frame_parameters(head)
+        zstandard.ZstdDecompressor().decompressobj().decompress(head)
+    except zstandard.ZstdError:
+        return False
+    return True
+
+
+def open_decompressed(path: str | os.PathLike, stack: ExitStack) -> BinaryIO:
+    """``path`` opened for binary reading, gzip, zip (one member) or zstd decompressed as its
+    magic bytes say (the name does not matter)."""
+    return _open_binary(path, stack)
 
 
 def iter_csv(
@@ -386,6 +531,9 @@ def iter_csv(
     kind: str,
     report: DecodeReport,
     chunk_rows: int = 1_000_000,
+    *,
+    columns: dict[str, str] | None = None,
+    dayfirst: bool = False,
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """Read a NOAA MarineCadastre or DMA AIS CSV export as positions and statics chunks.
 
@@ -393,14 +541,21 @@ def iter_csv(
     ----------
     path : str or os.PathLike
         The CSV file: plain, gzip, zip (one member) or zstd, detected by magic bytes.
-    kind : {"noaa", "dma"}
-        The export format, as returned by :func:`sniff_csv`.
+    kind : {"noaa", "dma", "table", "mapped"}
+        The layout, as returned by :func:`sniff_csv` ("mapped": read through ``columns``).
     report : DecodeReport
         Updated in place: ``lines`` (every line after the header), ``blank`` and
         ``malformed``. ``positions`` and ``statics`` are left to the caller.
     chunk_rows : int, default 1_000_000
         Lines read per chunk; memory is bounded by it. The concatenated output does not
         depend on it.
+    columns : dict, optional
+        A column mapping (vesseltrack column -> the file's column; see :data:`COLUMN_NAMES`):
+        the header is read through it whatever its layout; unmapped optional columns stay
+        NaN.
+    dayfirst : bool
+        Read ambiguous dates such as ``01/02/2024`` day first (tables without a fixed time
+        format: mapped, MovingPandas-style, Global Fishing Watch).
 
     Yields
     ------
@@ -418,16 +573,20 @@ def iter_csv(
     ValueError
         ``kind`` is not ``"noaa"``/``"dma"``, or the file's header is not that format.
     """
-    if kind not in (NOAA, DMA):
-        raise ValueError(f"unknown CSV kind {kind!r}; expected 'noaa' or 'dma'")
+    if kind not in (*CSV_KINDS, MAPPED):
+        raise ValueError(f"unknown CSV kind {kind!r}; expected one of {(*CSV_KINDS, MAPPED)}")
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be at least 1, got {chunk_rows}")
-    label = "NOAA MarineCadastre" if kind == NOAA else "Danish Maritime Authority"
+    label = {NOAA: "NOAA MarineCadastre", DMA: "Danish Maritime Authority"}.get(kind, "known")
     with ExitStack() as stack:
         fh = _open_binary(path, stack)
         header = fh.readline()
-        layout = _layout_from_fields(_header_fields(header))
-        if layout is None or layout.kind != kind:
+        if columns is not None:
+            layout = _mapped_layout(_header_fields(header), check_columns(columns), dayfirst,
+                                    os.fspath(path))
+        else:
+            layout = _layout_from_fields(_header_fields(header), dayfirst)
+        if layout is None or (columns is None and layout.kind != kind):
             shown = header[:80].decode("utf-8", errors="replace").strip()
             raise ValueError(f"{os.fspath(path)}: not a {label} AIS CSV (header: {shown!r})")
         tracker = _StaticsTracker()
@@ -619,7 +778,7 @@ def _csv_rows(lines: list[bytes], layout: _Layout, rename: dict[str, str]) -> tu
 
 def _to_float(col: pd.Series, typed: bool) -> tuple[np.ndarray, np.ndarray]:
     """Float values of a column, and a mask of non-empty values that are not numbers."""
-    if typed:
+    if typed or (pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)):
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
         return values, np.zeros(len(values), dtype=bool)
     import pyarrow as pa
@@ -704,12 +863,52 @@ def _clean_text(text: str) -> str | None:
     return text if text and text != "Unknown" else None
 
 
-def _parse_times(col: pd.Series, time_format: str) -> pd.api.extensions.ExtensionArray:
-    """UTC timestamps of a text column, parsing each distinct text once; NaT where unparseable."""
+def _parse_times(col: pd.Series, time_format: str,
+                 dayfirst: bool = False) -> pd.api.extensions.ExtensionArray:
+    """UTC timestamps of a column, parsing each distinct text once; NaT where unparseable.
+
+    ``time_format`` "any" (tables without a fixed format) reads Unix seconds (9-10 digits,
+    fractions allowed) or milliseconds (12-13 digits), ISO 8601 (``T`` or a blank between date
+    and time; ``Z``, an offset or a trailing ``UTC``), and other dates as pandas reads them,
+    ``dayfirst`` deciding ``01/02/2024``. Times without a zone are UTC. A column that already
+    holds datetimes is taken as it is (naive ones as UTC).
+    """
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        values = pd.DatetimeIndex(col)
+        values = values.tz_localize("UTC") if values.tz is None else values.tz_convert("UTC")
+        return pd.array(values.as_unit("ns"))
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    parsed = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object), dtype=object),
-                            format=time_format, errors="coerce", utc=True, cache=False)
+    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    if time_format != "any":
+        parsed = pd.to_datetime(texts, format=time_format, errors="coerce", utc=True, cache=False)
+    else:
+        parsed = _parse_any_times(texts.astype(str).str.strip(), dayfirst)
     return parsed.array.take(codes, allow_fill=True)
+
+
+def _parse_any_times(texts: pd.Series, dayfirst: bool) -> pd.Series:
+    out = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns, UTC]")
+    if not len(texts):
+        return out
+    seconds = texts.str.fullmatch(r"[0-9]{9,10}(?:\.[0-9]*)?")
+    millis = texts.str.fullmatch(r"[0-9]{12,13}(?:\.0*)?")
+    if seconds.any():
+        out[seconds] = pd.to_datetime(pd.to_numeric(texts[seconds]) * 1e9, utc=True)
+    if millis.any():
+        out[millis] = pd.to_datetime(pd.to_numeric(texts[millis]).astype("int64"), unit="ms",
+                                     utc=True)
+    rest = ~(seconds | millis)
+    if rest.any():
+        text = texts[rest].str.replace(r"\s*UTC$", "", regex=True)
+        iso = text.str.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+        if iso.any():
+            out[text.index[iso]] = pd.to_datetime(text[iso], format="ISO8601", errors="coerce",
+                                                  utc=True)
+        other = ~iso
+        if other.any():
+            out[text.index[other]] = pd.to_datetime(text[other], format="mixed", dayfirst=dayfirst,
+                                                    errors="coerce", utc=True)
+    return out
 
 
 def _convert(raw: pd.DataFrame, layout: _Layout) -> tuple[pd.DataFrame, np.ndarray]:
@@ -722,7 +921,7 @@ def _convert(raw: pd.DataFrame, layout: _Layout) -> tuple[pd.DataFrame, np.ndarr
     bad_mmsi = bad_mmsi | ~np.isfinite(mmsi) | (mmsi != np.floor(mmsi)) | (mmsi < 0) | (mmsi > MAX_MMSI)
     out["mmsi"] = np.where(bad_mmsi, 0, mmsi).astype(np.int64)
 
-    ts = _parse_times(raw["time"], layout.time_format)
+    ts = _parse_times(raw["time"], layout.time_format, layout.dayfirst)
     bad_time = np.asarray(ts.isna())
     out["timestamp"] = ts
 
@@ -849,3 +1048,53 @@ class _StaticsTracker:
         picked = np.flatnonzero(changed)
         picked = picked[np.argsort(order[picked], kind="stable")]
         return s.iloc[picked].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------- frames in memory
+
+
+def frame_tables(frame: pd.DataFrame, columns: dict[str, str] | None = None, *,
+                 dayfirst: bool = False, report: DecodeReport | None = None,
+                 where: str = "DataFrame") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The positions and statics tables of a positions table in memory (any layout
+    :func:`iter_csv` reads, or any other through ``columns``).
+
+    Rows that cannot be parsed (MMSI, time, latitude or longitude) are dropped and counted in
+    ``report.malformed``; ``report.lines`` counts the rows.
+
+    Raises
+    ------
+    ValueError
+        The columns match no known layout and no mapping is given, or the mapping names a
+        column the frame does not have.
+    """
+    fields = [str(c) for c in frame.columns]
+    if columns is not None:
+        layout = _mapped_layout(fields, check_columns(columns), dayfirst, where)
+    else:
+        layout = _layout_from_fields(fields, dayfirst)
+        if layout is None:
+            shown = ",".join(fields)
+            shown = shown if len(shown) <= 120 else shown[:117] + "..."
+            raise LayoutError(f"{where}: columns match no known layout (tried {LAYOUTS_TRIED}); "
+                             f"map them with columns= (columns: {shown})")
+    raw = pd.DataFrame({field: frame.iloc[:, i].reset_index(drop=True)
+                        for field, i in layout.columns.items()})
+    for field in raw.columns:
+        numeric = pd.api.types.is_numeric_dtype(raw[field].dtype)
+        if field in _NUMERIC and not numeric:  # text or mixed values: checked as text
+            raw[field] = raw[field].astype("string[pyarrow]")
+        elif field not in _NUMERIC and field != "time" and raw[field].dtype != object:
+            raw[field] = raw[field].astype(object)
+    raw.attrs["typed"] = False
+    rows, bad = _convert(raw, layout)
+    if report is not None:
+        report.lines += len(frame)
+        report.malformed += int(bad.sum())
+    rows = rows[~bad].reset_index(drop=True)
+    positions = positions_frame(_positions(rows))
+    statics = statics_frame(_StaticsTracker().select(_static_candidates(rows)))
+    if report is not None:
+        report.positions += len(positions)
+        report.statics += len(statics)
+    return positions, statics

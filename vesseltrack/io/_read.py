@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import zstandard
 
 from vesseltrack._schema import (
     POSITION_COLUMNS,
@@ -37,8 +38,9 @@ from vesseltrack.ais import DecodeReport
 from vesseltrack.ais._compiled import line_offsets
 from vesseltrack.ais._decode import decode_batch
 from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer
+from vesseltrack.io._csv import LayoutError
 
-_CORRUPT = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
+_CORRUPT = (OSError, EOFError, zlib.error, zipfile.BadZipFile, zstandard.ZstdError)
 """What damaged or truncated compressed files raise."""
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -91,14 +93,25 @@ def sniff_format(path: str | os.PathLike) -> str:
         head = fh.read(SNIFF_BYTES)
     if head.startswith(PARQUET_MAGIC):
         return "parquet"
-    if head.startswith(GZIP_MAGIC):
-        try:
-            with gzip.open(path, "rb") as fh:
-                head = fh.read(SNIFF_BYTES)
-        except _CORRUPT:
+    if _compression(Path(path)):
+        head = _decompressed_head(path)
+        if head is None:
             return "nmea"  # reading it will fail and list it among the failed files
     csv_kind = _sniff_csv(head)
     return csv_kind or "nmea"
+
+
+def _decompressed_head(path: str | os.PathLike) -> bytes | None:
+    """The first bytes of a gzip, zip or zstd file's content (None if it cannot be read)."""
+    from contextlib import ExitStack
+
+    from vesseltrack.io._csv import open_decompressed
+
+    try:
+        with ExitStack() as stack:
+            return open_decompressed(path, stack).read(SNIFF_BYTES)
+    except (*_CORRUPT, ValueError):
+        return None
 
 
 def _sniff_csv(head: bytes) -> str | None:
@@ -156,21 +169,49 @@ def _looks_like_ais(path: Path) -> bool:
         kind = sniff_format(path)
         if kind != "nmea":
             return True
-        if _is_gzip(path):
-            try:
-                with gzip.open(path, "rb") as fh:
-                    return _is_ais_nmea(fh.read(SNIFF_BYTES))
-            except _CORRUPT:
-                return True  # a damaged compressed file: read it, so it is listed as failed
+        if _compression(path):
+            head = _decompressed_head(path)
+            return True if head is None else _is_ais_nmea(head)  # damaged: listed as failed
         with open(path, "rb") as fh:
             return _is_ais_nmea(fh.read(SNIFF_BYTES))
     except OSError:
         return False
 
 
+def _compression(path: Path) -> bool:
+    """Whether the file starts with gzip, zip or zstd magic bytes."""
+    from vesseltrack.io._csv import is_zstd_frame
+
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    magic = head[:4]
+    if magic == b"\x28\xb5\x2f\xfd":
+        return is_zstd_frame(head)
+    return magic.startswith(GZIP_MAGIC) or magic == b"PK\x03\x04"
+
+
+def _not_ais(path: Path, head: bytes) -> InputError:
+    """The error for a file in which nothing could be read as AIS."""
+    from vesseltrack.io._csv import LAYOUTS_TRIED
+
+    if b"\x00" in head or sum(b >= 0x80 for b in head[:4096]) > len(head[:4096]) // 10:
+        what = "a binary file, not AIS data (tried NMEA, CSV and Parquet)"
+    else:
+        first = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+        what = ("not AIS data: no AIS sentence (!AIVDM/!AIVDO) and a header in no known CSV "
+                f"layout (tried {LAYOUTS_TRIED}); map its columns with --columns "
+                f"(first line: {first[:80]!r})")
+    return InputError(f"{path}: {what}")
+
+
 def _is_gzip(path: Path) -> bool:
     with open(path, "rb") as fh:
         return fh.read(2) == GZIP_MAGIC
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(SNIFF_BYTES)
 
 
 def _iter_line_chunks(
@@ -407,6 +448,8 @@ def iter_ais(
     progress: bool | None = None,
     leftovers: list | None = None,
     first_file_index: int = 1,
+    columns: dict[str, str] | None = None,
+    dayfirst: bool = False,
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """Stream ``(positions, statics)`` chunks from AIS files, with bounded memory.
 
@@ -422,6 +465,13 @@ def iter_ais(
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     report = report if report is not None else DecodeReport()
+    if columns is not None:
+        from vesseltrack.io._csv import check_columns
+
+        try:
+            columns = check_columns(columns)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
     files = expand_inputs(inputs)
     framer = NMEAFramer(report, framing)
     total = sum(_size(p) for p in files)
@@ -432,20 +482,32 @@ def iter_ais(
             framer.start_file(first_file_index + k)
             try:
                 kind = sniff_format(path)
+                head = (_decompressed_head(path) or b"") if _compression(path) else _head(path)
+                if kind == "nmea" and columns is not None and not _is_ais_nmea(head) \
+                        and head.strip():
+                    kind = "mapped"  # a table read through the user's mapping
                 if kind == "parquet":
-                    yield from _read_parquet(path, report)
+                    yield from _read_parquet(path, report, columns, dayfirst)
                     bar.update(_size(path))
-                elif kind in ("noaa", "dma"):
+                elif kind != "nmea":
                     from vesseltrack.io._csv import iter_csv
 
-                    for pos, sta in iter_csv(path, kind, report):
+                    for pos, sta in iter_csv(path, kind, report, columns=columns,
+                                             dayfirst=dayfirst):
                         report.positions += len(pos)
                         report.statics += len(sta)
                         yield pos, sta
                     bar.update(_size(path))
                 else:
-                    with open(path, "rb") as raw:
-                        fh = gzip.GzipFile(fileobj=raw) if _is_gzip(path) else raw
+                    before = (report.sentences, report.bad_checksum, report.lines,
+                              report.blank + report.comments)
+                    from contextlib import ExitStack
+
+                    from vesseltrack.io._csv import open_decompressed
+
+                    with ExitStack() as stack:
+                        raw = stack.enter_context(open(path, "rb"))
+                        fh = open_decompressed(path, stack) if _compression(path) else raw
                         last = 0
                         for lines, non_ascii in _iter_line_chunks(fh, chunk_bytes, report):
                             msgs = framer.feed(lines, non_ascii)
@@ -457,6 +519,14 @@ def iter_ais(
                             bar.update(now - last)
                             last = now
                             yield pos, sta
+                        if fh is not raw:  # compressed: the raw position is not followed
+                            bar.update(_size(path))
+                    ais = report.sentences - before[0] + report.bad_checksum - before[1]
+                    skipped = report.blank + report.comments - before[3]
+                    if ais == 0 and report.lines - before[2] > skipped:
+                        raise _not_ais(path, head)
+            except LayoutError as exc:
+                raise InputError(str(exc)) from None
             except (*_CORRUPT, ValueError, csv.Error) as exc:
                 report.failed_files.append({"path": str(path), "error": _one_line(exc)})
         if leftovers is not None:
@@ -508,9 +578,16 @@ def _progress(total: int, progress: bool | None):
                 disable=disable, delay=2.0, leave=False)
 
 
-def _read_parquet(path: Path, report: DecodeReport) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+def _read_parquet(path: Path, report: DecodeReport, columns: dict[str, str] | None = None,
+                  dayfirst: bool = False) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     frame = pd.read_parquet(path)
     cols = set(frame.columns)
+    if columns is not None or not (set(POSITION_COLUMNS) <= cols
+                                   or set(STATIC_COLUMNS) - {"msg_type", "source"} <= cols):
+        from vesseltrack.io._csv import frame_tables
+
+        yield frame_tables(frame, columns, dayfirst=dayfirst, report=report, where=str(path))
+        return
     if set(POSITION_COLUMNS) <= cols:
         pos = positions_frame(frame)
         report.positions += len(pos)
@@ -548,6 +625,8 @@ def read_ais(
     progress: bool | None = None,
     leftovers: list | None = None,
     first_file_index: int = 1,
+    columns: dict[str, str] | None = None,
+    dayfirst: bool = False,
 ) -> AISData:
     """Read AIS files into the positions and statics tables, with a decode report.
 
@@ -567,6 +646,16 @@ def read_ais(
         take more than two seconds.
     leftovers, first_file_index
         For engines that read files in separate processes (see :func:`iter_ais`).
+    columns : dict, optional
+        Read positions tables in any other layout: vesseltrack's column names (``mmsi``,
+        ``timestamp``, ``lon``, ``lat`` required; ``sog_knots``, ``cog_deg``, ``heading_deg``,
+        ``nav_status``, ``imo``, ``name``, ``callsign``, ``ship_type``, ``draught_m``,
+        ``destination``, ``length_m``, ``beam_m`` optional) mapped to the file's, e.g.
+        ``{"mmsi": "ID", "timestamp": "ais_pos_timestamp", "lon": "longitude",
+        "lat": "latitude"}``. Unmapped optional columns stay NaN. NMEA files in the same
+        call are read as NMEA.
+    dayfirst : bool
+        Read ambiguous dates (``01/02/2024``) of tables without a fixed time format day first.
 
     Returns
     -------
@@ -576,7 +665,9 @@ def read_ais(
     Raises
     ------
     InputError
-        A missing path, a glob matching nothing, or a folder without AIS files.
+        A missing path, a glob matching nothing, a folder without AIS files, a bad column
+        mapping, or a file in which nothing could be read as AIS (neither NMEA with AIS
+        sentences nor a table in a known layout, or a binary file).
 
     Examples
     --------
@@ -589,7 +680,8 @@ def read_ais(
     sta_parts = []
     for pos, sta in iter_ais(inputs, report=report, chunk_bytes=chunk_bytes, framing=framing,
                              fast=fast, progress=progress, leftovers=leftovers,
-                             first_file_index=first_file_index):
+                             first_file_index=first_file_index, columns=columns,
+                             dayfirst=dayfirst):
         if len(pos):
             pos_parts.append(pos)
         if len(sta):
@@ -599,3 +691,80 @@ def read_ais(
     positions["timestamp"] = positions["timestamp"].astype(UTC_NS)
     statics["timestamp"] = statics["timestamp"].astype(UTC_NS)
     return AISData(positions, statics, report)
+
+
+def positions_from_frame(
+    frame: pd.DataFrame,
+    columns: dict[str, str] | None = None,
+    *,
+    dayfirst: bool = False,
+    report: DecodeReport | None = None,
+) -> pd.DataFrame:
+    """The positions table of a DataFrame of AIS positions already in memory.
+
+    The frame's layout is recognised as :func:`read_ais` recognises a CSV file's header
+    (NOAA MarineCadastre, Danish Maritime Authority, Global Fishing Watch, MovingPandas-style
+    ``id``/``timestamp``/``longitude``/``latitude``), or read through ``columns``. Values are
+    checked and masked as in the files ("not available" -> NaN; times UTC, naive ones taken as
+    UTC); rows whose MMSI, time or coordinates cannot be parsed are dropped (counted in
+    ``report.malformed``). The static columns of the frame, if any, go to
+    :func:`statics_from_frame`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per position report.
+    columns : dict, optional
+        vesseltrack column -> the frame's column, as for :func:`read_ais`; unmapped optional
+        columns stay NaN.
+    dayfirst : bool
+        Read ambiguous text dates (``01/02/2024``) day first.
+    report : DecodeReport, optional
+        Updated with ``lines`` (rows), ``malformed``, ``positions`` and ``statics``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new positions table (``msg_type`` 0, ``source`` empty).
+
+    Raises
+    ------
+    InputError
+        The columns match no known layout and no mapping is given, or the mapping is wrong.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"ID": [445123456], "t": ["2024-03-01 12:00"],
+    ...                    "x": [133.07], "y": [42.75]})
+    >>> pos = positions_from_frame(df, {"mmsi": "ID", "timestamp": "t", "lon": "x", "lat": "y"})
+    >>> pos[["mmsi", "timestamp", "lon", "lat"]].to_dict("records")
+    [{'mmsi': 445123456, 'timestamp': Timestamp('2024-03-01 12:00:00+0000', tz='UTC'), 'lon': 133.07, 'lat': 42.75}]
+    """
+    return _frame_tables(frame, columns, dayfirst, report)[0]
+
+
+def statics_from_frame(
+    frame: pd.DataFrame,
+    columns: dict[str, str] | None = None,
+    *,
+    dayfirst: bool = False,
+    report: DecodeReport | None = None,
+) -> pd.DataFrame:
+    """The statics table of a DataFrame of AIS rows in memory (see :func:`positions_from_frame`).
+
+    Static columns (``imo``, ``name``, ``callsign``, ``ship_type``, ``draught_m``,
+    ``destination``, ``length_m``, ``beam_m``, recognised or mapped) give one statics row per
+    change of a vessel's static content, in row order: every draught change is kept, and rows
+    repeating the same values add nothing. Empty when the frame has no static column.
+    """
+    return _frame_tables(frame, columns, dayfirst, report)[1]
+
+
+def _frame_tables(frame, columns, dayfirst, report):
+    from vesseltrack.io._csv import frame_tables
+
+    try:
+        return frame_tables(frame, columns, dayfirst=dayfirst, report=report)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
