@@ -156,3 +156,136 @@ def test_default_bbl_per_t_is_a_parameter(tmp_path):
     # no cargo named: 2790 t x 8.0 = 22320 bbl
     row = _assess(3.0, 5.0, _registry(tmp_path, ""), CargoParams(default_bbl_per_t=8.0))
     assert row.cargo_bbl == pytest.approx(22320.0)
+
+
+# ---------------------------------------------------------------- behaviours found by mutation
+
+
+def _reg_rows(tmp_path, rows):
+    return read_registry(write_registry(tmp_path / "r.csv", rows))
+
+
+def _calls(**columns):
+    base = {"mmsi": [MMSI], "port": ["T"], "arrival": [ARR], "departure": [DEP]}
+    base.update(columns)
+    return pd.DataFrame(base)
+
+
+def _rising(mmsi=MMSI):
+    # 3.0 -> 5.0 m: with the 4000 t / 6.0 m / 2.0 m vessel, fill 0.75 -> 2790 t
+    return make_statics([(mmsi, ARR - 5 * H, 3.0), (mmsi, DEP + H, 5.0)])
+
+
+@pytest.mark.parametrize(
+    ("columns", "cargo_t"),
+    [
+        # unknown MMSI, known IMO: the IMO row (dwt 4000 t) -> 0.75 x 0.93 x 4000 = 2790 t
+        ({"mmsi": [445999999], "imo": [9000001], "name": ["X"]}, 2790.0),
+        # unknown MMSI and IMO, known name: -> 2790 t
+        ({"mmsi": [445999999], "imo": [pd.NA], "name": ["test tanker"]}, 2790.0),
+        # MMSI matches the 4000 t vessel, IMO the 2000 t one: the MMSI wins -> 2790 t
+        ({"imo": [9000002], "name": ["X"]}, 2790.0),
+    ],
+)
+def test_registry_match_by_mmsi_then_imo_then_name(tmp_path, columns, cargo_t):
+    reg = _reg_rows(tmp_path, [
+        "445000009,9000001,TEST TANKER,KP,4000,90,14.0,6.0,2.0,diesel",
+        "445000010,9000002,OTHER TANKER,KP,2000,70,11.0,6.0,2.0,diesel",
+    ])
+    calls = _calls(**columns)
+    st = _rising(int(calls["mmsi"].iloc[0]))
+    assert assess_load(calls, st, reg)["cargo_t"].iloc[0] == pytest.approx(cargo_t)
+
+
+def test_an_ambiguous_registry_name_matches_nothing(tmp_path):
+    # two registry rows share the name: no match, so no cargo figure
+    reg = _reg_rows(tmp_path, [
+        "445000010,,TEST TANKER,KP,4000,90,14.0,6.0,2.0,diesel",
+        "445000011,,TEST TANKER,KP,2000,70,11.0,6.0,2.0,diesel",
+    ])
+    calls = _calls(name=["TEST TANKER"])
+    assert np.isnan(assess_load(calls, _rising(), reg)["cargo_t"].iloc[0])
+
+
+def test_calls_with_their_own_index_keep_it(tmp_path):
+    # index 7 and 3, second call of an unknown vessel: figures stay with their rows
+    calls = pd.DataFrame({"mmsi": [MMSI, 445999999], "port": ["T", "T"],
+                          "arrival": [ARR, ARR], "departure": [DEP, DEP]}, index=[7, 3])
+    st = pd.concat([_rising(), _rising(445999999)], ignore_index=True)
+    out = assess_load(calls, st, _registry(tmp_path))
+    assert (out.index.tolist(), out["cargo_t"].tolist()[0], np.isnan(out["cargo_t"].tolist()[1])
+            ) == ([7, 3], pytest.approx(2790.0), True)
+
+
+@pytest.mark.parametrize(
+    ("summer_m", "ballast_m", "state"),
+    [
+        # range 0.5 m: threshold 0.3 x 0.5 = 0.15 m, and the rise is 0.25 m -> loaded
+        (3.0, 2.5, "loaded"),
+        # range 0 (summer = ballast): unusable, so the 1.0 m rule -> unchanged
+        (2.5, 2.5, "unchanged"),
+    ],
+)
+def test_small_and_zero_draught_ranges(tmp_path, summer_m, ballast_m, state):
+    reg = _reg_rows(tmp_path, [f"{MMSI},,T,KP,4000,90,14.0,{summer_m},{ballast_m},diesel"])
+    st = make_statics([(MMSI, ARR - 5 * H, 2.5), (MMSI, DEP + H, 2.75)])
+    assert assess_load(_calls(), st, reg)["load_state"].iloc[0] == state
+
+
+def test_fill_below_ballast_is_clipped_to_zero(tmp_path):
+    # 0.5 -> 1.75 m: +1.25 m >= 1.2 m, loaded; fill (1.75 - 2.0) / 4.0 < 0 -> 0 t
+    assert _assess(0.5, 1.75, _registry(tmp_path)).cargo_t == 0.0
+
+
+def test_departure_draught_reported_at_the_next_arrival_is_not_used(tmp_path):
+    # second call arrives at DEP + 100 h; the only later report is at exactly that time
+    calls = pd.DataFrame({"mmsi": [MMSI, MMSI], "port": ["T", "T"],
+                          "arrival": [ARR, DEP + 100 * H], "departure": [DEP, DEP + 130 * H]})
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + 100 * H, 5.0)])
+    assert np.isnan(assess_load(calls, st, _registry(tmp_path))["departure_draught_m"].iloc[0])
+
+
+def test_a_report_at_the_arrival_counts_as_in_port(tmp_path):
+    # nothing after departure; reports at ARR - 5 h (3.0 m) and at exactly ARR (5.0 m)
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, ARR, 5.0)])
+    out = assess_load(_calls(), st, _registry(tmp_path))
+    assert out["departure_draught_m"].iloc[0] == 5.0
+
+
+def _laden_at(tmp_path, when):
+    from _builders import write_sightings
+
+    from vesseltrack.registry import match_sightings, read_sightings
+
+    return match_sightings(read_sightings(write_sightings(tmp_path / "s.csv", [
+        f"{when.isoformat()},133.07,42.75,{MMSI},,,laden,x"])))
+
+
+@pytest.mark.parametrize(
+    ("when", "settles"),
+    [
+        (ARR, True),                          # at the arrival exactly
+        (ARR - pd.Timedelta(seconds=1), False),
+        (DEP + 72 * H, True),                 # at the end of the 72 h window exactly
+        (DEP + 72 * H + pd.Timedelta(seconds=1), False),
+    ],
+)
+def test_laden_sighting_window_boundaries(tmp_path, when, settles):
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + H, 3.0)])  # stale
+    out = assess_load(_calls(), st, _registry(tmp_path), _laden_at(tmp_path, when))
+    assert (out["load_state"].iloc[0] == "loaded") == settles
+
+
+def test_laden_sighting_at_the_next_arrival_belongs_to_the_next_call(tmp_path):
+    calls = pd.DataFrame({"mmsi": [MMSI, MMSI], "port": ["T", "T"],
+                          "arrival": [ARR, DEP + 10 * H], "departure": [DEP, DEP + 30 * H]})
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0)])
+    out = assess_load(calls, st, _registry(tmp_path), _laden_at(tmp_path, DEP + 10 * H))
+    assert out["load_state"].tolist() == ["unknown", "loaded"]
+
+
+def test_laden_sighting_settles_a_call_without_any_draught(tmp_path):
+    # no draught at all: unknown, settled as loaded with the 0.9 fill: 0.9 x 0.93 x 4000
+    out = assess_load(_calls(), None, _registry(tmp_path), _laden_at(tmp_path, ARR + H))
+    assert (out["load_state"].iloc[0], out["cargo_t"].iloc[0]) == ("loaded",
+                                                                   pytest.approx(3348.0))
