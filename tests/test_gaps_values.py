@@ -49,3 +49,12 @@ def test_reachability_uses_where_the_gap_began(hours, reachable):
     gaps = detect_gaps(track_rows(445000001, rows), ports=make_ports(("terminal",)),
                        params=GapParams(min_gap_hours=1.0))
     assert gaps["reachable_ports"].tolist() == [reachable]
+
+
+def test_gap_ends_and_distance_along_a_parallel():
+    # 133.0 E -> 133.1 E at 42.0 N: 0.1 deg x 60 x cos(42 deg) = 6 x 0.74314 = 4.459 nm
+    # (the great circle is shorter by far less than 0.1 %)
+    rows = [(0, 133.0, 42.0, 5.0), (8 * HOUR, 133.1, 42.0, 5.0)]
+    (g,) = detect_gaps(track_rows(445000001, rows)).itertuples()
+    assert (g.start_lon, g.end_lon, g.distance_nm) == (133.0, 133.1,
+                                                       pytest.approx(4.459, rel=1e-3))
