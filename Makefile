@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench mutate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,5 +37,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# Mutation testing of the analysis modules (bench/mutate.py; figures in bench/MUTATION.md).
+mutate: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[mutate]'
+	$(BIN)/python bench/mutate.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .coverage
+	rm -rf $(VENV) build *.egg-info .pytest_cache .coverage .mutate

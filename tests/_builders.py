@@ -182,3 +182,15 @@ SIGHTINGS_HEADER = "timestamp,lon,lat,mmsi,imo,name,state,source"
 def write_sightings(path: Path, rows: list[str], header: str = SIGHTINGS_HEADER) -> Path:
     path.write_text(header + "\n" + "\n".join(rows) + "\n")
     return path
+
+
+def track_rows(mmsi: int, rows: list[tuple[float, float, float, float]],
+               t0: pd.Timestamp = T0) -> pd.DataFrame:
+    """Positions of one vessel from ``(seconds after t0, lon, lat, sog_knots)`` rows: for
+    tracks whose times and speeds must sit exactly on a threshold."""
+    frame = pd.DataFrame(rows, columns=["seconds", "lon", "lat", "sog_knots"])
+    frame["timestamp"] = t0 + pd.to_timedelta(frame.pop("seconds"), unit="s")
+    frame["mmsi"] = mmsi
+    frame["msg_type"] = 1
+    frame["source"] = ""
+    return positions_frame(frame)

@@ -143,9 +143,12 @@ def test_kozmino_in_port_silence_with_rising_draught_is_no_terminal_call():
     st = hourly_draught(273000001, T0, trk["timestamp"].max(),
                         [(T0, 7.0), (T0 + 15 * H, 14.0)])
     res = _count(trk, st)
-    got = set(zip(res.all_calls["port"], res.all_calls["load_state"], strict=True))
-    assert got == {(KOZ, "loaded"), ("Vostochny port", "loaded")} or got == {(KOZ, "loaded")}
-    assert TERM not in set(res.all_calls["port"])
+    # The berth (133.017 E) lies west of the wider port's 133.030 E edge and the route in
+    # never enters it; the silence is inside the Kozmino call, and dark calls go only to the
+    # fences asked about (by default the two terminals): one call, at Kozmino, loaded
+    # (draught 7.0 -> 14.0 m, +7.0 m >= the 1.0 m rise without a registry entry).
+    got = list(zip(res.all_calls["port"], res.all_calls["load_state"], strict=True))
+    assert got == [(KOZ, "loaded")]
 
 
 def test_dark_call_attribution_depends_on_the_fences_asked_about(registry):
@@ -357,7 +360,7 @@ def test_committed_fixture_43_loaded_departures_by_12_kp_vessels(committed):
     matched, precision, recall = score(loaded, truth)
     assert (precision, recall) == (1.0, 1.0)
     bbl, true_bbl = loaded["cargo_bbl"].sum(), truth["cargo_bbl"].sum()
-    assert abs(bbl - true_bbl) / true_bbl < 0.05
+    assert abs(bbl - true_bbl) / true_bbl < 0.01
     summary = res.summary(committed.data.report.to_dict())
     assert summary["loaded_departures"] == 43 and summary["vessels"] == 12
     assert summary["estimated_bbl"] > 2 * summary["un_cap_bbl"]  # about twice the UN cap

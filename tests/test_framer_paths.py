@@ -1,15 +1,21 @@
-"""The framer's byte path and vectorised fragment pairing against its reference path.
+"""The framer's byte path against its regex path, and its fragment pairing against an
+independent reference written here.
 
-``NMEAFramer(byte_path=False)`` sends every line through the regular expressions and every
-fragment through the one-by-one state machine (the implementation the corpus tests pinned
-down first). The fast path must give the very same messages, times, sources and counts, on
-the real corpora and on generated mixes built to hit its edges: tag blocks it must hand back
-to the regex path, fragments interleaved, missing, repeated, far apart in time or in the
-stream, and chunk boundaries anywhere.
+``NMEAFramer(byte_path=False)`` sends every line through the regular expressions instead of
+the byte parser; it does NOT change the fragment pairing (both paths pair fragments the same
+way: vectorised clean runs, then the one-by-one state machine). So ``_same`` compares line
+parsing only: messages, times, sources and counts on the real corpora and on generated mixes
+(tag blocks the byte path must hand back to the regex path, chunk boundaries anywhere).
+
+The pairing itself is checked against ``reference_frame`` below: a small one-by-one pairing
+written from the documented rules, sharing no code with the package, on generated mixes of
+interleaved, missing, repeated and far-apart fragments; and by absolute message and orphan
+counts worked out by hand.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from functools import reduce
 from pathlib import Path
@@ -282,3 +288,155 @@ def test_common_forms_never_reach_the_regex_path(monkeypatch):
     assert (table.cls == _lines.AIS_OK).all()
     assert table.time_ns[2] == 1_700_000_000 * 10**9
     assert table.time_ns[3] == 1_700_000_000_123 * 10**6
+
+
+# ------------------------------------------------------------------------ independent pairing
+
+NAT = np.iinfo(np.int64).min
+_REF_LINE = re.compile(
+    r"(?:\\(?P<tag>[^*\\]*)\*(?P<tag_cs>[0-9A-F]{2})\\)?"
+    r"!(?P<body>(?P<addr>AIVD[MO]),(?P<count>\d),(?P<num>\d),(?P<seq>\d?),(?P<chan>[AB]?),"
+    r"(?P<payload>[^,]*),(?P<fill>\d))\*(?P<cs>[0-9A-F]{2})"
+)
+
+
+def reference_frame(lines: list[str], max_sentences: int = 1000,
+                    window_s: float = 300.0) -> tuple[list[tuple], int]:
+    """Pair fragments one sentence at a time, from the documented rules only.
+
+    Lines are sentences with an optional tag block (``c:`` seconds, ``s:`` source) and good
+    tag checksums; anything else is skipped. A fragment joins the message pending under its
+    key (source, talker, channel, sequence id, fragment count) when it is the next part, is
+    within ``window_s`` of the message's time (either untimed always is) and at most
+    ``max_sentences`` valid sentences came between it and part 1. A part 1 under a pending
+    key orphans the pending fragments; a part that cannot join is an orphan, and so are the
+    fragments of a message that cannot complete any more; whatever is pending at the end
+    is orphaned. Returns messages (payload, fill, time ns, source) in the order of their
+    last sentence, and the orphan count.
+    """
+    messages: list[tuple] = []
+    orphans = 0
+    pending: dict[tuple, dict] = {}
+    i = -1
+    for line in lines:
+        m = _REF_LINE.fullmatch(line)
+        if m is None or _cs(m["body"]) != m["cs"]:
+            continue
+        i += 1
+        tags = dict(f.split(":", 1) for f in (m["tag"] or "").split(",") if ":" in f)
+        t = int(tags["c"]) * 10**9 if "c" in tags else NAT
+        source = tags.get("s")
+        count, num, fill = int(m["count"]), int(m["num"]), int(m["fill"])
+        for key in [k for k, p in pending.items() if i - p["first"] > max_sentences + 1]:
+            orphans += pending.pop(key)["n"]  # more than max_sentences came between
+        if count == 1:
+            messages.append((m["payload"], fill, t, source))
+            continue
+        key = (source, m["addr"], m["chan"], m["seq"], count)
+        p = pending.get(key)
+        if num == 1:
+            if p is not None:
+                orphans += pending.pop(key)["n"]
+            pending[key] = {"first": i, "t": t, "next": 2, "parts": [m["payload"]], "n": 1,
+                            "source": source}
+            continue
+        if p is not None and (p["next"] != num or (
+                NAT not in (t, p["t"]) and abs(t - p["t"]) > window_s * 10**9)):
+            orphans += pending.pop(key)["n"]
+            p = None
+        if p is None:
+            orphans += 1
+            continue
+        p["parts"].append(m["payload"])
+        p["n"] += 1
+        p["next"] += 1
+        if p["t"] == NAT:
+            p["t"] = t
+        if p["next"] > count:
+            del pending[key]
+            messages.append(("".join(p["parts"]), fill, p["t"] if p["t"] != NAT else t,
+                             p["source"]))
+    orphans += sum(p["n"] for p in pending.values())
+    return messages, orphans
+
+
+@st.composite
+def _pairing_mixes(draw) -> tuple[list[str], list[int]]:
+    """Interleaved, missing, repeated and far-apart fragments under a few keys."""
+    lines: list[str] = []
+    for _ in range(draw(st.integers(1, 40))):
+        kind = draw(st.sampled_from(["single", "run", "run", "piece", "noise"]))
+        t = 1_700_000_000 + draw(st.integers(0, 2000))
+        tag = draw(st.sampled_from(["", f"c:{t}", f"s:R{draw(st.integers(0, 1))},c:{t}"]))
+        prefix = _tag(tag) if tag else ""
+        if kind == "single":
+            lines.append(prefix + draw(st.sampled_from(_SINGLES)))
+        elif kind in ("run", "piece"):
+            count = draw(st.integers(2, 3))
+            seq = draw(st.sampled_from(["", "1", "2"]))
+            chan = draw(st.sampled_from(["A", "B", ""]))
+            nums = range(1, count + 1)
+            if kind == "piece":
+                nums = draw(st.lists(st.integers(1, count), min_size=1, max_size=3))
+            for num in nums:
+                payload = PAYLOAD_5A if num == 1 else PAYLOAD_5B
+                if draw(st.integers(0, 4)) == 0:
+                    prefix = draw(st.sampled_from(["", _tag(f"c:{t + 600}"), _tag(f"c:{t}")]))
+                lines.append(prefix + _sentence(count, num, seq, chan, payload,
+                                                2 if num == count else 0,
+                                                good=draw(st.integers(0, 9)) > 0))
+        else:
+            lines.append(draw(st.sampled_from(["", "# comment", "junk"])))
+    cuts = draw(st.lists(st.integers(0, len(lines)), max_size=4))
+    return lines, cuts
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_pairing_mixes(), st.sampled_from([1, 2, 5, 1000]))
+def test_generated_mixes_pair_as_the_reference_does(mix, max_sentences):
+    lines, cuts = mix
+    messages, report = _frame(lines, cuts, True, FramingParams(max_fragment_sentences=max_sentences))
+    assert (messages, report["orphan_fragments"]) == reference_frame(lines, max_sentences)
+
+
+A1 = _sentence(2, 1, "1", "A", PAYLOAD_5A, 0)
+A2 = _sentence(2, 2, "1", "A", PAYLOAD_5B, 2)
+JOINED = PAYLOAD_5A + PAYLOAD_5B
+
+
+@pytest.mark.parametrize(
+    ("lines", "messages", "orphans"),
+    [
+        # a part 1 repeated before its part 2: the first one is an orphan
+        ([A1, A1, A2], 1, 1),
+        # a part 1 repeated outside any clean run (the one-by-one path): both orphans
+        ([A1, A1], 0, 2),
+        ([A1, _SINGLES[0], A1, _SINGLES[1]], 0, 2),
+        # a repeated part 1 after a complete message: its own orphan at the end
+        ([A1, A2, A1], 1, 1),
+        # part 1 on channel B, part 2 on channel A: no message, two orphans
+        ([_sentence(2, 1, "1", "B", PAYLOAD_5A, 0), A2], 0, 2),
+        # part 1 with sequence id 2, part 2 with id 1: no message, two orphans
+        ([_sentence(2, 1, "2", "A", PAYLOAD_5A, 0), A2], 0, 2),
+        # two messages interleaved under different sequence ids: both complete
+        ([A1, _sentence(2, 1, "2", "A", PAYLOAD_5A, 0), A2,
+          _sentence(2, 2, "2", "A", PAYLOAD_5B, 2)], 2, 0),
+        # part 2 alone, then a clean pair: one orphan
+        ([A2, A1, A2], 1, 1),
+        # part 1 then, 301 s later by the receiver's clock, part 2: out of the 300 s window
+        ([_tag("c:1700000000") + A1, _tag("c:1700000301") + A2], 0, 2),
+        # 300 s exactly: within the window
+        ([_tag("c:1700000000") + A1, _tag("c:1700000300") + A2], 1, 0),
+    ],
+)
+def test_repeated_and_out_of_window_fragments_counted(lines, messages, orphans):
+    got, report = _frame(lines, [], True)
+    assert (sum(m[0] == JOINED for m in got), report["orphan_fragments"]) == (messages, orphans)
+
+
+@pytest.mark.parametrize(("between", "messages", "orphans"), [(4, 1, 0), (5, 0, 2)])
+def test_fragments_too_far_apart_in_the_stream(between, messages, orphans):
+    # max_fragment_sentences=4: up to 4 sentences may come between part 1 and part 2
+    lines = [A1, *[_SINGLES[0]] * between, A2]
+    got, report = _frame(lines, [], True, FramingParams(max_fragment_sentences=4))
+    assert (sum(m[0] == JOINED for m in got), report["orphan_fragments"]) == (messages, orphans)

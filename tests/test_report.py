@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import matplotlib.image as mpimg
@@ -42,43 +43,81 @@ def fixture_report(tmp_path_factory, vostochny_case):
     return path, path.read_text(encoding="utf-8"), result, summary, registry
 
 
-def test_report_states_it_is_no_legal_finding_and_gives_the_summary(fixture_report):
-    path, text, result, summary, _ = fixture_report
-    assert path.name == "report.md"
+TRUTH = ROOT / "data" / "fixtures" / "vostochny_2024_truth.csv"
+COUNTS = ROOT / "data" / "fixtures" / "vostochny_2024_counts.json"
+UN_CAP_BBL = 500_000  # UN Security Council resolution 2397 (2017): refined products per year
+
+
+def _truth() -> pd.DataFrame:
+    return pd.read_csv(TRUTH)
+
+
+def _row(text: str, label: str) -> str:
+    """The value cell of the Markdown table row ``| label | value |``."""
+    (line,) = [ln for ln in text.splitlines() if ln.startswith(f"| {label} | ")]
+    return line[len(f"| {label} | "):].rsplit(" |", 1)[0]
+
+
+def test_report_says_it_is_no_legal_finding(fixture_report):
+    _, text, _, _, _ = fixture_report
     assert "not a legal finding" in text.split("## Summary")[0]
-    bbl = int(round(result.loaded["cargo_bbl"].sum()))
-    assert bbl == summary["estimated_bbl"] > 1_000_000
-    assert f"| estimated cargo | {bbl:,} bbl (" in text
-    assert f"| loaded departures | {len(result.loaded):,} |" in text
-    assert f"| vessels with a loaded departure | {result.loaded['mmsi'].nunique():,} |" in text
-    assert f"| estimate / cap | {bbl / 500_000:.2f} × |" in text
-    for ev, n in result.loaded["evidence"].value_counts().items():
-        assert f"| loaded departures with evidence {ev} | {n:,} |" in text
-    assert f"| lines | {summary['input']['lines']:,} |" in text
-    assert f"| bad lines | {summary['input']['bad_lines']:,} |" in text
 
 
-def test_report_coverage_counts_match_the_calls(fixture_report):
-    _, text, result, _, _ = fixture_report
-    calls = result.port_calls
-    n = len(calls)
-    ev = calls["evidence"].astype(str)
-    on_gap = int(ev.str.contains("ais-gap", regex=False).sum())
-    on_sighting = int(ev.str.contains("sighting", regex=False).sum())
-    draught = int((calls["arrival_draught_m"].notna()
-                   & calls["departure_draught_m"].notna()).sum())
-    assert 0 < on_gap < n and 0 < on_sighting < n
-    assert (f"| calls that rest on an AIS gap (vessel dark at the fence) | {on_gap} of {n} "
-            f"({on_gap / n:.0%}) |") in text
-    assert f"| calls confirmed or found by a sighting | {on_sighting} of {n} (" in text
-    assert f"| calls with an arrival and a departure draught reported | {draught} of {n} (" in text
-    # the fixture's stale-draught calls are reported but not usable: the truth says how many
-    truth = pd.read_csv(ROOT / "data" / "fixtures" / "vostochny_2024_truth.csv")
+def test_report_summary_counts_are_the_truth(fixture_report):
+    # the generator's truth: 43 loaded departures by 12 vessels
+    _, text, _, _, _ = fixture_report
+    truth = _truth()
+    got = (_row(text, "loaded departures"), _row(text, "vessels with a loaded departure"))
+    assert got == (f"{len(truth):,}", f"{truth['mmsi'].nunique():,}")
+
+
+def test_report_estimated_cargo_within_one_percent_of_the_truth(fixture_report):
+    _, text, _, _, _ = fixture_report
+    bbl = int(_row(text, "estimated cargo").split(" bbl")[0].replace(",", ""))
+    true_bbl = _truth()["cargo_bbl"].sum()
+    assert abs(bbl - true_bbl) / true_bbl < 0.01
+
+
+def test_report_estimate_over_the_un_cap(fixture_report):
+    _, text, _, _, _ = fixture_report
+    bbl = int(_row(text, "estimated cargo").split(" bbl")[0].replace(",", ""))
+    assert _row(text, "estimate / cap") == f"{bbl / UN_CAP_BBL:.2f} ×"
+
+
+def test_report_evidence_counts_are_the_truth(fixture_report):
+    # evidence follows from the truth: AIS at the terminal or an AIS gap, plus a sighting
+    _, text, _, _, _ = fixture_report
+    truth = _truth()
+    kind = (truth["ais_at_terminal"].map({True: "ais", False: "ais-gap"})
+            + truth["sighted"].map({True: "+sighting", False: ""}))
+    got = {ev: _row(text, f"loaded departures with evidence {ev}") for ev in kind.unique()}
+    assert got == {ev: f"{n:,}" for ev, n in kind.value_counts().items()}
+
+
+def test_report_input_lines_are_the_generators(fixture_report):
+    _, text, _, _, _ = fixture_report
+    counts = json.loads(COUNTS.read_text())
+    got = (_row(text, "lines"), _row(text, "bad lines"))
+    assert got == (f"{counts['lines']:,}", f"{counts['bad_lines']:,}")
+
+
+def test_report_coverage_counts_are_the_truth(fixture_report):
+    _, text, _, _, _ = fixture_report
+    truth = _truth()
+    n = len(truth)  # the terminal's KP calls are exactly the truth's loaded departures
+    dark = int((~truth["ais_at_terminal"]).sum())
+    sighted = int(truth["sighted"].sum())
     usable = int(truth["draught_updated"].sum())
-    assert usable < n
-    assert f"| calls with a usable draught (it changed during the call) | {usable} of {n} (" in text
-    for method, k in result.loaded["cargo_method"].value_counts().items():
-        assert f"cargo by method {method} | {k} of {len(result.loaded)} |" in text
+    stale = n - usable  # those rest on a laden sighting's assumed fill
+    got = (
+        _row(text, "calls that rest on an AIS gap (vessel dark at the fence)"),
+        _row(text, "calls confirmed or found by a sighting").split(" (")[0],
+        _row(text, "calls with a usable draught (it changed during the call)").split(" (")[0],
+        _row(text, "loaded departures, cargo by method draught"),
+        _row(text, "loaded departures, cargo by method laden-sighting-fill"),
+    )
+    assert got == (f"{dark} of {n} ({dark / n:.0%})", f"{sighted} of {n}", f"{usable} of {n}",
+                   f"{usable} of {n}", f"{stale} of {n}")
 
 
 def test_report_lists_every_loaded_departure_and_the_parameters(fixture_report):

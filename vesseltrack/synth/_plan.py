@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._units import BBL_PER_T
 from ._routes import (
     as_array,
     berth_to_berth,
@@ -22,7 +21,16 @@ from ._routes import (
     leg_lengths_nm,
     offset_deg,
 )
-from ._scenario import BackgroundFleet, Decoy, Facility, LonLat, Scenario, Tanker
+from ._scenario import (
+    BACKGROUND_CARGO_SHARE_OF_DWT,
+    BBL_PER_TONNE,
+    BackgroundFleet,
+    Decoy,
+    Facility,
+    LonLat,
+    Scenario,
+    Tanker,
+)
 
 HIDDEN, UNDERWAY, ANCHORED, MOORED, DRIFTING = -1, 0, 1, 5, 8
 """Track states: out of sight (no messages at all), sailing, at anchor, at a berth, drifting."""
@@ -535,7 +543,7 @@ def plan_watched(
                 arrival_draught_m=arr_draught,
                 departure_draught_m=dep_draught,
                 cargo_t=cargo_t,
-                cargo_bbl=cargo_t * BBL_PER_T[v.cargo],
+                cargo_bbl=cargo_t * BBL_PER_TONNE[v.cargo],
                 ais_at_facility=behaviour != "dark",
                 draught_updated=behaviour != "stale",
                 watched=True,
@@ -757,8 +765,8 @@ def _sail_call(
             plan.draught_changes.append((dep_s - _u(rng, (0.3, 4.0)) * HOUR_S, dep_draught))
         builder.hold(dep_s, MOORED, fac.berth_heading_deg + _u(rng, (-3.0, 3.0)))
         fill_eff = (dep_draught - arr_draught) / max(summer - arr_draught, 0.1)
-        cargo_t = max(fill_eff, 0.0) * 0.93 * dwt
-        bbl = cargo_t * BBL_PER_T[fleet.cargo] if fleet.cargo else np.nan
+        cargo_t = max(fill_eff, 0.0) * BACKGROUND_CARGO_SHARE_OF_DWT * dwt
+        bbl = cargo_t * BBL_PER_TONNE[fleet.cargo] if fleet.cargo else np.nan
         out.append(
             CallRecord(
                 plan, fac.fence, a_s, dep_s, arr_draught, dep_draught, cargo_t, bbl,

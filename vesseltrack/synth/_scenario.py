@@ -19,6 +19,20 @@ from dataclasses import dataclass, field, replace
 LonLat = tuple[float, float]
 Range = tuple[float, float]
 
+BBL_PER_TONNE: dict[str, float] = {
+    "diesel": 7.46,
+    "gasoline": 8.35,
+    "fuel_oil": 6.35,
+    "crude": 7.33,
+}
+"""Barrels per tonne of each cargo in the generator's own model (BP Statistical Review
+approximate conversion factors). Stated here, not taken from the package, so that the truth
+does not move when the package's constants do."""
+
+BACKGROUND_CARGO_SHARE_OF_DWT = 0.93
+"""Cargo share of deadweight at full load for background tankers (bunkers and stores take the
+rest); the watched fleet's is :attr:`Pattern.cargo_factor`."""
+
 
 @dataclass(frozen=True)
 class Fence:

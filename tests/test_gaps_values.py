@@ -1,0 +1,60 @@
+"""Gap figures worked out by hand: positions, distance, implied speed, vessel boundaries and
+reachability from where the gap began and ended."""
+
+from __future__ import annotations
+
+import pytest
+from _builders import BERTH, make_ports, make_positions, track_rows
+
+from vesseltrack.gaps import GapParams, detect_gaps
+
+HOUR = 3600
+
+
+def test_gap_ends_distance_and_implied_speed():
+    # 133.0 E 42.0 N, then 8 h later 133.0 E 42.1 N: 0.1 deg of latitude = 6 arcminutes
+    # = 6.0 nm (1 nm = 1 arcminute, to 0.2 %); 6.0 nm / 8 h = 0.75 kn
+    rows = [(0, 133.0, 42.0, 5.0), (8 * HOUR, 133.0, 42.1, 5.0)]
+    (g,) = detect_gaps(track_rows(445000001, rows)).itertuples()
+    got = (g.start_lon, g.start_lat, g.end_lon, g.end_lat, g.duration_hours,
+           g.distance_nm, g.implied_speed_knots)
+    assert got == (133.0, 42.0, 133.0, 42.1, 8.0, pytest.approx(6.0, rel=2e-3),
+                   pytest.approx(0.75, rel=2e-3))
+
+
+def test_gap_shorter_than_an_hour_has_an_implied_speed():
+    # min_gap_hours 0.5: a 45 min silence over 0.05 deg of latitude = 3.0 nm -> 4.0 kn
+    rows = [(0, 133.0, 42.0, 5.0), (45 * 60, 133.0, 42.05, 5.0)]
+    gaps = detect_gaps(track_rows(445000001, rows), params=GapParams(min_gap_hours=0.5))
+    assert gaps["implied_speed_knots"].tolist() == [pytest.approx(4.0, rel=2e-3)]
+
+
+def test_gaps_of_every_vessel_and_none_across_vessels():
+    # vessel 1: one 7 h gap; vessel 2 starts 10 h after vessel 1 ends (no gap between
+    # vessels) and has one 9 h gap
+    one = track_rows(445000001, [(0, 133.0, 42.0, 5.0), (7 * HOUR, 133.0, 42.0, 5.0)])
+    two = track_rows(445000002, [(17 * HOUR, 133.0, 42.0, 5.0),
+                                 (26 * HOUR, 133.0, 42.0, 5.0)])
+    gaps = detect_gaps(make_positions(one, two))
+    assert list(zip(gaps["mmsi"], gaps["duration_hours"], strict=True)) == [
+        (445000001, 7.0), (445000002, 9.0)]
+
+
+@pytest.mark.parametrize(("hours", "reachable"), [(3.0, ""), (3.25, "Vostochny oil terminal")])
+def test_reachability_uses_where_the_gap_began(hours, reachable):
+    # from 133.30 E 42.60 N (east 0.224 deg x cos 42.75 x 60 = 9.87 nm, south 0.148 deg x 60
+    # = 8.88 nm of the terminal's corner: 13.3 nm) to the berth (0 nm): reachable when
+    # 13.3 / 12 kn + 2 h = 3.11 h <= duration
+    rows = [(0, 133.30, 42.60, 5.0), (hours * HOUR, *BERTH, 0.0)]
+    gaps = detect_gaps(track_rows(445000001, rows), ports=make_ports(("terminal",)),
+                       params=GapParams(min_gap_hours=1.0))
+    assert gaps["reachable_ports"].tolist() == [reachable]
+
+
+def test_gap_ends_and_distance_along_a_parallel():
+    # 133.0 E -> 133.1 E at 42.0 N: 0.1 deg x 60 x cos(42 deg) = 6 x 0.74314 = 4.459 nm
+    # (the great circle is shorter by far less than 0.1 %)
+    rows = [(0, 133.0, 42.0, 5.0), (8 * HOUR, 133.1, 42.0, 5.0)]
+    (g,) = detect_gaps(track_rows(445000001, rows)).itertuples()
+    assert (g.start_lon, g.end_lon, g.distance_nm) == (133.0, 133.1,
+                                                       pytest.approx(4.459, rel=1e-3))

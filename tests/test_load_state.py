@@ -1,0 +1,291 @@
+"""Load state and cargo worked out by hand: arrival draught above ballast, partial fills,
+discharges at several depths, and every threshold on both sides of its boundary.
+
+The rule (vesseltrack.cargo): with range = summer - ballast draught,
+``loaded`` when change = T_dep - T_arr >= loaded_fraction_of_range x range,
+``discharged`` when change <= -(the same threshold), else ``unchanged``;
+fill = clip((T_dep - T_ballast) / range, 0, 1), cargo_t = fill x 0.93 x dwt,
+cargo_bbl = cargo_t x bbl_per_t (BP factors: diesel 7.46, gasoline 8.35, fuel oil 6.35,
+crude 7.33; 7.5 when the registry names no cargo).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from _builders import T0, make_statics, write_registry
+
+from vesseltrack.cargo import CargoParams, assess_load
+from vesseltrack.registry import read_registry
+
+H = pd.Timedelta(hours=1)
+ARR, DEP = T0 + 10 * H, T0 + 40 * H
+MMSI = 445000009
+# dwt 4000 t, summer 6.0 m, ballast 2.0 m: range 4.0 m (every figure exact in binary)
+ROW = "445000009,,TEST TANKER,KP,4000,90,14.0,6.0,2.0,{cargo}"
+QUARTER = CargoParams(loaded_fraction_of_range=0.25)  # threshold 0.25 x 4.0 = 1.0 m exactly
+JUST_UNDER = 1.0 - 2.0**-7  # 0.9921875 m: exact in binary, clearly below 1.0 m
+
+
+def _registry(tmp_path, cargo="diesel"):
+    return read_registry(write_registry(tmp_path / "r.csv", [ROW.format(cargo=cargo)]))
+
+
+def _assess(arrival_m, departure_m, registry, params=None):
+    calls = pd.DataFrame({"mmsi": [MMSI], "port": ["T"], "arrival": [ARR],
+                          "departure": [DEP]})
+    st = make_statics([(MMSI, ARR - 5 * H, arrival_m), (MMSI, DEP + H, departure_m)])
+    (row,) = assess_load(calls, st, registry, params=params).itertuples()
+    return row
+
+
+@pytest.mark.parametrize(
+    ("arrival_m", "departure_m", "cargo_t"),
+    [
+        # arrival above ballast: fill from the departure draught and the BALLAST draught
+        # fill = (5.0 - 2.0) / 4.0 = 0.75; 0.75 x 0.93 x 4000 = 2790 t
+        # (from the arrival draught it would be (5.0 - 3.0) / 4.0 = 0.5 -> 1860 t)
+        (3.0, 5.0, 2790.0),
+        # fill = (4.5 - 2.0) / 4.0 = 0.625; 0.625 x 0.93 x 4000 = 2325 t
+        (3.25, 4.5, 2325.0),
+        # partial fill from ballast: (4.0 - 2.0) / 4.0 = 0.5; 0.5 x 3720 = 1860 t
+        (2.0, 4.0, 1860.0),
+        # (3.5 - 2.0) / 4.0 = 0.375; 0.375 x 3720 = 1395 t
+        (2.0, 3.5, 1395.0),
+        # over the summer draught: fill clipped to 1 -> 0.93 x 4000 = 3720 t
+        (2.5, 6.5, 3720.0),
+        # exactly full: (6.0 - 2.0) / 4.0 = 1 -> 3720 t
+        (4.0, 6.0, 3720.0),
+    ],
+)
+def test_fill_is_measured_from_the_ballast_draught_not_the_arrival(
+    tmp_path, arrival_m, departure_m, cargo_t
+):
+    row = _assess(arrival_m, departure_m, _registry(tmp_path))
+    assert (row.load_state, row.cargo_t) == ("loaded", pytest.approx(cargo_t, abs=1e-9))
+
+
+@pytest.mark.parametrize(
+    ("cargo", "cargo_bbl"),
+    [
+        # fill (5.0 - 2.0) / 4.0 = 0.75 -> 2790 t
+        ("diesel", 20813.4),     # 2790 x 7.46
+        ("gasoline", 23296.5),   # 2790 x 8.35
+        ("fuel_oil", 17716.5),   # 2790 x 6.35
+        ("crude", 20450.7),      # 2790 x 7.33
+        ("", 20925.0),           # no cargo named: 2790 x 7.5 (UN 1718 Committee)
+    ],
+)
+def test_barrels_from_tonnes_by_cargo(tmp_path, cargo, cargo_bbl):
+    row = _assess(3.0, 5.0, _registry(tmp_path, cargo))
+    assert row.cargo_bbl == pytest.approx(cargo_bbl, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("arrival_m", "departure_m", "state"),
+    [
+        # threshold 0.25 x (6.0 - 2.0) = 1.0 m
+        (2.5, 3.5, "loaded"),                   # +1.0 m: exactly on the threshold
+        (2.5, 2.5 + JUST_UNDER, "unchanged"),   # +0.9921875 m
+        (3.5, 2.5, "discharged"),               # -1.0 m: exactly on the threshold
+        (3.5, 3.5 - JUST_UNDER, "unchanged"),   # -0.9921875 m
+    ],
+)
+def test_load_threshold_boundary_both_sides(tmp_path, arrival_m, departure_m, state):
+    assert _assess(arrival_m, departure_m, _registry(tmp_path), QUARTER).load_state == state
+
+
+@pytest.mark.parametrize(
+    ("arrival_m", "departure_m"),
+    # falls of 1.0, 1.5, 2.0 and 3.0 m, all >= the 1.0 m threshold (and the first three
+    # below twice the threshold, 2.0 m being on it)
+    [(3.5, 2.5), (4.0, 2.5), (5.0, 3.0), (5.5, 2.5)],
+)
+def test_discharge_at_several_depths(tmp_path, arrival_m, departure_m):
+    row = _assess(arrival_m, departure_m, _registry(tmp_path), QUARTER)
+    assert (row.load_state, np.isnan(row.cargo_t)) == ("discharged", True)
+
+
+@pytest.mark.parametrize(
+    ("arrival_m", "departure_m", "state"),
+    [
+        # default params, registry range 4.0 m: threshold 0.3 x 4.0 = 1.2 m
+        (5.0, 3.75, "discharged"),   # -1.25 m
+        (5.0, 3.875, "unchanged"),   # -1.125 m
+        (2.0, 3.25, "loaded"),       # +1.25 m
+        (2.0, 3.125, "unchanged"),   # +1.125 m
+    ],
+)
+def test_default_fraction_of_range(tmp_path, arrival_m, departure_m, state):
+    assert _assess(arrival_m, departure_m, _registry(tmp_path)).load_state == state
+
+
+@pytest.mark.parametrize(
+    ("arrival_m", "departure_m", "state"),
+    [
+        # no registry entry: loaded_rise_m = 1.0 m, for a rise and for a fall
+        (2.5, 3.5, "loaded"),
+        (2.5, 2.5 + JUST_UNDER, "unchanged"),
+        (3.5, 2.5, "discharged"),
+        (3.5, 3.5 - JUST_UNDER, "unchanged"),
+    ],
+)
+def test_rise_in_metres_without_registry_boundary_both_sides(arrival_m, departure_m, state):
+    assert _assess(arrival_m, departure_m, None).load_state == state
+
+
+def test_draught_change_is_departure_minus_arrival(tmp_path):
+    # 4.5 - 3.25 = 1.25 m
+    assert _assess(3.25, 4.5, _registry(tmp_path)).draught_change_m == 1.25
+
+
+def test_no_cargo_for_an_unchanged_call(tmp_path):
+    row = _assess(3.0, 3.5, _registry(tmp_path))  # +0.5 m < 1.2 m
+    assert (row.load_state, np.isnan(row.cargo_t), pd.isna(row.cargo_method)) == (
+        "unchanged", True, True)
+
+
+def test_cargo_share_of_dwt_is_a_parameter(tmp_path):
+    # fill 0.75 x 0.5 x 4000 = 1500 t
+    row = _assess(3.0, 5.0, _registry(tmp_path), CargoParams(cargo_share_of_dwt=0.5))
+    assert row.cargo_t == pytest.approx(1500.0)
+
+
+def test_default_bbl_per_t_is_a_parameter(tmp_path):
+    # no cargo named: 2790 t x 8.0 = 22320 bbl
+    row = _assess(3.0, 5.0, _registry(tmp_path, ""), CargoParams(default_bbl_per_t=8.0))
+    assert row.cargo_bbl == pytest.approx(22320.0)
+
+
+# ---------------------------------------------------------------- behaviours found by mutation
+
+
+def _reg_rows(tmp_path, rows):
+    return read_registry(write_registry(tmp_path / "r.csv", rows))
+
+
+def _calls(**columns):
+    base = {"mmsi": [MMSI], "port": ["T"], "arrival": [ARR], "departure": [DEP]}
+    base.update(columns)
+    return pd.DataFrame(base)
+
+
+def _rising(mmsi=MMSI):
+    # 3.0 -> 5.0 m: with the 4000 t / 6.0 m / 2.0 m vessel, fill 0.75 -> 2790 t
+    return make_statics([(mmsi, ARR - 5 * H, 3.0), (mmsi, DEP + H, 5.0)])
+
+
+@pytest.mark.parametrize(
+    ("columns", "cargo_t"),
+    [
+        # unknown MMSI, known IMO: the IMO row (dwt 4000 t) -> 0.75 x 0.93 x 4000 = 2790 t
+        ({"mmsi": [445999999], "imo": [9000001], "name": ["X"]}, 2790.0),
+        # unknown MMSI and IMO, known name: -> 2790 t
+        ({"mmsi": [445999999], "imo": [pd.NA], "name": ["test tanker"]}, 2790.0),
+        # MMSI matches the 4000 t vessel, IMO the 2000 t one: the MMSI wins -> 2790 t
+        ({"imo": [9000002], "name": ["X"]}, 2790.0),
+    ],
+)
+def test_registry_match_by_mmsi_then_imo_then_name(tmp_path, columns, cargo_t):
+    reg = _reg_rows(tmp_path, [
+        "445000009,9000001,TEST TANKER,KP,4000,90,14.0,6.0,2.0,diesel",
+        "445000010,9000002,OTHER TANKER,KP,2000,70,11.0,6.0,2.0,diesel",
+    ])
+    calls = _calls(**columns)
+    st = _rising(int(calls["mmsi"].iloc[0]))
+    assert assess_load(calls, st, reg)["cargo_t"].iloc[0] == pytest.approx(cargo_t)
+
+
+def test_an_ambiguous_registry_name_matches_nothing(tmp_path):
+    # two registry rows share the name: no match, so no cargo figure
+    reg = _reg_rows(tmp_path, [
+        "445000010,,TEST TANKER,KP,4000,90,14.0,6.0,2.0,diesel",
+        "445000011,,TEST TANKER,KP,2000,70,11.0,6.0,2.0,diesel",
+    ])
+    calls = _calls(name=["TEST TANKER"])
+    assert np.isnan(assess_load(calls, _rising(), reg)["cargo_t"].iloc[0])
+
+
+def test_calls_with_their_own_index_keep_it(tmp_path):
+    # index 7 and 3, second call of an unknown vessel: figures stay with their rows
+    calls = pd.DataFrame({"mmsi": [MMSI, 445999999], "port": ["T", "T"],
+                          "arrival": [ARR, ARR], "departure": [DEP, DEP]}, index=[7, 3])
+    st = pd.concat([_rising(), _rising(445999999)], ignore_index=True)
+    out = assess_load(calls, st, _registry(tmp_path))
+    assert (out.index.tolist(), out["cargo_t"].tolist()[0], np.isnan(out["cargo_t"].tolist()[1])
+            ) == ([7, 3], pytest.approx(2790.0), True)
+
+
+@pytest.mark.parametrize(
+    ("summer_m", "ballast_m", "state"),
+    [
+        # range 0.5 m: threshold 0.3 x 0.5 = 0.15 m, and the rise is 0.25 m -> loaded
+        (3.0, 2.5, "loaded"),
+        # range 0 (summer = ballast): unusable, so the 1.0 m rule -> unchanged
+        (2.5, 2.5, "unchanged"),
+    ],
+)
+def test_small_and_zero_draught_ranges(tmp_path, summer_m, ballast_m, state):
+    reg = _reg_rows(tmp_path, [f"{MMSI},,T,KP,4000,90,14.0,{summer_m},{ballast_m},diesel"])
+    st = make_statics([(MMSI, ARR - 5 * H, 2.5), (MMSI, DEP + H, 2.75)])
+    assert assess_load(_calls(), st, reg)["load_state"].iloc[0] == state
+
+
+def test_fill_below_ballast_is_clipped_to_zero(tmp_path):
+    # 0.5 -> 1.75 m: +1.25 m >= 1.2 m, loaded; fill (1.75 - 2.0) / 4.0 < 0 -> 0 t
+    assert _assess(0.5, 1.75, _registry(tmp_path)).cargo_t == 0.0
+
+
+def test_departure_draught_reported_at_the_next_arrival_is_not_used(tmp_path):
+    # second call arrives at DEP + 100 h; the only later report is at exactly that time
+    calls = pd.DataFrame({"mmsi": [MMSI, MMSI], "port": ["T", "T"],
+                          "arrival": [ARR, DEP + 100 * H], "departure": [DEP, DEP + 130 * H]})
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + 100 * H, 5.0)])
+    assert np.isnan(assess_load(calls, st, _registry(tmp_path))["departure_draught_m"].iloc[0])
+
+
+def test_a_report_at_the_arrival_counts_as_in_port(tmp_path):
+    # nothing after departure; reports at ARR - 5 h (3.0 m) and at exactly ARR (5.0 m)
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, ARR, 5.0)])
+    out = assess_load(_calls(), st, _registry(tmp_path))
+    assert out["departure_draught_m"].iloc[0] == 5.0
+
+
+def _laden_at(tmp_path, when):
+    from _builders import write_sightings
+
+    from vesseltrack.registry import match_sightings, read_sightings
+
+    return match_sightings(read_sightings(write_sightings(tmp_path / "s.csv", [
+        f"{when.isoformat()},133.07,42.75,{MMSI},,,laden,x"])))
+
+
+@pytest.mark.parametrize(
+    ("when", "settles"),
+    [
+        (ARR, True),                          # at the arrival exactly
+        (ARR - pd.Timedelta(seconds=1), False),
+        (DEP + 72 * H, True),                 # at the end of the 72 h window exactly
+        (DEP + 72 * H + pd.Timedelta(seconds=1), False),
+    ],
+)
+def test_laden_sighting_window_boundaries(tmp_path, when, settles):
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + H, 3.0)])  # stale
+    out = assess_load(_calls(), st, _registry(tmp_path), _laden_at(tmp_path, when))
+    assert (out["load_state"].iloc[0] == "loaded") == settles
+
+
+def test_laden_sighting_at_the_next_arrival_belongs_to_the_next_call(tmp_path):
+    calls = pd.DataFrame({"mmsi": [MMSI, MMSI], "port": ["T", "T"],
+                          "arrival": [ARR, DEP + 10 * H], "departure": [DEP, DEP + 30 * H]})
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0)])
+    out = assess_load(calls, st, _registry(tmp_path), _laden_at(tmp_path, DEP + 10 * H))
+    assert out["load_state"].tolist() == ["unknown", "loaded"]
+
+
+def test_laden_sighting_settles_a_call_without_any_draught(tmp_path):
+    # no draught at all: unknown, settled as loaded with the 0.9 fill: 0.9 x 0.93 x 4000
+    out = assess_load(_calls(), None, _registry(tmp_path), _laden_at(tmp_path, ARR + H))
+    assert (out["load_state"].iloc[0], out["cargo_t"].iloc[0]) == ("loaded",
+                                                                   pytest.approx(3348.0))
