@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "iter_ais": "vesseltrack.io",
     "read_ais": "vesseltrack.io",
     "write_table": "vesseltrack.io._write",
+    "land": "vesseltrack.land",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
