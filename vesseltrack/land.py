@@ -262,6 +262,9 @@ def _shore_lines(bbox: Bbox, res: str, gmt: str) -> np.ndarray:
     # from different origins (they differ in the last bits); the edges are round numbers, so
     # rounding to 1e-9 degrees (0.1 mm) makes the ends meet exactly.
     xy = np.round(np.frombuffer(raw, dtype="<f8").reshape(-1, 2), 9)
+    # ... and the ends GMT clipped at the box must lie on the box's edges exactly
+    for axis, edge in ((0, bbox[0]), (0, bbox[2]), (1, bbox[1]), (1, bbox[3])):
+        xy[np.abs(xy[:, axis] - edge) < 1e-8, axis] = edge
     header = np.isnan(xy[:, 0])
     piece = np.cumsum(header)[~header]
     xy = xy[~header]
