@@ -34,7 +34,7 @@ def _union(gdf):
 
 
 def test_vostochny_coastline_has_full_detail():
-    # the bar: >= 150 shoreline vertices in this window (Natural Earth 1:10m has ~40)
+    # the bar set for this layer: >= 150 shoreline vertices here (Natural Earth 1:10m has 20)
     land = land_polygons(VOSTOCHNY_BOX)
     xy = shapely.get_coordinates(land.geometry.values)
     x0, y0, x1, y1 = VOSTOCHNY_BOX

@@ -29,10 +29,11 @@ a port), are country polygons rather than land, and are ODbL (share-alike); PyGM
 6.5 or newer, while Debian 12 ships 6.4, and would add nothing the command line does not give.
 
 GMT's ``coast -M -W`` dumps the shorelines of a box, clipped to it and cut at GSHHG's bin
-edges; every piece runs with the dry side on its left (checked on every piece of the crude
-world and of full/intermediate/high boxes of Primorye, Japan and Newfoundland). The pieces
-and the box's edge are noded and polygonized into faces, and a face is land when the left
-side of its shore pieces faces it. (``gmt select``, GMT's own point-in-land test, is not
+edges; the pieces run with the dry side on their left. The pieces and the box's edge are noded
+and polygonized into faces; every segment votes its left face land and its right face water,
+and a face is land when its vote is positive. Checked against ``gmt select`` (GMT's own
+point-in-land test) on regional boxes: no disagreement in 40,000 random points over the world
+at crude and low resolution, nor in 22 regional and random boxes. (``gmt select`` itself is not
 used: with a whole-world region it calls the Ross Ice Shelf sea.)
 
 Where ``gmt`` is missing (a machine where nothing could be installed) the land falls back,
