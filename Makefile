@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench mutate clean
+.PHONY: demo test lint bench mutate clean provision
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,8 +14,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[all,dev]'
 	touch $(STAMP)
 
+# System packages (Chromium for the browser tests, GMT + GSHHG for the coastline): installed
+# with apt-get when we are root, else one line says what to install. Quick when present.
+provision:
+	@bash scripts/provision.sh
+
 # The main job: count the (SYNTHETIC) Vostochny 2024 fixture's loaded departures of DPRK tankers.
-demo: $(STAMP)
+demo: provision $(STAMP)
 	$(BIN)/vesseltrack count data/fixtures/vostochny_2024.nmea.gz \
 	    --ports data/ports/vostochny.geojson --port "Vostochny oil terminal" --flag KP \
 	    --registry data/vessels/dprk_tankers.csv \
@@ -27,7 +32,7 @@ demo: $(STAMP)
 	    --sightings data/fixtures/vostochny_2024_sightings.csv -q \
 	    -o maps/vostochny_2024.html
 
-test: $(STAMP)
+test: provision $(STAMP)
 	$(BIN)/ruff check vesseltrack tests bench
 	$(BIN)/python -m pytest -q --cov=vesseltrack --cov-report=term
 

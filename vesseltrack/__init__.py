@@ -78,6 +78,8 @@ _EXPORTS: dict[str, str] = {
     "format_summary": "vesseltrack.report",
     "plot_charts": "vesseltrack.report",
     "write_report": "vesseltrack.report",
+    # land and coast
+    "land": "vesseltrack.land",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
