@@ -42,6 +42,9 @@ _EXPORTS: dict[str, str] = {
     "decode_payload": "vesseltrack.ais",
     "flag_from_mmsi": "vesseltrack.ais",
     "flags_from_mmsi": "vesseltrack.ais",
+    "imo_is_valid": "vesseltrack.ais",
+    "is_ship_mmsi": "vesseltrack.ais",
+    "mmsi_kind": "vesseltrack.ais",
     "DecodeReport": "vesseltrack.ais",
     # reading and writing
     "AISData": "vesseltrack.io",

@@ -1,12 +1,14 @@
-"""AIS message handling: NMEA framing, payload decoding, MID → flag, the decode report."""
+"""AIS message handling: NMEA framing, payload decoding, MID → flag, MMSI kinds and IMO check digits, the decode report."""
 
 from vesseltrack.ais._decode import PayloadError, clean_text, decode_payload
 from vesseltrack.ais._mid import MID_TO_FLAG, flag_from_mmsi, flags_from_mmsi, mid_from_mmsi
+from vesseltrack.ais._mmsi import MMSI_KINDS, imo_is_valid, is_ship_mmsi, mmsi_kind
 from vesseltrack.ais._nmea import FramingParams
 from vesseltrack.ais._report import DecodeReport
 
 __all__ = [
     "MID_TO_FLAG",
+    "MMSI_KINDS",
     "DecodeReport",
     "FramingParams",
     "PayloadError",
@@ -14,5 +16,8 @@ __all__ = [
     "decode_payload",
     "flag_from_mmsi",
     "flags_from_mmsi",
+    "imo_is_valid",
+    "is_ship_mmsi",
     "mid_from_mmsi",
+    "mmsi_kind",
 ]
