@@ -85,6 +85,13 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", metavar="DATE", help="calls departing on or before DATE (UTC)")
     p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
                    help="shortest AIS silence reported as a gap, hours (default 6)")
+    _add_split(p)
+
+
+def _add_split(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--split-shared-mmsi", action="store_true",
+                   help="split each MMSI into the tracks of the ships behind it (by implied "
+                        "speed) and detect per segment; tables gain a 'segment' column")
 
 
 def _add_gaps(sub: argparse._SubParsersAction) -> None:
@@ -92,6 +99,7 @@ def _add_gaps(sub: argparse._SubParsersAction) -> None:
     _add_detection_inputs(p, ports_required=False)
     p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
                    help="shortest silence reported, hours (default 6)")
+    _add_split(p)
     p.add_argument("-o", "--output", required=True, help="gaps table (.csv or .parquet)")
     p.set_defaults(func=_cmd_gaps)
 
@@ -225,9 +233,10 @@ def _first_line(exc: BaseException) -> str:
 
 def _count_params(args: argparse.Namespace):
     """Flags onto parameters, one field each (rules between fields live in the library)."""
-    from vesseltrack.params import CountParams, GapParams, PortCallParams
+    from vesseltrack.params import CountParams, GapParams, PortCallParams, SegmentParams
 
-    return CountParams(port_calls=PortCallParams(gaps=GapParams(min_gap_hours=args.min_hours)))
+    return CountParams(port_calls=PortCallParams(gaps=GapParams(min_gap_hours=args.min_hours)),
+                       segments=SegmentParams() if args.split_shared_mmsi else None)
 
 
 def _count(args: argparse.Namespace):
@@ -262,8 +271,15 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 
     side = _load_side_inputs(args)
     data = _read(args.inputs, args.quiet, args)
-    tracks = clean_tracks(data.positions)
-    gaps = detect_gaps(tracks, data.statics, side["ports"], GapParams(min_gap_hours=args.min_hours))
+    if args.split_shared_mmsi:
+        from vesseltrack.segments import detect_gaps_by_segment
+
+        gaps = detect_gaps_by_segment(data.positions, data.statics, side["ports"],
+                                      GapParams(min_gap_hours=args.min_hours))
+    else:
+        tracks = clean_tracks(data.positions)
+        gaps = detect_gaps(tracks, data.statics, side["ports"],
+                           GapParams(min_gap_hours=args.min_hours))
     _write(gaps, args.output)
     print(f"{len(gaps):,} gaps of {args.min_hours:g} h or more by {gaps['mmsi'].nunique():,} "
           f"vessels written to {args.output}", file=sys.stderr)
@@ -288,6 +304,8 @@ def _count_dask(args: argparse.Namespace):
                          "--engine local, or --json with --engine dask")
     if args.columns is not None or args.dayfirst:
         raise UsageError("--columns and --dayfirst need --engine local")
+    if args.split_shared_mmsi:
+        raise UsageError("--split-shared-mmsi needs --engine local")
     side = _load_side_inputs(args)
     try:
         return count_port_calls_dask(
