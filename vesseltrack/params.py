@@ -326,6 +326,8 @@ class IdentityParams:
         Time bins over which a vessel's reported speed and positions are compared, hours.
     circle_min_positions : int
         Positions a bin needs for a circle-spoofing verdict.
+    circle_min_hours : float
+        Time between the first and last position of a bin needed for a verdict, hours.
     circle_min_speed_knots : float
         Median reported speed above which a vessel claims to be moving, knots.
     circle_max_radius_km : float
@@ -333,7 +335,7 @@ class IdentityParams:
         cluster", km.
     circle_max_extent_share : float
         ... and that largest distance must be under this share of the distance the reported
-        speed would cover in the bin.
+        speed would cover between the bin's first and last position.
     jam_min_vessels : int
         Distinct vessels whose positions jump to the same place at the same time that make a
         jamming area (reported once, as an area, not per vessel).
@@ -353,6 +355,7 @@ class IdentityParams:
     swap_meet_km: float = 5.0
     circle_bin_hours: float = 3.0
     circle_min_positions: int = 6
+    circle_min_hours: float = 1.0
     circle_min_speed_knots: float = 3.0
     circle_max_radius_km: float = 3.0
     circle_max_extent_share: float = 0.2
