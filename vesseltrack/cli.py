@@ -85,6 +85,9 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", metavar="DATE", help="calls departing on or before DATE (UTC)")
     p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
                    help="shortest AIS silence reported as a gap, hours (default 6)")
+    p.add_argument("--watchlist", metavar="W",
+                   help="mark calls by listed vessels (CSV or FollowTheMoney JSON lines); "
+                        "port_calls gain a 'watchlist' column")
     _add_split(p)
 
 
@@ -130,6 +133,22 @@ def _add_count(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_count)
 
 
+def _add_identity(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("identity", help="identity checks: shared MMSIs, changed names and "
+                                        "numbers, swaps, spoofed positions, watchlist hits")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="AIS files, folders or globs")
+    p.add_argument("--registry", metavar="R", help="vessel registry CSV (flags to compare)")
+    p.add_argument("--watchlist", metavar="W",
+                   help="watchlist: CSV imo,mmsi,name,flag,list,program or FollowTheMoney "
+                        "JSON lines (Vessel entities)")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--out", metavar="DIR", help="write identity.csv to DIR")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_strict(p)
+    _add_reading(p)
+    p.set_defaults(func=_cmd_identity)
+
+
 def _add_map(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("map", help="a folium map of tracks, port calls, gaps and sightings")
     _add_detection_inputs(p, ports_required=True)
@@ -154,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_port_calls(sub)
     _add_count(sub)
     _add_map(sub)
+    _add_identity(sub)
     _add_synth(sub)
     return parser
 
@@ -207,8 +227,10 @@ def _load_side_inputs(args: argparse.Namespace):
     from vesseltrack.registry import read_registry, read_sightings
 
     out = {}
+    from vesseltrack.watchlist import read_watchlist
+
     for key, reader in (("ports", read_ports), ("registry", read_registry),
-                        ("sightings", read_sightings)):
+                        ("sightings", read_sightings), ("watchlist", read_watchlist)):
         path = getattr(args, key, None)
         if path is None:
             out[key] = None
@@ -252,6 +274,10 @@ def _count(args: argparse.Namespace):
                                   until=args.until, params=params)
     except ValueError as exc:  # an unknown --port, a bad date
         raise UsageError(_first_line(exc)) from None
+    if side["watchlist"] is not None:
+        from vesseltrack.watchlist import mark_listed_calls
+
+        result = mark_listed_calls(result, side["watchlist"], data.statics)
     return data, result, side
 
 
@@ -304,8 +330,8 @@ def _count_dask(args: argparse.Namespace):
                          "--engine local, or --json with --engine dask")
     if args.columns is not None or args.dayfirst:
         raise UsageError("--columns and --dayfirst need --engine local")
-    if args.split_shared_mmsi:
-        raise UsageError("--split-shared-mmsi needs --engine local")
+    if args.split_shared_mmsi or args.watchlist:
+        raise UsageError("--split-shared-mmsi and --watchlist need --engine local")
     side = _load_side_inputs(args)
     try:
         return count_port_calls_dask(
@@ -380,6 +406,30 @@ def _cmd_map(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write output: {exc.strerror or exc}: {args.output}") from None
     print(f"map of {len(result.port_calls):,} port calls ({len(result.loaded):,} loaded "
           f"departures) written to {args.output}", file=sys.stderr)
+    return _check_failed(data, args)
+
+
+def _cmd_identity(args: argparse.Namespace) -> int:
+    from vesseltrack.identity import check_identity, identity_summary
+
+    side = _load_side_inputs(args)
+    data = _read(args.inputs, args.quiet, args)
+    findings = check_identity(data.positions, data.statics, registry=side["registry"],
+                              watchlist=side["watchlist"])
+    summary = identity_summary(findings, data.report.to_dict())
+    if args.out:
+        from pathlib import Path
+
+        _write(findings, Path(args.out) / "identity.csv")
+    if args.json:
+        print(json.dumps(summary, default=str))
+    else:
+        print(f"{summary['findings']:,} identity findings on {summary['vessels_flagged']:,} "
+              f"vessels")
+        for kind, n in summary["by_kind"].items():
+            print(f"  {kind:<18} {n:>6,}")
+        if args.out:
+            print(f"\nwrote identity.csv to {args.out}")
     return _check_failed(data, args)
 
 

@@ -394,7 +394,17 @@ class CountResult:
                 "failed_files": failed,
             },
             "params": self.params,
-        }
+        } | self._watchlist_summary()
+
+    def _watchlist_summary(self) -> dict[str, Any]:
+        """``watchlist`` key of the summary, only when calls were marked (``--watchlist``)."""
+        calls = self.port_calls
+        if "watchlist" not in calls:
+            return {}
+        listed = (calls["watchlist"].fillna("") != "").to_numpy(bool)
+        loaded = listed & (calls["load_state"] == "loaded").fillna(False).to_numpy(bool)
+        return {"watchlist": {"calls": int(listed.sum()), "loaded_departures": int(loaded.sum()),
+                              "vessels": int(calls.loc[listed, "mmsi"].nunique())}}
 
 
 def count_port_calls(

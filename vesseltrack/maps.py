@@ -60,6 +60,8 @@ __all__ = [
 LOADED_COLOR = "#c0152f"
 CALL_COLOR = "#1f5fa8"
 OTHER_CALL_COLOR = "#7a7a7a"
+LISTED_COLOR = "#7b1fa2"
+"""Ring around the marker of a call by a vessel on the watchlist (``--watchlist``)."""
 GAP_COLOR = "#111111"
 SIGHTING_COLORS = {"laden": "#8b0000", "ballast": "#1e7b34", "unknown": "#a0522d"}
 FENCE_COLOR = "#555555"
@@ -416,6 +418,11 @@ def _call_popup(row: Any, observed: bool, destination: Any = None) -> str:
         ("Confidence", escape_text(row.confidence) + " of 4"),
         ("AIS destination", escape_text(destination)),
     ]
+    listed = getattr(row, "watchlist", None)
+    if isinstance(listed, str) and listed:
+        rows.insert(4, ("Watchlist", escape_text(listed)))
+    if getattr(row, "segment", None) is not None:
+        rows.insert(3, ("Segment", escape_text(row.segment) + " (ships on this MMSI apart)"))
     if est:
         rows.append(("Estimated", escape_text(" and ".join(est) + " (vessel dark)")))
     if not observed:
@@ -689,9 +696,13 @@ def build_map(
             color, radius, layer, cls = CALL_COLOR, 6, sel_layer, "vt-call"
         else:
             color, radius, layer, cls = OTHER_CALL_COLOR, 4, other_layer, "vt-call vt-other"
+        listed = getattr(row, "watchlist", None)
+        listed = isinstance(listed, str) and bool(listed)  # a call by a watchlisted vessel
         marker = folium.CircleMarker(
-            [float(lat[i]), float(lon[i])], radius=radius, color="#222", weight=1,
-            fill=True, fill_color=color, fill_opacity=0.9, class_name=cls)
+            [float(lat[i]), float(lon[i])], radius=radius + (2 if listed else 0),
+            color=LISTED_COLOR if listed else "#222", weight=3 if listed else 1,
+            fill=True, fill_color=color, fill_opacity=0.9,
+            class_name=cls + (" vt-listed" if listed else ""))
         _popup(_call_popup(row, bool(observed[i]), destinations[i])).add_to(marker)
         folium.Tooltip(escape_text(f"{row.name if not pd.isna(row.name) else row.mmsi}: "
                                    f"{_fmt_time(row.departure)} ({row.load_state})")

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ from vesseltrack.params import WatchlistParams
 __all__ = [
     "WATCHLIST_COLUMNS",
     "WatchlistParams",
+    "mark_listed_calls",
     "match_watchlist",
     "name_key",
     "read_watchlist",
@@ -244,3 +246,43 @@ def match_watchlist(
         out = out.sort_values("_row", kind="stable").loc[:, cols].reset_index(drop=True)
     out.attrs["params"] = asdict(params)
     return out
+
+
+def mark_listed_calls(
+    result: Any,
+    watchlist: pd.DataFrame,
+    statics: pd.DataFrame | None = None,
+    params: WatchlistParams | None = None,
+) -> Any:
+    """Mark the calls of listed vessels: a copy of a :class:`vesseltrack.CountResult` whose
+    ``port_calls`` and ``all_calls`` gain a ``watchlist`` column (blank for vessels not
+    listed; else ``"<listed name> (<list>; matched by <imo|mmsi|name>)"``).
+
+    Each MMSI is matched with every IMO and name it used (the calls' and the statics').
+    """
+    params = params or WatchlistParams()
+    calls = result.all_calls
+    combos = calls.loc[:, ["mmsi", "imo", "name"]]
+    if statics is not None and len(statics):
+        seen = statics.loc[statics["mmsi"].isin(calls["mmsi"].unique()), ["mmsi", "imo", "name"]]
+        combos = pd.concat([combos, seen.drop_duplicates()], ignore_index=True)
+    combos = combos.drop_duplicates().reset_index(drop=True)
+    hits = match_watchlist(combos, watchlist, params)
+    label = pd.Series(dtype=object)
+    if len(hits):
+        order = hits["matched_by"].map({"imo": 0, "mmsi": 1, "name": 2})
+        hits = hits.assign(_o=order).sort_values(["mmsi", "_o"], kind="stable")
+        hits = hits.drop_duplicates("mmsi")
+        label = pd.Series(
+            [f"{n} ({lst}; matched by {by})" for n, lst, by in
+             zip(hits["listed_name"], hits["list"], hits["matched_by"], strict=True)],
+            index=hits["mmsi"].astype("int64").to_numpy())
+
+    def mark(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.assign(watchlist=pd.array(
+            frame["mmsi"].astype("int64").map(label).fillna("").to_numpy(object),
+            dtype=STRING))
+        out.attrs = dict(frame.attrs)
+        return out
+
+    return replace(result, port_calls=mark(result.port_calls), all_calls=mark(calls))
