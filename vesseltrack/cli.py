@@ -435,12 +435,26 @@ def _cmd_identity(args: argparse.Namespace) -> int:
 
 def _cmd_synth(args: argparse.Namespace) -> int:
     try:
-        from vesseltrack.synth import SCENARIOS, write_fixture
+        from vesseltrack.synth import (
+            IDENTITY_SCENARIO,
+            SCENARIOS,
+            write_fixture,
+            write_identity_fixture,
+        )
     except ImportError as exc:  # pragma: no cover - ships with the package
         raise UsageError(f"synthetic scenarios unavailable: {exc}") from None
+    if args.scenario == IDENTITY_SCENARIO:
+        try:
+            paths = write_identity_fixture(args.output, **(
+                {"seed": args.seed} if args.seed is not None else {}))
+        except OSError as exc:
+            raise UsageError(f"cannot write output: {exc}") from None
+        for role, path in paths.items():
+            print(f"{role}: {path}", file=sys.stderr)
+        return 0
     if args.scenario not in SCENARIOS:
         raise UsageError(f"unknown scenario {args.scenario!r}; choose from: "
-                         + ", ".join(sorted(SCENARIOS)))
+                         + ", ".join(sorted([*SCENARIOS, IDENTITY_SCENARIO])))
     kwargs = {"scenario": args.scenario}
     if args.seed is not None:
         kwargs["seed"] = args.seed
