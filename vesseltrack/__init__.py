@@ -64,9 +64,12 @@ _EXPORTS: dict[str, str] = {
     "CountParams": "vesseltrack.params",
     "DarkCallParams": "vesseltrack.params",
     "GapParams": "vesseltrack.params",
+    "IdentityParams": "vesseltrack.params",
     "PortCallParams": "vesseltrack.params",
+    "SegmentParams": "vesseltrack.params",
     "SpeedParams": "vesseltrack.params",
     "TrackParams": "vesseltrack.params",
+    "WatchlistParams": "vesseltrack.params",
     # the analysis, stage by stage
     "clean_tracks": "vesseltrack.tracks",
     "detect_port_calls": "vesseltrack.ports",
@@ -75,6 +78,14 @@ _EXPORTS: dict[str, str] = {
     "reported_at": "vesseltrack.statics",
     "count_port_calls": "vesseltrack.count",
     "CountResult": "vesseltrack.count",
+    # identity
+    "segment_tracks": "vesseltrack.segments",
+    "detect_gaps_by_segment": "vesseltrack.segments",
+    "check_identity": "vesseltrack.identity",
+    "score_findings": "vesseltrack.identity",
+    "read_watchlist": "vesseltrack.watchlist",
+    "match_watchlist": "vesseltrack.watchlist",
+    "mark_listed_calls": "vesseltrack.watchlist",
     # presentation
     "build_map": "vesseltrack.maps",
     "write_map": "vesseltrack.maps",

@@ -59,6 +59,7 @@ __all__ = [
     "IdentityParams",
     "check_identity",
     "identity_summary",
+    "score_findings",
 ]
 
 IDENTITY_COLUMNS = ("mmsi", "kind", "start", "end", "details", "evidence_count")
@@ -535,3 +536,50 @@ def identity_summary(findings: pd.DataFrame, input_report: dict[str, Any] | None
                                           "positions", "failed_files") if k in rep},
         "params": findings.attrs.get("params", {}),
     }
+
+
+def score_findings(findings: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """Precision and recall per kind of findings against planted truth.
+
+    A finding is true when the truth has a row of the same kind for the same MMSI; findings
+    and truth rows with a blank MMSI (areas) match by kind and overlapping time.
+
+    Parameters
+    ----------
+    findings : DataFrame
+        :func:`check_identity` output.
+    truth : DataFrame
+        ``mmsi`` (blank for areas), ``kind``, ``start``, ``end`` (e.g. the identity fixture's
+        ``_truth.csv``).
+
+    Returns
+    -------
+    DataFrame
+        Index kind; columns ``truth``, ``found``, ``true_positives``, ``precision``,
+        ``recall`` (NaN where undefined).
+    """
+    f = findings.assign(start=pd.to_datetime(findings["start"], utc=True),
+                        end=pd.to_datetime(findings["end"], utc=True))
+    t = truth.assign(start=pd.to_datetime(truth["start"], utc=True),
+                     end=pd.to_datetime(truth["end"], utc=True),
+                     mmsi=truth["mmsi"].astype("Int64"))
+    rows = []
+    for kind in IDENTITY_KINDS:
+        fk, tk = f.loc[f["kind"] == kind], t.loc[t["kind"] == kind]
+        fm = set(fk["mmsi"].dropna().astype(int))
+        tm = set(tk["mmsi"].dropna().astype(int))
+        tp_vessel = len(fm & tm)
+        fa, ta = fk.loc[fk["mmsi"].isna()], tk.loc[tk["mmsi"].isna()]
+        hit_f = sum(bool(((ta["start"] <= e) & (ta["end"] >= s)).any())
+                    for s, e in zip(fa["start"], fa["end"], strict=True))
+        hit_t = sum(bool(((fa["start"] <= e) & (fa["end"] >= s)).any())
+                    for s, e in zip(ta["start"], ta["end"], strict=True))
+        found = len(fm) + len(fa)
+        n_truth = len(tm) + len(ta)
+        rows.append({
+            "kind": kind, "truth": n_truth, "found": found,
+            "true_positives": tp_vessel + hit_t,
+            "precision": (tp_vessel + hit_f) / found if found else np.nan,
+            "recall": (tp_vessel + hit_t) / n_truth if n_truth else np.nan,
+        })
+    return pd.DataFrame(rows).set_index("kind")

@@ -119,8 +119,8 @@ def isolated_positions(
 
     A position is *off track* when its previous and next reports of the same MMSI continue
     each other but it breaks that track on at least one side (see :class:`SegmentParams` for
-    "continues"); a vessel's first or last report is off track when its one neighbour does
-    not continue it. An off-track position is wild
+    "continues"); a vessel's first or last report is off track when neither of the two
+    reports after (before) it continues it. An off-track position is wild
     unless it continues another off-track position among the ``isolation_lags`` reports
     before and after it: the reports of a second ship on the same MMSI are all off track and
     continue each other; a wild position has no such partner. Rows sorted by (mmsi, time);
@@ -140,9 +140,12 @@ def isolated_positions(
     # off track: breaks the track on one side at least, and its neighbours continue each other
     off = np.zeros(n, dtype=bool)
     off[1:-1] = (~fits_prev[1:-1] | ~fits_next[1:-1]) & skip
-    # a vessel's first (last) report that its next (previous) report does not continue
-    off[:-1] |= ~fits_next[:-1] & fits_prev[:-1] & np.r_[True, ~same[:-1]]
-    off[1:] |= ~fits_prev[1:] & fits_next[1:] & np.r_[~same[1:], True]
+    # a vessel's first (last) report that neither of the next (previous) two continue
+    if n > 2:
+        first = np.r_[True, ~same[:-1]]  # rows 0 .. n-2
+        last = np.r_[~same[1:], True]  # rows 1 .. n-1
+        off[:-2] |= first[:-1] & ~fits_next[:-2] & ~skip & same[1:]
+        off[2:] |= last[1:] & ~fits_prev[2:] & ~skip & same[:-1]
     partner = np.zeros(n, dtype=bool)
     for lag in range(2, params.isolation_lags + 1):
         if lag >= n:
