@@ -90,21 +90,29 @@ def _segment_kernel(
     return seg
 
 
+def _pair_fits(
+    t1: np.ndarray, lon1: np.ndarray, lat1: np.ndarray,
+    t2: np.ndarray, lon2: np.ndarray, lat2: np.ndarray, params: SegmentParams,
+) -> np.ndarray:
+    """True where the second position continues the first: displacement under
+    ``min_jump_m`` or implied speed at most ``max_speed_knots``."""
+    dlat = np.radians(lat2 - lat1)
+    dlon = np.radians(lon2 - lon1)
+    h = np.sin(dlat / 2.0) ** 2 + np.cos(np.radians(lat1)) * np.cos(
+        np.radians(lat2)) * np.sin(dlon / 2.0) ** 2
+    d_m = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    dt_h = np.maximum(np.abs(t2 - t1), 1.0) / SECONDS_PER_HOUR
+    return (d_m < params.min_jump_m) | (d_m / METERS_PER_NM / dt_h <= params.max_speed_knots)
+
+
 def _fits(
     mmsi: np.ndarray, t_s: np.ndarray, lon: np.ndarray, lat: np.ndarray, lag: int,
     params: SegmentParams,
 ) -> np.ndarray:
-    """``fits[k]``: row ``k + lag`` continues row ``k`` (same MMSI; displacement under
-    ``min_jump_m`` or implied speed at most ``max_speed_knots``); ``n - lag`` values."""
+    """``fits[k]``: row ``k + lag`` continues row ``k`` (same MMSI); ``n - lag`` values."""
     n = len(mmsi)
     a, b = slice(0, n - lag), slice(lag, n)
-    dlat = np.radians(lat[b] - lat[a])
-    dlon = np.radians(lon[b] - lon[a])
-    h = np.sin(dlat / 2.0) ** 2 + np.cos(np.radians(lat[a])) * np.cos(
-        np.radians(lat[b])) * np.sin(dlon / 2.0) ** 2
-    d_m = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    dt_h = np.maximum(t_s[b] - t_s[a], 1.0) / SECONDS_PER_HOUR
-    ok = (d_m < params.min_jump_m) | (d_m / METERS_PER_NM / dt_h <= params.max_speed_knots)
+    ok = _pair_fits(t_s[a], lon[a], lat[a], t_s[b], lon[b], lat[b], params)
     return ok & (mmsi[a] == mmsi[b])
 
 
@@ -146,15 +154,21 @@ def isolated_positions(
         last = np.r_[~same[1:], True]  # rows 1 .. n-1
         off[:-2] |= first[:-1] & ~fits_next[:-2] & ~skip & same[1:]
         off[2:] |= last[1:] & ~fits_prev[2:] & ~skip & same[:-1]
-    partner = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(off)
+    partner = np.zeros(len(idx), dtype=bool)
     for lag in range(2, params.isolation_lags + 1):
-        if lag >= n:
-            break
-        ok = _fits(mmsi, t_s, lon, lat, lag, params)
-        ok &= off[:-lag] & off[lag:]
-        partner[:-lag] |= ok
-        partner[lag:] |= ok
-    return off & ~partner
+        for j in (idx - lag, idx + lag):
+            ok = (j >= 0) & (j < n)
+            i, jj = idx[ok], j[ok]
+            near = off[jj] & (mmsi[jj] == mmsi[i])
+            if near.any():
+                a, b = i[near], jj[near]
+                fit = _pair_fits(t_s[a], lon[a], lat[a], t_s[b], lon[b], lat[b], params)
+                hit = np.flatnonzero(ok)[near][fit]
+                partner[hit] = True
+    wild = np.zeros(n, dtype=bool)
+    wild[idx[~partner]] = True
+    return wild
 
 
 def segment_ids(
@@ -198,18 +212,23 @@ def segment_ids(
                                     float(params.max_speed_knots), float(params.min_jump_m),
                                     int(params.max_open_segments))
     # segment size; noise below min_segment_positions; renumber by first row (rows are in
-    # time order within a vessel, so the first row of a raw segment is its first position)
-    key = pd.DataFrame({"mmsi": mmsi, "raw": raw})
-    size = key.groupby(["mmsi", "raw"], sort=False)["raw"].transform("size").to_numpy()
-    kept = (size >= params.min_segment_positions) & (raw >= 0)
+    # time order within a vessel, so groups appear in order of their first position)
+    vessel = np.r_[0, np.cumsum(mmsi[1:] != mmsi[:-1])].astype(np.int64)
+    group, _ = pd.factorize(vessel * (int(raw.max()) + 2) + (raw + 1))
+    size = np.bincount(group)
+    kept_group = size >= params.min_segment_positions
+    first_row = np.full(len(size), n, dtype=np.int64)
+    np.minimum.at(first_row, group, np.arange(n))
+    kept_group &= raw[first_row] >= 0
     out = np.zeros(n, dtype=np.int64)
-    if kept.any():
-        k = key.loc[kept]
-        first = ~k.duplicated(["mmsi", "raw"]).to_numpy()
-        rank = np.zeros(len(k), dtype=np.int64)
-        rank[first] = k.loc[first].groupby("mmsi", sort=False).cumcount().to_numpy() + 1
-        lookup = pd.Series(rank[first], index=pd.MultiIndex.from_frame(k.loc[first]))
-        out[kept] = lookup.reindex(pd.MultiIndex.from_frame(k)).to_numpy()
+    ids = np.flatnonzero(kept_group)  # in order of first appearance
+    if len(ids):
+        v = vessel[first_row[ids]]
+        start = np.r_[True, v[1:] != v[:-1]]
+        run_start = np.maximum.accumulate(np.where(start, np.arange(len(ids)), 0))
+        rank = np.zeros(len(size), dtype=np.int64)
+        rank[ids] = np.arange(len(ids)) - run_start + 1
+        out = rank[group]
     return out
 
 
