@@ -31,6 +31,9 @@ demo: provision $(STAMP)
 	    --registry data/vessels/dprk_tankers.csv \
 	    --sightings data/fixtures/vostochny_2024_sightings.csv -q \
 	    -o maps/vostochny_2024.html
+	$(BIN)/vesseltrack identity data/fixtures/identity_2024.nmea.gz \
+	    --registry data/fixtures/identity_2024_registry.csv \
+	    --watchlist data/watchlists/sample_watchlist.csv -q --out out/identity_2024
 
 test: provision $(STAMP)
 	$(BIN)/ruff check vesseltrack tests bench

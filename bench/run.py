@@ -500,8 +500,9 @@ def identity_report(r: dict, large: dict) -> str:
             f"({il['positions']:,} positions, {il['statics']:,} static reports, "
             f"{il['vessels']:,} vessels; decoding not timed): **{il['seconds']:.1f} s**, of "
             f"which segmentation {il['segments_s']:.1f} s; peak {il['rss_mb'] / 1024:.2f} GB "
-            f"(with the decoded tables); findings {il['findings'] or 'none'}; load before "
-            f"{il.get('load_1min_before')}.")
+            f"(with the decoded tables); findings: "
+            + (", ".join(f"{k} {v:,}" for k, v in il["findings"].items()) or "none")
+            + f"; 1-minute load before {il.get('load_1min_before')}.")
     if "score" in sc:
         lines.append(
             f"- Precision and recall per kind on the SYNTHETIC identity scenario "

@@ -79,3 +79,33 @@ def test_split_changes_nothing_on_the_vostochny_fixture(vostochny_case):
     a.pop("params")
     b.pop("params")
     assert a == b
+
+
+def test_cli_port_calls_split_writes_segment_column(tmp_path):
+    from vesseltrack.cli import main
+
+    out = tmp_path / "calls.csv"
+    rc = main(["port-calls", str(FX / "identity_2024.nmea.gz"), "--ports",
+               str(FX / "identity_2024_ports.geojson"), "--split-shared-mmsi", "-q",
+               "-o", str(out)])
+    calls = pd.read_csv(out)
+    assert (rc, sorted(calls.loc[calls["mmsi"] == 445600001, "port"])) == (
+        0, ["North berth", "South berth"])
+
+
+def test_cli_gaps_split_has_segment_column(tmp_path):
+    from vesseltrack.cli import main
+
+    out = tmp_path / "gaps.csv"
+    rc = main(["gaps", str(FX / "identity_2024.nmea.gz"), "--split-shared-mmsi", "-q",
+               "-o", str(out)])
+    assert (rc, pd.read_csv(out).columns[-1]) == (0, "segment")
+
+
+def test_cli_split_with_dask_is_a_usage_error(capsys):
+    from vesseltrack.cli import main
+
+    rc = main(["count", str(FX / "identity_2024.nmea.gz"), "--ports",
+               str(FX / "identity_2024_ports.geojson"), "--engine", "dask",
+               "--split-shared-mmsi", "--json"])
+    assert (rc, "need --engine local" in capsys.readouterr().err) == (1, True)

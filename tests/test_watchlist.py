@@ -96,3 +96,15 @@ def test_summary_counts_marked_calls(vostochny_case):
     marked = mark_listed_calls(c.result, read_watchlist(CSV), c.data.statics)
     n = int((marked.port_calls["watchlist"] != "").sum())
     assert marked.summary()["watchlist"]["calls"] == n
+
+
+def test_cli_count_watchlist_json(capsys):
+    from vesseltrack.cli import main
+
+    fx = ROOT / "data" / "fixtures"
+    rc = main(["count", str(fx / "identity_2024.nmea.gz"), "--ports",
+               str(fx / "identity_2024_ports.geojson"), "--watchlist", str(CSV), "--json",
+               "-q"])
+    out = json.loads(capsys.readouterr().out)
+    # the listed tankers (445600050, 445600051) call at no berth: no marked call
+    assert (rc, out["watchlist"]) == (0, {"calls": 0, "loaded_departures": 0, "vessels": 0})
