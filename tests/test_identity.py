@@ -105,7 +105,7 @@ def test_circle_spoofing_window(case):
 
 
 def test_params_recorded(case):
-    assert case[1].attrs["params"]["identity"]["segments"]["max_speed_knots"] == 40.0
+    assert case[1].attrs["params"]["identity"]["segments"]["split_speed_knots"] == 40.0
 
 
 def test_name_change_needs_two_reports():

@@ -75,8 +75,8 @@ def test_vessels_are_segmented_apart():
 
 
 def test_params_are_recorded():
-    s = segment_tracks(_frame([130.0, 130.01, 130.02]), SegmentParams(max_speed_knots=30.0))
-    assert s.attrs["params"]["max_speed_knots"] == pytest.approx(30.0)
+    s = segment_tracks(_frame([130.0, 130.01, 130.02]), SegmentParams(split_speed_knots=30.0))
+    assert s.attrs["params"]["split_speed_knots"] == pytest.approx(30.0)
 
 
 def test_wild_first_position_is_noise():
@@ -84,3 +84,15 @@ def test_wild_first_position_is_noise():
     t = np.arange(4) * 600.0
     out = isolated_positions(np.full(4, 1), t, lon, np.full(4, 40.0))
     assert out.tolist() == [True, False, False, False]
+
+
+def test_identity_thresholds_are_declared_once():
+    from dataclasses import fields
+
+    from vesseltrack import params as p
+
+    classes = (p.TrackParams, p.SpeedParams, p.GapParams, p.PortCallParams, p.DarkCallParams,
+               p.CargoParams, p.SegmentParams, p.IdentityParams, p.WatchlistParams)
+    names = [f.name for c in classes for f in fields(c)
+             if f.name not in ("gaps", "speed", "segments")]
+    assert len(names) == len(set(names))

@@ -54,7 +54,7 @@ def test_default_keeps_one_ship_per_mmsi(identity_case):
 
 def test_segment_param_is_recorded(identity_case):
     result = _count(identity_case, SegmentParams())
-    assert result.params["segments"]["max_speed_knots"] == 40.0
+    assert result.params["segments"]["split_speed_knots"] == 40.0
 
 
 def test_gaps_per_segment_do_not_join_two_ships(identity_case):

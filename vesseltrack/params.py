@@ -216,10 +216,10 @@ class SegmentParams:
 
     Attributes
     ----------
-    max_speed_knots : float
+    split_speed_knots : float
         A position continues a segment only if the speed implied from that segment's last
-        position is at most this, knots (or the displacement is under :attr:`min_jump_m`).
-    min_jump_m : float
+        position is at most this, knots (or the displacement is under :attr:`split_distance_m`).
+    split_distance_m : float
         A displacement shorter than this always continues a segment, metres.
     max_open_segments : int
         Segments of one MMSI kept open at once; a position that fits none of them opens a new
@@ -232,8 +232,8 @@ class SegmentParams:
         same MMSI is a wild position (noise) and takes no part in segmentation.
     """
 
-    max_speed_knots: float = 40.0
-    min_jump_m: float = 500.0
+    split_speed_knots: float = 40.0
+    split_distance_m: float = 500.0
     max_open_segments: int = 8
     min_segment_positions: int = 3
     isolation_lags: int = 8

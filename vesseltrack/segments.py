@@ -9,8 +9,8 @@ position to a *segment*, after the rule of Global Fishing Watch's gpsdio-segment
 * the positions of one MMSI are taken in time order; each open segment remembers its last
   position;
 * a position continues an open segment if the speed it implies from that segment's last
-  position is at most ``max_speed_knots`` (40 kn), or the displacement is under
-  ``min_jump_m`` (500 m); of several, the one heard from last;
+  position is at most ``split_speed_knots`` (40 kn), or the displacement is under
+  ``split_distance_m`` (500 m); of several, the one heard from last;
 * before that, single wild positions are set aside as noise (:func:`isolated_positions`);
 * a position that continues none opens a new segment;
 * a segment with fewer than ``min_segment_positions`` positions is noise (a single wild
@@ -42,8 +42,8 @@ def _segment_kernel(
     t_s: np.ndarray,
     lon: np.ndarray,
     lat: np.ndarray,
-    max_speed_knots: float,
-    min_jump_m: float,
+    split_speed_knots: float,
+    split_distance_m: float,
     max_open: int,
 ) -> np.ndarray:  # pragma: no cover - compiled by Numba
     """Raw segment number (0, 1, ... per vessel, in order of creation) of every row."""
@@ -68,8 +68,8 @@ def _segment_kernel(
                 a = min(max(a, 0.0), 1.0)
                 d_m = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
                 dt_h = max(t_s[i] - last_t[k], 1.0) / SECONDS_PER_HOUR
-                speed = 0.0 if d_m < min_jump_m else d_m / METERS_PER_NM / dt_h
-                if speed <= max_speed_knots and -last_t[k] < best_speed:
+                speed = 0.0 if d_m < split_distance_m else d_m / METERS_PER_NM / dt_h
+                if speed <= split_speed_knots and -last_t[k] < best_speed:
                     best = k  # the fitting segment heard from last
                     best_speed = -last_t[k]
             if best < 0:
@@ -95,14 +95,14 @@ def _pair_fits(
     t2: np.ndarray, lon2: np.ndarray, lat2: np.ndarray, params: SegmentParams,
 ) -> np.ndarray:
     """True where the second position continues the first: displacement under
-    ``min_jump_m`` or implied speed at most ``max_speed_knots``."""
+    ``split_distance_m`` or implied speed at most ``split_speed_knots``."""
     dlat = np.radians(lat2 - lat1)
     dlon = np.radians(lon2 - lon1)
     h = np.sin(dlat / 2.0) ** 2 + np.cos(np.radians(lat1)) * np.cos(
         np.radians(lat2)) * np.sin(dlon / 2.0) ** 2
     d_m = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     dt_h = np.maximum(np.abs(t2 - t1), 1.0) / SECONDS_PER_HOUR
-    return (d_m < params.min_jump_m) | (d_m / METERS_PER_NM / dt_h <= params.max_speed_knots)
+    return (d_m < params.split_distance_m) | (d_m / METERS_PER_NM / dt_h <= params.split_speed_knots)
 
 
 def _fits(
@@ -209,7 +209,7 @@ def segment_ids(
     raw = np.full(n, -1, dtype=np.int64)
     if len(keep):
         raw[keep] = _segment_kernel(starts, ends, t_s[keep], lon[keep], lat[keep],
-                                    float(params.max_speed_knots), float(params.min_jump_m),
+                                    float(params.split_speed_knots), float(params.split_distance_m),
                                     int(params.max_open_segments))
     # segment size; noise below min_segment_positions; renumber by first row (rows are in
     # time order within a vessel, so groups appear in order of their first position)
