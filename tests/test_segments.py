@@ -43,12 +43,17 @@ def test_wild_position_next_to_a_long_silence_is_noise():
     assert segment_tracks(p)["segment"].tolist() == [1, 1, 0, 1, 1, 1]
 
 
-def test_excursion_and_return_switches_twice():
-    # a 5-report excursion 1° east (jamming): segment 2, entered once and left once
-    lon = [130.0, 130.01, 130.02, 131.0, 131.0, 131.0, 131.0, 131.0, 130.08, 130.09]
-    s = segment_tracks(_frame(lon, minutes=15))
+EXCURSION = [130.0, 130.01, 130.02, 131.0, 131.0, 131.0, 131.0, 131.0, 130.08, 130.09]
+"""A 5-report excursion 1° (≈ 85 km) east, 15 min apart (jamming), and back."""
+
+
+def test_excursion_is_a_segment_of_its_own():
+    s = segment_tracks(_frame(EXCURSION, minutes=15))
     assert s["segment"].tolist() == [1, 1, 1, 2, 2, 2, 2, 2, 1, 1]
-    summary = segment_summary(s)
+
+
+def test_excursion_and_return_switch_once_each_way():
+    summary = segment_summary(segment_tracks(_frame(EXCURSION, minutes=15)))
     assert summary["switches"].tolist() == [1, 1]
 
 

@@ -228,8 +228,9 @@ class SegmentParams:
         A segment with fewer positions is noise (one-off wild positions), not a ship: its
         positions get segment 0.
     isolation_lags : int
-        A position that continues none of the this many reports before and after it of the
-        same MMSI is a wild position (noise) and takes no part in segmentation.
+        An off-track position (:func:`vesseltrack.segments.isolated_positions`) is a wild
+        position (noise, no part in segmentation) unless another off-track position among
+        this many reports before or after it, of the same MMSI, continues it.
     """
 
     split_speed_knots: float = 40.0
