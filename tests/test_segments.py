@@ -75,8 +75,7 @@ def test_vessels_are_segmented_apart():
     a = _frame([130.0, 130.01, 130.02], mmsi=1)
     b = _frame([140.0, 140.01, 140.02], mmsi=2)
     s = segment_tracks(pd.concat([b, a], ignore_index=True))
-    assert s["mmsi"].tolist() == [1, 1, 1, 2, 2, 2]
-    assert s["segment"].tolist() == [1] * 6
+    assert list(zip(s["mmsi"], s["segment"], strict=True)) == [(1, 1)] * 3 + [(2, 1)] * 3
 
 
 def test_params_are_recorded():

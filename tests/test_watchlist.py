@@ -23,8 +23,7 @@ def test_csv_sample_has_the_eight_verified_imos():
 def test_ftm_rows_per_name_and_alias():
     # 8 entities, one with a previous name: 9 rows
     w = read_watchlist(FTM)
-    assert len(w) == 9
-    assert w.loc[w["name"] == "New Regent", "imo"].tolist() == [8312497]
+    assert (len(w), w.loc[w["name"] == "New Regent", "imo"].tolist()) == (9, [8312497])
 
 
 def test_ftm_skips_other_schemas_and_parses_imo_prefix(tmp_path):
