@@ -107,3 +107,14 @@ def test_cli_count_watchlist_json(capsys):
     out = json.loads(capsys.readouterr().out)
     # the listed tankers (445600050, 445600051) call at no berth: no marked call
     assert (rc, out["watchlist"]) == (0, {"calls": 0, "loaded_departures": 0, "vessels": 0})
+
+
+def test_readable_summary_names_watchlisted_calls():
+    from vesseltrack.report import format_summary
+
+    summary = {"port_calls": 5, "loaded_departures": 3, "vessels": 2, "estimated_bbl": 0,
+               "un_cap_bbl": 500000, "watchlist": {"calls": 4, "loaded_departures": 2,
+                                                   "vessels": 1}}
+    line = [x for x in format_summary(summary).splitlines() if x.startswith("watchlisted")]
+    # keys padded to the longest, "UN cap (res. 2397)" (18 characters), then two spaces
+    assert line == ["watchlisted calls   4 (2 loaded departures) by 1 vessels"]
