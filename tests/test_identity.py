@@ -158,3 +158,11 @@ def test_cli_missing_watchlist_is_one_line_error(capsys):
     rc = main(["identity", str(NMEA), "--watchlist", "/nonexistent/list.csv", "-q"])
     err = capsys.readouterr().err
     assert (rc, err.count("\n"), "no such file" in err) == (1, 1, True)
+
+
+def test_fixture_regenerates_byte_for_byte(tmp_path):
+    from vesseltrack.synth import write_identity_fixture
+
+    paths = write_identity_fixture(tmp_path / "identity_2024.nmea.gz")
+    same = [p.read_bytes() == (FX / p.name).read_bytes() for p in paths.values()]
+    assert same == [True] * 5
