@@ -37,7 +37,8 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("synth", help="write a SYNTHETIC AIS scenario fixture and its ground truth")
     p.add_argument("-o", "--output", required=True, help="NMEA file to write (.nmea.gz)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
-    p.add_argument("--scenario", default="vostochny-2024", help="scenario name")
+    p.add_argument("--scenario", default="vostochny-2024",
+                   help="scenario name (vostochny-2024, fictional-cove-2024, at-sea-2024)")
     p.set_defaults(func=_cmd_synth)
 
 
@@ -367,12 +368,21 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
 def _cmd_synth(args: argparse.Namespace) -> int:
     try:
-        from vesseltrack.synth import SCENARIOS, write_fixture
+        from vesseltrack.synth import AT_SEA_KEY, SCENARIOS, write_at_sea_fixture, write_fixture
     except ImportError as exc:  # pragma: no cover - ships with the package
         raise UsageError(f"synthetic scenarios unavailable: {exc}") from None
+    if args.scenario == AT_SEA_KEY:
+        try:
+            paths = write_at_sea_fixture(args.output, **({} if args.seed is None
+                                                          else {"seed": args.seed}))
+        except OSError as exc:
+            raise UsageError(f"cannot write output: {exc}") from None
+        for role, path in paths.items():
+            print(f"{role}: {path}", file=sys.stderr)
+        return 0
     if args.scenario not in SCENARIOS:
         raise UsageError(f"unknown scenario {args.scenario!r}; choose from: "
-                         + ", ".join(sorted(SCENARIOS)))
+                         + ", ".join(sorted([*SCENARIOS, AT_SEA_KEY])))
     kwargs = {"scenario": args.scenario}
     if args.seed is not None:
         kwargs["seed"] = args.seed
