@@ -227,6 +227,7 @@ class CountParams:
     port_calls: PortCallParams = field(default_factory=PortCallParams)
     dark: DarkCallParams = field(default_factory=DarkCallParams)
     cargo: CargoParams = field(default_factory=CargoParams)
+    voyages: VoyageParams = field(default_factory=lambda: VoyageParams())
 
     @property
     def gaps(self) -> GapParams:
@@ -240,7 +241,8 @@ class CountParams:
 
     def record(self) -> dict[str, Any]:
         """Every parameter, as the JSON-ready record that results carry: one key per
-        concept (``tracks``, ``port_calls``, ``gaps``, ``speed``, ``dark``, ``cargo``)."""
+        concept (``tracks``, ``port_calls``, ``gaps``, ``speed``, ``dark``, ``cargo``,
+        ``voyages``)."""
         port_calls = asdict(self.port_calls)
         del port_calls["gaps"], port_calls["speed"]
         return {
@@ -250,6 +252,7 @@ class CountParams:
             "speed": asdict(self.speed),
             "dark": asdict(self.dark),
             "cargo": asdict(self.cargo),
+            "voyages": asdict(self.voyages),
         }
 
 
