@@ -295,6 +295,8 @@ def _finish(found: pd.DataFrame, statics: pd.DataFrame | None, evidence: str,
     })
     for col in ("flag_a", "flag_b"):
         out[col] = out[col].astype(STRING)
+    for col in ("draught_change_a_m", "draught_change_b_m"):  # AIS draught: 0.1 m steps
+        out[col] = out[col].round(1)
     return out.loc[:, list(ENCOUNTER_COLUMNS)]
 
 
@@ -426,7 +428,7 @@ def detect_at_sea(
             change = (gaps["draught_after_m"].to_numpy(float) - gaps["draught_before_m"].to_numpy(float))
             col = dark[f"draught_change_{side}_m"].to_numpy(float).copy()
             col[has] = change[gaps.index.get_indexer(rows[has])]
-            dark[f"draught_change_{side}_m"] = col
+            dark[f"draught_change_{side}_m"] = np.round(col, 1)
     loitering = detect_loitering(tracks, params.loitering, grid=grid, ports=fences)
     parts = [p for p in (visible, dark) if len(p)]
     enc = (pd.concat(parts, ignore_index=True) if parts else visible)

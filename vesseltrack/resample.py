@@ -1,8 +1,8 @@
 """Tracks resampled on a regular time grid, the common clock of the at-sea detectors.
 
 Every vessel's position is interpolated linearly at the instants ``k * step`` (``k`` an
-integer, seconds since the epoch) that fall between two of its consecutive valid positions at
-most :attr:`GridParams.max_interpolation_hours` apart. Two vessels are then compared at the
+integer, seconds since the epoch) that fall between two of its consecutive valid positions (or
+on one) at most :attr:`GridParams.max_interpolation_hours` apart. Two vessels are then compared at the
 same instants, whatever their reporting rates; a longer silence leaves the grid empty, so a
 gap is never bridged by a straight line. Speed at an instant is the reported speed over
 ground interpolated between the two positions, or the implied speed between them where
@@ -60,9 +60,9 @@ def resample_tracks(tracks: pd.DataFrame, params: GridParams | None = None) -> p
     dt = t[1:] - t[:-1]
     ok = (mmsi[1:] == mmsi[:-1]) & (dt > 0) & (dt <= params.max_interpolation_hours * SECONDS_PER_HOUR)
     i = np.flatnonzero(ok)
-    # instants in [t_i, t_{i+1}): each instant belongs to one interval of one vessel
+    # instants in [t_i, t_{i+1}]; an instant on a report shared by two intervals is kept once
     k0 = np.ceil(t[i] / step_s).astype("int64")
-    k1 = np.ceil(t[i + 1] / step_s).astype("int64") - 1
+    k1 = np.floor(t[i + 1] / step_s).astype("int64")
     count = np.maximum(k1 - k0 + 1, 0)
     keep = count > 0
     i, k0, count = i[keep], k0[keep], count[keep]
@@ -79,8 +79,9 @@ def resample_tracks(tracks: pd.DataFrame, params: GridParams | None = None) -> p
     implied_knots = (haversine_m(lon[i], lat[i], lon[i + 1], lat[i + 1]) / METERS_PER_NM
                      / (dt[i] / SECONDS_PER_HOUR))[rep]
     speed = np.where(np.isfinite(s0) & np.isfinite(s1), s0 + w * (s1 - s0), implied_knots)
-    out = pd.DataFrame({"mmsi": mmsi[a], "step": k, "lon": out_lon, "lat": out_lat,
-                        "speed_knots": speed})
+    once = np.r_[True, (k[1:] != k[:-1]) | (mmsi[a][1:] != mmsi[a][:-1])]
+    out = pd.DataFrame({"mmsi": mmsi[a][once], "step": k[once], "lon": out_lon[once],
+                        "lat": out_lat[once], "speed_knots": speed[once]})
     out.attrs.update(params=asdict(params), step_s=step_s)
     return out
 
