@@ -473,6 +473,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         rows.append((f"  by evidence: {ev}", f"{n:,}"))
     for m, n in summary.get("cargo_methods", {}).items():
         rows.append((f"  cargo method: {m}", f"{n:,}"))
+    for port, n in summary.get("discharge_ports", {}).items():
+        rows.append((f"  next port: {port}", f"{n:,}"))
     cov = summary.get("draught_coverage", {})
     if cov:
         share = cov.get("share")
