@@ -12,7 +12,8 @@ For every call, the vessel's next call anywhere in the ports file is
   reached unseen. The fence is the likeliest reachable one: the one the AIS destination in
   effect at the gap's start names (crews type where they are bound; names compared without
   case, either containing the other), else the shortest detour
-  ``d(start, fence) + d(fence, end)``. Evidence ``ais-gap``; the arrival is estimated by
+  ``d(start, fence) + d(fence, end)``; a destination that names none of the reachable fences
+  means the vessel went somewhere outside the ports files, and no dark arrival is made. Evidence ``ais-gap``; the arrival is estimated by
   sharing the gap's time in proportion to the two distances.
 
 Columns added: ``next_port``, ``next_arrival``, ``next_evidence`` (NA where none).
@@ -102,6 +103,7 @@ def add_next_calls(
         if len(gf):
             gf = gf.loc[ok_kind[gf["fence"].to_numpy("int64")]]
         named = np.zeros(len(gf), dtype=bool)
+        has_dest = np.zeros(len(gf), dtype=bool)
         if statics is not None and len(gf) and "destination" in statics:
             gap_rows = gf["gap"].to_numpy("int64")
             dest = reported_at(statics, "destination", gaps["mmsi"].iloc[gap_rows].reset_index(drop=True),
@@ -110,8 +112,12 @@ def add_next_calls(
             named = np.array([isinstance(d, str) and len(d.strip()) > 2
                               and (d.strip().upper() in n or n in d.strip().upper())
                               for d, n in zip(dest, names, strict=True)], dtype=bool)
-        gf = gf.assign(detour=gf["d_in_nm"] + gf["d_out_nm"], unnamed=~named).sort_values(
-            ["gap", "unnamed", "detour", "fence"], kind="stable").drop_duplicates("gap")
+            has_dest = np.array([isinstance(d, str) and len(d.strip()) > 2 for d in dest], dtype=bool)
+        gf = gf.assign(detour=gf["d_in_nm"] + gf["d_out_nm"], unnamed=~named, has_dest=has_dest)
+        # a destination naming none of the reachable fences: the vessel went elsewhere
+        any_named = gf.groupby("gap")["unnamed"].transform("min") == 0
+        gf = gf.loc[~gf["has_dest"] | any_named]
+        gf = gf.sort_values(["gap", "unnamed", "detour", "fence"], kind="stable").drop_duplicates("gap")
         q = gf["gap"].to_numpy("int64")
         q_ok = drop[q] >= params.min_discharge_drop_m
         gf, q = gf.loc[q_ok], q[q_ok]
