@@ -251,3 +251,14 @@ def test_drifting_near_the_shore_is_not_loitering():
     # 34.62 N 125.43 E lies 0.9 nm off a Korean island (GSHHG full)
     near = make_positions(make_track(1, (125.43, 34.62), [stay(6.0, 0.5)]))
     assert len(detect_loitering(near)) == 0
+
+
+def test_at_sea_fixture_is_what_the_generator_writes(tmp_path):
+    import gzip
+
+    from vesseltrack.synth import write_at_sea_fixture
+
+    paths = write_at_sea_fixture(tmp_path / "at_sea_2024.nmea.gz")
+    fresh = gzip.decompress(paths["nmea"].read_bytes())
+    assert (fresh, paths["truth"].read_bytes()) == (
+        gzip.decompress(FIXTURE.read_bytes()), FIXTURE.with_name("at_sea_2024_truth.csv").read_bytes())
