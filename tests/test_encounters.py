@@ -262,3 +262,16 @@ def test_at_sea_fixture_is_what_the_generator_writes(tmp_path):
     fresh = gzip.decompress(paths["nmea"].read_bytes())
     assert (fresh, paths["truth"].read_bytes()) == (
         gzip.decompress(FIXTURE.read_bytes()), FIXTURE.with_name("at_sea_2024_truth.csv").read_bytes())
+
+
+def test_ship_names_are_escaped_in_the_encounter_map_and_report(tmp_path):
+    from vesseltrack.maps import write_encounter_map
+    from vesseltrack.report import render_encounter_report
+
+    evil = "<img src=x onerror=alert(1)>|"
+    statics = make_statics([(445000001, T0, 6.0), (413000002, T0, 3.0)], name=evil)
+    pos = pair_at(P, 3.0)
+    result = detect_at_sea(pos, statics)
+    html = write_encounter_map(result, pos, None, tmp_path / "map.html").read_text()
+    report = render_encounter_report(result, result.summary())
+    assert ("<img src=x" in html, "<img src=x" in report) == (False, False)
