@@ -872,6 +872,29 @@ def encounter_layer(encounters: pd.DataFrame, positions: pd.DataFrame | None,
     return layer
 
 
+def _encounter_land(lon: np.ndarray, lat: np.ndarray) -> tuple[Any, str]:
+    """Land of the events' box widened by 6 degrees of longitude and 4 of latitude
+    (:func:`vesseltrack.land.land_polygons`: GSHHG, or the shipped Natural Earth), else the
+    map's East Asia land."""
+    import warnings
+
+    from vesseltrack.land import LandFallbackWarning, land_polygons
+
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any():
+        return land_geojson(), "Land (Natural Earth 1:10m, offline)"
+    bbox = (max(-180.0, float(lon[ok].min()) - 6), max(-90.0, float(lat[ok].min()) - 4),
+            min(180.0, float(lon[ok].max()) + 6), min(90.0, float(lat[ok].max()) + 4))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LandFallbackWarning)
+            gdf = land_polygons(bbox)
+    except (OSError, RuntimeError, ValueError):
+        return land_geojson(), "Land (Natural Earth 1:10m, offline)"
+    gdf = gdf.set_geometry(gdf.geometry.simplify(0.005))
+    return json.loads(gdf.to_json()), f"Land ({gdf.attrs['source']}, {gdf.attrs['resolution']})"
+
+
 def write_encounter_map(result: Any, positions: pd.DataFrame | None, ports: pd.DataFrame | None,
                         path: str | os.PathLike, *, title: str | None = None) -> Path:
     """Write a map of encounters (both ships' tracks around each) and loitering, offline.
@@ -909,8 +932,9 @@ def write_encounter_map(result: Any, positions: pd.DataFrame | None, ports: pd.D
     root.html.add_child(_raw_element(_title_html(title or (
         f"Encounters at sea: {n_vis} seen on AIS, {len(enc) - n_vis} dark; "
         f"{len(loit)} loitering"))), name="vt_title")
-    land = folium.FeatureGroup(name="Land (Natural Earth 1:10m, offline)", show=True)
-    folium.GeoJson(land_geojson(), style_function=lambda _f: {
+    land_data, land_name = _encounter_land(lon, lat)
+    land = folium.FeatureGroup(name=escape_text(land_name), show=True)
+    folium.GeoJson(land_data, style_function=lambda _f: {
         "fillColor": LAND_COLOR, "color": "#b5a98f", "weight": 0.8, "fillOpacity": 1.0}
     ).add_to(land)
     land.add_to(m)
