@@ -16,13 +16,20 @@ class                     concept
 :class:`DarkCallParams`   dark calls and sighting calls
 :class:`CargoParams`      load state and cargo arithmetic
 :class:`CountParams`      all of the above, for :func:`vesseltrack.count_port_calls`
-:class:`GridParams`       tracks resampled on a regular time grid (at-sea detectors)
-:class:`EncounterParams`  encounters (ship-to-ship meetings seen on AIS)
-:class:`LoiteringParams`  loitering (slow for hours far from shore)
-:class:`DarkEncounterParams` encounters with one or both ships dark
-:class:`VoyageParams`     the next call after a call, dark arrivals included
-:class:`AtSeaParams`      the at-sea detectors together, for :func:`vesseltrack.detect_at_sea`
 ========================  ==========================================================
+
+At sea and voyages (``docs/at-sea.md``):
+
+============================  ===============================================================
+class                         concept
+============================  ===============================================================
+:class:`GridParams`           tracks resampled on a regular time grid
+:class:`EncounterParams`      encounters (ship-to-ship meetings seen on AIS)
+:class:`LoiteringParams`      loitering (slow for hours far from shore)
+:class:`DarkEncounterParams`  encounters with one or both ships dark
+:class:`VoyageParams`         the next call after a call, dark arrivals included
+:class:`AtSeaParams`          the at-sea detectors together (:func:`vesseltrack.detect_at_sea`)
+============================  ===============================================================
 """
 
 from __future__ import annotations
