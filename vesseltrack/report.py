@@ -535,9 +535,12 @@ def render_encounter_report(result: Any, summary: dict) -> str:
               "transfer shows as draught changes of opposite signs; reported draughts are "
               "typed by crews and often stale. Loitering: slow for hours far from shore.",
               "", "Parameters:", ""]
-    prow = [[md_text(g), md_text(k), md_text(v)]
-            for g, values in (summary.get("params") or {}).items()
-            for k, v in values.items() if not isinstance(v, dict)]
+    prow = []
+    for g, values in (summary.get("params") or {}).items():
+        for k, v in values.items():
+            inner = v.items() if isinstance(v, dict) else [(None, v)]
+            prow += [[md_text(g), md_text(k if k2 is None else f"{k}.{k2}"), md_text(v2)]
+                     for k2, v2 in inner]
     lines += [_table(["stage", "parameter", "value"], prow), ""]
     enc = result.encounters.sort_values("start", kind="stable")
     for title, part in (("Encounters seen on AIS", enc.loc[enc["evidence"] == "ais"]),
