@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vesseltrack.cli import _AT_SEA_FLAGS, build_parser, main
+from vesseltrack.cli import AT_SEA_FLAGS, build_parser, main
 from vesseltrack.encounters import ENCOUNTER_COLUMNS
 from vesseltrack.loitering import LOITERING_COLUMNS
 
@@ -55,7 +55,7 @@ def test_help_gives_every_threshold_a_source():
     sub = next(a for a in parser._actions if a.dest == "command").choices["encounters"]
     helps = {a.option_strings[0]: a.help for a in sub._actions if a.option_strings}
     # every threshold's help ends "(default VALUE: SOURCE)"
-    assert all(re.search(r"\(default [0-9.]+: [^)]+\)$", helps[f]) for f, *_ in _AT_SEA_FLAGS)
+    assert all(re.search(r"\(default [0-9.]+: [^)]+\)$", helps[f]) for f, *_ in AT_SEA_FLAGS)
 
 
 def test_every_parameter_has_a_flag():
@@ -63,7 +63,7 @@ def test_every_parameter_has_a_flag():
 
     from vesseltrack.params import DarkEncounterParams, EncounterParams, GridParams, LoiteringParams
 
-    covered = {(g, f) for _, g, f, _ in _AT_SEA_FLAGS}
+    covered = {(g, f) for _, g, f, _ in AT_SEA_FLAGS}
     wanted = {(g, f.name) for g, cls in (("encounters", EncounterParams), ("grid", GridParams),
                                          ("loitering", LoiteringParams),
                                          ("dark", DarkEncounterParams))

@@ -133,7 +133,7 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_map)
 
 
-_AT_SEA_FLAGS = (
+AT_SEA_FLAGS = (
     # flag, params group, field, help (with the default's source)
     ("--max-distance-m", "encounters", "max_distance_m",
      "largest distance between the two vessels, metres (default 500: Global Fishing Watch)"),
@@ -204,7 +204,7 @@ def _add_encounters(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR",
                    help="write encounters.csv, loitering.csv, summary.json, map.html and "
                         "report.md to DIR")
-    for flag, _group, _field, text in _AT_SEA_FLAGS:
+    for flag, _group, _field, text in AT_SEA_FLAGS:
         p.add_argument(flag, type=float, default=None, metavar="X", help=text)
     p.set_defaults(func=_cmd_encounters)
 
@@ -217,7 +217,7 @@ def _at_sea_params(args: argparse.Namespace):
 
     params = AtSeaParams()
     groups = {"encounters": {}, "grid": {}, "loitering": {}, "dark": {}}
-    for flag, group, field, _text in _AT_SEA_FLAGS:
+    for flag, group, field, _text in AT_SEA_FLAGS:
         value = getattr(args, flag.lstrip("-").replace("-", "_"))
         if value is not None:
             if not value >= 0:

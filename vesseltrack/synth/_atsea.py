@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from vesseltrack.io._write import write_text
+from vesseltrack.io import write_text
 
 from ._encode import encode
 from ._generate import write_nmea_gz
