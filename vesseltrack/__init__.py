@@ -67,6 +67,12 @@ _EXPORTS: dict[str, str] = {
     "PortCallParams": "vesseltrack.params",
     "SpeedParams": "vesseltrack.params",
     "TrackParams": "vesseltrack.params",
+    "GridParams": "vesseltrack.params",
+    "EncounterParams": "vesseltrack.params",
+    "LoiteringParams": "vesseltrack.params",
+    "DarkEncounterParams": "vesseltrack.params",
+    "VoyageParams": "vesseltrack.params",
+    "AtSeaParams": "vesseltrack.params",
     # the analysis, stage by stage
     "clean_tracks": "vesseltrack.tracks",
     "detect_port_calls": "vesseltrack.ports",
@@ -75,6 +81,13 @@ _EXPORTS: dict[str, str] = {
     "reported_at": "vesseltrack.statics",
     "count_port_calls": "vesseltrack.count",
     "CountResult": "vesseltrack.count",
+    # at sea and voyages
+    "resample_tracks": "vesseltrack.resample",
+    "detect_encounters": "vesseltrack.encounters",
+    "detect_loitering": "vesseltrack.loitering",
+    "detect_at_sea": "vesseltrack.encounters",
+    "AtSeaResult": "vesseltrack.encounters",
+    "add_next_calls": "vesseltrack.voyages",
     # presentation
     "build_map": "vesseltrack.maps",
     "write_map": "vesseltrack.maps",
