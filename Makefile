@@ -19,10 +19,13 @@ $(STAMP): pyproject.toml
 provision:
 	@bash scripts/provision.sh
 
-# The main job: count the (SYNTHETIC) Vostochny 2024 fixture's loaded departures of DPRK tankers.
+# The main job: count the (SYNTHETIC) Vostochny 2024 fixture's loaded departures of DPRK tankers
+# (and, with the DPRK ports, where each went next); then encounters at sea on the SYNTHETIC
+# at-sea fixture.
 demo: provision $(STAMP)
 	$(BIN)/vesseltrack count data/fixtures/vostochny_2024.nmea.gz \
-	    --ports data/ports/vostochny.geojson --port "Vostochny oil terminal" --flag KP \
+	    --ports data/ports/vostochny.geojson --ports data/ports/dprk_ports.geojson \
+	    --port "Vostochny oil terminal" --flag KP \
 	    --registry data/vessels/dprk_tankers.csv \
 	    --sightings data/fixtures/vostochny_2024_sightings.csv \
 	    --out out/vostochny_2024
@@ -31,6 +34,8 @@ demo: provision $(STAMP)
 	    --registry data/vessels/dprk_tankers.csv \
 	    --sightings data/fixtures/vostochny_2024_sightings.csv -q \
 	    -o maps/vostochny_2024.html
+	$(BIN)/vesseltrack encounters data/fixtures/at_sea_2024.nmea.gz \
+	    --ports data/fixtures/at_sea_2024_ports.geojson -q --out out/at_sea_2024
 	$(BIN)/vesseltrack identity data/fixtures/identity_2024.nmea.gz \
 	    --registry data/fixtures/identity_2024_registry.csv \
 	    --watchlist data/watchlists/sample_watchlist.csv -q --out out/identity_2024

@@ -91,7 +91,7 @@ def test_min_hours_flag_gives_the_library_answer(tmp_path, min_hours):
 
 def test_summary_records_each_concept_once(vostochny_case):
     params = json.loads(json.dumps(vostochny_case.result.summary()["params"]))
-    assert list(params) == ["tracks", "port_calls", "gaps", "speed", "dark", "cargo"]
+    assert list(params) == ["tracks", "port_calls", "gaps", "speed", "dark", "cargo", "voyages"]
 
 
 # --------------------------------------------------------------------------------------------

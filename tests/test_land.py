@@ -234,3 +234,14 @@ def test_water_fraction_of_vostochny_fences(ring, low, high):
 def test_water_fraction_rejects_a_point():
     with pytest.raises(ValueError, match="non-empty polygon"):
         water_fraction(shapely.Point(133.0, 42.7))
+
+
+def test_distance_of_a_point_does_not_depend_on_the_others_asked_with_it():
+    # 34.62 N 125.43 E is under a nautical mile off a Korean island (0.90 nm on GSHHG full).
+    # Asked with 30 points spread over 118-140 E, 25-45 N, one land for the box of them all
+    # was drawn crude (~25 km), lost the island and gave 12.2 nm.
+    lon = np.r_[125.43, np.linspace(118.0, 140.0, 30)]
+    lat = np.r_[34.62, np.linspace(25.0, 45.0, 30)]
+    alone = distance_to_shore_nm(lon[:1], lat[:1])[0]
+    together = distance_to_shore_nm(lon, lat)[0]
+    assert together == alone

@@ -69,6 +69,12 @@ _EXPORTS: dict[str, str] = {
     "SegmentParams": "vesseltrack.params",
     "SpeedParams": "vesseltrack.params",
     "TrackParams": "vesseltrack.params",
+    "GridParams": "vesseltrack.params",
+    "EncounterParams": "vesseltrack.params",
+    "LoiteringParams": "vesseltrack.params",
+    "DarkEncounterParams": "vesseltrack.params",
+    "VoyageParams": "vesseltrack.params",
+    "AtSeaParams": "vesseltrack.params",
     "WatchlistParams": "vesseltrack.params",
     # the analysis, stage by stage
     "clean_tracks": "vesseltrack.tracks",
@@ -78,6 +84,13 @@ _EXPORTS: dict[str, str] = {
     "reported_at": "vesseltrack.statics",
     "count_port_calls": "vesseltrack.count",
     "CountResult": "vesseltrack.count",
+    # at sea and voyages
+    "resample_tracks": "vesseltrack.resample",
+    "detect_encounters": "vesseltrack.encounters",
+    "detect_loitering": "vesseltrack.loitering",
+    "detect_at_sea": "vesseltrack.encounters",
+    "AtSeaResult": "vesseltrack.encounters",
+    "add_next_calls": "vesseltrack.voyages",
     # identity
     "segment_tracks": "vesseltrack.segments",
     "detect_gaps_by_segment": "vesseltrack.segments",

@@ -37,7 +37,8 @@ def _add_synth(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("synth", help="write a SYNTHETIC AIS scenario fixture and its ground truth")
     p.add_argument("-o", "--output", required=True, help="NMEA file to write (.nmea.gz)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the scenario's)")
-    p.add_argument("--scenario", default="vostochny-2024", help="scenario name")
+    p.add_argument("--scenario", default="vostochny-2024",
+                   help="scenario name (vostochny-2024, fictional-cove-2024, at-sea-2024)")
     p.set_defaults(func=_cmd_synth)
 
 
@@ -68,8 +69,9 @@ def _add_strict(p: argparse.ArgumentParser) -> None:
 
 def _add_detection_inputs(p: argparse.ArgumentParser, *, ports_required: bool) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="AIS files, folders or globs")
-    p.add_argument("--ports", required=ports_required, metavar="P",
-                   help="geofences (GeoJSON FeatureCollection with a 'name' per feature)")
+    p.add_argument("--ports", required=ports_required, metavar="P", action="append",
+                   help="geofences (GeoJSON FeatureCollection with a 'name' per feature); "
+                        "repeat to use several files")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_strict(p)
     _add_reading(p)
@@ -158,6 +160,143 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_map)
 
 
+AT_SEA_FLAGS = (
+    # flag, params group, field, help (with the default's source)
+    ("--max-distance-m", "encounters", "max_distance_m",
+     "largest distance between the two vessels, metres (default 500: Global Fishing Watch)"),
+    ("--min-hours", "encounters", "min_duration_hours",
+     "shortest encounter, hours (default 2: Global Fishing Watch)"),
+    ("--max-median-speed", "encounters", "max_median_speed_knots",
+     "median speed of the two over the encounter below this, knots (default 2: Global "
+     "Fishing Watch)"),
+    ("--max-point-speed", "encounters", "max_point_speed_knots",
+     "instants where either vessel is faster than this are not part of an encounter, knots "
+     "(default 5: ours, so that a crossing or a convoy at speed never qualifies)"),
+    ("--max-break-minutes", "encounters", "max_break_minutes",
+     "instants apart by up to this join into one encounter, minutes (default 30: ours, three "
+     "grid steps)"),
+    ("--min-fence-distance-nm", "encounters", "min_fence_distance_nm",
+     "nothing within this distance of a geofence counts, nautical miles (default 5.4: Global "
+     "Fishing Watch's 10 km from an anchorage)"),
+    ("--draught-window-hours", "encounters", "draught_window_hours",
+     "draught change: the draught in effect this long after the end, hours (default 12: "
+     "ours; crews type it late)"),
+    ("--grid-minutes", "grid", "step_minutes",
+     "time grid step the vessels are compared on, minutes (default 10: ours)"),
+    ("--max-interpolation-hours", "grid", "max_interpolation_hours",
+     "longest silence interpolated across on the grid, hours (default 1: ours)"),
+    ("--loiter-speed", "loitering", "max_speed_knots",
+     "loitering: slower than this, knots (default 2: Global Fishing Watch)"),
+    ("--loiter-hours", "loitering", "min_duration_hours",
+     "loitering: for at least this long, hours (default 4: Global Fishing Watch)"),
+    ("--loiter-shore-nm", "loitering", "min_shore_distance_nm",
+     "loitering: at least this far from shore, nautical miles (default 20: Global Fishing "
+     "Watch; shore from GSHHG)"),
+    ("--loiter-break-minutes", "loitering", "max_break_minutes",
+     "loitering: slow instants apart by up to this join, minutes (default 30: ours)"),
+    ("--loiter-fence-distance-nm", "loitering", "min_fence_distance_nm",
+     "loitering: nothing within this distance of a geofence counts, nautical miles (default "
+     "5.4: the encounters' distance from an anchorage, Global Fishing Watch)"),
+    ("--dark-min-gap-hours", "dark", "min_gap_hours",
+     "dark encounters: shortest AIS gap, hours (default 6: Global Fishing Watch's gap)"),
+    ("--dark-approach-nm", "dark", "max_approach_nm",
+     "dark encounters: the gap's ends within this of the other vessel (or of the other "
+     "gap's ends), nautical miles (default 30: ours)"),
+    ("--dark-speed", "dark", "max_speed_knots",
+     "dark encounters: fastest speed through the gap, knots (default 12: the port calls' "
+     "fastest plausible tanker speed)"),
+    ("--dark-alongside-hours", "dark", "min_alongside_hours",
+     "dark encounters: time the two could have been together, hours (default 2: the "
+     "encounter's minimum)"),
+    ("--dark-loiter-speed", "dark", "max_loiter_speed_knots",
+     "dark encounters: the visible vessel's median speed below this, knots (default 2: "
+     "Global Fishing Watch's encounter speed)"),
+)
+
+
+def _add_encounters(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "encounters",
+        help="ship-to-ship encounters at sea (seen and dark) and loitering",
+        description="Encounters: two vessels close and slow together at sea, away from "
+                    "geofences; dark encounters: one vessel waiting while another's AIS gap "
+                    "could have brought it alongside, or two overlapping gaps whose ends lie "
+                    "near each other; loitering: slow for hours far from shore. Defaults "
+                    "after Global Fishing Watch's published rules; each flag says its source.")
+    _add_detection_inputs(p, ports_required=False)
+    p.add_argument("--since", metavar="DATE", help="events ending on or after DATE (UTC)")
+    p.add_argument("--until", metavar="DATE", help="events starting on or before DATE (UTC)")
+    p.add_argument("--json", action="store_true",
+                   help="print encounters, dark_encounters, loitering (counts) and input as JSON")
+    p.add_argument("--out", metavar="DIR",
+                   help="write encounters.csv, loitering.csv, summary.json, map.html and "
+                        "report.md to DIR")
+    for flag, _group, _field, text in AT_SEA_FLAGS:
+        p.add_argument(flag, type=float, default=None, metavar="X", help=text)
+    p.set_defaults(func=_cmd_encounters)
+
+
+def _at_sea_params(args: argparse.Namespace):
+    """Flags onto :class:`AtSeaParams`, one field each."""
+    from dataclasses import replace
+
+    from vesseltrack.params import AtSeaParams
+
+    params = AtSeaParams()
+    groups = {"encounters": {}, "grid": {}, "loitering": {}, "dark": {}}
+    for flag, group, field, _text in AT_SEA_FLAGS:
+        value = getattr(args, flag.lstrip("-").replace("-", "_"))
+        if value is not None:
+            if not value >= 0:
+                raise UsageError(f"{flag} must be a number >= 0, got {value}")
+            groups[group][field] = value
+    grid = replace(params.encounters.grid, **groups["grid"])
+    return replace(params, encounters=replace(params.encounters, grid=grid, **groups["encounters"]),
+                   loitering=replace(params.loitering, **groups["loitering"]),
+                   dark=replace(params.dark, **groups["dark"]))
+
+
+def _cmd_encounters(args: argparse.Namespace) -> int:
+    from vesseltrack.encounters import detect_at_sea
+
+    params = _at_sea_params(args)
+    side = _load_side_inputs(args)
+    data = _read(args.inputs, args.quiet, args)
+    try:
+        result = detect_at_sea(data.positions, data.statics, side["ports"], since=args.since,
+                               until=args.until, params=params)
+    except ValueError as exc:  # a bad date
+        raise UsageError(_first_line(exc)) from None
+    summary = result.summary(data.report.to_dict())
+    if args.out:
+        from pathlib import Path
+
+        from vesseltrack.io import write_text
+        from vesseltrack.maps import write_encounter_map
+        from vesseltrack.report import write_encounter_report
+
+        out = Path(args.out)
+        _write(result.encounters, out / "encounters.csv")
+        _write(result.loitering, out / "loitering.csv")
+        try:
+            write_text(json.dumps(summary, indent=2, default=str) + "\n", out / "summary.json")
+            write_encounter_map(result, data.positions, side["ports"], out / "map.html")
+            write_encounter_report(result, summary, out / "report.md")
+        except OSError as exc:
+            raise UsageError(f"cannot write output: {exc.strerror or exc}: {out}") from None
+    if args.json:
+        print(json.dumps(summary, default=str))
+    else:
+        print(f"{summary['encounters']:,} encounters seen on AIS, "
+              f"{summary['dark_encounters']:,} dark encounters "
+              f"({summary['transfers']:,} with draught changes of opposite signs), "
+              f"{summary['loitering']:,} loitering events")
+        if args.out:
+            print(f"wrote encounters.csv, loitering.csv, summary.json, map.html and report.md "
+                  f"to {args.out}")
+    return _check_failed(data, args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``vesseltrack`` command."""
     from vesseltrack import __version__
@@ -174,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_count(sub)
     _add_map(sub)
     _add_identity(sub)
+    _add_encounters(sub)
     _add_synth(sub)
     return parser
 
@@ -223,6 +363,8 @@ def _cmd_decode(args: argparse.Namespace) -> int:
 
 def _load_side_inputs(args: argparse.Namespace):
     """Read --ports, --registry, --sightings; a bad file is a one-line usage error."""
+    from pathlib import Path
+
     from vesseltrack.ports import read_ports
     from vesseltrack.registry import read_registry, read_sightings
 
@@ -231,18 +373,29 @@ def _load_side_inputs(args: argparse.Namespace):
 
     for key, reader in (("ports", read_ports), ("registry", read_registry),
                         ("sightings", read_sightings), ("watchlist", read_watchlist)):
-        path = getattr(args, key, None)
-        if path is None:
+        given = getattr(args, key, None)
+        if given is None:
             out[key] = None
             continue
-        from pathlib import Path
+        frames = []
+        for path in (given if isinstance(given, list) else [given]):
+            if not Path(path).is_file():
+                raise UsageError(f"--{key} {path}: no such file")
+            try:
+                frames.append(reader(path))
+            except (OSError, ValueError) as exc:
+                raise UsageError(f"--{key} {path}: {_first_line(exc)}") from None
+        if len(frames) == 1:
+            out[key] = frames[0]
+        else:
+            import pandas as pd
 
-        if not Path(path).is_file():
-            raise UsageError(f"--{key} {path}: no such file")
-        try:
-            out[key] = reader(path)
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"--{key} {path}: {_first_line(exc)}") from None
+            merged = pd.concat(frames, ignore_index=True)
+            names = merged["name"].astype(str)
+            if names.duplicated().any():
+                dup = names[names.duplicated()].iloc[0]
+                raise UsageError(f"--{key}: geofence {dup!r} is in more than one file")
+            out[key] = merged
     return out
 
 
@@ -436,17 +589,20 @@ def _cmd_identity(args: argparse.Namespace) -> int:
 def _cmd_synth(args: argparse.Namespace) -> int:
     try:
         from vesseltrack.synth import (
+            AT_SEA_KEY,
             IDENTITY_SCENARIO,
             SCENARIOS,
+            write_at_sea_fixture,
             write_fixture,
             write_identity_fixture,
         )
     except ImportError as exc:  # pragma: no cover - ships with the package
         raise UsageError(f"synthetic scenarios unavailable: {exc}") from None
-    if args.scenario == IDENTITY_SCENARIO:
+    own_writer = {AT_SEA_KEY: write_at_sea_fixture, IDENTITY_SCENARIO: write_identity_fixture}
+    if args.scenario in own_writer:
         try:
-            paths = write_identity_fixture(args.output, **(
-                {"seed": args.seed} if args.seed is not None else {}))
+            paths = own_writer[args.scenario](args.output, **({} if args.seed is None
+                                                             else {"seed": args.seed}))
         except OSError as exc:
             raise UsageError(f"cannot write output: {exc}") from None
         for role, path in paths.items():
@@ -454,7 +610,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         return 0
     if args.scenario not in SCENARIOS:
         raise UsageError(f"unknown scenario {args.scenario!r}; choose from: "
-                         + ", ".join(sorted([*SCENARIOS, IDENTITY_SCENARIO])))
+                         + ", ".join(sorted([*SCENARIOS, *own_writer])))
     kwargs = {"scenario": args.scenario}
     if args.seed is not None:
         kwargs["seed"] = args.seed

@@ -40,6 +40,7 @@ from vesseltrack.ports import Fence, call_ids, detect_calls_at_fences, fences_fr
 from vesseltrack.registry import match_sightings
 from vesseltrack.statics import flags_of, latest_identity
 from vesseltrack.tracks import clean_tracks, sorted_tracks
+from vesseltrack.voyages import add_next_calls
 
 __all__ = [
     "PORT_CALL_COLUMNS",
@@ -78,9 +79,13 @@ PORT_CALL_COLUMNS = (
     "cargo_method",
     "arrival_estimated",
     "departure_estimated",
+    "next_port",
+    "next_arrival",
+    "next_evidence",
 )
 """port_calls columns: those of ``docs/contracts.md``, then two flags saying whether
-arrival/departure were estimated across an AIS gap rather than observed."""
+arrival/departure were estimated across an AIS gap rather than observed, then the vessel's
+next call (:mod:`vesseltrack.voyages`)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,6 +244,8 @@ def run_call_stage(
         dtype=STRING,
     )
     calls = calls.sort_values(["mmsi", "arrival", "port"], kind="stable").reset_index(drop=True)
+    calls = add_next_calls(calls, stage.gaps, stage.gap_fences, fences, params.voyages,
+                           stage.statics)
     out = _conform_calls(calls)
     gaps_out = stage.gaps.loc[:, list(GAP_COLUMNS)].reset_index(drop=True)
     record = params.record()
@@ -261,6 +268,7 @@ def _conform_calls(calls: pd.DataFrame) -> pd.DataFrame:
         "departure_draught_m": "float64", "draught_change_m": "float64",
         "load_state": STRING, "cargo_t": "float64", "cargo_bbl": "float64",
         "cargo_method": STRING, "arrival_estimated": "bool", "departure_estimated": "bool",
+        "next_port": STRING, "next_arrival": UTC_NS, "next_evidence": STRING,
     }
     out = pd.DataFrame(index=calls.index)
     for col in PORT_CALL_COLUMNS:
@@ -342,6 +350,7 @@ class CountResult:
         dict
             ``port_calls``, ``loaded_departures``, ``vessels``, ``estimated_bbl``,
             ``estimated_t``, ``un_cap_bbl``, ``un_cap_multiple``, ``by_evidence``,
+            ``discharge_ports`` (next port of each loaded departure → departures),
             ``cargo_methods``, ``draught_coverage``, ``ports``, ``flag``, ``window``,
             ``input`` and ``params``.
         """
@@ -366,6 +375,9 @@ class CountResult:
             "un_cap_multiple": round(bbl / UN_CAP_BBL, 2),
             "by_evidence": {
                 str(k): int(v) for k, v in loaded["evidence"].value_counts().sort_index().items()
+            },
+            "discharge_ports": {
+                str(k): int(v) for k, v in loaded["next_port"].value_counts().sort_index().items()
             },
             "cargo_methods": {
                 str(k): int(v)

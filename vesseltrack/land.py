@@ -496,11 +496,68 @@ def _shore_segments(polys: np.ndarray) -> np.ndarray:
 
 
 _CELL_DEG: float = 1.0
-"""Points are grouped in cells of this size; each cell has its own projection."""
+"""Points are grouped in cells of this size; each cell has its own projection and land."""
 
 _DENSIFY_DEG: float = 0.05
 """Land edges are cut to this length (about 5 km) before projecting, so that a long straight
 edge in degrees (a crude coast, a box) follows its true curve in the projection."""
+
+_NEAR_SHORE_NM: float = 25.0
+"""Points nearer the shore than this (on the first, coarser land) are measured again on the
+land of their cell widened by this much only, which is drawn at full resolution."""
+
+
+def _margin_lat_deg(distance_nm: float) -> float:
+    return distance_nm * METERS_PER_NM / (_KM_PER_DEG * 1000.0) * 1.05
+
+
+def _cell_box(cx: float, cy: float, margin_lat_deg: float) -> Bbox:
+    """The cell ``(cx, cy)`` (indices of :data:`_CELL_DEG` cells) widened by a margin."""
+    lat_lo, lat_hi = cy * _CELL_DEG, (cy + 1) * _CELL_DEG
+    top = min(89.9, max(abs(lat_lo), abs(lat_hi)) + margin_lat_deg)
+    margin_lon_deg = min(360.0, margin_lat_deg / math.cos(math.radians(top)))
+    return (
+        max(-180.0, cx * _CELL_DEG - margin_lon_deg),
+        max(-90.0, lat_lo - margin_lat_deg),
+        min(180.0, (cx + 1) * _CELL_DEG + margin_lon_deg),
+        min(90.0, lat_hi + margin_lat_deg),
+    )
+
+
+def _distance_in_cell_m(
+    x: np.ndarray, y: np.ndarray, cx: float, cy: float, polys: np.ndarray, reach_lat_deg: float
+) -> np.ndarray:
+    """Distance, metres, from points of one cell to the land ``polys`` (inf when none near)."""
+    out = np.full(len(x), np.inf)
+    if len(polys) == 0:
+        return out
+    lon0, lat0 = float(cx + 0.5) * _CELL_DEG, float(cy + 0.5) * _CELL_DEG
+    reach_lat = reach_lat_deg + _CELL_DEG
+    top = min(89.9, abs(lat0) + reach_lat)
+    reach_lon = min(360.0, reach_lat / math.cos(math.radians(top)))
+    near = shapely.box(lon0 - reach_lon, lat0 - reach_lat, lon0 + reach_lon, lat0 + reach_lat)
+    local = polys[shapely.STRtree(polys).query(near, predicate="intersects")]
+    if len(local) == 0:
+        return out
+    local = shapely.clip_by_rect(local, *near.bounds)
+    local = local[~shapely.is_empty(local)]
+    if len(local) == 0:
+        return out
+    inside = np.zeros(len(x), dtype=bool)
+    hit = shapely.STRtree(local).query(shapely.points(x, y), predicate="within")
+    inside[hit[0]] = True
+    transformer = _aeqd(lon0, lat0)
+    shore = _project(shapely.segmentize(_shore_segments(local), _DENSIFY_DEG), transformer)
+    px, py = transformer.transform(x, y)
+    _, d = shapely.STRtree(shore).query_nearest(
+        shapely.points(px, py), return_distance=True, all_matches=False
+    )
+    return np.where(inside, 0.0, d)
+
+
+def _land_parts(land: Any) -> np.ndarray:
+    polys = _as_geometries(land)
+    return polys[~shapely.is_empty(polys)]
 
 
 def distance_to_shore_nm(
@@ -520,14 +577,19 @@ def distance_to_shore_nm(
     0.1% at 200 nm, against the coastline's own error (GSHHG full ~0.1 km, intermediate
     ~1 km, Natural Earth 1:50m several km). A loop runs per cell, never per point.
 
+    Without ``land``, each cell gets its own land: that of the cell widened by
+    ``max_distance_nm``, then, for the points found within 25 nm of it, that of the cell
+    widened by 25 nm (drawn at full resolution). A point's distance therefore depends on its
+    cell only, never on the other points asked about with it (one land for the box of all
+    the points would be drawn coarser the wider they spread, and lose islands).
+
     Parameters
     ----------
     lon, lat : array_like of float
         Degrees, EPSG:4326; same shape. NaN gives NaN.
     land : GeoDataFrame, GeoSeries, shapely geometry or sequence of them, optional
-        Land polygons (EPSG:4326) to measure to. Default: :func:`land_polygons` of the points'
-        box widened by ``max_distance_nm`` (its resolution follows that box's size unless
-        ``resolution`` is given).
+        Land polygons (EPSG:4326) to measure to. Default: :func:`land_polygons` per cell, as
+        above (its resolution follows the widened cell's size unless ``resolution`` is given).
     max_distance_nm : float, default 200
         Search radius, nautical miles: a point with no land within it gets ``inf``.
     resolution : str, default "auto"
@@ -552,49 +614,30 @@ def distance_to_shore_nm(
         return out.reshape(lon_a.shape)
     if ((np.abs(y[ok]) > 90) | (np.abs(x[ok]) > 180)).any():
         raise ValueError("lon must be in -180..180 and lat in -90..90")
-    margin_lat_deg = max_distance_nm * METERS_PER_NM / (_KM_PER_DEG * 1000.0) * 1.05
-    if land is None:
-        top = min(89.9, float(np.abs(y[ok]).max()) + margin_lat_deg)
-        margin_lon_deg = min(360.0, margin_lat_deg / math.cos(math.radians(top)))
-        box = (
-            max(-180.0, float(x[ok].min()) - margin_lon_deg),
-            max(-90.0, float(y[ok].min()) - margin_lat_deg),
-            min(180.0, float(x[ok].max()) + margin_lon_deg),
-            min(90.0, float(y[ok].max()) + margin_lat_deg),
-        )
-        land = land_polygons(box, resolution=resolution)
-    polys = _as_geometries(land)
-    polys = polys[~shapely.is_empty(polys)]
+    margin_lat_deg = _margin_lat_deg(max_distance_nm)
+    given = None if land is None else _land_parts(land)
     dist_m = np.full(x.shape, np.inf)
     dist_m[~ok] = np.nan
-    if len(polys):
-        shapely.prepare(polys)
-        tree = shapely.STRtree(polys)
-        cell = np.floor(np.column_stack([x, y]) / _CELL_DEG)
-        cell[~ok] = 0
-        keys, inverse = np.unique(cell[ok], axis=0, return_inverse=True)
-        rows = np.flatnonzero(ok)
-        for k, (cx, cy) in enumerate(keys):
-            sel = rows[inverse.ravel() == k]
-            lon0, lat0 = float(cx + 0.5) * _CELL_DEG, float(cy + 0.5) * _CELL_DEG
-            reach_lat = margin_lat_deg + _CELL_DEG
-            top = min(89.9, abs(lat0) + reach_lat)
-            reach_lon = min(360.0, reach_lat / math.cos(math.radians(top)))
-            near = shapely.box(lon0 - reach_lon, lat0 - reach_lat, lon0 + reach_lon, lat0 + reach_lat)
-            local = polys[tree.query(near, predicate="intersects")]
-            if len(local) == 0:
-                continue
-            local = shapely.clip_by_rect(local, *near.bounds)
-            local = local[~shapely.is_empty(local)]
-            inside = np.zeros(len(sel), dtype=bool)
-            hit = shapely.STRtree(local).query(shapely.points(x[sel], y[sel]), predicate="within")
-            inside[hit[0]] = True
-            transformer = _aeqd(lon0, lat0)
-            shore = _project(shapely.segmentize(_shore_segments(local), _DENSIFY_DEG), transformer)
-            px, py = transformer.transform(x[sel], y[sel])
-            pts = shapely.points(px, py)
-            _, d = shapely.STRtree(shore).query_nearest(pts, return_distance=True, all_matches=False)
-            dist_m[sel] = np.where(inside, 0.0, d)
+    cell = np.floor(np.column_stack([x, y]) / _CELL_DEG)
+    cell[~ok] = 0
+    keys, inverse = np.unique(cell[ok], axis=0, return_inverse=True)
+    rows = np.flatnonzero(ok)
+    inverse = inverse.ravel()
+    for k, (cx, cy) in enumerate(keys):
+        sel = rows[inverse == k]
+        if given is not None:
+            dist_m[sel] = _distance_in_cell_m(x[sel], y[sel], cx, cy, given, margin_lat_deg)
+            continue
+        polys = _land_parts(land_polygons(_cell_box(cx, cy, margin_lat_deg), resolution=resolution))
+        d = _distance_in_cell_m(x[sel], y[sel], cx, cy, polys, margin_lat_deg)
+        near = d < _NEAR_SHORE_NM * METERS_PER_NM
+        if resolution == "auto" and near.any() and _NEAR_SHORE_NM < max_distance_nm:
+            near_margin = _margin_lat_deg(_NEAR_SHORE_NM)
+            fine = _land_parts(land_polygons(_cell_box(cx, cy, near_margin)))
+            d_fine = _distance_in_cell_m(x[sel][near], y[sel][near], cx, cy, fine, near_margin)
+            # within 25 nm the fine land is complete (the widened cell holds all of it)
+            d[near] = np.where(d_fine <= _NEAR_SHORE_NM * METERS_PER_NM, d_fine, d[near])
+        dist_m[sel] = d
     dist_nm = dist_m / METERS_PER_NM
     dist_nm[dist_nm > max_distance_nm] = np.inf
     return dist_nm.reshape(lon_a.shape)

@@ -50,10 +50,12 @@ from vesseltrack._schema import is_missing
 
 __all__ = [
     "build_map",
+    "encounter_layer",
     "escape_text",
     "land_geojson",
     "map_html",
     "thin_tracks",
+    "write_encounter_map",
     "write_map",
 ]
 
@@ -796,4 +798,180 @@ def write_map(
     from vesseltrack.io import write_text
 
     m = build_map(result, positions, statics, ports, sightings=sightings, title=title, **kwargs)
+    return write_text(map_html(m), path)
+
+
+# --------------------------------------------------------------------------------------------
+# encounters at sea
+
+ENCOUNTER_COLOR = "#d46a00"
+DARK_ENCOUNTER_COLOR = "#6a1b9a"
+LOITERING_COLOR = "#2e7d32"
+
+
+def _encounter_popup(row: Any) -> str:
+    def who(name: Any, mmsi: Any, flag: Any) -> str:
+        label = "" if name is None or pd.isna(name) else str(name)
+        fl = "" if flag is None or pd.isna(flag) else f" ({flag})"
+        return escape_text(f"{label} {mmsi}{fl}".strip())
+
+    rows = [
+        ("vessel A", who(row.name_a, row.mmsi_a, row.flag_a)),
+        ("vessel B", who(row.name_b, row.mmsi_b, row.flag_b)),
+        ("start", escape_text(_fmt_time(row.start))),
+        ("end", escape_text(_fmt_time(row.end))),
+        ("duration", escape_text(_fmt_num(row.duration_hours, "h"))),
+        ("median distance", escape_text(_fmt_num(row.median_distance_m, "m", 0))),
+        ("median speed", escape_text(_fmt_num(row.median_speed_knots, "kn"))),
+        ("evidence", escape_text(row.evidence)),
+        ("draught change A", escape_text(_fmt_num(row.draught_change_a_m, "m"))),
+        ("draught change B", escape_text(_fmt_num(row.draught_change_b_m, "m"))),
+    ]
+    return _table(rows)
+
+
+def encounter_layer(encounters: pd.DataFrame, positions: pd.DataFrame | None,
+                    hours_around: float = 12.0):
+    """A folium layer of encounters: a marker each, and both ships' tracks around it.
+
+    Parameters
+    ----------
+    encounters : DataFrame
+        :data:`vesseltrack.encounters.ENCOUNTER_COLUMNS`.
+    positions : DataFrame or None
+        Positions; each ship's track from ``hours_around`` before the encounter to as long
+        after it is drawn (at most one point per 10 minutes).
+    hours_around : float
+        Hours of track drawn on each side.
+
+    Returns
+    -------
+    folium.FeatureGroup
+    """
+    import folium
+
+    layer = folium.FeatureGroup(name=f"Encounters at sea ({len(encounters)})", show=True)
+    pos = None
+    if positions is not None and len(positions) and len(encounters):
+        keep = positions["mmsi"].isin(np.r_[encounters["mmsi_a"].to_numpy("int64"),
+                                            encounters["mmsi_b"].to_numpy("int64")])
+        pos = positions.loc[keep & positions["lon"].notna() & positions["lat"].notna(),
+                            ["mmsi", "timestamp", "lon", "lat"]]
+        pos = pos.assign(slot=pos["timestamp"].dt.floor("10min")).drop_duplicates(["mmsi", "slot"])
+        pos = pos.sort_values(["mmsi", "timestamp"], kind="stable")
+    around = pd.Timedelta(hours=hours_around)
+    for row in encounters.itertuples(index=False):
+        dark = str(row.evidence) != "ais"
+        color = DARK_ENCOUNTER_COLOR if dark else ENCOUNTER_COLOR
+        if pos is not None:
+            for mmsi, dash in ((row.mmsi_a, None), (row.mmsi_b, "6 4")):
+                t = pos.loc[(pos["mmsi"] == mmsi) & (pos["timestamp"] >= row.start - around)
+                            & (pos["timestamp"] <= row.end + around)]
+                if len(t) >= 2:
+                    coords = np.round(t[["lat", "lon"]].to_numpy(float), COORD_DECIMALS).tolist()
+                    folium.PolyLine(coords, color=color, weight=2, opacity=0.8,
+                                    dash_array=dash, class_name="vt-encounter-track").add_to(layer)
+        marker = folium.CircleMarker(
+            [round(float(row.lat), COORD_DECIMALS), round(float(row.lon), COORD_DECIMALS)],
+            radius=7, color="#000", weight=2, fill=True, fill_color=color, fill_opacity=0.9,
+            class_name="vt-encounter")
+        _popup(_encounter_popup(row)).add_to(marker)
+        folium.Tooltip(escape_text(
+            f"{'dark ' if dark else ''}encounter {row.mmsi_a} / {row.mmsi_b} "
+            f"{_fmt_time(row.start)}")).add_to(marker)
+        marker.add_to(layer)
+    return layer
+
+
+def _encounter_land(lon: np.ndarray, lat: np.ndarray) -> tuple[Any, str]:
+    """Land of the events' box widened by 6 degrees of longitude and 4 of latitude
+    (:func:`vesseltrack.land.land_polygons`: GSHHG, or the shipped Natural Earth), else the
+    map's East Asia land."""
+    import warnings
+
+    from vesseltrack.land import LandFallbackWarning, land_polygons
+
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any():
+        return land_geojson(), "Land (Natural Earth 1:10m, offline)"
+    bbox = (max(-180.0, float(lon[ok].min()) - 6), max(-90.0, float(lat[ok].min()) - 4),
+            min(180.0, float(lon[ok].max()) + 6), min(90.0, float(lat[ok].max()) + 4))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", LandFallbackWarning)
+            gdf = land_polygons(bbox)
+    except (OSError, RuntimeError, ValueError):
+        return land_geojson(), "Land (Natural Earth 1:10m, offline)"
+    gdf = gdf.set_geometry(gdf.geometry.simplify(0.005))
+    return json.loads(gdf.to_json()), f"Land ({gdf.attrs['source']}, {gdf.attrs['resolution']})"
+
+
+def write_encounter_map(result: Any, positions: pd.DataFrame | None, ports: pd.DataFrame | None,
+                        path: str | os.PathLike, *, title: str | None = None) -> Path:
+    """Write a map of encounters (both ships' tracks around each) and loitering, offline.
+
+    Parameters
+    ----------
+    result : vesseltrack.encounters.AtSeaResult
+        Encounters and loitering.
+    positions : DataFrame or None
+        Positions, for the tracks.
+    ports : DataFrame or None
+        Geofences drawn (where nothing counts).
+    path : path-like
+        Destination ``.html``.
+    title : str, optional
+        Title (escaped); default the counts.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    import folium
+
+    from vesseltrack.io import write_text
+
+    enc, loit = result.encounters, result.loitering
+    lat = np.r_[enc["lat"].to_numpy(float), loit["lat"].to_numpy(float)]
+    lon = np.r_[enc["lon"].to_numpy(float), loit["lon"].to_numpy(float)]
+    centre = [float(np.nanmean(lat)), float(np.nanmean(lon))] if len(lat) else [35.0, 125.0]
+    m = _offline_map_class()(location=centre, zoom_start=7, tiles=None, control_scale=True)
+    root = m.get_root()
+    root.header.add_child(_raw_element(
+        f"<style>html body .leaflet-container{{background:{SEA_COLOR};}}</style>"), name="vt_style")
+    n_vis = int((enc["evidence"] == "ais").sum())
+    root.html.add_child(_raw_element(_title_html(title or (
+        f"Encounters at sea: {n_vis} seen on AIS, {len(enc) - n_vis} dark; "
+        f"{len(loit)} loitering"))), name="vt_title")
+    land_data, land_name = _encounter_land(lon, lat)
+    land = folium.FeatureGroup(name=escape_text(land_name), show=True)
+    folium.GeoJson(land_data, style_function=lambda _f: {
+        "fillColor": LAND_COLOR, "color": "#b5a98f", "weight": 0.8, "fillOpacity": 1.0}
+    ).add_to(land)
+    land.add_to(m)
+    if ports is not None and len(ports):
+        fence_layer = folium.FeatureGroup(name="Geofences (approximate)", show=True)
+        for name, geom in _fences(ports).items():
+            gj = folium.GeoJson(_geometry_geojson(geom), style_function=lambda _f: {
+                "color": FENCE_COLOR, "weight": 1, "fillOpacity": 0.1})
+            folium.Tooltip(escape_text(name)).add_to(gj)
+            gj.add_to(fence_layer)
+        fence_layer.add_to(m)
+    loit_layer = folium.FeatureGroup(name=f"Loitering ({len(loit)})", show=True)
+    for row in loit.itertuples(index=False):
+        marker = folium.CircleMarker(
+            [round(float(row.lat), COORD_DECIMALS), round(float(row.lon), COORD_DECIMALS)],
+            radius=4, color=LOITERING_COLOR, fill=True, fill_opacity=0.7,
+            class_name="vt-loitering")
+        folium.Tooltip(escape_text(
+            f"loitering {row.mmsi} {_fmt_time(row.start)}, {row.duration_hours:.1f} h, "
+            f"{row.distance_to_shore_nm:.0f} nm from shore")).add_to(marker)
+        marker.add_to(loit_layer)
+    loit_layer.add_to(m)
+    encounter_layer(enc, positions).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    if len(lat):
+        pad = 0.3
+        m.fit_bounds([[float(np.nanmin(lat)) - pad, float(np.nanmin(lon)) - pad],
+                      [float(np.nanmax(lat)) + pad, float(np.nanmax(lon)) + pad]])
     return write_text(map_html(m), path)

@@ -20,6 +20,19 @@ class                     concept
 :class:`IdentityParams`   identity checks (:func:`vesseltrack.check_identity`)
 :class:`WatchlistParams`  matching vessels against a watchlist
 ========================  ==========================================================
+
+At sea and voyages (``docs/at-sea.md``):
+
+============================  ===============================================================
+class                         concept
+============================  ===============================================================
+:class:`GridParams`           tracks resampled on a regular time grid
+:class:`EncounterParams`      encounters (ship-to-ship meetings seen on AIS)
+:class:`LoiteringParams`      loitering (slow for hours far from shore)
+:class:`DarkEncounterParams`  encounters with one or both ships dark
+:class:`VoyageParams`         the next call after a call, dark arrivals included
+:class:`AtSeaParams`          the at-sea detectors together (:func:`vesseltrack.detect_at_sea`)
+============================  ===============================================================
 """
 
 from __future__ import annotations
@@ -38,6 +51,12 @@ __all__ = [
     "SpeedParams",
     "TrackParams",
     "WatchlistParams",
+    "GridParams",
+    "EncounterParams",
+    "LoiteringParams",
+    "DarkEncounterParams",
+    "VoyageParams",
+    "AtSeaParams",
 ]
 
 
@@ -256,6 +275,7 @@ class CountParams:
     port_calls: PortCallParams = field(default_factory=PortCallParams)
     dark: DarkCallParams = field(default_factory=DarkCallParams)
     cargo: CargoParams = field(default_factory=CargoParams)
+    voyages: VoyageParams = field(default_factory=lambda: VoyageParams())
     segments: SegmentParams | None = None
 
     @property
@@ -270,7 +290,8 @@ class CountParams:
 
     def record(self) -> dict[str, Any]:
         """Every parameter, as the JSON-ready record that results carry: one key per
-        concept (``tracks``, ``port_calls``, ``gaps``, ``speed``, ``dark``, ``cargo``)."""
+        concept (``tracks``, ``port_calls``, ``gaps``, ``speed``, ``dark``, ``cargo``,
+        ``voyages``)."""
         port_calls = asdict(self.port_calls)
         del port_calls["gaps"], port_calls["speed"]
         return {
@@ -280,7 +301,164 @@ class CountParams:
             "speed": asdict(self.speed),
             "dark": asdict(self.dark),
             "cargo": asdict(self.cargo),
+            "voyages": asdict(self.voyages),
         } | ({"segments": asdict(self.segments)} if self.segments is not None else {})
+
+
+# ---------------------------------------------------------------------------------------------
+# At sea (docs/at-sea.md)
+
+
+@dataclass(frozen=True)
+class GridParams:
+    """Tracks resampled on a regular time grid (:func:`vesseltrack.resample.resample_tracks`).
+
+    Attributes
+    ----------
+    step_minutes : float
+        Grid step, minutes: every vessel's position is interpolated at the same instants.
+    max_interpolation_hours : float
+        Interpolate only between consecutive positions at most this far apart, hours; a
+        longer silence leaves the grid empty (it is a gap, not a straight line).
+    """
+
+    step_minutes: float = 10.0
+    max_interpolation_hours: float = 1.0
+
+
+@dataclass(frozen=True)
+class EncounterParams:
+    """Encounters: two vessels close and slow together (after Global Fishing Watch).
+
+    Attributes
+    ----------
+    max_distance_m : float
+        Largest distance between the two vessels at a grid instant, metres (GFW: 500 m).
+    min_duration_hours : float
+        Shortest encounter, hours (GFW: 2 h).
+    max_median_speed_knots : float
+        Median speed of the two vessels over the encounter must be below this, knots
+        (GFW: 2 kn).
+    max_point_speed_knots : float
+        Grid instants where either vessel is faster than this are not part of an encounter,
+        knots (a crossing at speed is never slow enough).
+    max_break_minutes : float
+        Instants apart by no more than this join into one encounter, minutes (missing
+        reports or a swing beyond the distance for a moment do not split it).
+    min_fence_distance_nm : float
+        Instants this close to a geofence (anchorage, port, terminal) are not at sea,
+        nautical miles (GFW: 10 km from an anchorage, 5.4 nm).
+    draught_window_hours : float
+        Draught change across an encounter: the draught reported in effect at its start,
+        against the first one reported after its end within this many hours, metres.
+    grid : GridParams
+        The time grid the vessels are compared on.
+    """
+
+    max_distance_m: float = 500.0
+    min_duration_hours: float = 2.0
+    max_median_speed_knots: float = 2.0
+    max_point_speed_knots: float = 5.0
+    max_break_minutes: float = 30.0
+    min_fence_distance_nm: float = 5.4
+    draught_window_hours: float = 48.0
+    grid: GridParams = field(default_factory=GridParams)
+
+
+@dataclass(frozen=True)
+class LoiteringParams:
+    """Loitering: slow for hours far from shore (after Global Fishing Watch).
+
+    Attributes
+    ----------
+    max_speed_knots : float
+        Speed on the grid (implied between grid instants) below which a vessel is slow, knots
+        (GFW: 2 kn).
+    min_duration_hours : float
+        Shortest loitering, hours (GFW: 4 h).
+    min_shore_distance_nm : float
+        Loitering is reported only this far from shore or farther (at its median position),
+        nautical miles (GFW: 20 nm).
+    max_break_minutes : float
+        Slow instants apart by no more than this join into one loitering, minutes.
+    min_fence_distance_nm : float
+        Instants this close to a geofence are waiting at an anchorage or in port, not
+        loitering, nautical miles (the encounters' 5.4 nm).
+    """
+
+    max_speed_knots: float = 2.0
+    min_duration_hours: float = 4.0
+    min_shore_distance_nm: float = 20.0
+    max_break_minutes: float = 30.0
+    min_fence_distance_nm: float = 5.4
+
+
+@dataclass(frozen=True)
+class DarkEncounterParams:
+    """Encounters where one or both vessels were dark (an AIS gap).
+
+    Attributes
+    ----------
+    min_gap_hours : float
+        Shortest AIS gap that can hide a meeting, hours.
+    max_approach_nm : float
+        One dark: the gap's start and end both lie within this distance of the loitering
+        vessel, nautical miles. Both dark: the two gaps' starts lie within this distance of
+        each other, and so do their ends.
+    max_speed_knots : float
+        Fastest speed assumed through the gap, knots: the dark vessel must be able to sail
+        from its gap's start to the meeting, stay ``min_alongside_hours`` and sail on to the
+        gap's end.
+    min_alongside_hours : float
+        Time the two must have been able to spend together, hours (the encounter's
+        ``min_duration_hours``).
+    max_loiter_speed_knots : float
+        One dark: the visible vessel's median speed over the overlap must be below this,
+        knots.
+    """
+
+    min_gap_hours: float = 6.0
+    max_approach_nm: float = 30.0
+    max_speed_knots: float = 12.0
+    min_alongside_hours: float = 2.0
+    max_loiter_speed_knots: float = 2.0
+
+
+@dataclass(frozen=True)
+class VoyageParams:
+    """The next call of a vessel after a call (:func:`vesseltrack.voyages.add_next_calls`).
+
+    Attributes
+    ----------
+    min_discharge_drop_m : float
+        A gap after a call whose draught after is lower than before by at least this much,
+        metres, and during which a fence was reachable, is a dark arrival (a discharge) at
+        the likeliest reachable fence.
+    no_next_call_kinds : tuple of str
+        Fence kinds that are never a dark arrival (no cargo is worked at an anchorage).
+    """
+
+    min_discharge_drop_m: float = 0.5
+    no_next_call_kinds: tuple[str, ...] = ("anchorage",)
+
+
+@dataclass(frozen=True)
+class AtSeaParams:
+    """All parameters of :func:`vesseltrack.detect_at_sea`, each concept once."""
+
+    tracks: TrackParams = field(default_factory=TrackParams)
+    encounters: EncounterParams = field(default_factory=EncounterParams)
+    loitering: LoiteringParams = field(default_factory=LoiteringParams)
+    dark: DarkEncounterParams = field(default_factory=DarkEncounterParams)
+
+    def record(self) -> dict[str, Any]:
+        """Every parameter as a JSON-ready dict (one key per concept)."""
+        return {
+            "tracks": asdict(self.tracks),
+            "encounters": asdict(self.encounters),
+            "loitering": asdict(self.loitering),
+            "dark": asdict(self.dark),
+        }
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ from vesseltrack._schema import is_missing
 from vesseltrack._units import UN_CAP_BBL
 from vesseltrack.io._write import atomic_path
 
-__all__ = ["CHART_FILES", "format_summary", "md_text", "plot_charts", "render_report",
-           "write_report"]
+__all__ = ["CHART_FILES", "format_summary", "md_text", "plot_charts",
+           "render_encounter_report", "render_report", "write_encounter_report", "write_report"]
 
 CHART_FILES = {
     "per_month": "loaded_departures_per_month.png",
@@ -473,6 +473,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         rows.append((f"  by evidence: {ev}", f"{n:,}"))
     for m, n in summary.get("cargo_methods", {}).items():
         rows.append((f"  cargo method: {m}", f"{n:,}"))
+    for port, n in summary.get("discharge_ports", {}).items():
+        rows.append((f"  next port: {port}", f"{n:,}"))
     cov = summary.get("draught_coverage", {})
     if cov:
         share = cov.get("share")
@@ -496,3 +498,78 @@ def format_summary(summary: dict[str, Any]) -> str:
     ]
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
+
+
+# --------------------------------------------------------------------------------------------
+# encounters at sea
+
+
+def render_encounter_report(result: Any, summary: dict) -> str:
+    """Return the text of the ``report.md`` of ``vesseltrack encounters --out``.
+
+    Parameters
+    ----------
+    result : vesseltrack.encounters.AtSeaResult
+        Encounters and loitering.
+    summary : dict
+        :meth:`AtSeaResult.summary`.
+
+    Returns
+    -------
+    str
+        Markdown: summary, method, the encounters (seen and dark) and the loitering.
+    """
+    lines = ["# Encounters at sea", "", f"> **{DISCLAIMER}**", "", "## Summary", ""]
+    inp = summary.get("input", {})
+    lines += [_table(["", ""], [
+        ["encounters seen on AIS", _fmt_int(summary.get("encounters"))],
+        ["dark encounters (one or both vessels in an AIS gap)",
+         _fmt_int(summary.get("dark_encounters"))],
+        ["of all: draught changes of opposite signs (a transfer)",
+         _fmt_int(summary.get("transfers"))],
+        ["loitering events", _fmt_int(summary.get("loitering"))],
+        ["positions read", _fmt_int(inp.get("positions"))],
+    ], "lr"), ""]
+    lines += ["## Method", "",
+              "Two vessels within the distance below, both slow, for at least the duration "
+              "below, away from every geofence, are an encounter (after Global Fishing "
+              "Watch's published rule). A dark encounter is a vessel waiting at sea while "
+              "another's AIS gap could have brought it alongside, or two gaps that overlap "
+              "and whose ends lie near each other: an inference, not an observation. A "
+              "transfer shows as draught changes of opposite signs; reported draughts are "
+              "typed by crews and often stale. Loitering: slow for hours far from shore.",
+              "", "Parameters:", ""]
+    prow = []
+    for g, values in (summary.get("params") or {}).items():
+        for k, v in values.items():
+            inner = v.items() if isinstance(v, dict) else [(None, v)]
+            prow += [[md_text(g), md_text(k if k2 is None else f"{k}.{k2}"), md_text(v2)]
+                     for k2, v2 in inner]
+    lines += [_table(["stage", "parameter", "value"], prow), ""]
+    enc = result.encounters.sort_values("start", kind="stable")
+    for title, part in (("Encounters seen on AIS", enc.loc[enc["evidence"] == "ais"]),
+                        ("Dark encounters", enc.loc[enc["evidence"] != "ais"])):
+        lines += [f"## {title}", ""]
+        rows = [[md_text(r.name_a), md_text(r.mmsi_a), md_text(r.flag_a), md_text(r.name_b),
+                 md_text(r.mmsi_b), md_text(r.flag_b), _fmt_time(r.start), _fmt_time(r.end),
+                 _fmt_float(r.duration_hours), f"{r.lat:.3f} N {r.lon:.3f} E",
+                 _fmt_float(r.median_distance_m, 0), _fmt_float(r.draught_change_a_m),
+                 _fmt_float(r.draught_change_b_m)] for r in part.itertuples(index=False)]
+        lines += [_table(["vessel A", "MMSI A", "flag A", "vessel B", "MMSI B", "flag B",
+                          "start (UTC)", "end (UTC)", "hours", "position",
+                          "median distance (m)", "draught change A (m)",
+                          "draught change B (m)"], rows, "lllllllrrlrrr"), ""]
+    lines += ["## Loitering", ""]
+    rows = [[md_text(r.mmsi), _fmt_time(r.start), _fmt_time(r.end), _fmt_float(r.duration_hours),
+             f"{r.lat:.3f} N {r.lon:.3f} E", _fmt_float(r.distance_to_shore_nm, 0)]
+            for r in result.loitering.itertuples(index=False)]
+    lines += [_table(["MMSI", "start (UTC)", "end (UTC)", "hours", "position",
+                      "from shore (nm)"], rows, "lllrlr"), ""]
+    return "\n".join(lines)
+
+
+def write_encounter_report(result: Any, summary: dict, path: str | os.PathLike) -> Path:
+    """Write :func:`render_encounter_report` to ``path``."""
+    from vesseltrack.io._write import write_text
+
+    return write_text(render_encounter_report(result, summary), Path(path))

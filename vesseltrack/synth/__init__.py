@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+from ._atsea import AT_SEA_KEY, generate_at_sea, score_at_sea, write_at_sea_fixture
 from ._generate import (
     Fixture,
     fixture_paths,
@@ -35,17 +36,21 @@ from ._routes import scenario_routes
 from ._scenario import SCENARIOS, Scenario
 
 __all__ = [
+    "AT_SEA_KEY",
     "IDENTITY_SCENARIO",
     "SCENARIOS",
     "Fixture",
     "Scenario",
     "fixture_paths",
     "generate",
+    "generate_at_sea",
     "generate_identity",
     "identity_truth",
     "ports_geojson",
     "registry_frame",
     "scenario_routes",
+    "score_at_sea",
+    "write_at_sea_fixture",
     "write_fixture",
     "write_identity_fixture",
     "write_ports",

@@ -1,0 +1,449 @@
+"""Encounters at sea: two vessels close and slow together, seen on AIS or hidden by a gap.
+
+Visible encounters (after Global Fishing Watch's rule; ``docs/at-sea.md``)
+---------------------------------------------------------------------------
+Tracks are resampled on a common time grid (:mod:`vesseltrack.resample`). Instants where a
+vessel is faster than ``max_point_speed_knots`` or within ``min_fence_distance_nm`` of a
+geofence (anchorages, ports, terminals: ships waiting side by side there are not meeting) are
+dropped. The rest are binned by instant and by cells of ``max_distance_m``
+(:func:`vesseltrack.resample.cell_pairs`): only vessels in the same or a neighbouring cell at
+the same instant are compared, never all pairs. Pairs within ``max_distance_m`` join into
+runs per pair of vessels (breaks up to ``max_break_minutes``); a run of at least
+``min_duration_hours`` whose median speed (mean of the two) is below
+``max_median_speed_knots`` is an encounter. The grid is continuous, so an encounter across
+midnight is one encounter (nothing is cut per day to be joined again), and a vessel may meet
+several others, at once or in turn.
+
+Dark encounters
+---------------
+*One dark*: a vessel slow at sea for at least ``min_alongside_hours`` while another vessel's
+AIS gap overlaps that time by as much, both ends of the gap lying within ``max_approach_nm``
+of the slow vessel, and the gap long enough to sail from its start to the slow vessel, stay
+``min_alongside_hours`` and sail on to its end at ``max_speed_knots``. The likeliest slow
+vessel (the shortest detour) is kept per gap. *Both dark*: two vessels' gaps overlapping by
+``min_alongside_hours``, their starts within ``max_approach_nm`` of each other and their ends
+too. Both kinds have evidence ``ais-gap``; ``mmsi_a`` is the vessel that stayed visible (the
+lower MMSI when both were dark).
+
+A transfer shows as draught changes of opposite signs: each row carries each vessel's draught
+change across the encounter (across its gap for a dark vessel).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from vesseltrack._schema import STRING, UTC_NS
+from vesseltrack._units import METERS_PER_NM, SECONDS_PER_HOUR
+from vesseltrack.loitering import LOITERING_COLUMNS, detect_loitering, slow_runs
+from vesseltrack.params import AtSeaParams, EncounterParams, GapParams, PortCallParams
+from vesseltrack.ports import Fence, fences_from_ports
+from vesseltrack.resample import cell_pairs, resample_tracks, run_ids
+from vesseltrack.statics import draught_at, flags_of, latest_identity
+from vesseltrack.tracks import clean_tracks, haversine_m, sorted_tracks
+
+__all__ = [
+    "ENCOUNTER_COLUMNS",
+    "AtSeaResult",
+    "detect_at_sea",
+    "far_from_fences",
+    "fences_of",
+    "detect_encounters",
+    "find_dark_encounters",
+    "find_encounters",
+]
+
+ENCOUNTER_COLUMNS = (
+    "encounter_id", "mmsi_a", "mmsi_b", "name_a", "name_b", "flag_a", "flag_b", "start", "end",
+    "duration_hours", "lon", "lat", "median_distance_m", "median_speed_knots", "evidence",
+    "draught_change_a_m", "draught_change_b_m", "dark_vessels",
+)
+"""Columns of ``encounters.csv``: those of ``docs/contracts.md``, then ``dark_vessels`` (0
+seen on AIS throughout, 1 one vessel dark, 2 both dark)."""
+
+
+def _utc(seconds: np.ndarray) -> pd.Series:
+    return pd.Series(pd.to_datetime(np.round(np.asarray(seconds, float) * 1e9).astype("int64"),
+                                    utc=True)).astype(UTC_NS)
+
+
+def _as_utc(value: Any, end_of_day: bool = False) -> pd.Timestamp | None:
+    """A --since/--until value as UTC (naive is UTC; a date-only end includes the day)."""
+    if value is None:
+        return None
+    ts = pd.Timestamp(value)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    if end_of_day and isinstance(value, str) and len(value.strip()) <= 10:
+        ts = ts + pd.Timedelta(days=1) - pd.Timedelta(nanoseconds=1)
+    return ts
+
+
+def fences_of(ports: Any, exit_margin_m: float = 500.0) -> list[Fence]:
+    """Fences from a ports frame (:func:`vesseltrack.read_ports`), a list of them, or None."""
+    if ports is None:
+        return []
+    if isinstance(ports, list):
+        return ports
+    return fences_from_ports(ports, exit_margin_m)
+
+
+def far_from_fences(lon: np.ndarray, lat: np.ndarray, fences: list[Fence], nm: float) -> np.ndarray:
+    """True where a point is farther than ``nm`` from every fence (one loop per fence, and
+    only the points in the fence's box widened by ``nm`` are measured)."""
+    far = np.ones(len(lon), dtype=bool)
+    margin_deg = nm / 60.0 * 1.05
+    for fence in fences:
+        x0, y0, x1, y1 = fence.geometry.bounds
+        cos = max(np.cos(np.radians(max(abs(y0), abs(y1)) + margin_deg)), 0.01)
+        box = ((lon >= x0 - margin_deg / cos) & (lon <= x1 + margin_deg / cos)
+               & (lat >= y0 - margin_deg) & (lat <= y1 + margin_deg))
+        idx = np.flatnonzero(box)
+        if len(idx):
+            far[idx[fence.distance_nm(lon[idx], lat[idx]) <= nm]] = False
+    return far
+
+
+def find_encounters(grid: pd.DataFrame, fences: list[Fence], params: EncounterParams) -> pd.DataFrame:
+    """Visible encounters on a resampled grid (see the module docstring).
+
+    Returns
+    -------
+    DataFrame
+        ``mmsi_a`` < ``mmsi_b``, ``start_s``, ``end_s``, ``duration_hours``, ``lon``, ``lat``,
+        ``median_distance_m``, ``median_speed_knots``, sorted by start.
+    """
+    step_s = float(grid.attrs.get("step_s", params.grid.step_minutes * 60.0))
+    lon, lat = grid["lon"].to_numpy(float), grid["lat"].to_numpy(float)
+    keep = grid["speed_knots"].to_numpy(float) <= params.max_point_speed_knots
+    keep &= np.isfinite(lon) & np.isfinite(lat)
+    idx = np.flatnonzero(keep)
+    idx = idx[far_from_fences(lon[idx], lat[idx], fences, params.min_fence_distance_nm)]
+    mmsi = grid["mmsi"].to_numpy("int64")[idx]
+    step = grid["step"].to_numpy("int64")[idx]
+    lon, lat = lon[idx], lat[idx]
+    speed = grid["speed_knots"].to_numpy(float)[idx]
+    ia, ib = cell_pairs(step, lon, lat, None, None, None, params.max_distance_m)
+    ia, ib = ia[mmsi[ia] != mmsi[ib]], ib[mmsi[ia] != mmsi[ib]]
+    d_m = haversine_m(lon[ia], lat[ia], lon[ib], lat[ib])
+    close = d_m <= params.max_distance_m
+    ia, ib, d_m = ia[close], ib[close], d_m[close]
+    swap = mmsi[ia] > mmsi[ib]
+    ia, ib = np.where(swap, ib, ia), np.where(swap, ia, ib)
+    pairs = pd.DataFrame({
+        "mmsi_a": mmsi[ia], "mmsi_b": mmsi[ib], "step": step[ia], "d_m": d_m,
+        "lon": (lon[ia] + lon[ib]) / 2.0, "lat": (lat[ia] + lat[ib]) / 2.0,
+        "speed": (speed[ia] + speed[ib]) / 2.0,
+    }).sort_values(["mmsi_a", "mmsi_b", "step"], kind="stable")
+    pair_key = pairs["mmsi_a"].to_numpy("int64") * 1_000_000_000 + pairs["mmsi_b"].to_numpy("int64")
+    pairs["run"] = run_ids(pair_key, pairs["step"].to_numpy("int64"),
+                           int(params.max_break_minutes * 60.0 // step_s))
+    agg = pairs.groupby("run", sort=True).agg(
+        mmsi_a=("mmsi_a", "first"), mmsi_b=("mmsi_b", "first"), first=("step", "min"),
+        last=("step", "max"), lon=("lon", "median"), lat=("lat", "median"),
+        median_distance_m=("d_m", "median"), median_speed_knots=("speed", "median"))
+    out = pd.DataFrame({
+        "mmsi_a": agg["mmsi_a"].to_numpy("int64"),
+        "mmsi_b": agg["mmsi_b"].to_numpy("int64"),
+        "start_s": agg["first"].to_numpy(float) * step_s,
+        "end_s": agg["last"].to_numpy(float) * step_s,
+        "lon": agg["lon"].to_numpy(float),
+        "lat": agg["lat"].to_numpy(float),
+        "median_distance_m": agg["median_distance_m"].to_numpy(float),
+        "median_speed_knots": agg["median_speed_knots"].to_numpy(float),
+    })
+    out["duration_hours"] = (out["end_s"] - out["start_s"]) / SECONDS_PER_HOUR
+    ok = ((out["duration_hours"] >= params.min_duration_hours)
+          & (out["median_speed_knots"] < params.max_median_speed_knots))
+    return out.loc[ok].sort_values(["start_s", "mmsi_a", "mmsi_b"]).reset_index(drop=True)
+
+
+def find_dark_encounters(
+    grid: pd.DataFrame, gaps: pd.DataFrame, fences: list[Fence], params: AtSeaParams
+) -> pd.DataFrame:
+    """Dark encounters (see the module docstring) from the grid and the AIS gaps.
+
+    Parameters
+    ----------
+    grid : DataFrame
+        :func:`vesseltrack.resample.resample_tracks` output.
+    gaps : DataFrame
+        :func:`vesseltrack.gaps.find_gaps` output (``draught_before_m``/``draught_after_m``).
+    fences : list of Fence
+        Geofences; slow instants near them are not waiting at sea.
+    params : AtSeaParams
+        ``dark`` and ``encounters`` thresholds.
+
+    Returns
+    -------
+    DataFrame
+        ``mmsi_a``, ``mmsi_b``, ``start_s``, ``end_s``, ``duration_hours``, ``lon``, ``lat``,
+        ``median_speed_knots``, ``dark_vessels``, ``gap_a``, ``gap_b`` (rows of ``gaps``, -1
+        for a visible vessel), ``run_start_s``, ``run_end_s``.
+    """
+    dk = params.dark
+    gaps = gaps.loc[gaps["duration_hours"].to_numpy(float) >= dk.min_gap_hours]
+    gap_rows = gaps.index.to_numpy()
+    g_mmsi = gaps["mmsi"].to_numpy("int64")
+    g0 = gaps["start"].to_numpy("datetime64[ns]").view("int64") / 1e9
+    g1 = gaps["end"].to_numpy("datetime64[ns]").view("int64") / 1e9
+    slon, slat = gaps["start_lon"].to_numpy(float), gaps["start_lat"].to_numpy(float)
+    elon, elat = gaps["end_lon"].to_numpy(float), gaps["end_lat"].to_numpy(float)
+    reach_m = dk.max_approach_nm * METERS_PER_NM
+    alongside_s = dk.min_alongside_hours * SECONDS_PER_HOUR
+    cols = ["mmsi_a", "mmsi_b", "start_s", "end_s", "duration_hours", "lon", "lat",
+            "median_speed_knots", "dark_vessels", "gap_a", "gap_b", "run_start_s", "run_end_s"]
+
+    # one dark: a slow vessel at sea and another's gap
+    lon_g, lat_g = grid["lon"].to_numpy(float), grid["lat"].to_numpy(float)
+    at_sea = grid.loc[far_from_fences(lon_g, lat_g, fences, params.encounters.min_fence_distance_nm)]
+    runs = slow_runs(at_sea, dk.max_loiter_speed_knots, dk.min_alongside_hours,
+                     params.encounters.max_break_minutes)
+    ig, ir = cell_pairs(np.zeros(len(gaps)), slon, slat, np.zeros(len(runs)),
+                        runs["lon"].to_numpy(float), runs["lat"].to_numpy(float), reach_m)
+    r_mmsi = runs["mmsi"].to_numpy("int64")
+    r0, r1 = runs["start_s"].to_numpy(float), runs["end_s"].to_numpy(float)
+    rlon, rlat = runs["lon"].to_numpy(float), runs["lat"].to_numpy(float)
+    d_in = haversine_m(slon[ig], slat[ig], rlon[ir], rlat[ir])
+    d_out = haversine_m(elon[ig], elat[ig], rlon[ir], rlat[ir])
+    lo, hi = np.maximum(g0[ig], r0[ir]), np.minimum(g1[ig], r1[ir])
+    sail_s = (d_in + d_out) / METERS_PER_NM / dk.max_speed_knots * SECONDS_PER_HOUR
+    ok = ((g_mmsi[ig] != r_mmsi[ir]) & (d_in <= reach_m) & (d_out <= reach_m)
+          & (hi - lo >= alongside_s) & (sail_s + alongside_s <= g1[ig] - g0[ig]))
+    one = pd.DataFrame({"g": ig[ok], "r": ir[ok], "detour": (d_in + d_out)[ok]})
+    one = one.sort_values(["g", "detour", "r"], kind="stable").drop_duplicates("g")
+    g, r = one["g"].to_numpy("int64"), one["r"].to_numpy("int64")
+    lo, hi = np.maximum(g0[g], r0[r]), np.minimum(g1[g], r1[r])
+    one_dark = pd.DataFrame({
+        "mmsi_a": r_mmsi[r], "mmsi_b": g_mmsi[g], "start_s": lo, "end_s": hi,
+        "duration_hours": (hi - lo) / SECONDS_PER_HOUR, "lon": rlon[r], "lat": rlat[r],
+        "median_speed_knots": runs["median_speed_knots"].to_numpy(float)[r],
+        "dark_vessels": 1, "gap_a": -1, "gap_b": gap_rows[g], "run_start_s": r0[r],
+        "run_end_s": r1[r]}, columns=cols)
+
+    # both dark: two gaps overlapping, starts near each other and ends too
+    free = np.setdiff1d(np.arange(len(gaps)), g)
+    ia, ib = cell_pairs(np.zeros(len(free)), slon[free], slat[free], None, None, None, reach_m)
+    ia, ib = free[ia], free[ib]
+    lo, hi = np.maximum(g0[ia], g0[ib]), np.minimum(g1[ia], g1[ib])
+    ok = ((g_mmsi[ia] != g_mmsi[ib]) & (hi - lo >= alongside_s)
+          & (haversine_m(slon[ia], slat[ia], slon[ib], slat[ib]) <= reach_m)
+          & (haversine_m(elon[ia], elat[ia], elon[ib], elat[ib]) <= reach_m))
+    ia, ib, lo, hi = ia[ok], ib[ok], lo[ok], hi[ok]
+    swap = g_mmsi[ia] > g_mmsi[ib]
+    ia, ib = np.where(swap, ib, ia), np.where(swap, ia, ib)
+    both_dark = pd.DataFrame({
+        "mmsi_a": g_mmsi[ia], "mmsi_b": g_mmsi[ib], "start_s": lo, "end_s": hi,
+        "duration_hours": (hi - lo) / SECONDS_PER_HOUR,
+        "lon": (slon[ia] + elon[ia] + slon[ib] + elon[ib]) / 4.0,
+        "lat": (slat[ia] + elat[ia] + slat[ib] + elat[ib]) / 4.0,
+        "median_speed_knots": np.nan, "dark_vessels": 2, "gap_a": gap_rows[ia],
+        "gap_b": gap_rows[ib], "run_start_s": np.nan, "run_end_s": np.nan}, columns=cols)
+    parts = [p for p in (one_dark, both_dark) if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["start_s", "mmsi_a", "mmsi_b"], kind="stable").reset_index(drop=True)
+
+
+def _draught_change_m(statics: pd.DataFrame | None, mmsi: np.ndarray, start_s: np.ndarray,
+                      end_s: np.ndarray, window_hours: float) -> np.ndarray:
+    """Draught in effect ``window_hours`` after the end minus that in effect at the start."""
+    if statics is None or len(mmsi) == 0:
+        return np.full(len(mmsi), np.nan)
+    m = pd.Series(np.asarray(mmsi, "int64"))
+    before = draught_at(statics, m, _utc(start_s), "backward")
+    after = draught_at(statics, m, _utc(np.asarray(end_s) + window_hours * SECONDS_PER_HOUR),
+                       "backward")
+    return np.asarray(after, float) - np.asarray(before, float)
+
+
+def _finish(found: pd.DataFrame, statics: pd.DataFrame | None, evidence: str,
+            window_hours: float) -> pd.DataFrame:
+    """The encounters.csv columns from :func:`find_encounters`-like rows."""
+    n = len(found)
+    ident = latest_identity(statics)
+    a = found["mmsi_a"].to_numpy("int64") if n else np.array([], "int64")
+    b = found["mmsi_b"].to_numpy("int64") if n else np.array([], "int64")
+    start = _utc(found["start_s"].to_numpy(float)) if n else pd.Series([], dtype=UTC_NS)
+    ids = [f"{x}-{y}-{s:%Y%m%dT%H%M}" for x, y, s in zip(a, b, start, strict=True)]
+    out = pd.DataFrame({
+        "encounter_id": pd.array(ids, dtype=STRING),
+        "mmsi_a": a, "mmsi_b": b,
+        "name_a": pd.array(ident["name"].reindex(a).to_numpy(object), dtype=STRING),
+        "name_b": pd.array(ident["name"].reindex(b).to_numpy(object), dtype=STRING),
+        "flag_a": flags_of(a).to_numpy(), "flag_b": flags_of(b).to_numpy(),
+        "start": start, "end": _utc(found["end_s"].to_numpy(float)) if n else start,
+        "duration_hours": found["duration_hours"].to_numpy(float) if n else [],
+        "lon": found["lon"].to_numpy(float) if n else [],
+        "lat": found["lat"].to_numpy(float) if n else [],
+        "median_distance_m": (found["median_distance_m"].to_numpy(float)
+                              if "median_distance_m" in found else np.full(n, np.nan)),
+        "median_speed_knots": found["median_speed_knots"].to_numpy(float) if n else [],
+        "evidence": pd.array([evidence] * n, dtype=STRING),
+        "draught_change_a_m": _draught_change_m(statics, a, found["start_s"].to_numpy(float) if n else a,
+                                                found["end_s"].to_numpy(float) if n else a,
+                                                window_hours),
+        "draught_change_b_m": _draught_change_m(statics, b, found["start_s"].to_numpy(float) if n else b,
+                                                found["end_s"].to_numpy(float) if n else b,
+                                                window_hours),
+        "dark_vessels": (found["dark_vessels"].to_numpy("int64") if "dark_vessels" in found
+                         else np.zeros(n, "int64")),
+    })
+    for col in ("flag_a", "flag_b"):
+        out[col] = out[col].astype(STRING)
+    for col in ("draught_change_a_m", "draught_change_b_m"):  # AIS draught: 0.1 m steps
+        out[col] = out[col].round(1)
+    return out.loc[:, list(ENCOUNTER_COLUMNS)]
+
+
+def detect_encounters(
+    tracks: pd.DataFrame,
+    statics: pd.DataFrame | None = None,
+    ports: Any = None,
+    params: EncounterParams | None = None,
+) -> pd.DataFrame:
+    """Visible encounters (evidence ``ais``) between the vessels of ``tracks``.
+
+    Parameters
+    ----------
+    tracks : DataFrame
+        Clean tracks (:func:`vesseltrack.clean_tracks`).
+    statics : DataFrame, optional
+        Statics (names, draughts).
+    ports : DataFrame or list of Fence, optional
+        Geofences; instants within ``min_fence_distance_nm`` of one are not at sea.
+    params : EncounterParams, optional
+        Thresholds.
+
+    Returns
+    -------
+    DataFrame
+        :data:`ENCOUNTER_COLUMNS`; ``attrs["params"]``.
+    """
+    from dataclasses import asdict
+
+    params = params or EncounterParams()
+    grid = resample_tracks(tracks, params.grid)
+    found = find_encounters(grid, fences_of(ports), params)
+    out = _finish(found, statics, "ais", params.draught_window_hours)
+    out.attrs["params"] = asdict(params)
+    return out
+
+
+@dataclass
+class AtSeaResult:
+    """Result of :func:`detect_at_sea`.
+
+    Attributes
+    ----------
+    encounters : DataFrame
+        :data:`ENCOUNTER_COLUMNS`, visible (``evidence`` ``ais``) and dark (``ais-gap``)
+        together, sorted by start.
+    loitering : DataFrame
+        :data:`vesseltrack.loitering.LOITERING_COLUMNS`.
+    params : dict
+        Every parameter used (:meth:`vesseltrack.params.AtSeaParams.record`).
+    """
+
+    encounters: pd.DataFrame
+    loitering: pd.DataFrame
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def visible(self) -> pd.DataFrame:
+        """Encounters seen on AIS throughout."""
+        return self.encounters.loc[self.encounters["evidence"] == "ais"]
+
+    @property
+    def dark(self) -> pd.DataFrame:
+        """Encounters with one or both vessels dark."""
+        return self.encounters.loc[self.encounters["evidence"] == "ais-gap"]
+
+    def summary(self, input_report: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The JSON object of ``encounters --json``: ``encounters``, ``dark_encounters``,
+        ``loitering`` (counts), ``transfers`` (encounters whose two draught changes have
+        opposite signs), ``input`` (the reader's counters) and ``params``."""
+        rep = dict(input_report or {})
+        enc = self.encounters
+        opposite = (np.sign(enc["draught_change_a_m"]) * np.sign(enc["draught_change_b_m"]) < 0)
+        return {
+            "encounters": int(len(self.visible)),
+            "dark_encounters": int(len(self.dark)),
+            "loitering": int(len(self.loitering)),
+            "transfers": int(opposite.fillna(False).sum()),
+            "input": {k: rep.get(k, 0) for k in ("files", "lines", "messages", "bad_lines",
+                                                  "orphan_fragments", "positions")}
+                     | {"failed_files": rep.get("failed_files", [])},
+            "params": self.params,
+        }
+
+
+def detect_at_sea(
+    positions: pd.DataFrame,
+    statics: pd.DataFrame | None = None,
+    ports: Any = None,
+    *,
+    since: Any = None,
+    until: Any = None,
+    params: AtSeaParams | None = None,
+) -> AtSeaResult:
+    """Encounters (visible and dark) and loitering: the ``vesseltrack encounters`` job.
+
+    Parameters
+    ----------
+    positions, statics : DataFrame
+        Tables of :func:`vesseltrack.read_ais`.
+    ports : DataFrame or list of Fence, optional
+        Geofences (anchorages, ports, terminals): nothing near them is an encounter.
+    since, until : str or Timestamp, optional
+        Keep events that end on or after ``since`` and start on or before ``until`` (a
+        date-only ``until`` includes that day). Naive times are UTC.
+    params : AtSeaParams, optional
+        Every threshold.
+
+    Returns
+    -------
+    AtSeaResult
+    """
+    from vesseltrack.gaps import find_gaps
+
+    params = params or AtSeaParams()
+    fences = fences_of(ports)
+    tracks = sorted_tracks(clean_tracks(positions, params.tracks))
+    grid = resample_tracks(tracks, params.encounters.grid)
+    visible = _finish(find_encounters(grid, fences, params.encounters), statics, "ais",
+                      params.encounters.draught_window_hours)
+    gaps, _ = find_gaps(tracks, statics, [], GapParams(min_gap_hours=params.dark.min_gap_hours),
+                        PortCallParams())
+    dark_found = find_dark_encounters(grid, gaps, fences, params)
+    dark = _finish(dark_found, statics, "ais-gap", params.encounters.draught_window_hours)
+    if len(dark):  # a dark vessel's draught change is the one across its gap
+        for side in ("a", "b"):
+            rows = dark_found[f"gap_{side}"].to_numpy("int64")
+            has = rows >= 0
+            change = (gaps["draught_after_m"].to_numpy(float) - gaps["draught_before_m"].to_numpy(float))
+            col = dark[f"draught_change_{side}_m"].to_numpy(float).copy()
+            col[has] = change[gaps.index.get_indexer(rows[has])]
+            dark[f"draught_change_{side}_m"] = np.round(col, 1)
+    loitering = detect_loitering(tracks, params.loitering, grid=grid, ports=fences)
+    parts = [p for p in (visible, dark) if len(p)]
+    enc = (pd.concat(parts, ignore_index=True) if parts else visible)
+    start, end = _as_utc(since), _as_utc(until, end_of_day=True)
+    lsel = pd.Series(True, index=loitering.index)
+    esel = pd.Series(True, index=enc.index)
+    if start is not None:
+        esel &= enc["end"] >= start
+        lsel &= loitering["end"] >= start
+    if end is not None:
+        esel &= enc["start"] <= end
+        lsel &= loitering["start"] <= end
+    enc = enc.loc[esel].sort_values(["start", "mmsi_a", "mmsi_b"], kind="stable").reset_index(drop=True)
+    loitering = loitering.loc[lsel, list(LOITERING_COLUMNS)].reset_index(drop=True)
+    record = params.record()
+    enc.attrs["params"] = record
+    loitering.attrs["params"] = record["loitering"]
+    return AtSeaResult(encounters=enc, loitering=loitering, params=record)
