@@ -118,3 +118,15 @@ def test_readable_summary_names_watchlisted_calls():
     line = [x for x in format_summary(summary).splitlines() if x.startswith("watchlisted")]
     # keys padded to the longest, "UN cap (res. 2397)" (18 characters), then two spaces
     assert line == ["watchlisted calls   4 (2 loaded departures) by 1 vessels"]
+
+
+def test_map_rings_calls_of_listed_vessels(vostochny_case, tmp_path):
+    from vesseltrack.maps import write_map
+    from vesseltrack.watchlist import mark_listed_calls
+
+    c = vostochny_case
+    marked = mark_listed_calls(c.result, read_watchlist(CSV), c.data.statics)
+    out = tmp_path / "map.html"
+    write_map(marked, c.data.positions, c.data.statics, c.ports, out)
+    html = out.read_text()
+    assert ("vt-listed" in html, "call by a vessel on the watchlist" in html) == (True, True)

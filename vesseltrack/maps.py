@@ -465,7 +465,9 @@ def _sighting_popup(row: Any) -> str:
     return "<b>Sighting</b>" + _table(rows)
 
 
-def _legend_html() -> str:
+def _legend_html(listed: bool = False) -> str:
+    """The legend; ``listed`` adds the ring of calls by watchlisted vessels."""
+
     def swatch(color: str, kind: str) -> str:
         if kind == "dot":
             return (f"<span style='display:inline-block;width:11px;height:11px;border-radius:50%;"
@@ -491,6 +493,10 @@ def _legend_html() -> str:
         (swatch(SELECTED_FENCE_COLOR, "box"), "geofence investigated (approximate)"),
         (swatch(FENCE_COLOR, "box"), "other geofence (approximate)"),
     ]
+    if listed:
+        ring = (f"<span style='display:inline-block;width:9px;height:9px;border-radius:50%;"
+                f"border:3px solid {LISTED_COLOR};margin-right:6px'></span>")
+        items.insert(3, (ring, "call by a vessel on the watchlist"))
     lines = "".join(f"<div>{s}{escape_text(t)}</div>" for s, t in items)
     return (
         "<div id='vt-legend' style='position:fixed;bottom:64px;left:10px;z-index:1000;"
@@ -598,7 +604,8 @@ def build_map(
         f"<style>html body .leaflet-container{{background:{SEA_COLOR};}}</style>"), name="vt_style")
     root.html.add_child(_raw_element(_title_html(title or _default_title(result))),
                         name="vt_title")
-    root.html.add_child(_raw_element(_legend_html()), name="vt_legend")
+    listed = "watchlist" in calls_all and bool((calls_all["watchlist"].fillna("") != "").any())
+    root.html.add_child(_raw_element(_legend_html(listed)), name="vt_legend")
 
     # base: land (offline), online tiles optional
     land = folium.FeatureGroup(name="Land (Natural Earth 1:10m, offline)", overlay=True,
