@@ -36,6 +36,9 @@ demo: provision $(STAMP)
 	    -o maps/vostochny_2024.html
 	$(BIN)/vesseltrack encounters data/fixtures/at_sea_2024.nmea.gz \
 	    --ports data/fixtures/at_sea_2024_ports.geojson -q --out out/at_sea_2024
+	$(BIN)/vesseltrack identity data/fixtures/identity_2024.nmea.gz \
+	    --registry data/fixtures/identity_2024_registry.csv \
+	    --watchlist data/watchlists/sample_watchlist.csv -q --out out/identity_2024
 
 test: provision $(STAMP)
 	$(BIN)/ruff check vesseltrack tests bench

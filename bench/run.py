@@ -320,7 +320,51 @@ def job_dask(parts: list[str], n_workers: int) -> dict:
             "children_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
 
 
+def job_identity(path: str) -> dict:
+    """Identity checks on a corpus: decode (not timed), then ``check_identity`` timed, with
+    its segmentation apart."""
+    from vesseltrack.identity import check_identity
+    from vesseltrack.io import read_ais
+    from vesseltrack.segments import segment_tracks
+
+    data = read_ais(path, progress=False)
+    t = time.perf_counter()
+    segment_tracks(data.positions.loc[:, ["mmsi", "timestamp", "lon", "lat"]])
+    seg_s = time.perf_counter() - t
+    t = time.perf_counter()
+    findings = check_identity(data.positions, data.statics)
+    dt = time.perf_counter() - t
+    return {"seconds": dt, "segments_s": seg_s, "positions": len(data.positions),
+            "statics": len(data.statics), "vessels": int(data.positions["mmsi"].nunique()),
+            "findings": {str(k): int(v) for k, v in findings["kind"].value_counts().items()},
+            "rss_mb": _rss_mb()}
+
+
+def job_identity_score() -> dict:
+    """Precision and recall per kind on the SYNTHETIC identity scenario (its stated truth)."""
+    import pandas as pd
+
+    from vesseltrack.identity import check_identity, score_findings
+    from vesseltrack.io import read_ais
+    from vesseltrack.registry import read_registry
+    from vesseltrack.watchlist import read_watchlist
+
+    fx = REPO / "data" / "fixtures"
+    data = read_ais([fx / "identity_2024.nmea.gz"], progress=False)
+    t = time.perf_counter()
+    findings = check_identity(data.positions, data.statics,
+                              registry=read_registry(fx / "identity_2024_registry.csv"),
+                              watchlist=read_watchlist(REPO / "data" / "watchlists"
+                                                       / "sample_watchlist.csv"))
+    dt = time.perf_counter() - t
+    score = score_findings(findings, pd.read_csv(fx / "identity_2024_truth.csv"))
+    return {"seconds": dt, "positions": len(data.positions),
+            "score": json.loads(score.reset_index().to_json(orient="records"))}
+
+
 JOBS = {
+    "identity": lambda a: job_identity(a.path),
+    "identity_score": lambda a: job_identity_score(),
     "decode": lambda a: job_decode(a.path),
     "profile": lambda a: job_profile_decode(a.path),
     "pyais": lambda a: job_pyais(a.path, a.n),
@@ -500,6 +544,8 @@ def main(argv: list[str] | None = None) -> int:
         step("gpsdecode_small", "gpsdecode", "--path", small, repeat=rep)
     step("decode_large", "decode", "--path", large)
     step("count_large", "count", "--path", large)
+    step("identity_large", "identity", "--path", large)
+    step("identity_score", "identity_score")
     step("detect", "detect", "--path", small, "-n", str(MPD_POSITIONS), repeat=rep)
     if have_mpd:
         step("movingpandas", "movingpandas", "--path", small, "-n", str(MPD_POSITIONS))
@@ -539,6 +585,39 @@ def _ok(value: float | None, target: float, higher_is_better: bool = True) -> st
         return "n/a"
     good = value >= target if higher_is_better else value <= target
     return "met" if good else "**not met**"
+
+
+def identity_report(r: dict, large: dict) -> str:
+    """The identity section of RESULTS.md: time on the large corpus, precision and recall
+    per kind on the SYNTHETIC identity scenario."""
+    lines = []
+    il, sc = r.get("identity_large", {}), r.get("identity_score", {})
+    if "seconds" in il or "score" in sc:
+        lines.append("## Identity checks\n")
+    if "seconds" in il:
+        lines.append(
+            f"- `check_identity` on the {large['lines']:,}-line corpus "
+            f"({il['positions']:,} positions, {il['statics']:,} static reports, "
+            f"{il['vessels']:,} vessels; decoding not timed): **{il['seconds']:.1f} s**, of "
+            f"which segmentation {il['segments_s']:.1f} s; peak {il['rss_mb'] / 1024:.2f} GB "
+            f"(with the decoded tables); findings: "
+            + (", ".join(f"{k} {v:,}" for k, v in il["findings"].items()) or "none")
+            + f"; 1-minute load before {il.get('load_1min_before')}.")
+    if "score" in sc:
+        lines.append(
+            f"- Precision and recall per kind on the SYNTHETIC identity scenario "
+            f"(`data/fixtures/identity_2024*`, {sc['positions']:,} positions; truth stated by "
+            f"its generator; a finding counts per MMSI and kind, an area by overlapping time; "
+            f"checks took {sc['seconds']:.2f} s):\n")
+        lines.append("| kind | planted | found | precision | recall |")
+        lines.append("|---|---|---|---|---|")
+        for row in sc["score"]:
+            p = "n/a" if row["precision"] is None else f"{row['precision']:.2f}"
+            q = "n/a" if row["recall"] is None else f"{row['recall']:.2f}"
+            lines.append(f"| {row['kind']} | {row['truth']} | {row['found']} | {p} | {q} |")
+    if lines:
+        lines.append("")
+    return "\n".join(lines)
 
 
 def report(r: dict, a: argparse.Namespace) -> str:
@@ -650,6 +729,7 @@ def report(r: dict, a: argparse.Namespace) -> str:
     if loads:
         add("1-minute load average just before each job (2 CPUs; above 2 means the job "
             "shared the cores): " + ", ".join(f"{k} {v}" for k, v in loads.items()) + ".\n")
+    add(identity_report(r, large))
     pf = r.get("profile_small", {})
     if "frame_s" in pf:
         add("## Where read_ais spends its time (small corpus, one pass)\n")

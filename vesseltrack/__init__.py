@@ -64,7 +64,9 @@ _EXPORTS: dict[str, str] = {
     "CountParams": "vesseltrack.params",
     "DarkCallParams": "vesseltrack.params",
     "GapParams": "vesseltrack.params",
+    "IdentityParams": "vesseltrack.params",
     "PortCallParams": "vesseltrack.params",
+    "SegmentParams": "vesseltrack.params",
     "SpeedParams": "vesseltrack.params",
     "TrackParams": "vesseltrack.params",
     "GridParams": "vesseltrack.params",
@@ -73,6 +75,7 @@ _EXPORTS: dict[str, str] = {
     "DarkEncounterParams": "vesseltrack.params",
     "VoyageParams": "vesseltrack.params",
     "AtSeaParams": "vesseltrack.params",
+    "WatchlistParams": "vesseltrack.params",
     # the analysis, stage by stage
     "clean_tracks": "vesseltrack.tracks",
     "detect_port_calls": "vesseltrack.ports",
@@ -88,6 +91,14 @@ _EXPORTS: dict[str, str] = {
     "detect_at_sea": "vesseltrack.encounters",
     "AtSeaResult": "vesseltrack.encounters",
     "add_next_calls": "vesseltrack.voyages",
+    # identity
+    "segment_tracks": "vesseltrack.segments",
+    "detect_gaps_by_segment": "vesseltrack.segments",
+    "check_identity": "vesseltrack.identity",
+    "score_findings": "vesseltrack.identity",
+    "read_watchlist": "vesseltrack.watchlist",
+    "match_watchlist": "vesseltrack.watchlist",
+    "mark_listed_calls": "vesseltrack.watchlist",
     # presentation
     "build_map": "vesseltrack.maps",
     "write_map": "vesseltrack.maps",

@@ -87,6 +87,16 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", metavar="DATE", help="calls departing on or before DATE (UTC)")
     p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
                    help="shortest AIS silence reported as a gap, hours (default 6)")
+    p.add_argument("--watchlist", metavar="W",
+                   help="mark calls by listed vessels (CSV or FollowTheMoney JSON lines); "
+                        "port_calls gain a 'watchlist' column")
+    _add_split(p)
+
+
+def _add_split(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--split-shared-mmsi", action="store_true",
+                   help="split each MMSI into the tracks of the ships behind it (by implied "
+                        "speed) and detect per segment; tables gain a 'segment' column")
 
 
 def _add_gaps(sub: argparse._SubParsersAction) -> None:
@@ -94,6 +104,7 @@ def _add_gaps(sub: argparse._SubParsersAction) -> None:
     _add_detection_inputs(p, ports_required=False)
     p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
                    help="shortest silence reported, hours (default 6)")
+    _add_split(p)
     p.add_argument("-o", "--output", required=True, help="gaps table (.csv or .parquet)")
     p.set_defaults(func=_cmd_gaps)
 
@@ -122,6 +133,22 @@ def _add_count(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=2, metavar="N",
                    help="workers of the LocalCluster when no --scheduler is given (default 2)")
     p.set_defaults(func=_cmd_count)
+
+
+def _add_identity(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("identity", help="identity checks: shared MMSIs, changed names and "
+                                        "numbers, swaps, spoofed positions, watchlist hits")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="AIS files, folders or globs")
+    p.add_argument("--registry", metavar="R", help="vessel registry CSV (flags to compare)")
+    p.add_argument("--watchlist", metavar="W",
+                   help="watchlist: CSV imo,mmsi,name,flag,list,program or FollowTheMoney "
+                        "JSON lines (Vessel entities)")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--out", metavar="DIR", help="write identity.csv to DIR")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_strict(p)
+    _add_reading(p)
+    p.set_defaults(func=_cmd_identity)
 
 
 def _add_map(sub: argparse._SubParsersAction) -> None:
@@ -285,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_port_calls(sub)
     _add_count(sub)
     _add_map(sub)
+    _add_identity(sub)
     _add_encounters(sub)
     _add_synth(sub)
     return parser
@@ -341,8 +369,10 @@ def _load_side_inputs(args: argparse.Namespace):
     from vesseltrack.registry import read_registry, read_sightings
 
     out = {}
+    from vesseltrack.watchlist import read_watchlist
+
     for key, reader in (("ports", read_ports), ("registry", read_registry),
-                        ("sightings", read_sightings)):
+                        ("sightings", read_sightings), ("watchlist", read_watchlist)):
         given = getattr(args, key, None)
         if given is None:
             out[key] = None
@@ -378,9 +408,10 @@ def _first_line(exc: BaseException) -> str:
 
 def _count_params(args: argparse.Namespace):
     """Flags onto parameters, one field each (rules between fields live in the library)."""
-    from vesseltrack.params import CountParams, GapParams, PortCallParams
+    from vesseltrack.params import CountParams, GapParams, PortCallParams, SegmentParams
 
-    return CountParams(port_calls=PortCallParams(gaps=GapParams(min_gap_hours=args.min_hours)))
+    return CountParams(port_calls=PortCallParams(gaps=GapParams(min_gap_hours=args.min_hours)),
+                       segments=SegmentParams() if args.split_shared_mmsi else None)
 
 
 def _count(args: argparse.Namespace):
@@ -396,6 +427,10 @@ def _count(args: argparse.Namespace):
                                   until=args.until, params=params)
     except ValueError as exc:  # an unknown --port, a bad date
         raise UsageError(_first_line(exc)) from None
+    if side["watchlist"] is not None:
+        from vesseltrack.watchlist import mark_listed_calls
+
+        result = mark_listed_calls(result, side["watchlist"], data.statics)
     return data, result, side
 
 
@@ -415,8 +450,15 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 
     side = _load_side_inputs(args)
     data = _read(args.inputs, args.quiet, args)
-    tracks = clean_tracks(data.positions)
-    gaps = detect_gaps(tracks, data.statics, side["ports"], GapParams(min_gap_hours=args.min_hours))
+    if args.split_shared_mmsi:
+        from vesseltrack.segments import detect_gaps_by_segment
+
+        gaps = detect_gaps_by_segment(data.positions, data.statics, side["ports"],
+                                      GapParams(min_gap_hours=args.min_hours))
+    else:
+        tracks = clean_tracks(data.positions)
+        gaps = detect_gaps(tracks, data.statics, side["ports"],
+                           GapParams(min_gap_hours=args.min_hours))
     _write(gaps, args.output)
     print(f"{len(gaps):,} gaps of {args.min_hours:g} h or more by {gaps['mmsi'].nunique():,} "
           f"vessels written to {args.output}", file=sys.stderr)
@@ -441,6 +483,8 @@ def _count_dask(args: argparse.Namespace):
                          "--engine local, or --json with --engine dask")
     if args.columns is not None or args.dayfirst:
         raise UsageError("--columns and --dayfirst need --engine local")
+    if args.split_shared_mmsi or args.watchlist:
+        raise UsageError("--split-shared-mmsi and --watchlist need --engine local")
     side = _load_side_inputs(args)
     try:
         return count_port_calls_dask(
@@ -518,15 +562,47 @@ def _cmd_map(args: argparse.Namespace) -> int:
     return _check_failed(data, args)
 
 
+def _cmd_identity(args: argparse.Namespace) -> int:
+    from vesseltrack.identity import check_identity, identity_summary
+
+    side = _load_side_inputs(args)
+    data = _read(args.inputs, args.quiet, args)
+    findings = check_identity(data.positions, data.statics, registry=side["registry"],
+                              watchlist=side["watchlist"])
+    summary = identity_summary(findings, data.report.to_dict())
+    if args.out:
+        from pathlib import Path
+
+        _write(findings, Path(args.out) / "identity.csv")
+    if args.json:
+        print(json.dumps(summary, default=str))
+    else:
+        print(f"{summary['findings']:,} identity findings on {summary['vessels_flagged']:,} "
+              f"vessels")
+        for kind, n in summary["by_kind"].items():
+            print(f"  {kind:<18} {n:>6,}")
+        if args.out:
+            print(f"\nwrote identity.csv to {args.out}")
+    return _check_failed(data, args)
+
+
 def _cmd_synth(args: argparse.Namespace) -> int:
     try:
-        from vesseltrack.synth import AT_SEA_KEY, SCENARIOS, write_at_sea_fixture, write_fixture
+        from vesseltrack.synth import (
+            AT_SEA_KEY,
+            IDENTITY_SCENARIO,
+            SCENARIOS,
+            write_at_sea_fixture,
+            write_fixture,
+            write_identity_fixture,
+        )
     except ImportError as exc:  # pragma: no cover - ships with the package
         raise UsageError(f"synthetic scenarios unavailable: {exc}") from None
-    if args.scenario == AT_SEA_KEY:
+    own_writer = {AT_SEA_KEY: write_at_sea_fixture, IDENTITY_SCENARIO: write_identity_fixture}
+    if args.scenario in own_writer:
         try:
-            paths = write_at_sea_fixture(args.output, **({} if args.seed is None
-                                                          else {"seed": args.seed}))
+            paths = own_writer[args.scenario](args.output, **({} if args.seed is None
+                                                             else {"seed": args.seed}))
         except OSError as exc:
             raise UsageError(f"cannot write output: {exc}") from None
         for role, path in paths.items():
@@ -534,7 +610,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
         return 0
     if args.scenario not in SCENARIOS:
         raise UsageError(f"unknown scenario {args.scenario!r}; choose from: "
-                         + ", ".join(sorted([*SCENARIOS, AT_SEA_KEY])))
+                         + ", ".join(sorted([*SCENARIOS, *own_writer])))
     kwargs = {"scenario": args.scenario}
     if args.seed is not None:
         kwargs["seed"] = args.seed

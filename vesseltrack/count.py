@@ -406,7 +406,17 @@ class CountResult:
                 "failed_files": failed,
             },
             "params": self.params,
-        }
+        } | self._watchlist_summary()
+
+    def _watchlist_summary(self) -> dict[str, Any]:
+        """``watchlist`` key of the summary, only when calls were marked (``--watchlist``)."""
+        calls = self.port_calls
+        if "watchlist" not in calls:
+            return {}
+        listed = (calls["watchlist"].fillna("") != "").to_numpy(bool)
+        loaded = listed & (calls["load_state"] == "loaded").fillna(False).to_numpy(bool)
+        return {"watchlist": {"calls": int(listed.sum()), "loaded_departures": int(loaded.sum()),
+                              "vessels": int(calls.loc[listed, "mmsi"].nunique())}}
 
 
 def count_port_calls(
@@ -457,17 +467,90 @@ def count_port_calls(
     params = params or CountParams()
     selected = select_ports(ports, port)
     matched = match_sightings(sightings, registry, statics) if sightings is not None else None
-    # Two stages so that dark calls can use where flag-mates call (a small global table); a
-    # distributed engine runs each stage per partition and reduces the table in between.
-    stage = run_track_stage(positions, statics, ports, registry, matched, params)
-    calls, gaps = run_call_stage(
-        stage, registry, matched, params, selected, peer_call_counts(stage.ais_calls)
-    )
+    if params.segments is not None:
+        calls, gaps = _detect_by_segment(positions, statics, ports, registry, matched, params,
+                                         selected)
+    else:
+        # Two stages so that dark calls can use where flag-mates call (a small global table);
+        # a distributed engine runs each stage per partition and reduces the table between.
+        stage = run_track_stage(positions, statics, ports, registry, matched, params)
+        calls, gaps = run_call_stage(
+            stage, registry, matched, params, selected, peer_call_counts(stage.ais_calls)
+        )
     ts = positions["timestamp"]
     return select_result(calls, gaps, selected, flag=flag, since=since, until=until,
                          params=params, data_start=ts.min() if len(ts) else None,
                          data_end=ts.max() if len(ts) else None,
                          vessels_seen=int(positions["mmsi"].nunique()))
+
+
+def _detect_by_segment(
+    positions: pd.DataFrame,
+    statics: pd.DataFrame | None,
+    ports: pd.DataFrame,
+    registry: pd.DataFrame | None,
+    sightings: pd.DataFrame | None,
+    params: CountParams,
+    selected: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Port calls and gaps per segment (``params.segments``): each ship behind an MMSI apart.
+
+    The positions are split by :func:`vesseltrack.segments.segment_tracks` (noise dropped).
+    Run ``k`` takes segment ``k`` of every MMSI, so that within one run an MMSI is one ship
+    and the ordinary two stages apply unchanged; a static report (or a sighting) goes to the
+    run of the MMSI's position nearest to it in time. Calls and gaps gain a ``segment``
+    column.
+    """
+    from vesseltrack.segments import segment_tracks
+
+    seg = segment_tracks(positions, params.segments)
+    seg = seg.loc[seg["segment"].to_numpy() > 0]
+    runs = sorted(int(k) for k in seg["segment"].unique()) or [1]
+
+    def assigned(table: pd.DataFrame | None, key: str) -> np.ndarray | None:
+        if table is None:
+            return None
+        out = np.ones(len(table), dtype="int64")
+        ok = table[key].notna().to_numpy(bool) & table["timestamp"].notna().to_numpy(bool)
+        if not ok.any() or not len(seg):
+            return out
+        q = pd.DataFrame({"mmsi": table[key].to_numpy("float64", na_value=np.nan)[ok]
+                          .astype("int64"),
+                          "timestamp": table["timestamp"].astype(UTC_NS).to_numpy()[ok],
+                          "_row": np.flatnonzero(ok)}).sort_values("timestamp", kind="stable")
+        ref = seg.loc[:, ["mmsi", "timestamp", "segment"]].astype(
+            {"mmsi": "int64", "timestamp": UTC_NS}).sort_values("timestamp", kind="stable")
+        hit = pd.merge_asof(q, ref, on="timestamp", by="mmsi", direction="nearest")
+        out[hit["_row"].to_numpy()] = hit["segment"].fillna(1).to_numpy("int64")
+        return out
+
+    static_run = assigned(statics, "mmsi")
+    sighting_run = assigned(sightings, "matched_mmsi")
+    stages = []
+    for k in runs:
+        stages.append(run_track_stage(
+            seg.loc[seg["segment"].to_numpy() == k, list(positions.columns)],
+            None if statics is None else statics.loc[static_run == k],
+            ports, registry,
+            None if sightings is None else sightings.loc[sighting_run == k], params,
+        ))
+    peer = peer_call_counts(pd.concat([s.ais_calls for s in stages], ignore_index=True))
+    calls_parts, gap_parts = [], []
+    for k, stage in zip(runs, stages, strict=True):
+        c, g = run_call_stage(
+            stage, registry,
+            None if sightings is None else sightings.loc[sighting_run == k],
+            params, selected, peer)
+        calls_parts.append(c.assign(segment=np.int64(k)))
+        gap_parts.append(g.assign(segment=np.int64(k)))
+    calls = pd.concat(calls_parts, ignore_index=True).sort_values(
+        ["mmsi", "arrival", "port"], kind="stable").reset_index(drop=True)
+    gaps = pd.concat(gap_parts, ignore_index=True).sort_values(
+        ["mmsi", "start"], kind="stable").reset_index(drop=True)
+    record = params.record()
+    calls.attrs["params"] = record
+    gaps.attrs["params"] = record["gaps"]
+    return calls, gaps
 
 
 def select_ports(ports: pd.DataFrame, port: str | None) -> list[str]:

@@ -62,6 +62,8 @@ __all__ = [
 LOADED_COLOR = "#c0152f"
 CALL_COLOR = "#1f5fa8"
 OTHER_CALL_COLOR = "#7a7a7a"
+LISTED_COLOR = "#7b1fa2"
+"""Ring around the marker of a call by a vessel on the watchlist (``--watchlist``)."""
 GAP_COLOR = "#111111"
 SIGHTING_COLORS = {"laden": "#8b0000", "ballast": "#1e7b34", "unknown": "#a0522d"}
 FENCE_COLOR = "#555555"
@@ -418,6 +420,11 @@ def _call_popup(row: Any, observed: bool, destination: Any = None) -> str:
         ("Confidence", escape_text(row.confidence) + " of 4"),
         ("AIS destination", escape_text(destination)),
     ]
+    listed = getattr(row, "watchlist", None)
+    if isinstance(listed, str) and listed:
+        rows.insert(4, ("Watchlist", escape_text(listed)))
+    if getattr(row, "segment", None) is not None:
+        rows.insert(3, ("Segment", escape_text(row.segment) + " (ships on this MMSI apart)"))
     if est:
         rows.append(("Estimated", escape_text(" and ".join(est) + " (vessel dark)")))
     if not observed:
@@ -458,7 +465,9 @@ def _sighting_popup(row: Any) -> str:
     return "<b>Sighting</b>" + _table(rows)
 
 
-def _legend_html() -> str:
+def _legend_html(listed: bool = False) -> str:
+    """The legend; ``listed`` adds the ring of calls by watchlisted vessels."""
+
     def swatch(color: str, kind: str) -> str:
         if kind == "dot":
             return (f"<span style='display:inline-block;width:11px;height:11px;border-radius:50%;"
@@ -484,6 +493,10 @@ def _legend_html() -> str:
         (swatch(SELECTED_FENCE_COLOR, "box"), "geofence investigated (approximate)"),
         (swatch(FENCE_COLOR, "box"), "other geofence (approximate)"),
     ]
+    if listed:
+        ring = (f"<span style='display:inline-block;width:9px;height:9px;border-radius:50%;"
+                f"border:3px solid {LISTED_COLOR};margin-right:6px'></span>")
+        items.insert(3, (ring, "call by a vessel on the watchlist"))
     lines = "".join(f"<div>{s}{escape_text(t)}</div>" for s, t in items)
     return (
         "<div id='vt-legend' style='position:fixed;bottom:64px;left:10px;z-index:1000;"
@@ -591,7 +604,8 @@ def build_map(
         f"<style>html body .leaflet-container{{background:{SEA_COLOR};}}</style>"), name="vt_style")
     root.html.add_child(_raw_element(_title_html(title or _default_title(result))),
                         name="vt_title")
-    root.html.add_child(_raw_element(_legend_html()), name="vt_legend")
+    listed = "watchlist" in calls_all and bool((calls_all["watchlist"].fillna("") != "").any())
+    root.html.add_child(_raw_element(_legend_html(listed)), name="vt_legend")
 
     # base: land (offline), online tiles optional
     land = folium.FeatureGroup(name="Land (Natural Earth 1:10m, offline)", overlay=True,
@@ -691,9 +705,13 @@ def build_map(
             color, radius, layer, cls = CALL_COLOR, 6, sel_layer, "vt-call"
         else:
             color, radius, layer, cls = OTHER_CALL_COLOR, 4, other_layer, "vt-call vt-other"
+        listed = getattr(row, "watchlist", None)
+        listed = isinstance(listed, str) and bool(listed)  # a call by a watchlisted vessel
         marker = folium.CircleMarker(
-            [float(lat[i]), float(lon[i])], radius=radius, color="#222", weight=1,
-            fill=True, fill_color=color, fill_opacity=0.9, class_name=cls)
+            [float(lat[i]), float(lon[i])], radius=radius + (2 if listed else 0),
+            color=LISTED_COLOR if listed else "#222", weight=3 if listed else 1,
+            fill=True, fill_color=color, fill_opacity=0.9,
+            class_name=cls + (" vt-listed" if listed else ""))
         _popup(_call_popup(row, bool(observed[i]), destinations[i])).add_to(marker)
         folium.Tooltip(escape_text(f"{row.name if not pd.isna(row.name) else row.mmsi}: "
                                    f"{_fmt_time(row.departure)} ({row.load_state})")

@@ -16,6 +16,9 @@ class                     concept
 :class:`DarkCallParams`   dark calls and sighting calls
 :class:`CargoParams`      load state and cargo arithmetic
 :class:`CountParams`      all of the above, for :func:`vesseltrack.count_port_calls`
+:class:`SegmentParams`    splitting one MMSI into the tracks of several ships
+:class:`IdentityParams`   identity checks (:func:`vesseltrack.check_identity`)
+:class:`WatchlistParams`  matching vessels against a watchlist
 ========================  ==========================================================
 
 At sea and voyages (``docs/at-sea.md``):
@@ -42,9 +45,12 @@ __all__ = [
     "CountParams",
     "DarkCallParams",
     "GapParams",
+    "IdentityParams",
     "PortCallParams",
+    "SegmentParams",
     "SpeedParams",
     "TrackParams",
+    "WatchlistParams",
     "GridParams",
     "EncounterParams",
     "LoiteringParams",
@@ -223,11 +229,46 @@ class CargoParams:
 
 
 @dataclass(frozen=True)
+class SegmentParams:
+    """Splitting one MMSI into the tracks of the ships behind it
+    (:func:`vesseltrack.segment_tracks`; after gpsdio-segment, ``docs/identity.md``).
+
+    Attributes
+    ----------
+    split_speed_knots : float
+        A position continues a segment only if the speed implied from that segment's last
+        position is at most this, knots (or the displacement is under :attr:`split_distance_m`).
+    split_distance_m : float
+        A displacement shorter than this always continues a segment, metres.
+    max_open_segments : int
+        Segments of one MMSI kept open at once; a position that fits none of them opens a new
+        one in place of the one silent longest.
+    min_segment_positions : int
+        A segment with fewer positions is noise (one-off wild positions), not a ship: its
+        positions get segment 0.
+    isolation_lags : int
+        An off-track position (:func:`vesseltrack.segments.isolated_positions`) is a wild
+        position (noise, no part in segmentation) unless another off-track position among
+        this many reports before or after it, of the same MMSI, continues it.
+    """
+
+    split_speed_knots: float = 40.0
+    split_distance_m: float = 500.0
+    max_open_segments: int = 8
+    min_segment_positions: int = 3
+    isolation_lags: int = 8
+
+
+@dataclass(frozen=True)
 class CountParams:
     """All parameters of :func:`vesseltrack.count_port_calls`, each concept once.
 
     The gap and speed parameters are those held by ``port_calls`` (:attr:`gaps`,
     :attr:`speed`), so that gaps, port calls and dark calls cannot disagree.
+
+    ``segments`` (default None: one MMSI is one ship) splits each MMSI into the tracks of the
+    ships behind it before detection (:func:`vesseltrack.segment_tracks`); port calls and gaps
+    then run per segment and carry a ``segment`` column.
     """
 
     tracks: TrackParams = field(default_factory=TrackParams)
@@ -235,6 +276,7 @@ class CountParams:
     dark: DarkCallParams = field(default_factory=DarkCallParams)
     cargo: CargoParams = field(default_factory=CargoParams)
     voyages: VoyageParams = field(default_factory=lambda: VoyageParams())
+    segments: SegmentParams | None = None
 
     @property
     def gaps(self) -> GapParams:
@@ -260,7 +302,7 @@ class CountParams:
             "dark": asdict(self.dark),
             "cargo": asdict(self.cargo),
             "voyages": asdict(self.voyages),
-        }
+        } | ({"segments": asdict(self.segments)} if self.segments is not None else {})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -417,3 +459,90 @@ class AtSeaParams:
             "loitering": asdict(self.loitering),
             "dark": asdict(self.dark),
         }
+
+
+@dataclass(frozen=True)
+class WatchlistParams:
+    """Matching vessels against a watchlist (:func:`vesseltrack.match_watchlist`): by IMO, then
+    MMSI, then normalised name.
+
+    Attributes
+    ----------
+    min_name_score : float
+        Lowest rapidfuzz ``ratio`` (0-100) between the letters of two normalised names that
+        makes them the same name; the numbers in the names must be equal as well.
+    match_names : bool
+        Also match by name (a name alone is weak evidence: IMO and MMSI are tried first).
+    """
+
+    min_name_score: float = 90.0
+    match_names: bool = True
+
+
+@dataclass(frozen=True)
+class IdentityParams:
+    """Identity checks (:func:`vesseltrack.check_identity`; ``docs/identity.md``).
+
+    Attributes
+    ----------
+    segments : SegmentParams
+        How an MMSI is split into the ships behind it.
+    min_shared_positions : int
+        Each of two segments needs this many positions for a ``shared-mmsi``.
+    min_shared_switches : int
+        Times the reports must switch between the two segments (two ships at once); a
+        vessel whose positions jump away and back once (jamming, a spoofed excursion) switches
+        twice.
+    min_reports : int
+        Static reports a name, IMO or call sign needs before a change to or from it counts
+        (a single garbled report is not a new identity).
+    swap_window_hours : float
+        Two vessels that take each other's name or IMO within this time of each other
+        exchanged identities, hours.
+    swap_meet_km : float
+        ... provided they were this close to each other around then, km.
+    circle_bin_hours : float
+        Time bins over which a vessel's reported speed and positions are compared, hours.
+    circle_min_positions : int
+        Positions a bin needs for a circle-spoofing verdict.
+    circle_min_hours : float
+        Time between the first and last position of a bin needed for a verdict, hours.
+    circle_min_speed_knots : float
+        Median reported speed above which a vessel claims to be moving, knots.
+    circle_max_radius_km : float
+        Largest distance from the bin's centre for positions that "stay in a tight
+        cluster", km.
+    circle_max_extent_share : float
+        ... and that largest distance must be under this share of the distance the reported
+        speed would cover between the bin's first and last position.
+    jam_min_vessels : int
+        Distinct vessels whose positions jump to the same place at the same time that make a
+        jamming area (reported once, as an area, not per vessel).
+    jam_cell_deg : float
+        Grid cell, degrees, in which jumped-to positions count as "the same place".
+    jam_window_hours : float
+        Time bin, hours, in which jumps count as "at the same time".
+    jam_max_segment_hours : float
+        Longest off-track excursion taken as a jump (longer ones are tracks of their own).
+    """
+
+    segments: SegmentParams = field(default_factory=SegmentParams)
+    min_shared_positions: int = 10
+    min_shared_switches: int = 4
+    min_reports: int = 2
+    swap_window_hours: float = 72.0
+    swap_meet_km: float = 5.0
+    circle_bin_hours: float = 3.0
+    circle_min_positions: int = 6
+    circle_min_hours: float = 1.0
+    circle_min_speed_knots: float = 3.0
+    circle_max_radius_km: float = 3.0
+    circle_max_extent_share: float = 0.2
+    jam_min_vessels: int = 3
+    jam_cell_deg: float = 0.5
+    jam_window_hours: float = 6.0
+    jam_max_segment_hours: float = 48.0
+
+    def record(self) -> dict[str, Any]:
+        """Every parameter as a JSON-ready dict."""
+        return asdict(self)

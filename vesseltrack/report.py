@@ -481,6 +481,10 @@ def format_summary(summary: dict[str, Any]) -> str:
         rows.append(("calls with both draughts", f"{cov.get('calls_with_draught', 0):,} of "
                      f"{cov.get('calls', 0):,}" + (f" ({share:.0%})" if share is not None else "")))
         rows.append(("  ... with a draught change", f"{cov.get('calls_with_draught_change', 0):,}"))
+    listed = summary.get("watchlist")  # only with --watchlist
+    if listed:
+        rows.append(("watchlisted calls", f"{listed['calls']:,} ({listed['loaded_departures']:,}"
+                     f" loaded departures) by {listed['vessels']:,} vessels"))
     rows += [
         ("input files", f"{inp.get('files', 0):,}"),
         ("lines", f"{inp.get('lines', 0):,}"),
