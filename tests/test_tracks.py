@@ -10,7 +10,6 @@ from _builders import SEA, T0, make_positions, make_track, sail
 from vesseltrack._schema import positions_frame
 from vesseltrack.tracks import TrackParams, clean_tracks, haversine_m
 
-
 SHIP = 273_000_000
 """Vessel n of the rows below is the ship station SHIP + n (a Russian MID)."""
 

@@ -48,6 +48,7 @@ __all__ = [
     "DarkCallParams",
     "TrackStage",
     "count_port_calls",
+    "departure_window",
     "detect_vessels",
     "match_sightings",
     "peer_call_counts",
@@ -167,6 +168,10 @@ class TrackStage:
         The gap × fence table of :func:`vesseltrack.gaps.find_gaps`.
     vessels_seen : int
         Distinct MMSIs in the partition's positions.
+    non_ship_mmsi : int
+        Distinct MMSIs in the partition's positions that are no ship station (left out).
+    untimed_positions : int
+        Positions without a time (left out).
     """
 
     fences: list[Fence]
@@ -177,6 +182,8 @@ class TrackStage:
     gaps: pd.DataFrame
     gap_fences: pd.DataFrame
     vessels_seen: int
+    non_ship_mmsi: int = 0
+    untimed_positions: int = 0
 
 
 def run_track_stage(
@@ -204,7 +211,9 @@ def run_track_stage(
     ais_calls = detect_calls_at_fences(tracks, fences, params.port_calls)
     gaps, gap_fences = find_gaps(tracks, statics, fences, params.gaps, params.port_calls)
     return TrackStage(fences, tracks, statics, identity, ais_calls, gaps, gap_fences,
-                      int(positions["mmsi"].nunique()))
+                      int(positions["mmsi"].nunique()),
+                      non_ship_mmsi=int(tracks.attrs.get("non_ship_mmsi", 0)),
+                      untimed_positions=int(tracks.attrs.get("dropped", {}).get("no_time", 0)))
 
 
 def run_call_stage(
@@ -285,6 +294,23 @@ def _as_utc(value: Any, end_of_day: bool = False) -> pd.Timestamp | None:
     return ts
 
 
+def departure_window(since: Any, until: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The departure window [since, until] as UTC times (a date-only ``until`` includes that
+    whole day; naive times are UTC; None where not given).
+
+    Raises
+    ------
+    ValueError
+        If a time cannot be read, or ``since`` is after ``until`` (no call could be kept).
+    """
+    start = _as_utc(since)
+    end = _as_utc(until, end_of_day=True)
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"since {since} is after until {until}: no call can depart in "
+                         "that window")
+    return start, end
+
+
 @dataclass
 class CountResult:
     """Result of :func:`count_port_calls`.
@@ -310,6 +336,11 @@ class CountResult:
     input_report : dict or None
         The reader's report (:meth:`vesseltrack.ais.DecodeReport.to_dict`) where the engine
         read the files itself (the Dask engine; it adds ``engine``); None otherwise.
+    non_ship_mmsi : int
+        Distinct MMSIs of the positions that are no ship station (defaults, base stations,
+        aids to navigation, ...): kept in the decoded tables, left out of the analysis.
+    untimed_positions : int
+        Positions without a receiver time: they cannot be placed in a track.
     """
 
     port_calls: pd.DataFrame
@@ -322,6 +353,8 @@ class CountResult:
     vessels_seen: int
     params: dict[str, Any]
     input_report: dict[str, Any] | None = None
+    non_ship_mmsi: int = 0
+    untimed_positions: int = 0
 
     @property
     def loaded(self) -> pd.DataFrame:
@@ -391,6 +424,8 @@ class CountResult:
                 "orphan_fragments": int(rep.get("orphan_fragments", 0)),
                 "positions": int(rep.get("positions", 0)),
                 "vessels_seen": int(self.vessels_seen),
+                "non_ship_mmsi": int(self.non_ship_mmsi),
+                "untimed_positions": int(self.untimed_positions),
                 "failed_files": failed,
             },
             "params": self.params,
@@ -443,6 +478,7 @@ def count_port_calls(
         If ``port`` names no geofence.
     """
     params = params or CountParams()
+    departure_window(since, until)  # a bad window fails before the work, not after
     selected = select_ports(ports, port)
     matched = match_sightings(sightings, registry, statics) if sightings is not None else None
     # Two stages so that dark calls can use where flag-mates call (a small global table); a
@@ -455,7 +491,9 @@ def count_port_calls(
     return select_result(calls, gaps, selected, flag=flag, since=since, until=until,
                          params=params, data_start=ts.min() if len(ts) else None,
                          data_end=ts.max() if len(ts) else None,
-                         vessels_seen=int(positions["mmsi"].nunique()))
+                         vessels_seen=int(positions["mmsi"].nunique()),
+                         non_ship_mmsi=stage.non_ship_mmsi,
+                         untimed_positions=stage.untimed_positions)
 
 
 def select_ports(ports: pd.DataFrame, port: str | None) -> list[str]:
@@ -488,15 +526,21 @@ def select_result(
     data_end: pd.Timestamp | None,
     vessels_seen: int,
     input_report: dict[str, Any] | None = None,
+    non_ship_mmsi: int = 0,
+    untimed_positions: int = 0,
 ) -> CountResult:
     """Select the calls (by fence, flag, departure window) and gaps a count reports.
 
     Shared by the local and the Dask engine, so both select alike. ``data_start`` and
-    ``data_end`` (the data's time span) stand in for a window not given; ``input_report``
-    becomes :attr:`CountResult.input_report`.
+    ``data_end`` (the data's time span) stand in for a window not given; ``input_report``,
+    ``non_ship_mmsi`` and ``untimed_positions`` become those of :class:`CountResult`.
+
+    Raises
+    ------
+    ValueError
+        If ``since`` is after ``until``.
     """
-    start = _as_utc(since)
-    end = _as_utc(until, end_of_day=True)
+    start, end = departure_window(since, until)
     sel = calls["port"].isin(selected)
     gsel = pd.Series(True, index=gaps.index)
     if flag is not None:
@@ -528,4 +572,6 @@ def select_result(
         vessels_seen=vessels_seen,
         params=all_params,
         input_report=input_report,
+        non_ship_mmsi=int(non_ship_mmsi),
+        untimed_positions=int(untimed_positions),
     )

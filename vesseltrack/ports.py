@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
 
 from vesseltrack._units import EARTH_RADIUS_M, METERS_PER_NM, SECONDS_PER_HOUR
 from vesseltrack.params import PortCallParams
@@ -78,6 +79,22 @@ PORT_CALL_AIS_COLUMNS = (
 
 # --------------------------------------------------------------------------------------------
 # Geofences
+
+
+def _check_degrees(path: str | Path, name: str, geom: BaseGeometry) -> None:
+    """Refuse a fence whose corners are no longitude/latitude in degrees (GeoJSON order is
+    longitude first: a latitude beyond ±90° whose longitude is within ±90° is the two
+    swapped)."""
+    min_lon, min_lat, max_lon, max_lat = geom.bounds
+    lat_bad = min_lat < -90.0 or max_lat > 90.0
+    lon_bad = min_lon < -180.0 or max_lon > 180.0
+    if lat_bad and not lon_bad and -90.0 <= min_lon and max_lon <= 90.0:
+        raise ValueError(f"{path}: feature {name!r}: latitude and longitude look swapped "
+                         f"(latitude {max_lat if max_lat > 90.0 else min_lat:g} is beyond "
+                         "±90°; GeoJSON gives longitude first)")
+    if lat_bad or lon_bad:
+        raise ValueError(f"{path}: feature {name!r}: coordinates outside ±180° longitude "
+                         "and ±90° latitude (not EPSG:4326 degrees)")
 
 
 def read_ports(path: str | Path) -> pd.DataFrame:
@@ -126,6 +143,7 @@ def read_ports(path: str | Path) -> pd.DataFrame:
             raise ValueError(f"{path}: feature {name!r} has an invalid geometry ({exc})") from exc
         if not isinstance(geom, Polygon | MultiPolygon) or geom.is_empty:
             raise ValueError(f"{path}: feature {name!r} is not a Polygon or MultiPolygon")
+        _check_degrees(path, name, geom)
         if not geom.is_valid:
             geom = shapely.make_valid(geom)
         names.append(name.strip())
