@@ -48,7 +48,7 @@ def test_gap_columns_and_values():
     assert np.isnan(g.draught_before_m) and g.reachable_ports == ""
     assert gaps.attrs["params"] == {"min_gap_hours": 6.0, "observed_silence_hours": 6.0,
                                     "max_speed_knots": 12.0,
-                                    "min_dwell_hours": 2.0}
+                                    "min_dwell_hours": 2.0, "draught_lookahead_hours": 24.0}
 
 
 def test_draught_before_and_after():

@@ -209,7 +209,8 @@ def run_track_stage(
                               | statics["mmsi"].isin(_sighted_mmsi(sightings))]
     identity = latest_identity(statics, registry)
     ais_calls = detect_calls_at_fences(tracks, fences, params.port_calls)
-    gaps, gap_fences = find_gaps(tracks, statics, fences, params.gaps, params.port_calls)
+    gaps, gap_fences = find_gaps(tracks, statics, fences, params.gaps, params.port_calls,
+                                 params.draught)
     return TrackStage(fences, tracks, statics, identity, ais_calls, gaps, gap_fences,
                       int(positions["mmsi"].nunique()),
                       non_ship_mmsi=int(tracks.attrs.get("non_ship_mmsi", 0)),
