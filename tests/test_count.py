@@ -244,7 +244,8 @@ def test_summary_json_and_table(registry, tmp_path):
     assert summary["vessels"] == 1 and summary["estimated_bbl"] == round(cargo)
     assert summary["un_cap_bbl"] == 500_000 and summary["by_evidence"] == {"ais-gap": 1}
     assert summary["window"]["start"] == T0.isoformat()
-    assert summary["input"] == {**report, "vessels_seen": 2}
+    assert summary["input"] == {**report, "vessels_seen": 2, "non_ship_mmsi": 0,
+                                "untimed_positions": 0}
     assert summary["params"]["port_calls"]["exit_margin_m"] == 500.0
     table = format_summary(summary)
     assert f"{round(cargo):,} bbl" in table and "loaded departures" in table

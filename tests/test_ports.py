@@ -178,3 +178,16 @@ def test_stop_hysteresis(stop_before, stop_end_knots, n_calls):
     assert len(calls) == n_calls
     if n_calls:
         assert calls["duration_hours"].iloc[0] < 2.0  # a call by the stop, not by the dwell
+
+
+@pytest.mark.parametrize(
+    ("start", "legs", "truncated"),
+    [
+        (SEA, [sail(*BERTH, 8), stay(10), sail(*SEA, 8)], False),   # in and out: whole
+        (BERTH, [stay(10), sail(*SEA, 8)], True),                  # data begins at the pier
+        (SEA, [sail(*BERTH, 8), stay(10)], True),                  # data ends at the pier
+    ],
+)
+def test_call_cut_by_the_edge_of_the_data_is_truncated(start, legs, truncated):
+    calls = _terminal_calls(make_track(273_000_001, start, legs))
+    assert calls["truncated"].tolist() == [truncated]

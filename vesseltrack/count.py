@@ -79,9 +79,12 @@ PORT_CALL_COLUMNS = (
     "cargo_method",
     "arrival_estimated",
     "departure_estimated",
+    "truncated",
 )
 """port_calls columns: those of ``docs/contracts.md``, then two flags saying whether
-arrival/departure were estimated across an AIS gap rather than observed."""
+arrival/departure were estimated across an AIS gap rather than observed, and ``truncated``:
+the call is cut by the edge of the data (the vessel's first or last position is in the fence),
+so its arrival or departure is where the data begins or ends, not the vessel's."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,8 +274,11 @@ def _conform_calls(calls: pd.DataFrame) -> pd.DataFrame:
         "departure_draught_m": "float64", "draught_change_m": "float64",
         "load_state": STRING, "cargo_t": "float64", "cargo_bbl": "float64",
         "cargo_method": STRING, "arrival_estimated": "bool", "departure_estimated": "bool",
+        "truncated": "bool",
     }
     out = pd.DataFrame(index=calls.index)
+    if "truncated" in calls:  # dark and sighting calls are never cut by the data's edge
+        calls = calls.assign(truncated=calls["truncated"].astype("boolean").fillna(False))
     for col in PORT_CALL_COLUMNS:
         out[col] = calls[col].astype(dtypes[col]) if col in calls else pd.Series(
             pd.NA, index=calls.index

@@ -73,8 +73,11 @@ PORT_CALL_AIS_COLUMNS = (
     "confidence",
     "arrival_estimated",
     "departure_estimated",
+    "truncated",
 )
-"""Columns of :func:`detect_port_calls` (``count`` adds the draught and cargo columns)."""
+"""Columns of :func:`detect_port_calls` (``count`` adds the draught and cargo columns).
+``truncated``: the call is cut by the edge of the data (the vessel's first or last position in
+the data is within the fence's exit margin), so its true arrival or departure is unknown."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -524,6 +527,7 @@ def detect_calls_at_fences(
                     "confidence": confidence.astype("int64"),
                     "arrival_estimated": arr_est,
                     "departure_estimated": dep_est,
+                    "truncated": ~has_prev | ~has_next,
                     "first_row": valid.labels(f),
                     "last_row": valid.labels(la),
                     "run_start_row": valid.labels(rs),
@@ -544,6 +548,7 @@ def detect_calls_at_fences(
                 "confidence": np.array([], "int64"),
                 "arrival_estimated": np.array([], bool),
                 "departure_estimated": np.array([], bool),
+                "truncated": np.array([], bool),
                 "first_row": np.array([], "int64"),
                 "last_row": np.array([], "int64"),
                 "run_start_row": np.array([], "int64"),
