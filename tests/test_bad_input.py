@@ -66,6 +66,26 @@ def test_no_input_yields_a_position(tmp_path, capsys):
     assert _one_error(code, err).startswith(f"error: no position in any input: {path}")
 
 
+def _statics_only(tmp_path: Path) -> Path:
+    path = tmp_path / "statics_only.nmea"
+    lines = encode_dict({"type": 5, "mmsi": 445000001, "shipname": "X", "draught": 3.0})
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_file_without_position_is_a_warning(tmp_path, capsys):
+    empty = _statics_only(tmp_path)
+    code, err, _ = _run(capsys, _count(tmp_path, "--json", inputs=(str(FEED), str(empty))))
+    assert (code, err) == (0, [f"warning: {empty}: no position in this file"])
+
+
+def test_a_file_without_position_is_an_error_with_strict(tmp_path, capsys):
+    empty = _statics_only(tmp_path)
+    code, err, _ = _run(capsys, _count(tmp_path, "--json", "--strict",
+                                       inputs=(str(FEED), str(empty))))
+    assert (code, err) == (1, [f"error: {empty}: no position in this file"])
+
+
 def test_ports_file_with_latitude_and_longitude_swapped(tmp_path, capsys):
     ports = _ports(tmp_path, swapped=True)
     code, err, _ = _run(capsys, ["count", str(FEED), "--ports", str(ports), "-q"])

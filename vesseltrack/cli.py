@@ -225,14 +225,20 @@ def _read(inputs: Sequence[str], quiet: bool, args: argparse.Namespace | None = 
 
 
 def _check_failed(data, args: argparse.Namespace) -> int:
-    """Warn about files that could not be read; the exit status under ``--strict``."""
-    failed = data["failed_files"] if isinstance(data, dict) else data.report.failed_files
+    """Warn about files that could not be read or yielded no position; the exit status under
+    ``--strict``."""
+    rep = data if isinstance(data, dict) else data.report.to_dict()
+    failed = rep.get("failed_files") or []
+    empty = rep.get("files_without_positions") or []
+    strict = getattr(args, "strict", False)
     for item in failed:
         print(f"warning: could not read {item['path']}: {item['error']}", file=sys.stderr)
-    if failed and getattr(args, "strict", False):
+    for path in empty:
+        print(f"{'error' if strict else 'warning'}: {path}: no position in this file",
+              file=sys.stderr)
+    if failed and strict:
         print(f"error: {len(failed)} input file(s) could not be read (--strict)", file=sys.stderr)
-        return 1
-    return 0
+    return 1 if strict and (failed or empty) else 0
 
 
 def _cmd_decode(args: argparse.Namespace) -> int:
@@ -427,7 +433,7 @@ def _cmd_count(args: argparse.Namespace) -> int:
             print(f"\nwrote port_calls.csv, gaps.csv, summary.json, map.html, report.md and "
                   f"charts to {args.out}")
     _warn_untimed(args, summary["input"])
-    return _check_failed({"failed_files": report.failed_files}, args)
+    return _check_failed(report.to_dict(), args)
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
