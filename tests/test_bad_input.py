@@ -142,6 +142,14 @@ def test_unsupported_output_extension(tmp_path, capsys, command, output):
     assert not target.exists()
 
 
+def test_map_output_must_be_html(tmp_path, capsys):
+    target = tmp_path / "map.png"
+    code, err, _ = _run(capsys, ["map", str(FEED), "--ports", str(_ports(tmp_path)), "-o",
+                                 str(target), "-q"])
+    assert _one_error(code, err) == (f"error: -o {target}: unsupported output extension "
+                                     "'.png' (a map is .html)")
+
+
 def test_quiet_prints_nothing_on_success(tmp_path, capsys):
     code, err, out = _run(capsys, ["port-calls", str(FEED), "--ports", str(_ports(tmp_path)),
                                    "-o", str(tmp_path / "calls.csv"), "-q"])

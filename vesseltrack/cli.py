@@ -439,6 +439,13 @@ def _cmd_count(args: argparse.Namespace) -> int:
 def _cmd_map(args: argparse.Namespace) -> int:
     from vesseltrack.maps import write_map
 
+    from pathlib import Path
+
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".html", ".htm"):
+        raise UsageError(f"-o {args.output}: unsupported output extension "
+                         f"{suffix or '(none)'!r} (a map is .html)")
+
     data, result, side = _count(args)
     try:
         write_map(result, data.positions, data.statics, side["ports"], args.output,
