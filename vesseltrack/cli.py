@@ -437,9 +437,9 @@ def _cmd_count(args: argparse.Namespace) -> int:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    from vesseltrack.maps import write_map
-
     from pathlib import Path
+
+    from vesseltrack.maps import write_map
 
     suffix = Path(args.output).suffix.lower()
     if suffix not in (".html", ".htm"):
