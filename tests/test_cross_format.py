@@ -62,7 +62,7 @@ def results(tmp_path_factory) -> dict[str, pd.DataFrame]:
     return out
 
 
-def test_the_row_based_feeds_carry_far_fewer_statics_than_nmea(tmp_path):
+def test_the_archive_keeps_far_fewer_statics_than_nmea_repeats():
     # the premise: the layouts differ in statics cadence (every 6 min vs only on change)
     decoded = read_ais(NMEA, progress=False)
     archive = fmt.change_only_statics(decoded.statics)
