@@ -78,12 +78,14 @@ def test_no_registry_entry_no_cargo_figure_but_a_load_state():
 @pytest.mark.parametrize(
     ("reports", "departure_m"),
     [
-        # first report after departure wins
-        ([(ARR - 5 * H, 2.7), (DEP - 2 * H, 5.0), (DEP + H, 5.3), (DEP + 5 * H, 5.5)], 5.3),
-        # AIS off after departure: the last one updated in port
-        ([(ARR - 5 * H, 2.7), (DEP - 2 * H, 5.0)], 5.0),
-        # nothing in port and nothing after: unknown
-        ([(ARR - 5 * H, 2.7)], np.nan),
+        # the last report in port wins; later ones (after departure) do not count
+        ([(ARR - 5 * H, 2.7), (DEP - 2 * H, 5.0), (DEP + H, 5.3), (DEP + 5 * H, 5.5)], 5.0),
+        # AIS off in port: the first report within 24 h after departure
+        ([(ARR - 5 * H, 2.7), (DEP + H, 5.3), (DEP + 5 * H, 5.5)], 5.3),
+        # nothing in port and nothing within 24 h: the draught in effect (2.7, unchanged)
+        ([(ARR - 5 * H, 2.7), (DEP + 25 * H, 5.3)], 2.7),
+        # nothing before departure and nothing within 24 h: unknown
+        ([(DEP + 25 * H, 5.3)], np.nan),
     ],
 )
 def test_departure_draught(registry, reports, departure_m):
@@ -93,12 +95,12 @@ def test_departure_draught(registry, reports, departure_m):
 
 
 def test_departure_draught_not_taken_from_after_the_next_call(registry):
-    calls = pd.concat([_calls(), _calls(arrival=DEP + 100 * H, departure=DEP + 130 * H)],
+    # the next call begins 10 h after departure; the rise is reported 12 h after, in it
+    calls = pd.concat([_calls(), _calls(arrival=DEP + 10 * H, departure=DEP + 40 * H)],
                       ignore_index=True)
-    st = make_statics([(445000001, ARR - 5 * H, 2.7), (445000001, DEP + 200 * H, 5.4)])
+    st = make_statics([(445000001, ARR - 5 * H, 2.7), (445000001, DEP + 12 * H, 5.4)])
     out = assess_load(calls, st, registry)
-    assert np.isnan(out["departure_draught_m"].iloc[0])
-    assert out["departure_draught_m"].iloc[1] == 5.4
+    assert out["departure_draught_m"].tolist() == [2.7, 5.4]
 
 
 @pytest.mark.parametrize(

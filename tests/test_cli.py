@@ -249,7 +249,7 @@ def test_synth_command_writes_fixture_and_truth(tmp_path, capsys):
 
 def test_map_command(tmp_path, capsys):
     target = tmp_path / "maps" / "m.html"
-    assert main(["map", str(DATA / "libais" / "tagblock.nmea"), "--ports", str(PORTS), "-q",
+    assert main(["map", str(DATA / "libais" / "tagblock.nmea"), "--ports", str(PORTS),
                  "--title", "<b>x</b>", "-o", str(target)]) == 0
     html = target.read_text()
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html

@@ -129,9 +129,9 @@ def test_sighting_without_ais_creates_a_call_and_at_sea_creates_nothing(registry
 
 
 def test_ais_call_with_sighting_evidence(tmp_path):
-    trk = make_track(7, SEA, [sail(*BERTH, 8), stay(30), sail(*SEA, 8)])
+    trk = make_track(273_000_007, SEA, [sail(*BERTH, 8), stay(30), sail(*SEA, 8)])
     s = read_sightings(write_sightings(tmp_path / "s.csv", [
-        f"{(T0 + 12 * H).isoformat()},{BERTH[0]},{BERTH[1]},7,,,unknown,img"]))
+        f"{(T0 + 12 * H).isoformat()},{BERTH[0]},{BERTH[1]},273000007,,,unknown,img"]))
     res = _count(trk, None, sightings=s, port=TERM)
     assert res.port_calls["evidence"].tolist() == ["ais+sighting"]
     assert res.port_calls["load_state"].tolist() == ["unknown"]
@@ -226,7 +226,7 @@ def test_selection_by_flag_and_window(kw, n):
 
 
 def test_unknown_port_is_a_clear_error():
-    trk = make_track(1, SEA, [sail(*BERTH, 8)])
+    trk = make_track(273_000_001, SEA, [sail(*BERTH, 8)])
     with pytest.raises(ValueError, match="no geofence named 'Nowhere'"):
         _count(trk, None, port="Nowhere")
 
@@ -244,7 +244,8 @@ def test_summary_json_and_table(registry, tmp_path):
     assert summary["vessels"] == 1 and summary["estimated_bbl"] == round(cargo)
     assert summary["un_cap_bbl"] == 500_000 and summary["by_evidence"] == {"ais-gap": 1}
     assert summary["window"]["start"] == T0.isoformat()
-    assert summary["input"] == {**report, "vessels_seen": 2}
+    assert summary["input"] == {**report, "vessels_seen": 2, "non_ship_mmsi": 0,
+                                "untimed_positions": 0}
     assert summary["params"]["port_calls"]["exit_margin_m"] == 500.0
     table = format_summary(summary)
     assert f"{round(cargo):,} bbl" in table and "loaded departures" in table

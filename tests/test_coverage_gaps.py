@@ -37,6 +37,7 @@ from vesseltrack.gaps import detect_gaps
 from vesseltrack.io import InputError, read_ais
 from vesseltrack.io._csv import sniff_csv
 from vesseltrack.io._read import MAX_LINE_BYTES, expand_inputs, sniff_format
+from vesseltrack.params import DraughtParams
 from vesseltrack.ports import (
     PortCallParams,
     detect_port_calls,
@@ -310,20 +311,21 @@ def test_unsorted_tracks_give_the_same_calls():
 
 
 def test_draught_reported_long_after_departure_is_not_used():
-    """With ``max_draught_lag_hours`` = 12, a departure draught first reported 2 days after
-    departure is ignored (load state unknown); without the bound it counts (loaded)."""
+    """A draught first reported 2 days after a call without reports is past the 24 h
+    look-ahead: the 5.0 m in effect stays (unchanged); a 72 h look-ahead takes it (loaded)."""
     track = make_track(273_000_018, SEA, [sail(*BERTH), stay(12.0), sail(*SEA), stay(60.0)])
     calls = detect_port_calls(clean_tracks(track), make_ports(("terminal",)))
     call = calls.loc[calls["port"] == TERM].reset_index(drop=True)
     arrival, departure = call["arrival"].iloc[0], call["departure"].iloc[0]
     statics = make_statics([(273_000_018, arrival - pd.Timedelta(hours=1), 5.0),
                             (273_000_018, departure + pd.Timedelta(hours=48), 9.0)])
-    loose = assess_load(call, statics)
-    strict = assess_load(call, statics, params=CargoParams(max_draught_lag_hours=12.0))
+    strict = assess_load(call, statics)
+    loose = assess_load(call, statics,
+                        params=CargoParams(draught=DraughtParams(lookahead_hours=72.0)))
     assert loose["load_state"].tolist() == ["loaded"]
     assert loose["draught_change_m"].tolist() == [4.0]
-    assert strict["load_state"].tolist() == ["unknown"]
-    assert np.isnan(strict["departure_draught_m"].iloc[0])
+    assert strict["load_state"].tolist() == ["unchanged"]
+    assert strict["departure_draught_m"].tolist() == [5.0]
 
 
 def test_terminal_fence_constant_matches_the_domain_file():

@@ -91,7 +91,9 @@ def test_min_hours_flag_gives_the_library_answer(tmp_path, min_hours):
 
 def test_summary_records_each_concept_once(vostochny_case):
     params = json.loads(json.dumps(vostochny_case.result.summary()["params"]))
-    assert list(params) == ["tracks", "port_calls", "gaps", "speed", "dark", "cargo", "voyages"]
+    assert list(params) == [
+        "tracks", "port_calls", "gaps", "speed", "dark", "cargo", "draught", "voyages"
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -134,7 +136,7 @@ def test_timeline_refuses_a_field_that_is_not_reported():
 def test_gap_fence_table_is_one_row_per_pair_and_agrees_with_reachable_ports():
     # one 40 h gap at sea ~23 nm from the fences: every fence reachable at 12 kn
     # ((23 + 23) / 12 + 2 = 5.8 h <= 40 h)
-    near = make_track(1, SEA, [stay(1, 5.0), dark(40.0), stay(1, 5.0)])
+    near = make_track(273_000_001, SEA, [stay(1, 5.0), dark(40.0), stay(1, 5.0)])
     tracks = sorted_tracks(vt.clean_tracks(near))
     ports = make_ports(("terminal", "port", "anchorage"))
     fences = fences_from_ports(ports)

@@ -29,17 +29,17 @@ TERM = "Vostochny oil terminal"
 
 @pytest.mark.parametrize(("silence_hours", "n_gaps"), [(5.9, 0), (6.0, 1), (30.0, 1)])
 def test_gap_threshold(silence_hours, n_gaps):
-    trk = make_track(1, SEA, [stay(1, 5.0), dark(silence_hours), stay(1, 5.0)])
+    trk = make_track(273_000_001, SEA, [stay(1, 5.0), dark(silence_hours), stay(1, 5.0)])
     assert len(detect_gaps(clean_tracks(trk))) == n_gaps
 
 
 def test_gap_columns_and_values():
     # 20 h of silence while moving 0.5 deg north (30 nm): implied 1.5 kn
-    trk = make_track(9, SEA, [stay(1, 5.0), dark_to(SEA[0], SEA[1] + 0.5, 20), stay(1, 5.0)])
+    trk = make_track(273_000_009, SEA, [stay(1, 5.0), dark_to(SEA[0], SEA[1] + 0.5, 20), stay(1, 5.0)])
     gaps = detect_gaps(clean_tracks(trk))
     assert tuple(gaps.columns) == GAP_COLUMNS
     (g,) = gaps.itertuples()
-    assert g.mmsi == 9 and g.duration_hours == pytest.approx(20.0)
+    assert g.mmsi == 273_000_009 and g.duration_hours == pytest.approx(20.0)
     assert g.start == T0 + pd.Timedelta(hours=1)
     assert (g.start_lon, g.start_lat, g.end_lon, g.end_lat) == pytest.approx(
         (SEA[0], SEA[1], SEA[0], SEA[1] + 0.5))
@@ -48,12 +48,12 @@ def test_gap_columns_and_values():
     assert np.isnan(g.draught_before_m) and g.reachable_ports == ""
     assert gaps.attrs["params"] == {"min_gap_hours": 6.0, "observed_silence_hours": 6.0,
                                     "max_speed_knots": 12.0,
-                                    "min_dwell_hours": 2.0}
+                                    "min_dwell_hours": 2.0, "draught_lookahead_hours": 24.0}
 
 
 def test_draught_before_and_after():
-    trk = make_track(1, SEA, [stay(1, 5.0), dark(24), stay(1, 5.0)])
-    statics = hourly_draught(1, T0, T0 + pd.Timedelta(hours=26),
+    trk = make_track(273_000_001, SEA, [stay(1, 5.0), dark(24), stay(1, 5.0)])
+    statics = hourly_draught(273_000_001, T0, T0 + pd.Timedelta(hours=26),
                              [(T0, 2.5), (T0 + pd.Timedelta(hours=10), 5.5)])
     statics = statics.loc[(statics["timestamp"] <= T0 + pd.Timedelta(hours=1))
                           | (statics["timestamp"] >= T0 + pd.Timedelta(hours=25))]
@@ -72,7 +72,7 @@ def test_draught_before_and_after():
     ],
 )
 def test_reachable_ports_need_time_to_sail_and_dwell(start, hours, reachable):
-    trk = make_track(1, start, [stay(1, 5.0), dark(hours), stay(1, 5.0)])
+    trk = make_track(273_000_001, start, [stay(1, 5.0), dark(hours), stay(1, 5.0)])
     gaps = detect_gaps(clean_tracks(trk), ports=make_ports(("terminal", "anchorage")))
     if hours < 6:
         assert gaps.empty
@@ -83,7 +83,7 @@ def test_reachable_ports_need_time_to_sail_and_dwell(start, hours, reachable):
 
 def test_min_dwell_decides_a_borderline_gap():
     # round trip SEA -> terminal -> SEA is 2 x ~22.6 nm: 3.77 h at 12 kn
-    trk = make_track(1, SEA, [stay(1, 5.0), dark(6.5), stay(1, 5.0)])
+    trk = make_track(273_000_001, SEA, [stay(1, 5.0), dark(6.5), stay(1, 5.0)])
     ports = make_ports(("terminal",))
     assert detect_gaps(trk, ports=ports)["reachable_ports"].tolist() == [TERM]
     longer_dwell = PortCallParams(min_dwell_hours=3.0)
@@ -91,7 +91,7 @@ def test_min_dwell_decides_a_borderline_gap():
 
 
 def test_rows_without_position_do_not_break_a_gap():
-    trk = make_track(1, SEA, [stay(1, 5.0), dark(10), stay(1, 5.0)])
+    trk = make_track(273_000_001, SEA, [stay(1, 5.0), dark(10), stay(1, 5.0)])
     blank = trk.iloc[[3]].copy()
     blank["timestamp"] = T0 + pd.Timedelta(hours=6)
     blank["lon"] = np.nan
@@ -101,6 +101,6 @@ def test_rows_without_position_do_not_break_a_gap():
 
 
 def test_in_port_silence_is_a_gap_too():
-    trk = make_track(1, SEA, [sail(*BERTH, 8), stay(2), dark(10), stay(2), sail(*SEA, 8)])
+    trk = make_track(273_000_001, SEA, [sail(*BERTH, 8), stay(2), dark(10), stay(2), sail(*SEA, 8)])
     gaps = detect_gaps(clean_tracks(trk), ports=make_ports(("terminal",)))
     assert len(gaps) == 1 and gaps["reachable_ports"].iloc[0] == TERM

@@ -238,11 +238,25 @@ def test_fill_below_ballast_is_clipped_to_zero(tmp_path):
 
 
 def test_departure_draught_reported_at_the_next_arrival_is_not_used(tmp_path):
-    # second call arrives at DEP + 100 h; the only later report is at exactly that time
-    calls = pd.DataFrame({"mmsi": [MMSI, MMSI], "port": ["T", "T"],
-                          "arrival": [ARR, DEP + 100 * H], "departure": [DEP, DEP + 130 * H]})
-    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + 100 * H, 5.0)])
-    assert np.isnan(assess_load(calls, st, _registry(tmp_path))["departure_draught_m"].iloc[0])
+    # second call (at another fence) arrives at DEP + 10 h, inside the 24 h look-ahead; the
+    # only later report is at exactly that time: the first call keeps the 3.0 m in effect
+    calls = pd.DataFrame({"mmsi": [MMSI, MMSI], "port": ["T", "U"],
+                          "arrival": [ARR, DEP + 10 * H], "departure": [DEP, DEP + 30 * H]})
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + 10 * H, 5.0)])
+    assert assess_load(calls, st, _registry(tmp_path))["departure_draught_m"].iloc[0] == 3.0
+
+
+@pytest.mark.parametrize(
+    ("after", "departure_m"),
+    [
+        (24 * H, 5.0),                               # at the end of the look-ahead exactly
+        (24 * H + pd.Timedelta(seconds=1), 3.0),     # later: the 3.0 m in effect stays
+    ],
+)
+def test_departure_draught_look_ahead_boundary(tmp_path, after, departure_m):
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + after, 5.0)])
+    assert assess_load(_calls(), st, _registry(tmp_path))["departure_draught_m"].iloc[0] \
+        == departure_m
 
 
 def test_a_report_at_the_arrival_counts_as_in_port(tmp_path):
@@ -279,9 +293,9 @@ def test_laden_sighting_window_boundaries(tmp_path, when, settles):
 def test_laden_sighting_at_the_next_arrival_belongs_to_the_next_call(tmp_path):
     calls = pd.DataFrame({"mmsi": [MMSI, MMSI], "port": ["T", "T"],
                           "arrival": [ARR, DEP + 10 * H], "departure": [DEP, DEP + 30 * H]})
-    st = make_statics([(MMSI, ARR - 5 * H, 3.0)])
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0)])  # 3.0 m in effect throughout: unchanged
     out = assess_load(calls, st, _registry(tmp_path), _laden_at(tmp_path, DEP + 10 * H))
-    assert out["load_state"].tolist() == ["unknown", "loaded"]
+    assert out["load_state"].tolist() == ["unchanged", "loaded"]
 
 
 def test_laden_sighting_settles_a_call_without_any_draught(tmp_path):

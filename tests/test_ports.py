@@ -97,11 +97,11 @@ def test_fence_distance_and_margin():
     ],
 )
 def test_call_or_no_call(legs, n_calls):
-    assert len(_terminal_calls(make_track(1, SEA, legs))) == n_calls
+    assert len(_terminal_calls(make_track(273_000_001, SEA, legs))) == n_calls
 
 
 def test_arrival_departure_duration_and_confidence():
-    calls = _terminal_calls(make_track(1, SEA, [sail(*BERTH, 8), stay(30), sail(*SEA, 8)]))
+    calls = _terminal_calls(make_track(273_000_001, SEA, [sail(*BERTH, 8), stay(30), sail(*SEA, 8)]))
     (c,) = calls.itertuples()
     assert c.duration_hours == pytest.approx(30.0, abs=0.3)
     assert c.evidence == "ais" and c.confidence == 4  # entry + exit + stop
@@ -113,34 +113,34 @@ def test_drifting_inside_the_exit_margin_does_not_end_the_call():
     north_edge_out = (133.069, 42.7585)  # ~280 m outside the fence: within the 500 m margin
     legs = [sail(*BERTH, 8), stay(5), sail(*north_edge_out, 1), stay(1, knots=0.1),
             sail(*BERTH, 1), stay(5), sail(*SEA, 8)]
-    assert len(_terminal_calls(make_track(1, SEA, legs))) == 1
+    assert len(_terminal_calls(make_track(273_000_001, SEA, legs))) == 1
     # with no margin the same track makes two calls
-    assert len(_terminal_calls(make_track(1, SEA, legs), PortCallParams(exit_margin_m=0.0))) == 2
+    assert len(_terminal_calls(make_track(273_000_001, SEA, legs), PortCallParams(exit_margin_m=0.0))) == 2
 
 
 def test_leaving_beyond_the_margin_ends_the_call():
     outside = (133.069, 42.775)  # ~2 km north
     legs = [sail(*BERTH, 8), stay(5), sail(*outside, 6), stay(3), sail(*BERTH, 6), stay(5),
             sail(*SEA, 8)]
-    assert len(_terminal_calls(make_track(1, SEA, legs))) == 2
+    assert len(_terminal_calls(make_track(273_000_001, SEA, legs))) == 2
 
 
 def test_silence_in_port_does_not_end_the_call():
     legs = [sail(*BERTH, 8), stay(2), dark(20), stay(2), sail(*SEA, 8)]
-    (c,) = _terminal_calls(make_track(1, SEA, legs)).itertuples()
+    (c,) = _terminal_calls(make_track(273_000_001, SEA, legs)).itertuples()
     assert c.duration_hours == pytest.approx(24.0, abs=0.3)
     assert c.confidence == 4
 
 
 def test_first_position_inside_means_no_observed_entry():
-    calls = _terminal_calls(make_track(1, BERTH, [stay(10), sail(*SEA, 8)]))
+    calls = _terminal_calls(make_track(273_000_001, BERTH, [stay(10), sail(*SEA, 8)]))
     assert calls["confidence"].tolist() == [3]
 
 
 def test_ais_off_after_docking_estimates_departure_from_own_speed():
     # 10 h at the pier, AIS off, reappears ~20 nm south (2.5 h out at 8 kn) 20 h later
     legs = [sail(*BERTH, 8), stay(10), dark_to(133.069, 42.42, 20), sail(133.069, 42.2, 8)]
-    trk = make_track(1, SEA, legs)
+    trk = make_track(273_000_001, SEA, legs)
     (c,) = _terminal_calls(trk).itertuples()
     assert c.departure_estimated and not c.arrival_estimated
     # departure estimated about 17.5 h after the last report at the pier (±1 h)
@@ -152,11 +152,12 @@ def test_ais_off_after_docking_estimates_departure_from_own_speed():
 
 
 def test_several_vessels_and_fences_at_once():
-    a = make_track(1, SEA, [sail(*BERTH, 8), stay(30), sail(*SEA, 8)])
-    b = make_track(2, SEA, [sail(133.075, 42.695, 8), stay(12), sail(*SEA, 8)])  # anchorage
+    a = make_track(273_000_001, SEA, [sail(*BERTH, 8), stay(30), sail(*SEA, 8)])
+    b = make_track(273_000_002, SEA, [sail(133.075, 42.695, 8), stay(12), sail(*SEA, 8)])  # anchorage
     calls = detect_port_calls(clean_tracks(make_positions(a, b)), make_ports())
     got = set(zip(calls["mmsi"], calls["port"], strict=True))
-    assert got == {(1, TERM), (1, "Vostochny port"), (2, "Vostochny anchorage")}
+    assert got == {(273_000_001, TERM), (273_000_001, "Vostochny port"),
+                   (273_000_002, "Vostochny anchorage")}
     assert calls["call_id"].is_unique
 
 
@@ -173,7 +174,20 @@ def test_stop_hysteresis(stop_before, stop_end_knots, n_calls):
     legs = [sail(*south, 8)] + ([stay(1, 0.1)] if stop_before else []) + [
         sail(*BERTH, 0.3), sail(133.069, 42.80, 8)]
     params = PortCallParams(stop_end_knots=stop_end_knots)
-    calls = _terminal_calls(make_track(1, SEA, legs, step_minutes=5), params)
+    calls = _terminal_calls(make_track(273_000_001, SEA, legs, step_minutes=5), params)
     assert len(calls) == n_calls
     if n_calls:
         assert calls["duration_hours"].iloc[0] < 2.0  # a call by the stop, not by the dwell
+
+
+@pytest.mark.parametrize(
+    ("start", "legs", "truncated"),
+    [
+        (SEA, [sail(*BERTH, 8), stay(10), sail(*SEA, 8)], False),   # in and out: whole
+        (BERTH, [stay(10), sail(*SEA, 8)], True),                  # data begins at the pier
+        (SEA, [sail(*BERTH, 8), stay(10)], True),                  # data ends at the pier
+    ],
+)
+def test_call_cut_by_the_edge_of_the_data_is_truncated(start, legs, truncated):
+    calls = _terminal_calls(make_track(273_000_001, start, legs))
+    assert calls["truncated"].tolist() == [truncated]

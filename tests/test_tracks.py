@@ -10,10 +10,14 @@ from _builders import SEA, T0, make_positions, make_track, sail
 from vesseltrack._schema import positions_frame
 from vesseltrack.tracks import TrackParams, clean_tracks, haversine_m
 
+SHIP = 273_000_000
+"""Vessel n of the rows below is the ship station SHIP + n (a Russian MID)."""
+
 
 def _rows(rows):
-    """positions frame from (mmsi, minutes after T0, lon, lat) rows."""
+    """positions frame from (vessel n, minutes after T0, lon, lat) rows; MMSI SHIP + n."""
     frame = pd.DataFrame(rows, columns=["mmsi", "minutes", "lon", "lat"])
+    frame["mmsi"] = SHIP + frame["mmsi"]
     frame["timestamp"] = T0 + pd.to_timedelta(frame["minutes"], unit="min")
     frame["sog_knots"] = 5.0
     frame["msg_type"] = 1
@@ -29,10 +33,10 @@ def test_sorts_per_vessel_and_records_params():
     pos = _rows([(2, 10, 133.0, 42.0), (1, 5, 133.0, 42.0), (2, 0, 133.0, 42.01),
                  (1, 0, 133.0, 42.01)])
     out = clean_tracks(pos)
-    assert out["mmsi"].tolist() == [1, 1, 2, 2]
+    assert (out["mmsi"] - SHIP).tolist() == [1, 1, 2, 2]
     assert out.groupby("mmsi")["timestamp"].apply(lambda s: s.is_monotonic_increasing).all()
     assert out.attrs["params"]["max_implied_speed_knots"] == 50.0
-    assert out.attrs["dropped"] == {"no_time": 0, "duplicate": 0, "jump": 0}
+    assert out.attrs["dropped"] == {"no_time": 0, "non_ship": 0, "duplicate": 0, "jump": 0}
 
 
 @pytest.mark.parametrize(
@@ -103,7 +107,33 @@ def test_params_change_behaviour():
 
 
 def test_builder_track_survives_cleaning_unchanged():
-    trk = make_positions(make_track(7, SEA, [sail(133.4, 42.5, 12.0)]))
+    trk = make_positions(make_track(273_000_007, SEA, [sail(133.4, 42.5, 12.0)]))
     out = clean_tracks(trk)
     assert len(out) == len(trk)
     assert out["valid_position"].all()
+
+
+# MMSIs that are no ship: defaults (0, fewer than nine digits), ten digits, a base station
+# (00 + MID 273), an aid to navigation (99 + MID 273), an AIS-SART (970 + six digits).
+NOT_SHIPS = [0, 1_193_046, 1_000_000_000, 2_730_001, 992_730_001, 970_000_001]
+
+
+@pytest.mark.parametrize("mmsi", NOT_SHIPS)
+def test_non_ship_mmsi_left_out(mmsi):
+    pos = _rows([(1, 0, 133.0, 42.0), (1, 10, 133.0, 42.01), (1, 20, 133.0, 42.02)])
+    pos.loc[1:, "mmsi"] = mmsi  # two rows of the non-ship, one of ship SHIP + 1
+    out = clean_tracks(pos)
+    assert out["mmsi"].tolist() == [SHIP + 1]
+
+
+def test_non_ship_counts_rows_and_distinct_mmsis():
+    pos = _rows([(1, m, 133.0, 42.0 + m * 0.001) for m in range(5)])
+    pos["mmsi"] = [SHIP + 1, 0, 0, 1_193_046, SHIP + 1]  # 3 rows of 2 non-ship MMSIs
+    out = clean_tracks(pos)
+    assert (out.attrs["dropped"]["non_ship"], out.attrs["non_ship_mmsi"]) == (3, 2)
+
+
+def test_ships_only_false_keeps_every_mmsi():
+    pos = _rows([(1, 0, 133.0, 42.0), (1, 10, 133.0, 42.01)])
+    pos["mmsi"] = [0, 1_193_046]
+    assert len(clean_tracks(pos, ships_only=False)) == 2

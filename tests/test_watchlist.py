@@ -116,8 +116,9 @@ def test_readable_summary_names_watchlisted_calls():
                "un_cap_bbl": 500000, "watchlist": {"calls": 4, "loaded_departures": 2,
                                                    "vessels": 1}}
     line = [x for x in format_summary(summary).splitlines() if x.startswith("watchlisted")]
-    # keys padded to the longest, "UN cap (res. 2397)" (18 characters), then two spaces
-    assert line == ["watchlisted calls   4 (2 loaded departures) by 1 vessels"]
+    # keys padded to the longest, "  not ships (MMSI left out)" (27 characters), then two
+    # spaces: "watchlisted calls" (17) + 10 + 2 = 12 spaces before the figure
+    assert line == ["watchlisted calls" + " " * 12 + "4 (2 loaded departures) by 1 vessels"]
 
 
 def test_map_rings_calls_of_listed_vessels(vostochny_case, tmp_path):

@@ -63,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "CargoParams": "vesseltrack.params",
     "CountParams": "vesseltrack.params",
     "DarkCallParams": "vesseltrack.params",
+    "DraughtParams": "vesseltrack.params",
     "GapParams": "vesseltrack.params",
     "IdentityParams": "vesseltrack.params",
     "PortCallParams": "vesseltrack.params",
@@ -82,6 +83,7 @@ _EXPORTS: dict[str, str] = {
     "detect_gaps": "vesseltrack.gaps",
     "assess_load": "vesseltrack.cargo",
     "reported_at": "vesseltrack.statics",
+    "draught_in_effect": "vesseltrack.statics",
     "count_port_calls": "vesseltrack.count",
     "CountResult": "vesseltrack.count",
     # at sea and voyages

@@ -5,10 +5,12 @@ Rules (the arithmetic and its sources: ``docs/method.md``, "Cargo"):
 Draughts are looked up in :mod:`vesseltrack.statics` (what a vessel reported, as of a time);
 which lookups make a call's draughts is decided here:
 
-* **arrival draught**: the last draught reported at or before arrival;
-* **departure draught**: the first draught reported after departure (and before the vessel's
-  next call at the same fence, and within ``max_draught_lag_hours`` if set), else the last one
-  reported in port (between arrival and departure), else NaN;
+* **arrival draught**: the draught in effect at arrival (the last reported at or before it);
+* **departure draught**: the last draught reported in port (from arrival to departure); where
+  the call has none (AIS off in port), the first one reported within
+  ``draught.lookahead_hours`` after departure and before the vessel's next call at any fence;
+  else the draught in effect at departure (:func:`vesseltrack.statics.draught_in_effect`:
+  the same draughts whatever the feed's statics cadence);
 * **load state**: ``loaded`` when the draught rose by at least ``loaded_fraction_of_range`` of
   the vessel's range (registry summer − ballast draught), or by ``loaded_rise_m`` without a
   usable registry entry; ``discharged`` for a fall of the same size; ``unchanged`` otherwise;
@@ -34,7 +36,7 @@ import pandas as pd
 from vesseltrack._schema import STRING, UTC_NS
 from vesseltrack.params import CargoParams
 from vesseltrack.registry import normalise_name
-from vesseltrack.statics import draught_at, draught_timeline
+from vesseltrack.statics import draught_at, draught_in_effect, draught_timeline
 
 __all__ = [
     "CargoParams",
@@ -84,6 +86,24 @@ def registry_rows_for(
     for c in cols[:-1]:
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
     out["cargo"] = out["cargo"].astype(STRING)
+    return out
+
+
+def _next_arrival(mmsi: np.ndarray, arrival: pd.Series, departure: pd.Series) -> pd.Series:
+    """Per call, the vessel's first arrival (at any fence) after the call's departure."""
+    n = len(mmsi)
+    out = pd.Series(pd.NaT, index=range(n), dtype=UTC_NS)
+    ok = departure.notna().to_numpy()
+    arrivals = pd.DataFrame({"mmsi": mmsi, "t": arrival}).dropna().sort_values("t")
+    if not ok.any() or not len(arrivals):
+        return out
+    left = pd.DataFrame({"mmsi": mmsi[ok], "t": departure[ok].to_numpy(),
+                         "pos": np.flatnonzero(ok)}).sort_values("t", kind="stable")
+    left["t"] = left["t"].astype(UTC_NS)
+    arrivals = arrivals.assign(next_arrival=arrivals["t"]).astype({"t": UTC_NS})
+    m = pd.merge_asof(left, arrivals, on="t", by="mmsi", direction="forward",
+                      allow_exact_matches=False)
+    out.iloc[m["pos"].to_numpy()] = m["next_arrival"].to_numpy()
     return out
 
 
@@ -141,23 +161,16 @@ def assess_load(
     arrival = out["arrival"].astype(UTC_NS).reset_index(drop=True)
     departure = out["departure"].astype(UTC_NS).reset_index(drop=True)
 
-    arr_d = draught_at(None, mmsi, arrival, "backward", timeline=tl)
-    dep_d, dep_t = draught_at(
-        None, mmsi, departure, "forward", allow_exact=False, with_time=True, timeline=tl
-    )
-    # Bound the departure draught by the vessel's next call at the same fence.
+    # The draught in effect at arrival; at departure, the last reported in port, else the
+    # first reported soon after departure and before the vessel's next call anywhere.
+    arr_d = draught_in_effect(None, mmsi, arrival, timeline=tl)
+    dep_d = draught_in_effect(None, mmsi, departure, since=arrival,
+                              before=_next_arrival(mmsi, arrival, departure),
+                              params=params.draught, timeline=tl)
+    # (laden sightings below are bounded by the next call at the same fence)
     order = out.reset_index(drop=True).sort_values(["mmsi", "port", "arrival"], kind="stable")
     nxt = order.groupby(["mmsi", "port"], sort=False)["arrival"].shift(-1)
     next_arrival = nxt.reindex(range(n)).astype(UTC_NS)
-    too_late = (dep_t >= next_arrival).fillna(False).to_numpy(bool).copy()  # written below
-    if params.max_draught_lag_hours is not None:
-        lag = (dep_t - departure) > pd.Timedelta(hours=params.max_draught_lag_hours)
-        too_late |= lag.fillna(False).to_numpy(bool)
-    dep_d[too_late] = np.nan
-    # ... else the last one reported in port.
-    last_in, last_in_t = draught_at(None, mmsi, departure, "backward", with_time=True, timeline=tl)
-    in_port = (last_in_t >= arrival).fillna(False).to_numpy(bool)
-    dep_d = np.where(np.isnan(dep_d) & in_port, last_in, dep_d)
 
     change = dep_d - arr_d
     reg = registry_rows_for(out, registry)

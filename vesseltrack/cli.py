@@ -62,6 +62,61 @@ def _reading(args: argparse.Namespace) -> dict:
         raise UsageError(f"--columns {args.columns}: {exc}") from None
 
 
+def _check_output(option: str, path: str | None) -> None:
+    """An output table's extension, checked before any work."""
+    if path is None:
+        return
+    from vesseltrack.io import table_format
+
+    try:
+        table_format(path)
+    except ValueError as exc:
+        raise UsageError(f"{option} {exc}") from None
+
+
+def _check_selection(args: argparse.Namespace) -> None:
+    """--flag, --since/--until and --min-hours, checked before any file is read."""
+    import math
+
+    flag = getattr(args, "flag", None)
+    if flag is not None:
+        from vesseltrack.ais import MID_TO_FLAG
+
+        if flag.upper() not in set(MID_TO_FLAG.values()):
+            raise UsageError(f"--flag {flag}: not the flag of any MMSI (an ISO 3166 alpha-2 "
+                             "code of the MID table, e.g. KP, RU, PA)")
+    min_hours = getattr(args, "min_hours", None)
+    if min_hours is not None and not (math.isfinite(min_hours) and min_hours >= 0):
+        raise UsageError(f"--min-hours {min_hours:g}: a duration in hours must be zero or "
+                         "more")
+    if getattr(args, "since", None) is not None or getattr(args, "until", None) is not None:
+        from vesseltrack.count import departure_window
+
+        try:
+            departure_window(args.since, args.until)
+        except ValueError as exc:
+            text = _first_line(exc)
+            if text.startswith("since "):
+                text = f"--since {args.since} is after --until {args.until}: no call can " \
+                       "depart in that window"
+            raise UsageError(text) from None
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    """An informational line on stderr, unless -q."""
+    if not getattr(args, "quiet", False):
+        print(text, file=sys.stderr)
+
+
+def _warn_untimed(args: argparse.Namespace, summary_input: dict) -> None:
+    """A warning when more than 1% of the positions had no time (they cannot be used)."""
+    untimed = int(summary_input.get("untimed_positions", 0))
+    positions = int(summary_input.get("positions", 0))
+    if untimed and untimed > 0.01 * positions:
+        print(f"warning: {untimed:,} of {positions:,} positions have no receiver time and "
+              "could not be used (no tag-block or trailing time in the feed?)", file=sys.stderr)
+
+
 def _add_strict(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true",
                    help="exit 1 if any input file could not be read (default: list it, go on)")
@@ -318,31 +373,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read(inputs: Sequence[str], quiet: bool, args: argparse.Namespace | None = None):
+def _read(inputs: Sequence[str], quiet: bool, args: argparse.Namespace | None = None,
+          *, need_positions: bool = True):
+    """Read the inputs; a run in which no input yields a position (or, with
+    ``need_positions`` False, no row at all) is a usage error."""
     from vesseltrack.io import InputError, read_ais
 
     options = _reading(args) if args is not None else {}
     try:
-        return read_ais(inputs, progress=False if quiet else None, **options)
+        data = read_ais(inputs, progress=False if quiet else None, **options)
     except InputError as exc:
         raise UsageError(str(exc)) from None
+    if len(data.positions) == 0 and (need_positions or len(data.statics) == 0):
+        failed = data.report.failed_files
+        why = f" ({len(failed)} file(s) could not be read: {failed[0]['path']}: " \
+              f"{failed[0]['error']})" if failed else ""
+        raise UsageError(f"no position in any input: {', '.join(map(str, inputs))[:200]}{why}")
+    return data
 
 
 def _check_failed(data, args: argparse.Namespace) -> int:
-    """Warn about files that could not be read; the exit status under ``--strict``."""
-    failed = data["failed_files"] if isinstance(data, dict) else data.report.failed_files
+    """Warn about files that could not be read or yielded no position; the exit status under
+    ``--strict``."""
+    rep = data if isinstance(data, dict) else data.report.to_dict()
+    failed = rep.get("failed_files") or []
+    empty = rep.get("files_without_positions") or []
+    strict = getattr(args, "strict", False)
     for item in failed:
         print(f"warning: could not read {item['path']}: {item['error']}", file=sys.stderr)
-    if failed and getattr(args, "strict", False):
+    for path in empty:
+        print(f"{'error' if strict else 'warning'}: {path}: no position in this file",
+              file=sys.stderr)
+    if failed and strict:
         print(f"error: {len(failed)} input file(s) could not be read (--strict)", file=sys.stderr)
-        return 1
-    return 0
+    return 1 if strict and (failed or empty) else 0
 
 
 def _cmd_decode(args: argparse.Namespace) -> int:
     from vesseltrack.io import write_table
 
-    data = _read(args.inputs, args.quiet, args)
+    _check_output("-o", args.output)
+    _check_output("--statics", args.statics)
+    data = _read(args.inputs, args.quiet, args, need_positions=False)
     try:
         write_table(data.positions, args.output)
         if args.statics:
@@ -354,10 +426,11 @@ def _cmd_decode(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, sort_keys=False))
     else:
-        print(data.report.format(), file=sys.stderr)
-        print(f"wrote {len(data.positions):,} positions to {args.output}"
-              + (f" and {len(data.statics):,} statics to {args.statics}" if args.statics else ""),
-              file=sys.stderr)
+        _say(args, data.report.format())
+        _say(args, f"wrote {len(data.positions):,} positions to {args.output}"
+             + (f" and {len(data.statics):,} statics to {args.statics}" if args.statics else ""))
+    untimed = int(data.positions["timestamp"].isna().sum())
+    _warn_untimed(args, {"untimed_positions": untimed, "positions": len(data.positions)})
     return _check_failed(data, args)
 
 
@@ -417,6 +490,7 @@ def _count_params(args: argparse.Namespace):
 def _count(args: argparse.Namespace):
     from vesseltrack.count import count_port_calls
 
+    _check_selection(args)
     side = _load_side_inputs(args)
     data = _read(args.inputs, args.quiet, args)
     params = _count_params(args)
@@ -441,6 +515,8 @@ def _write(frame, path) -> None:
         write_table(frame, path)
     except OSError as exc:
         raise UsageError(f"cannot write output: {exc.strerror or exc}: {path}") from None
+    except ValueError as exc:  # an unsupported extension
+        raise UsageError(_first_line(exc)) from None
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
@@ -448,6 +524,8 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     from vesseltrack.params import GapParams
     from vesseltrack.tracks import clean_tracks
 
+    _check_selection(args)
+    _check_output("-o", args.output)
     side = _load_side_inputs(args)
     data = _read(args.inputs, args.quiet, args)
     if args.split_shared_mmsi:
@@ -460,17 +538,21 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         gaps = detect_gaps(tracks, data.statics, side["ports"],
                            GapParams(min_gap_hours=args.min_hours))
     _write(gaps, args.output)
-    print(f"{len(gaps):,} gaps of {args.min_hours:g} h or more by {gaps['mmsi'].nunique():,} "
-          f"vessels written to {args.output}", file=sys.stderr)
+    _say(args, f"{len(gaps):,} gaps of {args.min_hours:g} h or more by "
+               f"{gaps['mmsi'].nunique():,} vessels written to {args.output}")
+    _warn_untimed(args, {"untimed_positions": int(data.positions["timestamp"].isna().sum()),
+                         "positions": len(data.positions)})
     return _check_failed(data, args)
 
 
 def _cmd_port_calls(args: argparse.Namespace) -> int:
+    _check_output("-o", args.output)
     data, result, _ = _count(args)
     _write(result.port_calls, args.output)
     calls = result.port_calls
-    print(f"{len(calls):,} port calls ({int((calls['load_state'] == 'loaded').sum()):,} loaded "
-          f"departures) at {', '.join(result.ports)} written to {args.output}", file=sys.stderr)
+    _say(args, f"{len(calls):,} port calls ({int((calls['load_state'] == 'loaded').sum()):,} "
+               f"loaded departures) at {', '.join(result.ports)} written to {args.output}")
+    _warn_untimed(args, result.summary(data.report.to_dict())["input"])
     return _check_failed(data, args)
 
 
@@ -485,6 +567,7 @@ def _count_dask(args: argparse.Namespace):
         raise UsageError("--columns and --dayfirst need --engine local")
     if args.split_shared_mmsi or args.watchlist:
         raise UsageError("--split-shared-mmsi and --watchlist need --engine local")
+    _check_selection(args)
     side = _load_side_inputs(args)
     try:
         return count_port_calls_dask(
@@ -508,6 +591,7 @@ def _cmd_count(args: argparse.Namespace) -> int:
         summary = result.summary(report)
         summary["engine"] = report.get("engine", {"name": "dask"})
         print(json.dumps(summary, default=str) if args.json else format_summary(summary))
+        _warn_untimed(args, summary["input"])
         return _check_failed(report, args)
     if args.scheduler:
         raise UsageError("--scheduler needs --engine dask")
@@ -545,11 +629,19 @@ def _cmd_count(args: argparse.Namespace) -> int:
         if args.out:
             print(f"\nwrote port_calls.csv, gaps.csv, summary.json, map.html, report.md and "
                   f"charts to {args.out}")
-    return _check_failed({"failed_files": report.failed_files}, args)
+    _warn_untimed(args, summary["input"])
+    return _check_failed(report.to_dict(), args)
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from vesseltrack.maps import write_map
+
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".html", ".htm"):
+        raise UsageError(f"-o {args.output}: unsupported output extension "
+                         f"{suffix or '(none)'!r} (a map is .html)")
 
     data, result, side = _count(args)
     try:
@@ -557,8 +649,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
                   sightings=side["sightings"], title=args.title)
     except OSError as exc:
         raise UsageError(f"cannot write output: {exc.strerror or exc}: {args.output}") from None
-    print(f"map of {len(result.port_calls):,} port calls ({len(result.loaded):,} loaded "
-          f"departures) written to {args.output}", file=sys.stderr)
+    _say(args, f"map of {len(result.port_calls):,} port calls ({len(result.loaded):,} loaded "
+               f"departures) written to {args.output}")
+    _warn_untimed(args, result.summary(data.report.to_dict())["input"])
     return _check_failed(data, args)
 
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from vesseltrack._schema import STRING, UTC_NS
 from vesseltrack._units import UN_CAP_BBL
+from vesseltrack.ais import is_ship_mmsi
 from vesseltrack.cargo import assess_load
 from vesseltrack.dark import (
     apply_sightings,
@@ -49,6 +50,7 @@ __all__ = [
     "DarkCallParams",
     "TrackStage",
     "count_port_calls",
+    "departure_window",
     "detect_vessels",
     "match_sightings",
     "peer_call_counts",
@@ -79,12 +81,15 @@ PORT_CALL_COLUMNS = (
     "cargo_method",
     "arrival_estimated",
     "departure_estimated",
+    "truncated",
     "next_port",
     "next_arrival",
     "next_evidence",
 )
 """port_calls columns: those of ``docs/contracts.md``, then two flags saying whether
-arrival/departure were estimated across an AIS gap rather than observed, then the vessel's
+arrival/departure were estimated across an AIS gap rather than observed, ``truncated``: the
+call is cut by the edge of the data (the vessel's first or last position is in the fence), so
+its arrival or departure is where the data begins or ends, not the vessel's; then the vessel's
 next call (:mod:`vesseltrack.voyages`)."""
 
 
@@ -172,6 +177,10 @@ class TrackStage:
         The gap × fence table of :func:`vesseltrack.gaps.find_gaps`.
     vessels_seen : int
         Distinct MMSIs in the partition's positions.
+    non_ship_mmsi : int
+        Distinct MMSIs in the partition's positions that are no ship station (left out).
+    untimed_positions : int
+        Positions without a time (left out).
     """
 
     fences: list[Fence]
@@ -182,6 +191,8 @@ class TrackStage:
     gaps: pd.DataFrame
     gap_fences: pd.DataFrame
     vessels_seen: int
+    non_ship_mmsi: int = 0
+    untimed_positions: int = 0
 
 
 def run_track_stage(
@@ -207,9 +218,12 @@ def run_track_stage(
                               | statics["mmsi"].isin(_sighted_mmsi(sightings))]
     identity = latest_identity(statics, registry)
     ais_calls = detect_calls_at_fences(tracks, fences, params.port_calls)
-    gaps, gap_fences = find_gaps(tracks, statics, fences, params.gaps, params.port_calls)
+    gaps, gap_fences = find_gaps(tracks, statics, fences, params.gaps, params.port_calls,
+                                 params.draught)
     return TrackStage(fences, tracks, statics, identity, ais_calls, gaps, gap_fences,
-                      int(positions["mmsi"].nunique()))
+                      int(positions["mmsi"].nunique()),
+                      non_ship_mmsi=int(tracks.attrs.get("non_ship_mmsi", 0)),
+                      untimed_positions=int(tracks.attrs.get("dropped", {}).get("no_time", 0)))
 
 
 def run_call_stage(
@@ -268,9 +282,12 @@ def _conform_calls(calls: pd.DataFrame) -> pd.DataFrame:
         "departure_draught_m": "float64", "draught_change_m": "float64",
         "load_state": STRING, "cargo_t": "float64", "cargo_bbl": "float64",
         "cargo_method": STRING, "arrival_estimated": "bool", "departure_estimated": "bool",
+        "truncated": "bool",
         "next_port": STRING, "next_arrival": UTC_NS, "next_evidence": STRING,
     }
     out = pd.DataFrame(index=calls.index)
+    if "truncated" in calls:  # dark and sighting calls are never cut by the data's edge
+        calls = calls.assign(truncated=calls["truncated"].astype("boolean").fillna(False))
     for col in PORT_CALL_COLUMNS:
         out[col] = calls[col].astype(dtypes[col]) if col in calls else pd.Series(
             pd.NA, index=calls.index
@@ -291,6 +308,23 @@ def _as_utc(value: Any, end_of_day: bool = False) -> pd.Timestamp | None:
     if end_of_day and date_only:
         ts = ts + pd.Timedelta(days=1) - pd.Timedelta(nanoseconds=1)
     return ts
+
+
+def departure_window(since: Any, until: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The departure window [since, until] as UTC times (a date-only ``until`` includes that
+    whole day; naive times are UTC; None where not given).
+
+    Raises
+    ------
+    ValueError
+        If a time cannot be read, or ``since`` is after ``until`` (no call could be kept).
+    """
+    start = _as_utc(since)
+    end = _as_utc(until, end_of_day=True)
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"since {since} is after until {until}: no call can depart in "
+                         "that window")
+    return start, end
 
 
 @dataclass
@@ -318,6 +352,11 @@ class CountResult:
     input_report : dict or None
         The reader's report (:meth:`vesseltrack.ais.DecodeReport.to_dict`) where the engine
         read the files itself (the Dask engine; it adds ``engine``); None otherwise.
+    non_ship_mmsi : int
+        Distinct MMSIs of the positions that are no ship station (defaults, base stations,
+        aids to navigation, ...): kept in the decoded tables, left out of the analysis.
+    untimed_positions : int
+        Positions without a receiver time: they cannot be placed in a track.
     """
 
     port_calls: pd.DataFrame
@@ -330,6 +369,8 @@ class CountResult:
     vessels_seen: int
     params: dict[str, Any]
     input_report: dict[str, Any] | None = None
+    non_ship_mmsi: int = 0
+    untimed_positions: int = 0
 
     @property
     def loaded(self) -> pd.DataFrame:
@@ -403,6 +444,8 @@ class CountResult:
                 "orphan_fragments": int(rep.get("orphan_fragments", 0)),
                 "positions": int(rep.get("positions", 0)),
                 "vessels_seen": int(self.vessels_seen),
+                "non_ship_mmsi": int(self.non_ship_mmsi),
+                "untimed_positions": int(self.untimed_positions),
                 "failed_files": failed,
             },
             "params": self.params,
@@ -465,11 +508,16 @@ def count_port_calls(
         If ``port`` names no geofence.
     """
     params = params or CountParams()
+    departure_window(since, until)  # a bad window fails before the work, not after
     selected = select_ports(ports, port)
     matched = match_sightings(sightings, registry, statics) if sightings is not None else None
     if params.segments is not None:
         calls, gaps = _detect_by_segment(positions, statics, ports, registry, matched, params,
                                          selected)
+        # what the per-run cleaning would count, counted once over all the positions
+        mmsi = positions["mmsi"].drop_duplicates()
+        non_ship_mmsi = int((~np.asarray(is_ship_mmsi(mmsi), dtype=bool)).sum())
+        untimed_positions = int(positions["timestamp"].isna().sum())
     else:
         # Two stages so that dark calls can use where flag-mates call (a small global table);
         # a distributed engine runs each stage per partition and reduces the table between.
@@ -477,11 +525,14 @@ def count_port_calls(
         calls, gaps = run_call_stage(
             stage, registry, matched, params, selected, peer_call_counts(stage.ais_calls)
         )
+        non_ship_mmsi, untimed_positions = stage.non_ship_mmsi, stage.untimed_positions
     ts = positions["timestamp"]
     return select_result(calls, gaps, selected, flag=flag, since=since, until=until,
                          params=params, data_start=ts.min() if len(ts) else None,
                          data_end=ts.max() if len(ts) else None,
-                         vessels_seen=int(positions["mmsi"].nunique()))
+                         vessels_seen=int(positions["mmsi"].nunique()),
+                         non_ship_mmsi=non_ship_mmsi,
+                         untimed_positions=untimed_positions)
 
 
 def _detect_by_segment(
@@ -583,15 +634,21 @@ def select_result(
     data_end: pd.Timestamp | None,
     vessels_seen: int,
     input_report: dict[str, Any] | None = None,
+    non_ship_mmsi: int = 0,
+    untimed_positions: int = 0,
 ) -> CountResult:
     """Select the calls (by fence, flag, departure window) and gaps a count reports.
 
     Shared by the local and the Dask engine, so both select alike. ``data_start`` and
-    ``data_end`` (the data's time span) stand in for a window not given; ``input_report``
-    becomes :attr:`CountResult.input_report`.
+    ``data_end`` (the data's time span) stand in for a window not given; ``input_report``,
+    ``non_ship_mmsi`` and ``untimed_positions`` become those of :class:`CountResult`.
+
+    Raises
+    ------
+    ValueError
+        If ``since`` is after ``until``.
     """
-    start = _as_utc(since)
-    end = _as_utc(until, end_of_day=True)
+    start, end = departure_window(since, until)
     sel = calls["port"].isin(selected)
     gsel = pd.Series(True, index=gaps.index)
     if flag is not None:
@@ -623,4 +680,6 @@ def select_result(
         vessels_seen=vessels_seen,
         params=all_params,
         input_report=input_report,
+        non_ship_mmsi=int(non_ship_mmsi),
+        untimed_positions=int(untimed_positions),
     )

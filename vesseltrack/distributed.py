@@ -161,10 +161,11 @@ def _stage2(
     params: CountParams,
     dark_call_ports: list[str],
     peers: pd.Series,
-) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Task: stage 2 of one partition."""
+) -> tuple[pd.DataFrame, pd.DataFrame, int, int, int]:
+    """Task: stage 2 of one partition (and its vessels seen, non-ship MMSIs and untimed
+    positions)."""
     calls, gaps = run_call_stage(stage, registry, sightings, params, dark_call_ports, peers)
-    return calls, gaps, stage.vessels_seen
+    return calls, gaps, stage.vessels_seen, stage.non_ship_mmsi, stage.untimed_positions
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,4 +333,5 @@ def count_port_calls_dask(
     return select_result(calls, gaps, selected, flag=flag, since=since, until=until,
                          params=params, data_start=min(ts_min) if ts_min else None,
                          data_end=max(ts_max) if ts_max else None, vessels_seen=vessels_seen,
-                         input_report=rep)
+                         input_report=rep, non_ship_mmsi=int(sum(r[3] for r in results)),
+                         untimed_positions=int(sum(r[4] for r in results)))

@@ -8,8 +8,11 @@ plausible speed (``SpeedParams.max_speed_knots``)::
 
     (d(start, fence) + d(fence, end)) / max_speed_knots + min_dwell_hours <= duration_hours
 
-Draught before/after is the last draught reported at or before the gap's start and the first
-reported at or after its end (:mod:`vesseltrack.statics`), NaN when none.
+Draught before the gap is the one in effect at its start; after the gap, the last one reported
+during the silence or at its end, else the first reported up to
+``DraughtParams.lookahead_hours`` after the end, else the one in effect
+(:func:`vesseltrack.statics.draught_in_effect`: the same whatever the feed's statics cadence);
+NaN when none.
 
 The gap × fence relation is a long table (:data:`GAP_FENCE_COLUMNS`, one row per pair, as a
 spatial join gives), from which ``reachable_ports`` is written.
@@ -24,9 +27,9 @@ import pandas as pd
 
 from vesseltrack._schema import STRING
 from vesseltrack._units import METERS_PER_NM, SECONDS_PER_HOUR
-from vesseltrack.params import GapParams, PortCallParams
+from vesseltrack.params import DraughtParams, GapParams, PortCallParams
 from vesseltrack.ports import Fence, fences_from_ports
-from vesseltrack.statics import draught_at, draught_timeline
+from vesseltrack.statics import draught_in_effect, draught_timeline
 from vesseltrack.tracks import TrackArrays, haversine_m, seconds_to_utc, sorted_tracks
 
 __all__ = ["GAP_COLUMNS", "GAP_FENCE_COLUMNS", "GapParams", "detect_gaps", "find_gaps"]
@@ -61,6 +64,7 @@ def find_gaps(
     fences: list[Fence],
     params: GapParams,
     port_calls: PortCallParams,
+    draught: DraughtParams | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Gaps, and the gap × fence relation, for the other detectors.
 
@@ -76,6 +80,8 @@ def find_gaps(
         ``min_gap_hours`` decides what is a gap.
     port_calls : PortCallParams
         Reachability: ``min_dwell_hours`` and ``speed.max_speed_knots``.
+    draught : DraughtParams, optional
+        The look-ahead of the draught after a gap; defaults to ``DraughtParams()``.
 
     Returns
     -------
@@ -119,10 +125,11 @@ def find_gaps(
         }
     )
     tl = draught_timeline(statics)  # once for both lookups
-    gaps["draught_before_m"] = draught_at(
-        None, gaps["mmsi"], gaps["start"], "backward", timeline=tl
-    )
-    gaps["draught_after_m"] = draught_at(None, gaps["mmsi"], gaps["end"], "forward", timeline=tl)
+    gaps["draught_before_m"] = draught_in_effect(None, gaps["mmsi"], gaps["start"], timeline=tl)
+    # after: reported during the silence (strictly after its start) or at its end, else soon
+    gaps["draught_after_m"] = draught_in_effect(
+        None, gaps["mmsi"], gaps["end"], since=gaps["start"] + pd.Timedelta(1, "ns"),
+        params=draught, timeline=tl)
     del tl
     max_speed_knots = port_calls.speed.max_speed_knots
     pairs = []
@@ -159,6 +166,7 @@ def detect_gaps(
     params: GapParams | None = None,
     *,
     port_calls: PortCallParams | None = None,
+    draught: DraughtParams | None = None,
 ) -> pd.DataFrame:
     """Find AIS gaps: silences of at least ``min_gap_hours`` between a vessel's positions.
 
@@ -177,6 +185,8 @@ def detect_gaps(
     port_calls : PortCallParams, optional
         The port-call rules a reachable fence must allow (``min_dwell_hours``,
         ``speed.max_speed_knots``); defaults to ``PortCallParams(gaps=params)``.
+    draught : DraughtParams, optional
+        The look-ahead of ``draught_after_m``; defaults to ``DraughtParams()``.
 
     Returns
     -------
@@ -184,15 +194,18 @@ def detect_gaps(
         Columns :data:`GAP_COLUMNS` (times UTC, distances in nautical miles, speeds in knots,
         draughts in metres; ``reachable_ports`` ``;``-joined fence names), sorted by mmsi and
         start. ``attrs["params"]`` holds the parameters used (``params`` and the
-        reachability rule's ``max_speed_knots`` and ``min_dwell_hours``).
+        reachability rule's ``max_speed_knots`` and ``min_dwell_hours``, and the draught
+        look-ahead ``draught_lookahead_hours``).
     """
     params = params or GapParams()
     port_calls = port_calls or PortCallParams(gaps=params)
+    draught = draught or DraughtParams()
     tracks = sorted_tracks(tracks)
     fences = fences_from_ports(ports) if ports is not None else []
-    gaps, _ = find_gaps(tracks, statics, fences, params, port_calls)
+    gaps, _ = find_gaps(tracks, statics, fences, params, port_calls, draught)
     out = gaps.loc[:, list(GAP_COLUMNS)].reset_index(drop=True)
     out.attrs["params"] = {**asdict(params),
                            "max_speed_knots": port_calls.speed.max_speed_knots,
-                           "min_dwell_hours": port_calls.min_dwell_hours}
+                           "min_dwell_hours": port_calls.min_dwell_hours,
+                           "draught_lookahead_hours": draught.lookahead_hours}
     return out

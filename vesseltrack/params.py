@@ -14,7 +14,8 @@ class                     concept
 :class:`GapParams`        what silence is an AIS gap
 :class:`PortCallParams`   the port-call state machine (holds gaps and speed)
 :class:`DarkCallParams`   dark calls and sighting calls
-:class:`CargoParams`      load state and cargo arithmetic
+:class:`DraughtParams`    which draught report is "the draught" at an event
+:class:`CargoParams`      load state and cargo arithmetic (holds the draught rule)
 :class:`CountParams`      all of the above, for :func:`vesseltrack.count_port_calls`
 :class:`SegmentParams`    splitting one MMSI into the tracks of several ships
 :class:`IdentityParams`   identity checks (:func:`vesseltrack.check_identity`)
@@ -44,6 +45,7 @@ __all__ = [
     "CargoParams",
     "CountParams",
     "DarkCallParams",
+    "DraughtParams",
     "GapParams",
     "IdentityParams",
     "PortCallParams",
@@ -195,6 +197,24 @@ class DarkCallParams:
 
 
 @dataclass(frozen=True)
+class DraughtParams:
+    """Which draught report counts at an event (:func:`vesseltrack.statics.draught_in_effect`).
+
+    The draught at a time is the one in effect then: the last report at or before it. A
+    call's departure draught is the last one reported within the call; only where the call
+    has none (AIS off in port), the first one reported up to ``lookahead_hours`` after
+    departure, and before the vessel's next call, stands in.
+
+    Attributes
+    ----------
+    lookahead_hours : float
+        Longest look-ahead after departure for a call without a report, hours.
+    """
+
+    lookahead_hours: float = 24.0
+
+
+@dataclass(frozen=True)
 class CargoParams:
     """Parameters of :func:`vesseltrack.assess_load` (arithmetic in ``docs/method.md``).
 
@@ -214,9 +234,8 @@ class CargoParams:
         1718 Committee's conversion, about 7.5).
     sighting_window_hours : float
         A laden sighting up to this long after departure still settles the load state, hours.
-    max_draught_lag_hours : float or None
-        Ignore a departure draught reported more than this long after departure, hours
-        (None: no limit other than the next call at the same fence).
+    draught : DraughtParams
+        Which draught report makes a call's arrival and departure draught.
     """
 
     loaded_fraction_of_range: float = 0.3
@@ -225,7 +244,7 @@ class CargoParams:
     sighting_fill: float = 0.9
     default_bbl_per_t: float = 7.5
     sighting_window_hours: float = 72.0
-    max_draught_lag_hours: float | None = None
+    draught: DraughtParams = field(default_factory=DraughtParams)
 
 
 @dataclass(frozen=True)
@@ -288,19 +307,27 @@ class CountParams:
         """The speed parameters (``port_calls.speed``)."""
         return self.port_calls.speed
 
+    @property
+    def draught(self) -> DraughtParams:
+        """The draught rule (``cargo.draught``)."""
+        return self.cargo.draught
+
     def record(self) -> dict[str, Any]:
         """Every parameter, as the JSON-ready record that results carry: one key per
         concept (``tracks``, ``port_calls``, ``gaps``, ``speed``, ``dark``, ``cargo``,
-        ``voyages``)."""
+        ``draught``, ``voyages``, and ``segments`` when splitting shared MMSIs)."""
         port_calls = asdict(self.port_calls)
         del port_calls["gaps"], port_calls["speed"]
+        cargo = asdict(self.cargo)
+        del cargo["draught"]
         return {
             "tracks": asdict(self.tracks),
             "port_calls": port_calls,
             "gaps": asdict(self.gaps),
             "speed": asdict(self.speed),
             "dark": asdict(self.dark),
-            "cargo": asdict(self.cargo),
+            "cargo": cargo,
+            "draught": asdict(self.draught),
             "voyages": asdict(self.voyages),
         } | ({"segments": asdict(self.segments)} if self.segments is not None else {})
 

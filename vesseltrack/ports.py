@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
 
 from vesseltrack._units import EARTH_RADIUS_M, METERS_PER_NM, SECONDS_PER_HOUR
 from vesseltrack.params import PortCallParams
@@ -72,12 +73,31 @@ PORT_CALL_AIS_COLUMNS = (
     "confidence",
     "arrival_estimated",
     "departure_estimated",
+    "truncated",
 )
-"""Columns of :func:`detect_port_calls` (``count`` adds the draught and cargo columns)."""
+"""Columns of :func:`detect_port_calls` (``count`` adds the draught and cargo columns).
+``truncated``: the call is cut by the edge of the data (the vessel's first or last position in
+the data is within the fence's exit margin), so its true arrival or departure is unknown."""
 
 
 # --------------------------------------------------------------------------------------------
 # Geofences
+
+
+def _check_degrees(path: str | Path, name: str, geom: BaseGeometry) -> None:
+    """Refuse a fence whose corners are no longitude/latitude in degrees (GeoJSON order is
+    longitude first: a latitude beyond ±90° whose longitude is within ±90° is the two
+    swapped)."""
+    min_lon, min_lat, max_lon, max_lat = geom.bounds
+    lat_bad = min_lat < -90.0 or max_lat > 90.0
+    lon_bad = min_lon < -180.0 or max_lon > 180.0
+    if lat_bad and not lon_bad and -90.0 <= min_lon and max_lon <= 90.0:
+        raise ValueError(f"{path}: feature {name!r}: latitude and longitude look swapped "
+                         f"(latitude {max_lat if max_lat > 90.0 else min_lat:g} is beyond "
+                         "±90°; GeoJSON gives longitude first)")
+    if lat_bad or lon_bad:
+        raise ValueError(f"{path}: feature {name!r}: coordinates outside ±180° longitude "
+                         "and ±90° latitude (not EPSG:4326 degrees)")
 
 
 def read_ports(path: str | Path) -> pd.DataFrame:
@@ -126,6 +146,7 @@ def read_ports(path: str | Path) -> pd.DataFrame:
             raise ValueError(f"{path}: feature {name!r} has an invalid geometry ({exc})") from exc
         if not isinstance(geom, Polygon | MultiPolygon) or geom.is_empty:
             raise ValueError(f"{path}: feature {name!r} is not a Polygon or MultiPolygon")
+        _check_degrees(path, name, geom)
         if not geom.is_valid:
             geom = shapely.make_valid(geom)
         names.append(name.strip())
@@ -506,6 +527,7 @@ def detect_calls_at_fences(
                     "confidence": confidence.astype("int64"),
                     "arrival_estimated": arr_est,
                     "departure_estimated": dep_est,
+                    "truncated": ~has_prev | ~has_next,
                     "first_row": valid.labels(f),
                     "last_row": valid.labels(la),
                     "run_start_row": valid.labels(rs),
@@ -526,6 +548,7 @@ def detect_calls_at_fences(
                 "confidence": np.array([], "int64"),
                 "arrival_estimated": np.array([], bool),
                 "departure_estimated": np.array([], bool),
+                "truncated": np.array([], bool),
                 "first_row": np.array([], "int64"),
                 "last_row": np.array([], "int64"),
                 "run_start_row": np.array([], "int64"),

@@ -355,7 +355,7 @@ def render_report(
     lines += [_table(["", "count"], _coverage(result, summary), "lr"), ""]
     in_rows = [[md_text(k.replace("_", " ")), f"{int(inp.get(k, 0)):,}"]
                for k in ("files", "lines", "messages", "bad_lines", "orphan_fragments",
-                         "positions", "vessels_seen")]
+                         "positions", "vessels_seen", "non_ship_mmsi", "untimed_positions")]
     failed = inp.get("failed_files") or []
     in_rows.append(["failed files", f"{len(failed):,}"])
     lines += ["Input read:", "", _table(["", "count"], in_rows, "lr"), ""]
@@ -493,6 +493,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         ("orphan fragments", f"{inp.get('orphan_fragments', 0):,}"),
         ("positions", f"{inp.get('positions', 0):,}"),
         ("vessels seen", f"{inp.get('vessels_seen', 0):,}"),
+        ("  not ships (MMSI left out)", f"{inp.get('non_ship_mmsi', 0):,}"),
+        ("untimed positions (unused)", f"{inp.get('untimed_positions', 0):,}"),
         ("failed files", f"{len(inp.get('failed_files') or []):,}"
          if isinstance(inp.get("failed_files"), list) else str(inp.get("failed_files", 0))),
     ]

@@ -8,6 +8,12 @@ asks here, so that "the value in effect" has one meaning:
   (``direction="backward"``) or the first at or after it (``"forward"``), one vectorised
   ``merge_asof`` for all queries;
 * :func:`draught_timeline` / :func:`draught_at`: the same for ``draught_m``;
+* :func:`draught_in_effect`: *the* draught at an event: the one in effect then (the last
+  report at or before it); for a call's departure, the last report within the call, and only
+  where the call has none a bounded look-ahead (:class:`vesseltrack.params.DraughtParams`).
+  Feeds differ in how often they carry statics (class A repeats them every six minutes, CSV
+  exports repeat the draught on every position row, archives keep a static only when it
+  changes); this rule gives one voyage the same draughts from all of them;
 * :func:`latest_identity`: per vessel, the most recent IMO and name (the registry's where
   the vessel never reported one); :func:`flags_of`: the flag its MMSI declares.
 
@@ -22,10 +28,12 @@ import numpy as np
 import pandas as pd
 
 from vesseltrack._schema import STRING, UTC_NS
+from vesseltrack.params import DraughtParams
 
 __all__ = [
     "REPORTED_FIELDS",
     "draught_at",
+    "draught_in_effect",
     "draught_timeline",
     "flags_of",
     "latest_identity",
@@ -168,6 +176,77 @@ def draught_at(
     :func:`draught_timeline`)."""
     return reported_at(statics, "draught_m", mmsi, times, direction, allow_exact=allow_exact,
                        with_time=with_time, reports=timeline)
+
+
+def draught_in_effect(
+    statics: pd.DataFrame | None,
+    mmsi: pd.Series | np.ndarray,
+    times: pd.Series,
+    *,
+    since: pd.Series | None = None,
+    before: pd.Series | None = None,
+    params: DraughtParams | None = None,
+    timeline: pd.DataFrame | None = None,
+    with_time: bool = False,
+) -> np.ndarray | tuple[np.ndarray, pd.Series]:
+    """The draught in effect at each time: the last report at or before it.
+
+    With ``since`` (a call's arrival, for its departure draught), a report counts only from
+    ``since`` on: where the vessel reported no draught in ``[since, time]``, the first report
+    after ``time`` and up to ``params.lookahead_hours`` later (and before ``before``, the
+    vessel's next call) stands in; where there is none either, the draught in effect at
+    ``time`` is kept (nothing says it changed).
+
+    The answer does not depend on how often a feed repeats the draught: a report repeated
+    every six minutes, one on every position row and one kept only when it changed give the
+    same draught at every time.
+
+    Parameters
+    ----------
+    statics : DataFrame or None
+        Statics table (ignored when ``timeline`` is given).
+    mmsi : array-like of int
+        Vessel of each query.
+    times : Series of UTC timestamps
+        The events (NaT finds nothing).
+    since : Series of UTC timestamps, optional
+        Start of the span a report must fall in before the look-ahead is used (NaT: none).
+    before : Series of UTC timestamps, optional
+        End (exclusive) of the look-ahead, e.g. the vessel's next arrival (NaT: none).
+    params : DraughtParams, optional
+        Look-ahead bound; defaults to ``DraughtParams()``.
+    timeline : DataFrame, optional
+        A precomputed :func:`draught_timeline`.
+    with_time : bool
+        Also return the time of the report used.
+
+    Returns
+    -------
+    ndarray of float64
+        Draught, metres (NaN where the vessel had reported none).
+    Series of UTC times
+        When ``with_time``: the time of each report used (NaT where none).
+    """
+    params = params or DraughtParams()
+    tl = timeline if timeline is not None else draught_timeline(statics)
+    times = pd.Series(times).astype(UTC_NS).reset_index(drop=True)
+    value, when = draught_at(None, mmsi, times, "backward", with_time=True, timeline=tl)
+    if since is None:
+        return (value, when) if with_time else value
+    since = pd.Series(since).astype(UTC_NS).reset_index(drop=True)
+    stale = ~(when >= since).fillna(False).to_numpy(bool)
+    if stale.any():
+        ahead, ahead_t = draught_at(None, mmsi, times, "forward", allow_exact=False,
+                                    with_time=True, timeline=tl)
+        limit = times + pd.Timedelta(hours=params.lookahead_hours)
+        ok = (ahead_t <= limit).fillna(False).to_numpy(bool).copy()
+        if before is not None:
+            before = pd.Series(before).astype(UTC_NS).reset_index(drop=True)
+            ok &= ~(ahead_t >= before).fillna(False).to_numpy(bool)
+        take = stale & ok
+        value = np.where(take, ahead, value)
+        when = when.mask(pd.Series(take), ahead_t)
+    return (value, when) if with_time else value
 
 
 def latest_identity(

@@ -245,6 +245,7 @@ def clean_tracks(
     params: TrackParams | None = None,
     *,
     columns: Sequence[str] | None = None,
+    ships_only: bool = True,
 ) -> pd.DataFrame:
     """Return the positions as clean per-vessel tracks.
 
@@ -252,7 +253,11 @@ def clean_tracks(
 
     1. Mask positions out of range (|lon| > 180°, |lat| > 90°) and speeds ≥ 102.2 kn as NaN
        (readers already do this; repeated here so hand-made frames are safe).
-    2. Sort by ``mmsi`` then ``timestamp`` (stable); drop rows without a timestamp.
+    2. Sort by ``mmsi`` then ``timestamp`` (stable); drop rows without a timestamp and, with
+       ``ships_only``, rows whose MMSI is not a ship station (defaults such as 0 or
+       123456789, base stations, aids to navigation, SAR aircraft, beacons:
+       :func:`vesseltrack.ais.is_ship_mmsi`); those are no vessels for port calls, gaps or
+       cargo.
     3. Drop duplicates heard by several receivers: same vessel, same position (within
        ``duplicate_position_deg``), less than ``duplicate_seconds`` after the previous report
        at that position.
@@ -270,13 +275,16 @@ def clean_tracks(
         Position columns to return (in the order of ``positions``); default all. The
         detectors need only ``mmsi``, ``timestamp``, ``lon``, ``lat`` and ``sog_knots``:
         asking for those alone saves copying the others.
+    ships_only : bool
+        Keep ship stations only (default); False keeps every MMSI.
 
     Returns
     -------
     DataFrame
         The kept rows with a fresh RangeIndex and an extra boolean column ``valid_position``.
-        ``attrs["params"]`` holds the parameters used and ``attrs["dropped"]`` the counts of
-        rows dropped per reason (``no_time``, ``duplicate``, ``jump``).
+        ``attrs["params"]`` holds the parameters used, ``attrs["dropped"]`` the counts of
+        rows dropped per reason (``no_time``, ``non_ship``, ``duplicate``, ``jump``) and
+        ``attrs["non_ship_mmsi"]`` the number of distinct MMSIs left out as not ships.
     """
     params = params or TrackParams()
     # Work on key columns only and take the kept rows of the table once, at the end.
@@ -284,9 +292,21 @@ def clean_tracks(
     ts_ns = timestamp.to_numpy("datetime64[ns]").view("int64")
     no_time = timestamp.isna().to_numpy()
     n_no_time = int(no_time.sum())
-    rows = np.flatnonzero(~no_time) if n_no_time else None
-    del no_time
     mmsi_all = positions["mmsi"].to_numpy()
+    n_non_ship, non_ship_mmsi = 0, 0
+    if ships_only and len(mmsi_all):
+        from vesseltrack.ais import is_ship_mmsi
+
+        distinct = pd.unique(mmsi_all)  # the test runs per vessel, not per row
+        not_ship = distinct[~is_ship_mmsi(distinct)]
+        if len(not_ship):
+            non_ship = np.isin(mmsi_all, not_ship)
+            n_non_ship = int(non_ship.sum())
+            non_ship_mmsi = len(not_ship)
+            no_time = no_time | non_ship
+            del non_ship
+    rows = np.flatnonzero(~no_time) if (n_no_time or n_non_ship) else None
+    del no_time
     rows, mmsi = _track_order(mmsi_all, ts_ns, rows)  # stable: by mmsi, then time
     if mmsi is None:
         mmsi = mmsi_all[rows]
@@ -364,7 +384,9 @@ def clean_tracks(
     df = pd.DataFrame(out, index=pd.RangeIndex(len(valid)), copy=False)
     df.attrs = copy.deepcopy(positions.attrs)  # as DataFrame.take would propagate them
     df.attrs["params"] = asdict(params)
-    df.attrs["dropped"] = {"no_time": n_no_time, "duplicate": n_dup, "jump": n_jump}
+    df.attrs["dropped"] = {"no_time": n_no_time, "non_ship": n_non_ship, "duplicate": n_dup,
+                           "jump": n_jump}
+    df.attrs["non_ship_mmsi"] = non_ship_mmsi
     return df
 
 

@@ -465,7 +465,7 @@ def flag_from_mmsi(mmsi: int) -> str | None:
     return _MID_TABLE.get(mid)
 
 
-def mmsi_int_values(mmsi: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def mmsi_values(mmsi: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return (int64 values, validity mask) for a column of MMSIs of any numeric dtype."""
     series = mmsi if isinstance(mmsi, pd.Series) else pd.Series(np.asarray(mmsi))
     if series.dtype == object or not (
@@ -553,7 +553,7 @@ def flags_from_mmsi(mmsi: pd.Series | np.ndarray) -> pd.Series:
     >>> flags_from_mmsi(pd.Series([445123456, 273000001, 970123456])).tolist()
     ['KP', 'RU', <NA>]
     """
-    values, valid = mmsi_int_values(mmsi)
+    values, valid = mmsi_values(mmsi)
     mids = _mids(values, valid)
     codes = _FLAG_CODE_BY_MID[mids]  # mid -1 reads the extra last slot: code -1
     indices = pa.array(codes, mask=codes < 0)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vesseltrack.ais._mid import mmsi_int_values
+from vesseltrack.ais._mid import mmsi_values
 
 __all__ = ["MMSI_KINDS", "imo_is_valid", "is_ship_mmsi", "mmsi_kind"]
 
@@ -49,7 +49,7 @@ _DEFAULT_MMSIS = np.array(
 def _as_values(mmsi: object) -> tuple[np.ndarray, np.ndarray, bool]:
     scalar = np.ndim(mmsi) == 0 and not isinstance(mmsi, pd.Series)
     column = pd.Series([mmsi]) if scalar else mmsi
-    values, valid = mmsi_int_values(column)
+    values, valid = mmsi_values(column)
     valid = valid & ~np.isin(values, _DEFAULT_MMSIS)
     return values, valid, scalar
 

@@ -45,6 +45,9 @@ class DecodeReport:
         Tag blocks whose checksum failed (their time is still used).
     failed_files : list of dict
         ``{"path": ..., "error": ...}`` for files that could not be read at all.
+    files_without_positions : list of str
+        Files that were read but yielded no position (statics only, other NMEA only, or
+        every position untimed is *not* this: those are positions).
     """
 
     files: int = 0
@@ -65,6 +68,7 @@ class DecodeReport:
     bad_tag_checksum: int = 0
     decode_errors_by_reason: Counter = field(default_factory=Counter)
     failed_files: list[dict[str, str]] = field(default_factory=list)
+    files_without_positions: list[str] = field(default_factory=list)
 
     @property
     def bad_lines(self) -> int:
@@ -82,6 +86,7 @@ class DecodeReport:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.decode_errors_by_reason.update(other.decode_errors_by_reason)
         self.failed_files.extend(other.failed_files)
+        self.files_without_positions.extend(other.files_without_positions)
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,6 +95,7 @@ class DecodeReport:
         out["bad_lines"] = self.bad_lines
         out["decode_errors_by_reason"] = dict(sorted(self.decode_errors_by_reason.items()))
         out["failed_files"] = list(self.failed_files)
+        out["files_without_positions"] = list(self.files_without_positions)
         return out
 
     def format(self) -> str:

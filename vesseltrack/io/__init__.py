@@ -12,8 +12,8 @@ from vesseltrack.io._read import (
            sniff_format,
            statics_from_frame,
 )
-from vesseltrack.io._write import write_table, write_text
+from vesseltrack.io._write import table_format, write_table, write_text
 
 __all__ = ["AISData", "DecodeReport", "InputError", "expand_inputs", "iter_ais",
            "join_leftovers", "positions_from_frame", "read_ais", "sniff_format",
-           "statics_from_frame", "write_table", "write_text"]
+           "statics_from_frame", "table_format", "write_table", "write_text"]

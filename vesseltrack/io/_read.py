@@ -480,6 +480,7 @@ def iter_ais(
         for k, path in enumerate(files):
             report.files += 1
             framer.start_file(first_file_index + k)
+            positions_before, failed_before = report.positions, len(report.failed_files)
             try:
                 kind = sniff_format(path)
                 head = (_decompressed_head(path) or b"") if _compression(path) else _head(path)
@@ -529,6 +530,8 @@ def iter_ais(
                 raise InputError(str(exc)) from None
             except (*_CORRUPT, ValueError, csv.Error) as exc:
                 report.failed_files.append({"path": str(path), "error": _one_line(exc)})
+            if report.positions == positions_before and len(report.failed_files) == failed_before:
+                report.files_without_positions.append(str(path))
         if leftovers is not None:
             leftovers.append(framer.take_leftovers())
             return

@@ -12,6 +12,47 @@ import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+TABLE_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet",
+                 ".geoparquet": "parquet"}
+"""Output table formats by file name extension."""
+
+CSV_DECIMALS = (("_bbl", 0), ("_knots", 1), ("_t", 1), ("_deg", 6), ("lon", 6), ("lat", 6),
+                ("_nm", 3), ("_m", 2), ("_hours", 4))
+"""Decimals kept in CSV per column-name ending (the unit's meaningful precision: whole
+barrels, 0.1 kn as AIS reports speed, 6 decimals of a degree ≈ 0.1 m)."""
+
+
+def table_format(path: str | os.PathLike) -> str:
+    """``"csv"`` or ``"parquet"`` from the file name's extension.
+
+    Raises
+    ------
+    ValueError
+        For any other extension (a table is never silently written as Parquet under a name
+        that says otherwise).
+    """
+    suffix = Path(path).suffix.lower()
+    try:
+        return TABLE_FORMATS[suffix]
+    except KeyError:
+        raise ValueError(f"{path}: unsupported output extension {suffix or '(none)'!r} "
+                         f"(use .csv or .parquet)") from None
+
+
+def round_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns rounded to the precision their unit means (:data:`CSV_DECIMALS`)."""
+    out = frame
+    for col in frame.columns:
+        if not pd.api.types.is_float_dtype(frame[col].dtype):
+            continue
+        for ending, decimals in CSV_DECIMALS:
+            if str(col) == ending or str(col).endswith(ending):
+                if out is frame:
+                    out = frame.copy()
+                out[col] = frame[col].round(decimals)
+                break
+    return out
+
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy where text cells that a spreadsheet would run as a formula are defused.
@@ -64,28 +105,37 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write ``frame`` to ``path`` as Parquet, or CSV when the name ends in ``.csv``.
+    """Write ``frame`` to ``path`` as CSV (``.csv``) or Parquet (``.parquet``, ``.pq``).
 
     The file appears complete or not at all: data goes to a temporary file in the same folder
     that is renamed over ``path`` once written. CSV cells that could act as spreadsheet
-    formulas are neutralised.
+    formulas are neutralised, and CSV floats are rounded to what their unit means
+    (:func:`round_for_csv`; Parquet keeps every digit).
 
     Parameters
     ----------
     frame : pandas.DataFrame
         Table to write.
     path : path-like
-        Destination; ``.csv`` gives CSV (UTC timestamps in ISO-8601), anything else Parquet.
+        Destination; ``.csv`` gives CSV (UTC timestamps in ISO-8601), ``.parquet`` or
+        ``.pq`` Parquet.
 
     Returns
     -------
     pathlib.Path
         The path written.
+
+    Raises
+    ------
+    ValueError
+        For any other extension (:func:`table_format`).
     """
     path = Path(path)
+    kind = table_format(path)
     with atomic_path(path) as tmp:
-        if path.suffix.lower() == ".csv":
-            neutralise_formulas(frame).to_csv(tmp, index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ")
+        if kind == "csv":
+            neutralise_formulas(round_for_csv(frame)).to_csv(
+                tmp, index=False, date_format="%Y-%m-%dT%H:%M:%S.%fZ")
         else:
             frame.to_parquet(tmp, index=False, engine="pyarrow")
     return path
