@@ -254,6 +254,18 @@ def test_map_command(tmp_path, capsys):
     html = target.read_text()
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
     assert "map of 0 port calls" in capsys.readouterr().err
+    assert "L.TimeDimension" not in html  # the slider only when asked for
+
+
+def test_map_command_time_slider(tmp_path, capsys):
+    target = tmp_path / "slider.html"
+    assert main(["map", str(FIXTURE / "vostochny_2024.nmea.gz"), "--ports", str(PORTS),
+                 "--port", "Vostochny oil terminal", "--flag", "KP", "-q", "--time-slider",
+                 "-o", str(target)]) == 0
+    html = target.read_text()
+    assert "L.TimeDimension" in html and "timeDimensionControl" in html
+    assert html.count('"className":"vt-slider-track"') == 12  # the 12 watched tankers
+    assert "map of 43 port calls" in capsys.readouterr().err
 
 
 def test_count_engine_dask_matches_local(tmp_path, capsys):

@@ -128,6 +128,8 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
     _add_selection(p)
     p.add_argument("-o", "--output", required=True, help="HTML file to write, e.g. maps/NAME.html")
     p.add_argument("--title", help="map title (default: ports, flag, window and counts)")
+    p.add_argument("--time-slider", action="store_true",
+                   help="add a time slider over the watched vessels' tracks (offline)")
     p.set_defaults(func=_cmd_map)
 
 
@@ -357,7 +359,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     data, result, side = _count(args)
     try:
         write_map(result, data.positions, data.statics, side["ports"], args.output,
-                  sightings=side["sightings"], title=args.title)
+                  sightings=side["sightings"], title=args.title, time_slider=args.time_slider)
     except OSError as exc:
         raise UsageError(f"cannot write output: {exc.strerror or exc}: {args.output}") from None
     print(f"map of {len(result.port_calls):,} port calls ({len(result.loaded):,} loaded "
