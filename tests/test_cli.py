@@ -281,3 +281,19 @@ def test_count_engine_dask_matches_local(tmp_path, capsys):
     assert dask == local
     assert main([*args, "--engine", "dask", "--out", str(tmp_path)]) == 1
     assert "--out needs" in capsys.readouterr().err
+
+
+def test_cap_bbl(capsys):
+    base = ["count", str(DATA / "libais" / "tagblock.nmea"), "--ports", str(PORTS), "-q",
+            "--json"]
+    assert main([*base, "--flag", "RU"]) == 0
+    assert json.loads(capsys.readouterr().out)["un_cap_bbl"] is None  # no cap for Russia
+    assert main([*base, "--flag", "KP"]) == 0
+    assert json.loads(capsys.readouterr().out)["un_cap_bbl"] == 500_000  # UN res. 2397
+    assert main([*base, "--cap-bbl", "120000"]) == 0
+    assert json.loads(capsys.readouterr().out)["un_cap_bbl"] == 120_000
+    assert main([*base, "--flag", "KP", "--cap-bbl", "0"]) == 0
+    assert json.loads(capsys.readouterr().out)["un_cap_bbl"] is None
+    assert main([*base, "--cap-bbl", "-5"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: a cap must be 0") and "\n" not in err

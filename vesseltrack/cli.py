@@ -83,6 +83,9 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--flag", metavar="CC", help="ISO 3166 alpha-2 flag from the MMSI, e.g. KP")
     p.add_argument("--since", metavar="DATE", help="calls departing on or after DATE (UTC)")
     p.add_argument("--until", metavar="DATE", help="calls departing on or before DATE (UTC)")
+    p.add_argument("--cap-bbl", type=int, metavar="N",
+                   help="compare the cargo estimate with a cap of N barrels per 12 months "
+                        "(default: the UN 2397 cap of 500,000 with --flag KP, else none; 0: none)")
     p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
                    help="shortest AIS silence reported as a gap, hours (default 6)")
 
@@ -242,8 +245,8 @@ def _count(args: argparse.Namespace):
         result = count_port_calls(data.positions, data.statics, side["ports"],
                                   registry=side["registry"], sightings=side["sightings"],
                                   port=args.port, flag=args.flag, since=args.since,
-                                  until=args.until, params=params)
-    except ValueError as exc:  # an unknown --port, a bad date
+                                  until=args.until, params=params, cap_bbl=args.cap_bbl)
+    except ValueError as exc:  # an unknown --port, a bad date, a negative cap
         raise UsageError(_first_line(exc)) from None
     return data, result, side
 
@@ -295,7 +298,8 @@ def _count_dask(args: argparse.Namespace):
         return count_port_calls_dask(
             args.inputs, side["ports"], registry=side["registry"], sightings=side["sightings"],
             port=args.port, flag=args.flag, since=args.since, until=args.until,
-            params=_count_params(args), scheduler=args.scheduler, n_workers=args.workers)
+            params=_count_params(args), scheduler=args.scheduler, n_workers=args.workers,
+            cap_bbl=args.cap_bbl)
     except InputError as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:  # an unknown --port, a bad date

@@ -19,7 +19,7 @@ flag and time window (:func:`select_result`, shared with the Dask engine) and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -46,6 +46,7 @@ __all__ = [
     "CountParams",
     "CountResult",
     "DarkCallParams",
+    "cap_for",
     "TrackStage",
     "count_port_calls",
     "detect_vessels",
@@ -310,6 +311,12 @@ class CountResult:
     input_report : dict or None
         The reader's report (:meth:`vesseltrack.ais.DecodeReport.to_dict`) where the engine
         read the files itself (the Dask engine; it adds ``engine``); None otherwise.
+    cap_bbl : int or None
+        The cap the estimate is compared with, barrels per 12 months (:func:`cap_for`); None:
+        no cap applies and the summary and report say nothing of one.
+    registry_given : bool
+        Whether a vessel registry was given (without one no cargo can be estimated, and the
+        summary says so instead of printing 0 barrels).
     """
 
     port_calls: pd.DataFrame
@@ -322,6 +329,8 @@ class CountResult:
     vessels_seen: int
     params: dict[str, Any]
     input_report: dict[str, Any] | None = None
+    cap_bbl: int | None = None
+    registry_given: bool = True
 
     @property
     def loaded(self) -> pd.DataFrame:
@@ -341,9 +350,12 @@ class CountResult:
         -------
         dict
             ``port_calls``, ``loaded_departures``, ``vessels``, ``estimated_bbl``,
-            ``estimated_t``, ``un_cap_bbl``, ``un_cap_multiple``, ``by_evidence``,
-            ``cargo_methods``, ``draught_coverage``, ``ports``, ``flag``, ``window``,
-            ``input`` and ``params``.
+            ``estimated_t``, ``cargo_note``, ``un_cap_bbl``, ``un_cap_multiple``,
+            ``by_evidence``, ``cargo_methods``, ``draught_coverage``, ``ports``, ``flag``,
+            ``window``, ``input`` and ``params``. ``estimated_bbl`` and ``estimated_t`` are
+            None when there were loaded departures but no cargo could be estimated for any of
+            them (``cargo_note`` says why); ``un_cap_bbl`` and ``un_cap_multiple`` are None
+            when no cap applies (:attr:`cap_bbl`).
         """
         rep = dict(input_report if input_report is not None else self.input_report or {})
         calls = self.port_calls
@@ -356,14 +368,23 @@ class CountResult:
         # a reported draught that never changes (stale) tells nothing: count real changes
         with_change = int((calls["draught_change_m"].abs() >= 0.1).fillna(False).sum())
         failed = rep.get("failed_files", [])
+        estimated = len(loaded) == 0 or bool(loaded["cargo_bbl"].notna().any())
+        note = None
+        if not estimated:
+            note = ("no vessel registry given: cargo needs each vessel's dead-weight and "
+                    "ballast and summer draughts" if not self.registry_given else
+                    "no loaded departure's vessel is in the registry with dead-weight and "
+                    "draughts")
+        cap = self.cap_bbl
         return {
             "port_calls": int(len(calls)),
             "loaded_departures": int(len(loaded)),
             "vessels": int(loaded["mmsi"].nunique()),
-            "estimated_bbl": int(round(bbl)),
-            "estimated_t": int(round(tonnes)),
-            "un_cap_bbl": int(UN_CAP_BBL),
-            "un_cap_multiple": round(bbl / UN_CAP_BBL, 2),
+            "estimated_bbl": int(round(bbl)) if estimated else None,
+            "estimated_t": int(round(tonnes)) if estimated else None,
+            "cargo_note": note,
+            "un_cap_bbl": int(cap) if cap else None,
+            "un_cap_multiple": round(bbl / cap, 2) if cap and estimated else None,
             "by_evidence": {
                 str(k): int(v) for k, v in loaded["evidence"].value_counts().sort_index().items()
             },
@@ -409,6 +430,7 @@ def count_port_calls(
     since: Any = None,
     until: Any = None,
     params: CountParams | None = None,
+    cap_bbl: int | None = None,
 ) -> CountResult:
     """Count port calls and loaded departures (the ``vesseltrack count`` job).
 
@@ -432,6 +454,9 @@ def count_port_calls(
         that whole day. Naive times are UTC.
     params : CountParams, optional
         Detector parameters.
+    cap_bbl : int, optional
+        A cap to compare the estimate with, barrels per 12 months (:func:`cap_for`): by
+        default the UN resolution 2397 cap when ``flag`` is ``"KP"``, else none; 0 for none.
 
     Returns
     -------
@@ -440,8 +465,9 @@ def count_port_calls(
     Raises
     ------
     ValueError
-        If ``port`` names no geofence.
+        If ``port`` names no geofence, or ``cap_bbl`` is negative.
     """
+    cap = cap_for(flag, cap_bbl)
     params = params or CountParams()
     selected = select_ports(ports, port)
     matched = match_sightings(sightings, registry, statics) if sightings is not None else None
@@ -452,10 +478,35 @@ def count_port_calls(
         stage, registry, matched, params, selected, peer_call_counts(stage.ais_calls)
     )
     ts = positions["timestamp"]
-    return select_result(calls, gaps, selected, flag=flag, since=since, until=until,
-                         params=params, data_start=ts.min() if len(ts) else None,
-                         data_end=ts.max() if len(ts) else None,
-                         vessels_seen=int(positions["mmsi"].nunique()))
+    result = select_result(calls, gaps, selected, flag=flag, since=since, until=until,
+                           params=params, data_start=ts.min() if len(ts) else None,
+                           data_end=ts.max() if len(ts) else None,
+                           vessels_seen=int(positions["mmsi"].nunique()))
+    return replace(result, cap_bbl=cap, registry_given=registry is not None)
+
+
+def cap_for(flag: str | None, cap_bbl: int | None = None) -> int | None:
+    """The cap a count's estimate is compared with, barrels per 12 months, or None.
+
+    Parameters
+    ----------
+    flag : str or None
+        The flag counted (ISO 3166 alpha-2).
+    cap_bbl : int, optional
+        An explicit cap (``--cap-bbl``); 0 means no cap.
+
+    Returns
+    -------
+    int or None
+        ``cap_bbl`` when given (None for 0); else the UN Security Council resolution 2397
+        cap on refined petroleum to the DPRK (:data:`vesseltrack._units.UN_CAP_BBL`) when
+        ``flag`` is ``"KP"``; else None.
+    """
+    if cap_bbl is not None:
+        if cap_bbl < 0:
+            raise ValueError(f"a cap must be 0 (none) or a positive number of barrels: {cap_bbl}")
+        return int(cap_bbl) or None
+    return int(UN_CAP_BBL) if flag is not None and flag.upper() == "KP" else None
 
 
 def select_ports(ports: pd.DataFrame, port: str | None) -> list[str]:
