@@ -147,7 +147,8 @@ def _asset_text(name: str) -> str:
     return _asset_bytes(name).decode("utf-8")
 
 
-def land_geojson(bbox: tuple[float, float, float, float] = (124.0, 32.0, 136.0, 44.0)) -> dict:
+def land_geojson(bbox: tuple[float, float, float, float] = (124.0, 32.0, 136.0, 44.0),
+                 *, hole: tuple[float, float, float, float] | None = None) -> dict:
     """Land of a box as a GeoJSON FeatureCollection, from :func:`vesseltrack.land.land_polygons`.
 
     Parameters
@@ -155,6 +156,9 @@ def land_geojson(bbox: tuple[float, float, float, float] = (124.0, 32.0, 136.0, 
     bbox : tuple of 4 float
         ``(min_lon, min_lat, max_lon, max_lat)``, degrees; the coastline's resolution follows
         the size of the box (full GSHHG detail for a port, coarser for a sea).
+    hole : tuple of 4 float, optional
+        A box left out (where a finer land layer is drawn: coarse land would cover its
+        water).
 
     Returns
     -------
@@ -167,7 +171,10 @@ def land_geojson(bbox: tuple[float, float, float, float] = (124.0, 32.0, 136.0, 
     from vesseltrack.land import land_polygons
 
     gdf = land_polygons(bbox)
-    geoms = shapely.set_precision(gdf.geometry.to_numpy(), 10.0 ** -COORD_DECIMALS)
+    geoms = gdf.geometry.to_numpy()
+    if hole is not None:
+        geoms = shapely.difference(geoms, shapely.box(*hole))
+    geoms = shapely.set_precision(geoms, 10.0 ** -COORD_DECIMALS)
     props = {"source": gdf.attrs.get("source"), "resolution": gdf.attrs.get("resolution")}
     features = [
         {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(g)}
@@ -685,11 +692,12 @@ def build_map(
     # land: full detail around the view, coarser over everything the tracks cover
     land_layer = folium.FeatureGroup(name="Land", show=True)
     sources = set()
-    boxes = [_pad(view, 0.5, 0.05)]
-    if region is not None and _wider(region, boxes[0]):
-        boxes.insert(0, _pad(region, 0.05, 0.5))
-    for bbox in boxes:
-        gj = land_geojson(bbox)
+    detail = _pad(view, 0.5, 0.05)
+    boxes: list[tuple[Any, Any]] = [(detail, None)]
+    if region is not None and _wider(region, detail):
+        boxes.insert(0, (_pad(region, 0.05, 0.5), detail))
+    for bbox, hole in boxes:
+        gj = land_geojson(bbox, hole=hole)
         if not gj["features"]:
             continue
         sources.add(f"{gj['features'][0]['properties']['source']} "
@@ -913,7 +921,7 @@ def _view_bounds(
             x0, y0, x1, y1 = g.bounds
             lons += [x0, x1]
             lats += [y0, y1]
-        return _pad(_bounds_of(np.asarray(lons), np.asarray(lats)), 0.25, 0.02)
+        return _pad(_bounds_of(np.asarray(lons), np.asarray(lats)), 0.25, 0.04)
     mine = thin.loc[thin["mmsi"].isin(focus)] if focus else thin
     if mine.empty:
         mine = thin
@@ -952,7 +960,13 @@ def _add_time_slider(m: Any, tracks: pd.DataFrame, focus: list[int], names: dict
             "geometry": {"type": "LineString", "coordinates": coords},
             "properties": {"times": times, "tooltip": label,
                            "style": {"color": TRACK_PALETTE[k % len(TRACK_PALETTE)],
-                                     "weight": 3, "className": "vt-slider-track"}},
+                                     "weight": 3, "className": "vt-slider-track"},
+                           # the vessel's latest position: a circle (Leaflet's default
+                           # marker would load an image file)
+                           "icon": "circle",
+                           "iconstyle": {"radius": 5, "color": "#222", "weight": 1,
+                                         "fillColor": TRACK_PALETTE[k % len(TRACK_PALETTE)],
+                                         "fillOpacity": 1.0}},
         })
     if not features:
         return
