@@ -688,14 +688,17 @@ def build_map(
                         [fences[n] for n in result.ports if n in fences])
     region = _core_bounds(tracks["lon"].to_numpy("float64"), tracks["lat"].to_numpy("float64"))
     region = region or view
+    view = view or region
 
     # land: full detail around the view, coarser over everything the tracks cover
     land_layer = folium.FeatureGroup(name="Land", show=True)
     sources = set()
-    detail = _pad(view, 0.5, 0.05)
-    boxes: list[tuple[Any, Any]] = [(detail, None)]
-    if region is not None and _wider(region, detail):
-        boxes.insert(0, (_pad(region, 0.05, 0.5), detail))
+    boxes: list[tuple[Any, Any]] = []
+    if view is not None:  # nothing to place the map on: no positions and no fence
+        detail = _pad(view, 0.5, 0.05)
+        boxes.append((detail, None))
+        if region is not None and _wider(region, detail):
+            boxes.insert(0, (_pad(region, 0.05, 0.5), detail))
     for bbox, hole in boxes:
         gj = land_geojson(bbox, hole=hole)
         if not gj["features"]:
