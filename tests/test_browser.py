@@ -21,6 +21,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from vesseltrack.maps import write_map
@@ -224,6 +225,34 @@ _POPUP_PROBE = """
 """
 
 
+# JavaScript run in the page: the land drawn, the view, the layer control.
+_LAND_PROBE = """
+(() => {
+  const m = Object.values(window).find(v => v instanceof L.Map);
+  let land = 0, inView = 0;
+  const sources = new Set();
+  m.eachLayer(l => {
+    const p = l.feature && l.feature.properties;
+    if (p && p.source && p.resolution) {
+      land += 1;
+      sources.add(p.source + ' ' + p.resolution);
+      if (l.getBounds && m.getBounds().intersects(l.getBounds())) inView += 1;
+    }
+  });
+  const control = document.querySelectorAll('.leaflet-control-layers');
+  return {land, inView, sources: [...sources].sort(), zoom: m.getZoom(),
+          center: [m.getCenter().lat, m.getCenter().lng],
+          controls: control.length,
+          expanded: document.querySelectorAll('.leaflet-control-layers-expanded').length,
+          tree: control.length ? control[0].textContent : '',
+          load_ms: performance.getEntriesByType('navigation')[0].loadEventEnd};
+})()
+"""
+
+LOAD_LIMIT_MS = 3000.0
+"""The fixture's map must open (the page's load event) within this many milliseconds."""
+
+
 @pytest.fixture(scope="module")
 def fixture_map(tmp_path_factory, vostochny_case):
     case = vostochny_case
@@ -290,6 +319,13 @@ def test_fixture_map_loads_offline_with_tracks_calls_and_gaps(fixture_map, brows
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     (SCREENSHOT_DIR / "vostochny_2024_map.png").write_bytes(png)
 
+    land = evaluate(browser, session, _LAND_PROBE)
+    assert land["land"] > 0 and land["inView"] > 0  # land drawn, and on screen
+    assert land["controls"] == 1 and land["expanded"] == 0  # one control, collapsed
+    assert "Watched vessels (12)" in land["tree"] and "Other traffic by flag" in land["tree"]
+    assert land["load_ms"] < LOAD_LIMIT_MS, f"the map took {land['load_ms']:.0f} ms to open"
+    assert path.stat().st_size < 3_000_000
+
     probe = evaluate(browser, session, _POPUP_PROBE)
     assert probe["maps"] == 1
     loaded_texts = [t for t in probe["texts"] if "Load state\tloaded" in t]
@@ -331,3 +367,69 @@ def test_hostile_names_show_as_text_and_run_nothing(tmp_path, browser):
     found = problems(browser)
     assert len(found["exceptions"]) == 1 and "boom" in json.dumps(found["exceptions"])
     assert found["requests"] == ["https://example.invalid/x.png"]
+
+
+def sydney_case():
+    """A tanker sailing from the Tasman Sea into Botany Bay (Sydney), loading there for a day
+    and leaving: a sea far from the package's home waters, with land all around the fence."""
+    import geopandas as gpd
+    from _builders import hourly_draught, make_positions, make_track, sail, stay
+    from shapely.geometry import box
+
+    from vesseltrack.count import count_port_calls
+
+    mmsi = 503_000_123  # MID 503: Australia
+    t0 = pd.Timestamp("2024-03-01T00:00:00Z")
+    # sea route checked against the full GSHHG shoreline: through the bay's entrance
+    legs = [sail(151.235, -34.01, 10.0), sail(151.21, -33.98, 6.0), stay(24.0),
+            sail(151.235, -34.01, 6.0), sail(151.40, -34.05, 10.0)]
+    positions = make_positions(make_track(mmsi, (151.40, -34.05), legs, t0=t0))
+    statics = hourly_draught(mmsi, t0, t0 + pd.Timedelta(days=2),
+                             [(t0, 4.0), (t0 + pd.Timedelta(hours=20), 8.5)], name="BOTANY TEST")
+    # 94.7 % water on the full GSHHG shoreline (vesseltrack.land.water_fraction)
+    ports = gpd.GeoDataFrame({"name": pd.array(["Botany Bay terminal"], dtype="string"),
+                              "kind": pd.array(["terminal"], dtype="string")},
+                             geometry=[box(151.19, -34.0, 151.23, -33.96)], crs="EPSG:4326")
+    result = count_port_calls(positions, statics, ports, port="Botany Bay terminal")
+    return result, positions, statics, ports
+
+
+def test_map_of_another_sea_draws_its_land(tmp_path, browser):
+    result, positions, statics, ports = sydney_case()
+    assert len(result.port_calls) == 1
+    path = write_map(result, positions, statics, ports, tmp_path / "sydney.html")
+    session = open_offline(browser, path.as_uri())
+    found = problems(browser)
+    assert found["exceptions"] == [] and found["console_errors"] == []
+    assert found["requests"] == [] and found["log_errors"] == []
+    land = evaluate(browser, session, _LAND_PROBE)
+    assert land["land"] > 0 and land["inView"] > 0
+    lat, lon = land["center"]
+    assert -34.1 < lat < -33.9 and 151.1 < lon < 151.3  # Botany Bay
+    assert land["controls"] == 1 and land["expanded"] == 0
+    shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOT_DIR / "sydney_map.png").write_bytes(base64.b64decode(shot["data"]))
+
+
+def test_time_slider_runs_offline(vostochny_case, tmp_path, browser):
+    case = vostochny_case
+    path = write_map(case.result, case.data.positions, case.data.statics, case.ports,
+                     tmp_path / "slider.html", sightings=case.sightings, time_slider=True)
+    session = open_offline(browser, path.as_uri())
+    found = problems(browser)
+    assert found["exceptions"] == [] and found["console_errors"] == []
+    assert found["requests"] == [] and found["log_errors"] == []
+    state = evaluate(browser, session, """(() => {
+      const m = Object.values(window).find(v => v instanceof L.Map);
+      const times = m.timeDimension.getAvailableTimes();
+      const before = document.querySelectorAll('.leaflet-overlay-pane path').length;
+      m.timeDimension.setCurrentTime(Date.parse('2024-10-21T12:00:00Z'));
+      return {times: times.length, first: times[0], last: times[times.length - 1],
+              control: document.querySelectorAll('.leaflet-bar-timecontrol').length,
+              date: (document.querySelector('.timecontrol-date') || {}).textContent, before};
+    })()""")
+    assert state["control"] == 1
+    # six-hourly steps over the watched vessels' tracks (late February to mid November 2024)
+    assert 900 < state["times"] < 1200
+    assert state["date"]  # the control shows the time it is at

@@ -156,7 +156,7 @@ def test_count_json_and_out_dir(tmp_path, capsys):
     assert abs(summary["estimated_bbl"] - truth["cargo_bbl"].sum()) <= 0.05 * truth["cargo_bbl"].sum()
     counts = json.loads((FIXTURE / "vostochny_2024_counts.json").read_text())
     assert summary["input"]["lines"] == counts["lines"]
-    assert summary["input"]["bad_lines"] == 224
+    assert summary["input"]["bad_lines"] == counts["bad_lines"] == 225
     # stale draughts (the crew never updated them) are not usable draught data
     assert summary["draught_coverage"]["calls_with_draught_change"] == int(truth["draught_updated"].sum())
     assert set(summary["by_evidence"]) <= {"ais", "ais+sighting", "ais-gap", "ais-gap+sighting", "sighting"}
@@ -254,6 +254,18 @@ def test_map_command(tmp_path, capsys):
     html = target.read_text()
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
     assert "map of 0 port calls" in capsys.readouterr().err
+    assert "L.TimeDimension" not in html  # the slider only when asked for
+
+
+def test_map_command_time_slider(tmp_path, capsys):
+    target = tmp_path / "slider.html"
+    assert main(["map", str(FIXTURE / "vostochny_2024.nmea.gz"), "--ports", str(PORTS),
+                 "--port", "Vostochny oil terminal", "--flag", "KP", "-q", "--time-slider",
+                 "-o", str(target)]) == 0
+    html = target.read_text()
+    assert "L.TimeDimension" in html and "timeDimensionControl" in html
+    assert html.count('"className":"vt-slider-track"') == 12  # the 12 watched tankers
+    assert "map of 43 port calls" in capsys.readouterr().err
 
 
 def test_count_engine_dask_matches_local(tmp_path, capsys):
@@ -269,3 +281,19 @@ def test_count_engine_dask_matches_local(tmp_path, capsys):
     assert dask == local
     assert main([*args, "--engine", "dask", "--out", str(tmp_path)]) == 1
     assert "--out needs" in capsys.readouterr().err
+
+
+def test_cap_bbl(capsys):
+    base = ["count", str(DATA / "libais" / "tagblock.nmea"), "--ports", str(PORTS), "-q",
+            "--json"]
+    assert main([*base, "--flag", "RU"]) == 0
+    assert json.loads(capsys.readouterr().out)["un_cap_bbl"] is None  # no cap for Russia
+    assert main([*base, "--flag", "KP"]) == 0
+    assert json.loads(capsys.readouterr().out)["un_cap_bbl"] == 500_000  # UN res. 2397
+    assert main([*base, "--cap-bbl", "120000"]) == 0
+    assert json.loads(capsys.readouterr().out)["un_cap_bbl"] == 120_000
+    assert main([*base, "--flag", "KP", "--cap-bbl", "0"]) == 0
+    assert json.loads(capsys.readouterr().out)["un_cap_bbl"] is None
+    assert main([*base, "--cap-bbl", "-5"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: a cap must be 0") and "\n" not in err

@@ -98,7 +98,7 @@ def test_two_worker_cluster_reproduces_the_local_engine(split_files, side, clust
     assert res.summary(report) == local.summary(local_report)
     summary = res.summary(report)
     assert summary["loaded_departures"] == 43 and summary["vessels"] == 12
-    assert summary["input"]["files"] == 4 and summary["input"]["lines"] == 223_853
+    assert summary["input"]["files"] == 4 and summary["input"]["lines"] == 224_843
     assert len(res.gaps) > 0 and res.gaps["mmsi"].nunique() > 1
     assert res.port_calls.attrs["params"] == local.port_calls.attrs["params"]
 

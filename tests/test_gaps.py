@@ -61,6 +61,35 @@ def test_draught_before_and_after():
     assert (g.draught_before_m, g.draught_after_m) == (2.5, 5.5)
 
 
+def _one_report(mmsi, when, draught_m):
+    return pd.DataFrame({"mmsi": [mmsi], "timestamp": [when], "draught_m": [draught_m]})
+
+
+@pytest.mark.parametrize(
+    ("in_gap_hours", "in_gap_m", "expected_after_m"),
+    [
+        # Positions every 12 min to T0+1 h, silence to T0+25 h (midpoint T0+13 h), positions
+        # again from T0+25 h; 5.5 m is reported 4 s after the first position after the silence.
+        (1.01, 2.5, 5.5),   # 36 s after the last position, the old draught: not the after
+        (12.9, 2.5, 5.5),   # still in the first half: the look-ahead finds 5.5 m
+        (13.1, 4.0, 4.0),   # in the second half: the draught the ship left the silence with
+        (24.99, 4.0, 4.0),  # 36 s before the first position after it (a change-only archive)
+    ],
+)
+def test_draught_after_a_gap_is_the_one_reported_near_its_end(in_gap_hours, in_gap_m,
+                                                               expected_after_m):
+    trk = make_track(273_000_001, SEA, [stay(1, 5.0), dark(24), stay(1, 5.0)])
+    statics = pd.concat([
+        _one_report(273_000_001, T0, 2.5),
+        _one_report(273_000_001, T0 + pd.Timedelta(hours=in_gap_hours), in_gap_m),
+        _one_report(273_000_001, T0 + pd.Timedelta(hours=25, seconds=4), 5.5),
+    ], ignore_index=True)
+    statics = statics.loc[statics["timestamp"] != statics["timestamp"].iloc[2]] if (
+        in_gap_hours > 13.0) else statics  # second-half cases: nothing after the silence
+    (g,) = detect_gaps(clean_tracks(trk), statics).itertuples()
+    assert (g.draught_before_m, g.draught_after_m) == (2.5, expected_after_m)
+
+
 @pytest.mark.parametrize(
     ("start", "hours", "reachable"),
     [

@@ -4,7 +4,7 @@ On the SYNTHETIC Vostochny 2024 fixture (the main job's input):
 
 * garbage invariance: 5% truly bad lines inserted at random give identical port calls, gaps and
   summary, and the report counts exactly the inserted lines as bad on top of the fixture's own
-  224 (134 failed checksums + 90 truncated sentences, ``vostochny_2024_counts.json``);
+  225 (135 failed checksums + 90 truncated sentences, ``vostochny_2024_counts.json``);
 * split and order invariance: the fixture cut into files at random lines, with cuts between
   the fragments of multi-sentence messages, read in shuffled or reversed order or as a folder,
   gives identical port calls, gaps and summary (only ``input.files`` differs).
@@ -62,8 +62,8 @@ def baseline():
 def test_baseline_matches_the_fixture_counts(baseline):
     report, result, summary = baseline
     assert report["lines"] == COUNTS["lines"]
-    assert report["bad_lines"] == COUNTS["bad_lines"] == 224
-    assert (report["bad_checksum"], report["malformed"]) == (134, 90)
+    assert report["bad_lines"] == COUNTS["bad_lines"] == 225
+    assert (report["bad_checksum"], report["malformed"]) == (135, 90)
     assert report["messages"] == COUNTS["messages"]
     assert report["orphan_fragments"] == 0
     assert summary["loaded_departures"] == 43 and summary["vessels"] == 12
@@ -99,7 +99,8 @@ def _junk_line(rng: np.random.Generator, lines: list[bytes]) -> bytes:
     """One line that is certainly bad (failed checksum or malformed), never a comment, a blank
     line, a lone tag block or a well-formed sentence of another type."""
     src = lines[int(rng.integers(len(lines)))]
-    while b"!AIVDM" not in src:
+    # a whole sentence: its checksum after the "!" (a truncated one has only its tag block's)
+    while b"!AIVDM" not in src or src.rindex(b"*") < src.index(b"!"):
         src = lines[int(rng.integers(len(lines)))]
     bang = src.index(b"!")
     star = src.rindex(b"*")
@@ -152,7 +153,7 @@ def test_five_percent_junk_changes_nothing_but_the_bad_line_count(tmp_path, fixt
     got = _count(path)
     report, _, summary = got
     want_report, _, want_summary = baseline
-    assert report["bad_lines"] == 224 + n_junk
+    assert report["bad_lines"] == 225 + n_junk
     assert report["lines"] == want_report["lines"] + n_junk
     for key in ("sentences", "messages", "positions", "statics", "orphan_fragments",
                 "decode_errors", "untimed", "comments", "blank", "other_nmea"):
@@ -162,7 +163,7 @@ def test_five_percent_junk_changes_nothing_but_the_bad_line_count(tmp_path, fixt
     pd.testing.assert_frame_equal(res.port_calls, res_want.port_calls)
     pd.testing.assert_frame_equal(res.all_calls, res_want.all_calls)
     pd.testing.assert_frame_equal(res.gaps, res_want.gaps)
-    assert summary["input"]["bad_lines"] == 224 + n_junk
+    assert summary["input"]["bad_lines"] == 225 + n_junk
     assert _plain(summary, drop=("files", "lines", "bad_lines")) == _plain(
         want_summary, drop=("files", "lines", "bad_lines"))
     assert summary["loaded_departures"] == 43

@@ -93,8 +93,9 @@ def test_hostile_text_is_escaped_in_the_page():
     assert "&#36;{alert(2)}" in page
     assert "Terminal &#96;&lt;b onmouseover=&quot;alert(5)&quot;&gt;x&lt;/b&gt;&#96; &#92;" in page
     assert "{{ 7*7 }} &lt;i&gt;title&lt;/i&gt;" in page  # not run as a Jinja template
-    # the only <script> tags are ours: Leaflet, jQuery, folium's switches and map script
-    assert len(re.findall(r"<script[\s>/]", page, flags=re.IGNORECASE)) == 4
+    # the only <script> tags are ours: Leaflet, jQuery, the layer tree, folium's switches and
+    # the map script
+    assert len(re.findall(r"<script[\s>/]", page, flags=re.IGNORECASE)) == 5
 
 
 def test_thin_tracks_bins_splits_and_simplifies():
@@ -137,7 +138,9 @@ def test_fixture_map_is_small_offline_and_complete(fixture_page):
     assert "data:image/png;base64," in page  # layer-control icon from the inlined CSS
     # layers: the optional online tiles are off at first, the land base is shipped
     assert "OpenStreetMap tiles (online)" in page
-    assert "Land (Natural Earth 1:10m, offline)" in page
+    # land from vesseltrack.land: GSHHG at full resolution around the terminal, coarser
+    # (intermediate) over the whole area the tracks cover (Nampo to Vostochny, ~1,200 km)
+    assert "Land (GSHHG 2.3.7 full, GSHHG 2.3.7 intermediate)" in page
     # markers: one per call at every fence; 43 loaded departures in their own class
     assert page.count('"className": "vt-call vt-loaded"') == len(result.loaded) == 43
     n_calls = page.count('"className": "vt-call')
@@ -155,16 +158,69 @@ def test_fixture_map_is_small_offline_and_complete(fixture_page):
     assert "Cargo method" in page and "Departure draught" in page
 
 
+def _fit_bounds(page: str) -> tuple[float, float, float, float]:
+    # the map script's call comes last (Leaflet's own code has one for the whole world)
+    found = re.findall(r"\.fitBounds\(\s*\[\[([-\d.]+),\s*([-\d.]+)\],\s*\[([-\d.]+),\s*"
+                       r"([-\d.]+)\]\]", page)
+    assert found
+    south, west, north, east = map(float, found[-1])
+    return south, west, north, east
+
+
 def test_fixture_map_is_fitted_to_the_terminal(fixture_page):
-    _, page, _, _ = fixture_page
-    m = re.search(r"\.fitBounds\(\s*\[\[([\d.]+),\s*([\d.]+)\],\s*\[([\d.]+),\s*([\d.]+)\]\]",
-                  page)
-    assert m is not None
-    south, west, north, east = map(float, m.groups())
-    # terminal fence 133.062-133.076 E, 42.748-42.756 N (docs/method.md), padded by 1.5 x 0.014 deg
-    assert south == pytest.approx(42.748 - 0.021, abs=1e-6)
-    assert east == pytest.approx(133.076 + 0.021, abs=1e-6)
-    assert west < 133.062 and north > 42.756
+    _, page, result, _ = fixture_page
+    south, west, north, east = _fit_bounds(page)
+    # the calls at the terminal and the terminal fence (133.062-133.076 E, 42.748-42.756 N),
+    # padded by a quarter of their size but at least 0.04 deg: not the tracks to Nampo
+    assert west < 133.062 - 0.039 and east > 133.076 + 0.039
+    assert south < 42.748 - 0.039 and north > 42.756 + 0.039
+    assert east - west < 0.15 and north - south < 0.15
+
+
+def test_view_fits_the_calls_not_fences_far_away():
+    from shapely.geometry import box
+
+    result, positions, statics, ports, sightings = hostile_case()
+    far = ports.iloc[[0]].copy()
+    far["name"] = pd.array(["Far away fence"], dtype="string")
+    far["geometry"] = [box(-10.0, 50.0, -9.9, 50.1)]  # off Ireland, 8,500 km away
+    with_far = pd.concat([ports, far], ignore_index=True)
+    page = map_html(build_map(result, positions, statics, with_far, sightings=sightings))
+    south, west, north, east = _fit_bounds(page)
+    assert west > 130.0 and south > 40.0  # still the call at the terminal and its tracks
+    assert east - west < 5.0
+
+
+def test_one_collapsed_layer_tree_with_vessels_and_flags_grouped(fixture_page):
+    _, page, result, _ = fixture_page
+    assert page.count("L.control.layers.tree(") == 1
+    assert "L.control.layers(" not in page  # no second, flat control
+    tree = page[page.index("L.control.layers.tree("):]
+    tree = tree[: tree.index(".addTo(")]
+    assert '"collapsed": true' in tree
+    assert '"label": "Watched vessels (12)"' in tree
+    # each of the 12 vessels with a loaded departure has its own toggle under that entry
+    watched = tree[tree.index("Watched vessels (12)"):tree.index("Other traffic by flag")]
+    for mmsi in result.loaded["mmsi"].unique():
+        assert f"({mmsi})" in watched
+    assert watched.count('"layer":') == 12
+    # the rest of the traffic by flag, hidden at first, e.g. the Russian vessels
+    other = tree[tree.index("Other traffic by flag"):tree.index("Geofences")]
+    assert '"label": "flag RU (' in other
+    assert "L.Control.Layers.Tree" in page  # the plugin's script is in the page itself
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page
+
+
+def test_time_slider_is_offline_and_draws_the_watched_vessels(vostochny_case, tmp_path):
+    case = vostochny_case
+    path = write_map(case.result, case.data.positions, case.data.statics, case.ports,
+                     tmp_path / "slider.html", sightings=case.sightings, time_slider=True)
+    page = path.read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img)\b[^>]*\b(src|href)=", page, flags=re.IGNORECASE)
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page
+    assert "L.TimeDimension" in page and "nezasa" in page and "moment" in page
+    assert page.count('"className":"vt-slider-track"') == 12  # one line per watched vessel
+    assert path.stat().st_size < 3_000_000
 
 
 def test_map_html_is_deterministic():

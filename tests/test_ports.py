@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from _builders import (
+    ANCHOR_SPOT,
     ANCHORAGE,
     BERTH,
     SEA,
@@ -153,7 +154,7 @@ def test_ais_off_after_docking_estimates_departure_from_own_speed():
 
 def test_several_vessels_and_fences_at_once():
     a = make_track(273_000_001, SEA, [sail(*BERTH, 8), stay(30), sail(*SEA, 8)])
-    b = make_track(273_000_002, SEA, [sail(133.075, 42.695, 8), stay(12), sail(*SEA, 8)])  # anchorage
+    b = make_track(273_000_002, SEA, [sail(*ANCHOR_SPOT, 8), stay(12), sail(*SEA, 8)])  # anchorage
     calls = detect_port_calls(clean_tracks(make_positions(a, b)), make_ports())
     got = set(zip(calls["mmsi"], calls["port"], strict=True))
     assert got == {(273_000_001, TERM), (273_000_001, "Vostochny port"),

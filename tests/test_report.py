@@ -167,3 +167,123 @@ def test_render_report_without_loaded_departures(tmp_path):
     paths = write_report(result, result.summary(), positions, statics, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*CHART_FILES.values(),
                                                                   paths.name])
+
+
+# --------------------------------------------------------------------------------------------
+# any case: no registry, another flag, a cap given or none, many vessels
+
+
+def _count_fixture(case, **kw):
+    from vesseltrack.count import count_port_calls
+
+    return count_port_calls(case.data.positions, case.data.statics, case.ports,
+                            sightings=case.sightings, port="Vostochny oil terminal", **kw)
+
+
+@pytest.fixture(scope="module")
+def no_registry_report(tmp_path_factory, vostochny_case):
+    result = _count_fixture(vostochny_case, flag="KP")  # no registry given
+    summary = result.summary(vostochny_case.data.report.to_dict())
+    out = tmp_path_factory.mktemp("noreg")
+    path = write_report(result, summary, None, vostochny_case.data.statics, out)
+    return path.read_text(encoding="utf-8"), result, summary
+
+
+def test_no_registry_gives_na_and_why_not_zero(no_registry_report):
+    from vesseltrack.report import format_summary
+
+    text, result, summary = no_registry_report
+    assert len(result.loaded) == 43  # draughts still tell loaded from ballast
+    assert summary["estimated_bbl"] is None and summary["estimated_t"] is None
+    assert "no vessel registry" in summary["cargo_note"]
+    assert _row(text, "estimated cargo").startswith("n/a (no vessel registry given")
+    assert "| 0 bbl" not in text
+    table = format_summary(summary)
+    assert "n/a (no vessel registry given" in table and " 0 bbl" not in table
+    # the UN cap still applies to a DPRK count, but there is no estimate to divide
+    assert _row(text, "UN cap (res. 2397, refined petroleum)") == "500,000 bbl per 12 months"
+    assert summary["un_cap_multiple"] is None
+    assert not [ln for ln in text.splitlines() if ln.startswith("| estimate / cap |")]
+
+
+@pytest.fixture(scope="module")
+def russian_report(tmp_path_factory, vostochny_case):
+    case = vostochny_case
+    result = _count_fixture(case, flag="RU", registry=case.registry)
+    summary = result.summary(case.data.report.to_dict())
+    out = tmp_path_factory.mktemp("ru")
+    path = write_report(result, summary, None, case.data.statics, out, registry=case.registry)
+    return path, path.read_text(encoding="utf-8"), result, summary
+
+
+def test_non_kp_run_has_no_cap(russian_report):
+    from vesseltrack.report import format_summary
+
+    _, text, result, summary = russian_report
+    # background Russian product tankers load at the terminal: 60 true calls, of which the
+    # Russian-flagged ones are counted here (fixture background truth)
+    bg = pd.read_csv(ROOT / "data" / "fixtures" / "vostochny_2024_background_truth.csv")
+    ru = bg[(bg["port"] == "Vostochny oil terminal") & bg["mmsi"].astype(str).str.startswith("273")]
+    assert len(result.port_calls) == len(ru) > 0
+    assert summary["un_cap_bbl"] is None and summary["un_cap_multiple"] is None
+    assert "cap" not in text.lower() and "2397" not in text
+    assert "cap" not in format_summary(summary).lower()
+    # the registry lists DPRK tankers only: no Russian tanker's cargo can be estimated
+    assert summary["estimated_bbl"] is None
+    assert _row(text, "estimated cargo").startswith("n/a (no loaded departure's vessel is in "
+                                                    "the registry")
+
+
+def test_wording_is_neutral(fixture_report, russian_report, no_registry_report):
+    for text in (fixture_report[1], russian_report[1], no_registry_report[0]):
+        low = text.lower()
+        assert "refined products" not in low and "busiest" not in low
+    assert "Draught timeline of the vessel with most loaded departures" in fixture_report[1]
+
+
+def test_cap_given_for_another_flag(vostochny_case):
+    result = _count_fixture(vostochny_case, flag="RU", registry=vostochny_case.registry,
+                            cap_bbl=750_000)
+    summary = result.summary()
+    assert summary["un_cap_bbl"] == 750_000
+    text = render_report(result, summary, charts={})
+    assert _row(text, "cap (given with --cap-bbl)") == "750,000 bbl per 12 months"
+    assert "2397" not in text
+
+
+def test_calls_per_vessel_top_20_and_others():
+    from vesseltrack.report import calls_per_vessel
+
+    # 1,000 vessels: vessel k (k = 0..999) has k % 7 + 1 calls, the first of them loaded
+    mmsi = [273_000_000 + k for k in range(1000) for _ in range(k % 7 + 1)]
+    first = [j == 0 for k in range(1000) for j in range(k % 7 + 1)]
+    calls = pd.DataFrame({"mmsi": mmsi,
+                          "load_state": ["loaded" if f else "ballast" for f in first]})
+    per = calls_per_vessel(calls)
+    assert len(per) == 21
+    assert per.index[-1] == "others (980 vessels)"
+    assert (per["all"].iloc[:20] == 7).all()  # 142 vessels have 7 calls; the first 20 shown
+    assert per["all"].sum() == len(calls) and per["loaded"].sum() == 1000
+    small = calls_per_vessel(calls[calls["mmsi"] < 273_000_010])
+    assert len(small) == 10 and not any(isinstance(i, str) for i in small.index)
+
+
+def test_calls_per_vessel_chart_stays_a_sane_height(tmp_path):
+    from types import SimpleNamespace
+
+    from vesseltrack.report import plot_charts
+
+    n = 1000
+    t = pd.Timestamp("2024-05-01T00:00:00Z") + pd.to_timedelta(range(n), unit="h")
+    calls = pd.DataFrame({
+        "mmsi": range(273_000_000, 273_000_000 + n), "name": [f"V{k}" for k in range(n)],
+        "load_state": "loaded", "arrival": t, "departure": t + pd.Timedelta(hours=20),
+        "evidence": "ais", "cargo_bbl": 1000.0,
+    })
+    result = SimpleNamespace(port_calls=calls, loaded=calls, ports=["Somewhere"], flag=None,
+                             cap_bbl=None, registry_given=True)
+    paths = plot_charts(result, None, tmp_path)
+    height_px = mpimg.imread(paths["per_vessel"]).shape[0]
+    # 21 bars: max(3, 0.35 x 21 + 1.2) = 8.55 in at 110 dpi = 940 px (it was 0.35 in a bar
+    # for every vessel: 351 in, 38,600 px, for 1,000 vessels)
+    assert height_px == 940

@@ -140,6 +140,9 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--flag", metavar="CC", help="ISO 3166 alpha-2 flag from the MMSI, e.g. KP")
     p.add_argument("--since", metavar="DATE", help="calls departing on or after DATE (UTC)")
     p.add_argument("--until", metavar="DATE", help="calls departing on or before DATE (UTC)")
+    p.add_argument("--cap-bbl", type=int, metavar="N",
+                   help="compare the cargo estimate with a cap of N barrels per 12 months "
+                        "(default: the UN 2397 cap of 500,000 with --flag KP, else none; 0: none)")
     p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
                    help="shortest AIS silence reported as a gap, hours (default 6)")
     p.add_argument("--watchlist", metavar="W",
@@ -212,6 +215,8 @@ def _add_map(sub: argparse._SubParsersAction) -> None:
     _add_selection(p)
     p.add_argument("-o", "--output", required=True, help="HTML file to write, e.g. maps/NAME.html")
     p.add_argument("--title", help="map title (default: ports, flag, window and counts)")
+    p.add_argument("--time-slider", action="store_true",
+                   help="add a time slider over the watched vessels' tracks (offline)")
     p.set_defaults(func=_cmd_map)
 
 
@@ -498,8 +503,8 @@ def _count(args: argparse.Namespace):
         result = count_port_calls(data.positions, data.statics, side["ports"],
                                   registry=side["registry"], sightings=side["sightings"],
                                   port=args.port, flag=args.flag, since=args.since,
-                                  until=args.until, params=params)
-    except ValueError as exc:  # an unknown --port, a bad date
+                                  until=args.until, params=params, cap_bbl=args.cap_bbl)
+    except ValueError as exc:  # an unknown --port, a bad date, a negative cap
         raise UsageError(_first_line(exc)) from None
     if side["watchlist"] is not None:
         from vesseltrack.watchlist import mark_listed_calls
@@ -573,7 +578,8 @@ def _count_dask(args: argparse.Namespace):
         return count_port_calls_dask(
             args.inputs, side["ports"], registry=side["registry"], sightings=side["sightings"],
             port=args.port, flag=args.flag, since=args.since, until=args.until,
-            params=_count_params(args), scheduler=args.scheduler, n_workers=args.workers)
+            params=_count_params(args), scheduler=args.scheduler, n_workers=args.workers,
+            cap_bbl=args.cap_bbl)
     except InputError as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:  # an unknown --port, a bad date
@@ -646,7 +652,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     data, result, side = _count(args)
     try:
         write_map(result, data.positions, data.statics, side["ports"], args.output,
-                  sightings=side["sightings"], title=args.title)
+                  sightings=side["sightings"], title=args.title, time_slider=args.time_slider)
     except OSError as exc:
         raise UsageError(f"cannot write output: {exc.strerror or exc}: {args.output}") from None
     _say(args, f"map of {len(result.port_calls):,} port calls ({len(result.loaded):,} loaded "

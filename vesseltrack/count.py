@@ -19,7 +19,7 @@ flag and time window (:func:`select_result`, shared with the Dask engine) and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -48,6 +48,7 @@ __all__ = [
     "CountParams",
     "CountResult",
     "DarkCallParams",
+    "cap_for",
     "TrackStage",
     "count_port_calls",
     "departure_window",
@@ -357,6 +358,12 @@ class CountResult:
         aids to navigation, ...): kept in the decoded tables, left out of the analysis.
     untimed_positions : int
         Positions without a receiver time: they cannot be placed in a track.
+    cap_bbl : int or None
+        The cap the estimate is compared with, barrels per 12 months (:func:`cap_for`); None:
+        no cap applies and the summary and report say nothing of one.
+    registry_given : bool
+        Whether a vessel registry was given (without one no cargo can be estimated, and the
+        summary says so instead of printing 0 barrels).
     """
 
     port_calls: pd.DataFrame
@@ -371,6 +378,8 @@ class CountResult:
     input_report: dict[str, Any] | None = None
     non_ship_mmsi: int = 0
     untimed_positions: int = 0
+    cap_bbl: int | None = None
+    registry_given: bool = True
 
     @property
     def loaded(self) -> pd.DataFrame:
@@ -390,10 +399,13 @@ class CountResult:
         -------
         dict
             ``port_calls``, ``loaded_departures``, ``vessels``, ``estimated_bbl``,
-            ``estimated_t``, ``un_cap_bbl``, ``un_cap_multiple``, ``by_evidence``,
-            ``discharge_ports`` (next port of each loaded departure → departures),
-            ``cargo_methods``, ``draught_coverage``, ``ports``, ``flag``, ``window``,
-            ``input`` and ``params``.
+            ``estimated_t``, ``cargo_note``, ``un_cap_bbl``, ``un_cap_multiple``,
+            ``by_evidence``, ``discharge_ports`` (next port of each loaded
+            departure → departures), ``cargo_methods``, ``draught_coverage``, ``ports``, ``flag``,
+            ``window``, ``input`` and ``params``. ``estimated_bbl`` and ``estimated_t`` are
+            None when there were loaded departures but no cargo could be estimated for any of
+            them (``cargo_note`` says why); ``un_cap_bbl`` and ``un_cap_multiple`` are None
+            when no cap applies (:attr:`cap_bbl`).
         """
         rep = dict(input_report if input_report is not None else self.input_report or {})
         calls = self.port_calls
@@ -406,14 +418,23 @@ class CountResult:
         # a reported draught that never changes (stale) tells nothing: count real changes
         with_change = int((calls["draught_change_m"].abs() >= 0.1).fillna(False).sum())
         failed = rep.get("failed_files", [])
+        estimated = len(loaded) == 0 or bool(loaded["cargo_bbl"].notna().any())
+        note = None
+        if not estimated:
+            note = ("no vessel registry given: cargo needs each vessel's dead-weight and "
+                    "ballast and summer draughts" if not self.registry_given else
+                    "no loaded departure's vessel is in the registry with dead-weight and "
+                    "draughts")
+        cap = self.cap_bbl
         return {
             "port_calls": int(len(calls)),
             "loaded_departures": int(len(loaded)),
             "vessels": int(loaded["mmsi"].nunique()),
-            "estimated_bbl": int(round(bbl)),
-            "estimated_t": int(round(tonnes)),
-            "un_cap_bbl": int(UN_CAP_BBL),
-            "un_cap_multiple": round(bbl / UN_CAP_BBL, 2),
+            "estimated_bbl": int(round(bbl)) if estimated else None,
+            "estimated_t": int(round(tonnes)) if estimated else None,
+            "cargo_note": note,
+            "un_cap_bbl": int(cap) if cap else None,
+            "un_cap_multiple": round(bbl / cap, 2) if cap and estimated else None,
             "by_evidence": {
                 str(k): int(v) for k, v in loaded["evidence"].value_counts().sort_index().items()
             },
@@ -474,6 +495,7 @@ def count_port_calls(
     since: Any = None,
     until: Any = None,
     params: CountParams | None = None,
+    cap_bbl: int | None = None,
 ) -> CountResult:
     """Count port calls and loaded departures (the ``vesseltrack count`` job).
 
@@ -497,6 +519,9 @@ def count_port_calls(
         that whole day. Naive times are UTC.
     params : CountParams, optional
         Detector parameters.
+    cap_bbl : int, optional
+        A cap to compare the estimate with, barrels per 12 months (:func:`cap_for`): by
+        default the UN resolution 2397 cap when ``flag`` is ``"KP"``, else none; 0 for none.
 
     Returns
     -------
@@ -505,8 +530,9 @@ def count_port_calls(
     Raises
     ------
     ValueError
-        If ``port`` names no geofence.
+        If ``port`` names no geofence, or ``cap_bbl`` is negative.
     """
+    cap = cap_for(flag, cap_bbl)
     params = params or CountParams()
     departure_window(since, until)  # a bad window fails before the work, not after
     selected = select_ports(ports, port)
@@ -527,12 +553,13 @@ def count_port_calls(
         )
         non_ship_mmsi, untimed_positions = stage.non_ship_mmsi, stage.untimed_positions
     ts = positions["timestamp"]
-    return select_result(calls, gaps, selected, flag=flag, since=since, until=until,
-                         params=params, data_start=ts.min() if len(ts) else None,
-                         data_end=ts.max() if len(ts) else None,
-                         vessels_seen=int(positions["mmsi"].nunique()),
-                         non_ship_mmsi=non_ship_mmsi,
-                         untimed_positions=untimed_positions)
+    result = select_result(calls, gaps, selected, flag=flag, since=since, until=until,
+                           params=params, data_start=ts.min() if len(ts) else None,
+                           data_end=ts.max() if len(ts) else None,
+                           vessels_seen=int(positions["mmsi"].nunique()),
+                           non_ship_mmsi=non_ship_mmsi,
+                           untimed_positions=untimed_positions)
+    return replace(result, cap_bbl=cap, registry_given=registry is not None)
 
 
 def _detect_by_segment(
@@ -602,6 +629,30 @@ def _detect_by_segment(
     calls.attrs["params"] = record
     gaps.attrs["params"] = record["gaps"]
     return calls, gaps
+
+
+def cap_for(flag: str | None, cap_bbl: int | None = None) -> int | None:
+    """The cap a count's estimate is compared with, barrels per 12 months, or None.
+
+    Parameters
+    ----------
+    flag : str or None
+        The flag counted (ISO 3166 alpha-2).
+    cap_bbl : int, optional
+        An explicit cap (``--cap-bbl``); 0 means no cap.
+
+    Returns
+    -------
+    int or None
+        ``cap_bbl`` when given (None for 0); else the UN Security Council resolution 2397
+        cap on refined petroleum to the DPRK (:data:`vesseltrack._units.UN_CAP_BBL`) when
+        ``flag`` is ``"KP"``; else None.
+    """
+    if cap_bbl is not None:
+        if cap_bbl < 0:
+            raise ValueError(f"a cap must be 0 (none) or a positive number of barrels: {cap_bbl}")
+        return int(cap_bbl) or None
+    return int(UN_CAP_BBL) if flag is not None and flag.upper() == "KP" else None
 
 
 def select_ports(ports: pd.DataFrame, port: str | None) -> list[str]:

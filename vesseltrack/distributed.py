@@ -33,6 +33,7 @@ import os
 import time
 import warnings
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,7 @@ from vesseltrack.count import (
     CountParams,
     CountResult,
     TrackStage,
+    cap_for,
     match_sightings,
     peer_call_counts,
     run_call_stage,
@@ -212,6 +214,7 @@ def count_port_calls_dask(
     scheduler: str | None = None,
     n_workers: int = 2,
     partitions: int | None = None,
+    cap_bbl: int | None = None,
 ) -> CountResult:
     """Run ``vesseltrack count`` on a Dask cluster (see the module docstring).
 
@@ -220,7 +223,7 @@ def count_port_calls_dask(
     inputs : path, or iterable of paths, folders and globs
         AIS files, as for :func:`vesseltrack.io.read_ais`. Each file is one decode task:
         split a large input into several files to decode it in parallel.
-    ports, registry, sightings, port, flag, since, until, params
+    ports, registry, sightings, port, flag, since, until, params, cap_bbl
         As for :func:`vesseltrack.count.count_port_calls` (``sightings`` unmatched, from
         :func:`vesseltrack.registry.read_sightings`).
     scheduler : str, optional
@@ -253,6 +256,7 @@ def count_port_calls_dask(
     from vesseltrack.io import expand_inputs
 
     t_start = time.perf_counter()
+    cap = cap_for(flag, cap_bbl)
     params = params or CountParams()
     selected = select_ports(ports, port)
     if isinstance(inputs, (str, os.PathLike)):
@@ -330,8 +334,9 @@ def count_port_calls_dask(
         "detect_s": round(t_detected - t_decoded, 3),
         "total_s": round(time.perf_counter() - t_start, 3),
     }
-    return select_result(calls, gaps, selected, flag=flag, since=since, until=until,
-                         params=params, data_start=min(ts_min) if ts_min else None,
-                         data_end=max(ts_max) if ts_max else None, vessels_seen=vessels_seen,
-                         input_report=rep, non_ship_mmsi=int(sum(r[3] for r in results)),
-                         untimed_positions=int(sum(r[4] for r in results)))
+    result = select_result(calls, gaps, selected, flag=flag, since=since, until=until,
+                           params=params, data_start=min(ts_min) if ts_min else None,
+                           data_end=max(ts_max) if ts_max else None, vessels_seen=vessels_seen,
+                           input_report=rep, non_ship_mmsi=int(sum(r[3] for r in results)),
+                           untimed_positions=int(sum(r[4] for r in results)))
+    return replace(result, cap_bbl=cap, registry_given=registry is not None)

@@ -9,7 +9,7 @@ plausible speed (``SpeedParams.max_speed_knots``)::
     (d(start, fence) + d(fence, end)) / max_speed_knots + min_dwell_hours <= duration_hours
 
 Draught before the gap is the one in effect at its start; after the gap, the last one reported
-during the silence or at its end, else the first reported up to
+in the second half of the silence or at its end, else the first reported up to
 ``DraughtParams.lookahead_hours`` after the end, else the one in effect
 (:func:`vesseltrack.statics.draught_in_effect`: the same whatever the feed's statics cadence);
 NaN when none.
@@ -126,9 +126,13 @@ def find_gaps(
     )
     tl = draught_timeline(statics)  # once for both lookups
     gaps["draught_before_m"] = draught_in_effect(None, gaps["mmsi"], gaps["start"], timeline=tl)
-    # after: reported during the silence (strictly after its start) or at its end, else soon
+    # after: reported in the second half of the silence or at its end, else soon after it. A
+    # static heard just after the last position (the transponder not yet off) tells the
+    # draught before the silence, one heard just before the first position after it (an
+    # archive that keeps statics only when they change) the draught after.
+    midpoint = gaps["start"] + (gaps["end"] - gaps["start"]) / 2
     gaps["draught_after_m"] = draught_in_effect(
-        None, gaps["mmsi"], gaps["end"], since=gaps["start"] + pd.Timedelta(1, "ns"),
+        None, gaps["mmsi"], gaps["end"], since=midpoint + pd.Timedelta(1, "ns"),
         params=draught, timeline=tl)
     del tl
     max_speed_knots = port_calls.speed.max_speed_knots

@@ -2,24 +2,31 @@
 
 :func:`build_map` draws, in layers a reader can switch on and off:
 
+* land from :func:`vesseltrack.land.land_polygons` (GSHHG: full detail around the view,
+  coarser over the whole area the tracks cover; any sea of the world);
 * the geofences (the ones under investigation outlined in red);
-* the vessels' tracks, thinned (:func:`thin_tracks`): one layer per vessel with a call at a
-  selected fence, the remaining traffic grouped per flag (hidden at first);
+* the vessels' tracks, thinned (:func:`thin_tracks`): one layer per watched vessel (one with a
+  call at a selected fence), the remaining traffic grouped per flag (hidden at first);
 * port calls as circle markers whose popup gives name, IMO, MMSI, flag, arrival, departure,
   duration, draughts, load state, cargo and evidence; loaded departures in a layer of their
   own, in red;
 * AIS gaps as dashed lines from where the vessel went dark to where it reappeared;
 * sightings (satellite imagery, patrol photos, ...);
-* a legend, a layer control, a title, and bounds fitted to the fences under investigation.
+* optionally, a time slider over the watched vessels' tracks (a dark period shows as the
+  vessel vanishing);
+* a legend, a title and ONE layer control, collapsed, whose tree groups the watched vessels
+  (one toggle each) and the other traffic (one toggle per flag). The view fits the calls at
+  the fences investigated (else the watched vessels' tracks), never every fence of the file.
 
 Offline by design
 -----------------
 folium's default page loads Leaflet, jQuery, Bootstrap and Font Awesome from CDNs, so with no
 network it would show nothing. The map here is an :class:`OfflineMap`: its only resources are
-Leaflet 1.9.4 (JS and CSS, BSD-2-Clause) and jQuery 3.7.1 slim (MIT; folium's popups call
-``$``), shipped in ``vesseltrack/data/`` and inlined into the page, with the CSS's images as
-``data:`` URIs. The base layer is a Natural Earth land polygon (public domain) shipped in the
-same folder; online tiles are an optional layer, off at first.
+Leaflet 1.9.4 (BSD-2-Clause), jQuery 3.7.1 slim (MIT; folium's popups call ``$``) and the
+plugins' scripts (Leaflet.Control.Layers.Tree 1.1.0, BSD-3-Clause; with the time slider,
+Leaflet.TimeDimension 1.1.1, MIT, iso8601-js-period 0.2.1, Apache-2.0, and Moment.js 2.18.1,
+MIT), shipped in ``vesseltrack/data/`` with their licences and inlined into the page, the
+CSS's images as ``data:`` URIs. Online tiles are an optional layer, off at first.
 
 Escaping
 --------
@@ -144,9 +151,40 @@ def _asset_text(name: str) -> str:
     return _asset_bytes(name).decode("utf-8")
 
 
-def land_geojson() -> dict:
-    """The shipped land polygon (Natural Earth 1:10m, 124–136 E, 32–44 N) as a GeoJSON dict."""
-    return json.loads(_asset_text("land_east_asia_10m.geojson"))
+def land_geojson(bbox: tuple[float, float, float, float] = (124.0, 32.0, 136.0, 44.0),
+                 *, hole: tuple[float, float, float, float] | None = None) -> dict:
+    """Land of a box as a GeoJSON FeatureCollection, from :func:`vesseltrack.land.land_polygons`.
+
+    Parameters
+    ----------
+    bbox : tuple of 4 float
+        ``(min_lon, min_lat, max_lon, max_lat)``, degrees; the coastline's resolution follows
+        the size of the box (full GSHHG detail for a port, coarser for a sea).
+    hole : tuple of 4 float, optional
+        A box left out (where a finer land layer is drawn: coarse land would cover its
+        water).
+
+    Returns
+    -------
+    dict
+        One feature per land polygon, coordinates rounded to :data:`COORD_DECIMALS`;
+        ``properties`` give the source and resolution.
+    """
+    import shapely
+
+    from vesseltrack.land import land_polygons
+
+    gdf = land_polygons(bbox)
+    geoms = gdf.geometry.to_numpy()
+    if hole is not None:
+        geoms = shapely.difference(geoms, shapely.box(*hole))
+    geoms = shapely.set_precision(geoms, 10.0 ** -COORD_DECIMALS)
+    props = {"source": gdf.attrs.get("source"), "resolution": gdf.attrs.get("resolution")}
+    features = [
+        {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(g)}
+        for g in geoms if not g.is_empty
+    ]
+    return json.loads(json.dumps({"type": "FeatureCollection", "features": features}))
 
 
 def _leaflet_css() -> str:
@@ -175,35 +213,70 @@ def _raw_element(text: str):
     return _Raw()
 
 
+_INLINE_ASSETS: dict[str, tuple[str, str]] = {
+    "leaflet": ("js", "leaflet.js"),
+    "jquery": ("js", "jquery.slim.min.js"),
+    "leaflet_css": ("css", "leaflet.css"),
+    "layers_tree": ("js", "leaflet-layers-tree.js"),
+    "layers_tree_css": ("css", "leaflet-layers-tree.css"),
+    "iso8601": ("js", "iso8601.js"),
+    "timedimension": ("js", "leaflet.timedimension.min.js"),
+    "moment": ("js", "moment.min.js"),
+    "timedimension_css": ("css", "leaflet.timedimension.control.css"),
+}
+"""Header entries (folium's ``default_js``/``default_css`` names) → kind and package file
+inlined in their place (``vesseltrack/data/``, licences beside them)."""
+
+
+def _inline(name: str) -> tuple[str, str]:
+    """``(name, placeholder URL)`` of a shipped asset, for a folium ``default_js`` list."""
+    return name, f"vesseltrack-inline:{_INLINE_ASSETS[name][1]}"
+
+
+def _inline_text(name: str) -> str:
+    kind, file = _INLINE_ASSETS[name]
+    if kind == "js":
+        return "<script>" + _script_safe(_asset_text(file)) + "</script>"
+    css = _leaflet_css() if file == "leaflet.css" else _asset_text(file)
+    return "<style>" + css + "</style>"
+
+
 @cache
 def _offline_map_class():
     import folium
 
     class _OfflineMap(folium.Map):
-        """A folium Map whose Leaflet/jQuery/CSS are inlined, not loaded from CDNs."""
+        """A folium Map whose scripts and styles are inlined, not loaded from CDNs."""
 
-        default_js = [
-            ("leaflet", "vesseltrack-inline:leaflet.js"),
-            ("jquery", "vesseltrack-inline:jquery.slim.min.js"),
-        ]
-        default_css = [("leaflet_css", "vesseltrack-inline:leaflet.css")]
+        default_js = [_inline("leaflet"), _inline("jquery")]
+        default_css = [_inline("leaflet_css")]
 
         def render(self, **kwargs: Any) -> None:
             super().render(**kwargs)
             header = self.get_root().header
-            inline = {
-                "leaflet": "<script>" + _script_safe(_asset_text("leaflet.js")) + "</script>",
-                "jquery": "<script>" + _script_safe(_asset_text("jquery.slim.min.js"))
-                + "</script>",
-                "leaflet_css": "<style>" + _leaflet_css() + "</style>",
-            }
-            for name, text in inline.items():
+            for name in _INLINE_ASSETS:
                 if name in header._children:
-                    header._children[name] = _raw_element(text)
+                    header._children[name] = _raw_element(_inline_text(name))
 
     _OfflineMap.__name__ = "OfflineMap"
     _OfflineMap.__qualname__ = "OfflineMap"
     return _OfflineMap
+
+
+@cache
+def _plugin_classes() -> tuple[type, type]:
+    """folium's tree layer control and timestamped GeoJSON with their scripts inlined."""
+    from folium.plugins import TimestampedGeoJson, TreeLayerControl
+
+    class _TreeLayerControl(TreeLayerControl):
+        default_js = [_inline("layers_tree")]
+        default_css = [_inline("layers_tree_css")]
+
+    class _TimestampedGeoJson(TimestampedGeoJson):
+        default_js = [_inline("iso8601"), _inline("timedimension"), _inline("moment")]
+        default_css = [_inline("timedimension_css")]
+
+    return _TreeLayerControl, _TimestampedGeoJson
 
 
 def __getattr__(name: str):  # OfflineMap built lazily: folium is an optional dependency
@@ -558,6 +631,8 @@ def build_map(
     every_minutes: float = 15.0,
     tolerance_deg: float = 0.002,
     online_tiles: bool = True,
+    time_slider: bool = False,
+    slider_every_minutes: float = 60.0,
 ):
     """Build the investigation map (a folium Map that needs no network).
 
@@ -582,6 +657,11 @@ def build_map(
         Track simplification tolerance, degrees.
     online_tiles : bool
         Add OpenStreetMap tiles as an optional layer, off at first (they need the network).
+    time_slider : bool
+        Add the watched vessels' tracks as a timestamped layer with a time slider (folium's
+        ``TimestampedGeoJson``; its scripts are shipped and inlined like Leaflet's).
+    slider_every_minutes : float
+        Time-slider tracks: at most one position per vessel per this many minutes.
 
     Returns
     -------
@@ -593,12 +673,13 @@ def build_map(
 
     from vesseltrack.tracks import clean_tracks
 
+    tree_control_cls, timed_cls = _plugin_classes()
     calls_all = result.all_calls
     selected_calls = result.port_calls
     selected_ids = set(selected_calls["call_id"].astype(str))
     fences = _fences(ports)
-    m = _offline_map_class()(location=[42.73, 133.07], zoom_start=11, tiles=None, control_scale=True,
-                   prefer_canvas=False)
+    m = _offline_map_class()(location=[0.0, 0.0], zoom_start=2, tiles=None, control_scale=True,
+                             prefer_canvas=False)
     root = m.get_root()
     root.header.add_child(_raw_element(
         f"<style>html body .leaflet-container{{background:{SEA_COLOR};}}</style>"), name="vt_style")
@@ -607,19 +688,52 @@ def build_map(
     listed = "watchlist" in calls_all and bool((calls_all["watchlist"].fillna("") != "").any())
     root.html.add_child(_raw_element(_legend_html(listed)), name="vt_legend")
 
-    # base: land (offline), online tiles optional
-    land = folium.FeatureGroup(name="Land (Natural Earth 1:10m, offline)", overlay=True,
-                               control=True, show=True)
-    folium.GeoJson(
-        land_geojson(),
-        style_function=lambda _f: {"fillColor": LAND_COLOR, "color": "#b5a98f", "weight": 0.8,
-                                   "fillOpacity": 1.0},
-        interactive=False,
-    ).add_to(land)
-    land.add_to(m)
+    # tracks (needed first: they and the calls decide the view and the land drawn)
+    tracks = clean_tracks(positions)
+    break_h = float(result.params.get("gaps", {}).get("min_gap_hours", 6.0))
+    thin = thin_tracks(tracks, every_minutes=every_minutes, break_hours=break_h,
+                       tolerance_deg=tolerance_deg)
+    segs = _segments(thin)
+    names = _vessel_names(statics, calls_all)
+    focus = list(dict.fromkeys(selected_calls["mmsi"].astype("int64").tolist()))
+    focus_set = set(focus)
+    lat, lon, observed = _call_locations(calls_all, tracks, fences)
+    is_selected = calls_all["call_id"].astype(str).isin(selected_ids).to_numpy(bool)
+
+    view = _view_bounds(lat[is_selected], lon[is_selected], thin, tracks, focus_set,
+                        [fences[n] for n in result.ports if n in fences])
+    region = _core_bounds(tracks["lon"].to_numpy("float64"), tracks["lat"].to_numpy("float64"))
+    region = region or view
+    view = view or region
+
+    # land: full detail around the view, coarser over everything the tracks cover
+    land_layer = folium.FeatureGroup(name="Land", show=True)
+    sources = set()
+    boxes: list[tuple[Any, Any]] = []
+    if view is not None:  # nothing to place the map on: no positions and no fence
+        detail = _pad(view, 0.5, 0.05)
+        boxes.append((detail, None))
+        if region is not None and _wider(region, detail):
+            boxes.insert(0, (_pad(region, 0.05, 0.5), detail))
+    for bbox, hole in boxes:
+        gj = land_geojson(bbox, hole=hole)
+        if not gj["features"]:
+            continue
+        sources.add(f"{gj['features'][0]['properties']['source']} "
+                    f"{gj['features'][0]['properties']['resolution']}")
+        folium.GeoJson(
+            gj,
+            style_function=lambda _f: {"fillColor": LAND_COLOR, "color": "#b5a98f",
+                                       "weight": 0.8, "fillOpacity": 1.0},
+            interactive=False, class_name="vt-land",
+        ).add_to(land_layer)
+    land_layer.add_to(m)
+    land_label = "Land (" + (", ".join(sorted(sources)) or "none in this area") + ")"
+    tiles = None
     if online_tiles:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online)", overlay=True,
-                         control=True, show=False).add_to(m)
+        tiles = folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online)",
+                                 overlay=True, control=False, show=False)
+        tiles.add_to(m)
 
     # geofences
     fence_layer = folium.FeatureGroup(name="Geofences (approximate)", show=True)
@@ -635,38 +749,45 @@ def build_map(
         gj.add_to(fence_layer)
     fence_layer.add_to(m)
 
-    # tracks
-    tracks = clean_tracks(positions)
-    break_h = float(result.params.get("gaps", {}).get("min_gap_hours", 6.0))
-    thin = thin_tracks(tracks, every_minutes=every_minutes, break_hours=break_h,
-                       tolerance_deg=tolerance_deg)
-    segs = _segments(thin)
-    names = _vessel_names(statics, calls_all)
-    focus = list(dict.fromkeys(selected_calls["mmsi"].astype("int64").tolist()))
-    focus_set = set(focus)
+    # tracks: the watched vessels one by one, the rest of the traffic by flag
+    watched_nodes = []
     for k, mmsi in enumerate(focus):
-        label = f"Track: {names.get(mmsi, 'unnamed')} ({mmsi})"
+        label = f"{names.get(mmsi, 'unnamed')} ({mmsi})"
         group = folium.FeatureGroup(name=escape_text(label), show=True)
         if mmsi in segs:
             line = folium.PolyLine(segs[mmsi], color=TRACK_PALETTE[k % len(TRACK_PALETTE)],
                                    weight=2, opacity=0.8, class_name="vt-track")
-            folium.Tooltip(escape_text(label)).add_to(line)
+            folium.Tooltip(escape_text("Track: " + label)).add_to(line)
             line.add_to(group)
         group.add_to(m)
-    others = [mm for mm in segs if mm not in focus_set]
+        watched_nodes.append({"label": escape_text(label), "layer": group})
+    # vessels heard too briefly for a line are drawn as a dot at their last position
+    last = tracks.loc[tracks["lon"].notna() & tracks["lat"].notna()].drop_duplicates(
+        "mmsi", keep="last")
+    dots = {int(mm): (round(float(y), COORD_DECIMALS), round(float(x), COORD_DECIMALS))
+            for mm, x, y in zip(last["mmsi"], last["lon"], last["lat"], strict=True)
+            if int(mm) not in segs and int(mm) not in focus_set}
+    others = [mm for mm in segs if mm not in focus_set] + list(dots)
+    flag_nodes = []
     if others:
         flags = _flags_of(np.asarray(others, dtype="int64"))
         for flag in sorted(set(flags)):
             members = [mm for mm, f in zip(others, flags, strict=True) if f == flag]
-            group = folium.FeatureGroup(
-                name=escape_text(f"Other traffic, flag {flag} ({len(members)} vessels)"),
-                show=False)
+            label = f"flag {flag} ({len(members)} vessels)"
+            group = folium.FeatureGroup(name=escape_text(label), show=False)
             for mm in members:
-                line = folium.PolyLine(segs[mm], color=OTHER_TRACK_COLOR, weight=1,
-                                       opacity=0.6, class_name="vt-track")
-                folium.Tooltip(escape_text(f"{names.get(mm, 'unnamed')} ({mm})")).add_to(line)
-                line.add_to(group)
+                tip = escape_text(f"{names.get(mm, 'unnamed')} ({mm})")
+                if mm in segs:
+                    shape = folium.PolyLine(segs[mm], color=OTHER_TRACK_COLOR, weight=1,
+                                            opacity=0.6, class_name="vt-track vt-other-track")
+                else:
+                    shape = folium.CircleMarker(dots[mm], radius=2, color=OTHER_TRACK_COLOR,
+                                                weight=1, fill=True, fill_opacity=0.8,
+                                                class_name="vt-position")
+                folium.Tooltip(tip).add_to(shape)
+                shape.add_to(group)
             group.add_to(m)
+            flag_nodes.append({"label": escape_text(label), "layer": group})
 
     # gaps
     gaps = result.gaps
@@ -685,17 +806,15 @@ def build_map(
     gap_layer.add_to(m)
 
     # calls
-    lat, lon, observed = _call_locations(calls_all, tracks, fences)
     destinations = _last_destinations(calls_all, statics)
-    is_selected = calls_all["call_id"].astype(str).isin(selected_ids).to_numpy(bool)
     is_loaded = is_selected & (calls_all["load_state"] == "loaded").fillna(False).to_numpy(bool)
     n_loaded = int(is_loaded.sum())
     loaded_layer = folium.FeatureGroup(name=f"Loaded departures ({n_loaded})", show=True)
-    sel_layer = folium.FeatureGroup(
-        name=f"Other calls at {escape_text(', '.join(result.ports))} "
-             f"({int(is_selected.sum()) - n_loaded})", show=True)
-    other_layer = folium.FeatureGroup(
-        name=f"Calls at other fences ({int((~is_selected).sum())})", show=False)
+    sel_label = (f"Other calls at {', '.join(result.ports)} "
+                 f"({int(is_selected.sum()) - n_loaded})")
+    sel_layer = folium.FeatureGroup(name=escape_text(sel_label), show=True)
+    other_label = f"Calls at other fences ({int((~is_selected).sum())})"
+    other_layer = folium.FeatureGroup(name=other_label, show=False)
     for i, row in enumerate(calls_all.itertuples(index=False)):
         if not (np.isfinite(lat[i]) and np.isfinite(lon[i])):
             continue
@@ -722,6 +841,7 @@ def build_map(
     loaded_layer.add_to(m)
 
     # sightings
+    sight_node = []
     if sightings is not None and len(sightings):
         sight_layer = folium.FeatureGroup(name=f"Sightings ({len(sightings)})", show=True)
         for row in sightings.itertuples(index=False):
@@ -740,17 +860,144 @@ def build_map(
                            ).add_to(marker)
             marker.add_to(sight_layer)
         sight_layer.add_to(m)
+        sight_node = [{"label": f"Sightings ({len(sightings)})", "layer": sight_layer}]
 
-    folium.LayerControl(collapsed=False).add_to(m)
+    if time_slider and focus:
+        _add_time_slider(m, tracks, focus, names, timed_cls, slider_every_minutes)
 
-    # bounds: the fences investigated (with a margin), else all fences
-    chosen_geoms = [fences[n] for n in result.ports if n in fences] or list(fences.values())
-    if chosen_geoms:
-        b = np.array([g.bounds for g in chosen_geoms])
-        minx, miny, maxx, maxy = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
-        pad = max(maxx - minx, maxy - miny, 0.01) * 1.5
-        m.fit_bounds([[miny - pad, minx - pad], [maxy + pad, maxx + pad]])
+    # one layer control, collapsed: the watched vessels and the other traffic as sub-trees
+    children: list[dict] = [
+        {"label": f"Loaded departures ({n_loaded})", "layer": loaded_layer},
+        {"label": escape_text(sel_label), "layer": sel_layer},
+        {"label": other_label, "layer": other_layer},
+        {"label": f"AIS gaps ({len(gaps)})", "layer": gap_layer},
+        *sight_node,
+    ]
+    if watched_nodes:
+        children.append({"label": f"Watched vessels ({len(watched_nodes)})",
+                         "selectAllCheckbox": True, "collapsed": True,
+                         "children": watched_nodes})
+    if flag_nodes:
+        children.append({"label": f"Other traffic by flag ({len(others)} vessels)",
+                         "selectAllCheckbox": True, "collapsed": True,
+                         "children": flag_nodes})
+    children += [
+        {"label": "Geofences (approximate)", "layer": fence_layer},
+        {"label": escape_text(land_label), "layer": land_layer},
+    ]
+    if tiles is not None:
+        children.append({"label": "OpenStreetMap tiles (online)", "layer": tiles})
+    tree_control_cls(overlay_tree={"label": "Layers", "children": children},
+                     collapsed=True).add_to(m)
+
+    if view is not None:
+        m.fit_bounds([[view[1], view[0]], [view[3], view[2]]])
     return m
+
+
+def _bounds_of(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float, float, float] | None:
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any():
+        return None
+    return (float(lon[ok].min()), float(lat[ok].min()), float(lon[ok].max()),
+            float(lat[ok].max()))
+
+
+def _pad(bbox: tuple[float, float, float, float], share: float,
+         at_least_deg: float) -> tuple[float, float, float, float]:
+    """``bbox`` grown by ``share`` of its size (at least ``at_least_deg``) on every side,
+    clipped to the globe."""
+    x0, y0, x1, y1 = bbox
+    dx = max((x1 - x0) * share, at_least_deg)
+    dy = max((y1 - y0) * share, at_least_deg)
+    return (max(x0 - dx, -180.0), max(y0 - dy, -90.0), min(x1 + dx, 180.0),
+            min(y1 + dy, 90.0))
+
+
+def _wider(outer: tuple[float, ...], inner: tuple[float, ...]) -> bool:
+    """Whether ``outer`` reaches beyond ``inner`` (so that a coarser land layer adds land)."""
+    return outer[0] < inner[0] or outer[1] < inner[1] or outer[2] > inner[2] or outer[3] > inner[3]
+
+
+def _core_bounds(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float, float, float] | None:
+    """Bounds of the middle 98 % of the positions in each axis (a few wild positions must
+    not stretch a map over half the globe)."""
+    ok = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+    if not ok.any():
+        return None
+    x0, x1 = np.quantile(lon[ok], [0.01, 0.99])
+    y0, y1 = np.quantile(lat[ok], [0.01, 0.99])
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def _view_bounds(
+    call_lat: np.ndarray, call_lon: np.ndarray, thin: pd.DataFrame, tracks: pd.DataFrame,
+    focus: set[int], chosen_fences: list[Any],
+) -> tuple[float, float, float, float] | None:
+    """What the map opens on: the calls of interest (at the fences investigated) with those
+    fences; without such calls, the tracks of the vessels of interest, else all tracks, else
+    the positions; else the fences investigated. Never every fence of the file (they may lie
+    oceans apart)."""
+    lons, lats = list(call_lon[np.isfinite(call_lon)]), list(call_lat[np.isfinite(call_lat)])
+    if lons:
+        for g in chosen_fences:
+            x0, y0, x1, y1 = g.bounds
+            lons += [x0, x1]
+            lats += [y0, y1]
+        return _pad(_bounds_of(np.asarray(lons), np.asarray(lats)), 0.25, 0.04)
+    mine = thin.loc[thin["mmsi"].isin(focus)] if focus else thin
+    if mine.empty:
+        mine = thin
+    box = _core_bounds(mine["lon"].to_numpy("float64"), mine["lat"].to_numpy("float64"))
+    if box is None:
+        box = _core_bounds(tracks["lon"].to_numpy("float64"), tracks["lat"].to_numpy("float64"))
+    if box is None and chosen_fences:
+        b = np.array([g.bounds for g in chosen_fences])
+        box = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
+    return None if box is None else _pad(box, 0.1, 0.01)
+
+
+def _add_time_slider(m: Any, tracks: pd.DataFrame, focus: list[int], names: dict[int, str],
+                     timed_cls: type, every_minutes: float) -> None:
+    """The watched vessels' tracks as a timestamped GeoJSON layer with a time slider: each
+    vessel shows its last day of positions up to the slider's time, so a vessel that goes dark
+    vanishes and reappears where it was next heard."""
+    p = tracks.loc[tracks["mmsi"].isin(focus) & tracks["lon"].notna() & tracks["lat"].notna(),
+                   ["mmsi", "timestamp", "lon", "lat"]].sort_values(["mmsi", "timestamp"],
+                                                                      kind="stable")
+    t_ns = p["timestamp"].to_numpy("datetime64[ns]").astype("int64")
+    mmsi = p["mmsi"].to_numpy("int64")
+    bins = t_ns // int(every_minutes * 60e9)
+    keep = np.r_[True, (mmsi[1:] != mmsi[:-1]) | (bins[1:] != bins[:-1])] if len(p) else []
+    p = p.loc[np.asarray(keep, dtype=bool)]
+    features = []
+    for k, mm in enumerate(focus):
+        v = p.loc[p["mmsi"] == mm]
+        if len(v) < 2:
+            continue
+        coords = np.round(v[["lon", "lat"]].to_numpy("float64"), COORD_DECIMALS).tolist()
+        times = (v["timestamp"].to_numpy("datetime64[ms]").astype("int64")).tolist()
+        label = escape_text(f"{names.get(mm, 'unnamed')} ({mm})")
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": coords},
+            "properties": {"times": times, "tooltip": label,
+                           "style": {"color": TRACK_PALETTE[k % len(TRACK_PALETTE)],
+                                     "weight": 3, "className": "vt-slider-track"},
+                           # the vessel's latest position: a circle (Leaflet's default
+                           # marker would load an image file)
+                           "icon": "circle",
+                           "iconstyle": {"radius": 5, "color": "#222", "weight": 1,
+                                         "fillColor": TRACK_PALETTE[k % len(TRACK_PALETTE)],
+                                         "fillOpacity": 1.0}},
+        })
+    if not features:
+        return
+    data = json.dumps({"type": "FeatureCollection", "features": features},
+                      separators=(",", ":")).replace("</", "<\\/")
+    timed_cls(data, period="PT6H", duration="P1D", add_last_point=True, auto_play=False,
+              loop=False, date_options="YYYY-MM-DD HH:mm [UTC]", time_slider_drag_update=True
+              ).add_to(m)
 
 
 _ELEMENT_ID = re.compile(r"\b([A-Za-z][A-Za-z0-9]*_(?:[A-Za-z0-9]+_)*)([0-9a-f]{32})(?![0-9A-Za-z])")

@@ -44,6 +44,27 @@ CHART_FILES = {
 }
 """Chart key → file name written next to ``report.md``."""
 
+PER_VESSEL_TOP = 20
+"""The calls-per-vessel chart shows this many vessels (most calls first) and one bar for all
+the others, so that it stays readable for 10 vessels or 1,000."""
+
+
+def _cap_label(summary_or_flag: Any, cap: int | None) -> str:
+    """How a cap is named: the UN cap when it is the resolution 2397 figure for DPRK flags."""
+    flag = summary_or_flag.get("flag") if isinstance(summary_or_flag, dict) else summary_or_flag
+    if cap == UN_CAP_BBL and flag is not None and str(flag).upper() == "KP":
+        return "UN cap (res. 2397, refined petroleum)"
+    return "cap (given with --cap-bbl)"
+
+
+def _cargo_text(summary: dict) -> str:
+    """The estimated cargo in barrels and tonnes, or "n/a" and why."""
+    if summary.get("estimated_bbl") is None:
+        note = summary.get("cargo_note")
+        return "n/a" + (f" ({note})" if note else "")
+    return f"{summary['estimated_bbl']:,} bbl ({summary.get('estimated_t') or 0:,} t)"
+
+
 DISCLAIMER = (
     "This report is an analysis of data (AIS messages, a vessel registry, sightings and "
     "approximate geofences), not a legal finding. Port calls made while a vessel's AIS was "
@@ -101,11 +122,42 @@ def _table(header: list[str], rows: list[list[str]], align: str | None = None) -
 # charts
 
 
-def _busiest(loaded: pd.DataFrame) -> int | None:
+def _most_calls(loaded: pd.DataFrame) -> int | None:
+    """The vessel with most loaded departures (the first in the table on a tie)."""
     if loaded.empty:
         return None
-    counts = loaded.groupby("mmsi").size()
+    counts = loaded.groupby("mmsi", sort=False).size()
     return int(counts.sort_values(ascending=False, kind="stable").index[0])
+
+
+def calls_per_vessel(calls: pd.DataFrame, top: int = PER_VESSEL_TOP) -> pd.DataFrame:
+    """Calls and loaded departures per vessel, the ``top`` vessels with most calls and one
+    row ``others`` summing the rest (for the calls-per-vessel chart).
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Port calls (``mmsi``, ``load_state``).
+    top : int
+        Vessels shown one by one.
+
+    Returns
+    -------
+    DataFrame
+        Index: MMSI (int) or the string ``"others (N vessels)"``; columns ``all`` and
+        ``loaded`` (int), most calls first, ``others`` last.
+    """
+    per = pd.DataFrame({
+        "all": calls.groupby("mmsi").size(),
+        "loaded": (calls["load_state"] == "loaded").fillna(False).groupby(calls["mmsi"]).sum(),
+    }).astype("int64")
+    per = per.sort_values(["all", "loaded"], ascending=False, kind="stable")
+    if len(per) <= top:
+        return per
+    rest = per.iloc[top:]
+    others = pd.DataFrame({"all": [int(rest["all"].sum())], "loaded": [int(rest["loaded"].sum())]},
+                          index=[f"others ({len(rest):,} vessels)"])
+    return pd.concat([per.iloc[:top], others])
 
 
 def _label(mmsi: int, names: dict[int, str]) -> str:
@@ -127,11 +179,11 @@ def plot_charts(
     result : vesseltrack.count.CountResult
         The count.
     statics : DataFrame or None
-        Statics (for the draught timeline of the busiest tanker).
+        Statics (for the draught timeline of the vessel with most loaded departures).
     out_dir : path-like
         Folder (created).
     registry : DataFrame, optional
-        Registry: adds the busiest tanker's ballast and summer draughts as reference lines.
+        Registry: adds that vessel's ballast and summer draughts as reference lines.
 
     Returns
     -------
@@ -180,41 +232,48 @@ def plot_charts(
     ax.tick_params(axis="x", labelrotation=45)
     save(fig, "per_month")
 
-    # 2. cumulative barrels against the UN cap
+    # 2. cumulative barrels (against the cap, when one applies)
     fig, ax = subplots((8, 4))
-    if len(loaded):
+    cap = getattr(result, "cap_bbl", None)
+    estimated = bool(loaded["cargo_bbl"].notna().any()) if len(loaded) else False
+    if estimated:
         cum_bbl = np.nancumsum(loaded["cargo_bbl"].to_numpy("float64"))
         times = loaded["departure"].dt.tz_convert("UTC").dt.tz_localize(None)
         ax.step(times, cum_bbl, where="post", label="estimated cargo, cumulative", lw=2)
         ax.plot(times, cum_bbl, "o", ms=3)
-    ax.axhline(UN_CAP_BBL, color="#c0152f", ls="--",
-               label=f"UN cap, res. 2397: {UN_CAP_BBL:,} bbl per 12 months")
+        ax.set_title("Estimated cargo of the loaded departures, cumulative")
+    else:
+        ax.set_title("Estimated cargo: n/a" + (" (no vessel registry)" if len(loaded) and
+                                                not getattr(result, "registry_given", True)
+                                                else ""))
+    if cap:
+        ax.axhline(cap, color="#c0152f", ls="--",
+                   label=f"{_cap_label(result.flag, cap)}: {cap:,} bbl per 12 months")
     ax.set_ylabel("barrels")
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-    ax.set_title("Estimated refined products loaded, cumulative")
-    ax.legend(fontsize=8, loc="upper left")
+    if estimated or cap:
+        ax.legend(fontsize=8, loc="upper left")
     fig.autofmt_xdate()
     save(fig, "cumulative")
 
-    # 3. calls per vessel: loaded departures and other calls at the fences investigated
-    fig, ax = subplots((8, max(3.0, 0.35 * calls["mmsi"].nunique() + 1.2)))
-    if len(calls):
-        per = pd.DataFrame({
-            "loaded": calls.assign(x=(calls["load_state"] == "loaded").fillna(False))
-            .groupby("mmsi")["x"].sum(),
-            "all": calls.groupby("mmsi").size(),
-        }).sort_values(["loaded", "all"], kind="stable")
-        labels = [_label(int(m), names) for m in per.index]
+    # 3. calls per vessel: the vessels with most calls, the rest in one bar
+    per = calls_per_vessel(calls) if len(calls) else pd.DataFrame({"all": [], "loaded": []})
+    fig, ax = subplots((8, max(3.0, 0.35 * len(per) + 1.2)))
+    if len(per):
+        per = per.iloc[::-1]  # barh draws bottom-up: most calls on top, "others" at the foot
+        labels = [_label(int(m), names) if not isinstance(m, str) else m for m in per.index]
         ax.barh(labels, per["all"], color="#b8c7dd", label="calls")
         ax.barh(labels, per["loaded"], color="#c0152f", label="loaded departures")
         ax.legend(fontsize=8, loc="lower right")
     ax.set_xlabel("calls at " + ", ".join(result.ports))
-    ax.set_title("Calls per vessel")
+    n_vessels = calls["mmsi"].nunique()
+    ax.set_title("Calls per vessel" + (f" (the {PER_VESSEL_TOP} with most calls of "
+                                       f"{n_vessels:,})" if n_vessels > PER_VESSEL_TOP else ""))
     save(fig, "per_vessel")
 
-    # 4. draught timeline of the busiest tanker with its calls marked
+    # 4. draught timeline of the vessel with most loaded departures, its calls marked
     fig, ax = subplots((9, 4))
-    busiest = _busiest(loaded)
+    busiest = _most_calls(loaded)
     if busiest is not None:
         if statics is not None and len(statics):
             s = statics.loc[(statics["mmsi"] == busiest) & statics["draught_m"].notna()]
@@ -237,8 +296,9 @@ def plot_charts(
                         ax.axhline(float(v), color="#555", ls=ls, lw=1,
                                    label=col.replace("_m", "").replace("_", " ") + " (registry)")
         ax.legend(fontsize=8, loc="upper left")
-        ax.set_title(f"Draught of the busiest tanker, {_label(busiest, names)}: "
-                     f"{int((loaded['mmsi'] == busiest).sum())} loaded departures")
+        ax.set_title(f"Draught of the vessel with most loaded departures, "
+                     f"{_label(busiest, names)}: "
+                     f"{int((loaded['mmsi'] == busiest).sum())}")
     else:
         ax.set_title("Draught timeline: no loaded departure")
     ax.set_ylabel("draught, m")
@@ -331,11 +391,13 @@ def render_report(
         ["port calls", f"{summary['port_calls']:,}"],
         ["loaded departures", f"{summary['loaded_departures']:,}"],
         ["vessels with a loaded departure", f"{summary['vessels']:,}"],
-        ["estimated cargo", f"{summary['estimated_bbl']:,} bbl "
-                            f"({summary.get('estimated_t', 0):,} t)"],
-        ["UN cap (res. 2397, refined products)", f"{summary['un_cap_bbl']:,} bbl per 12 months"],
-        ["estimate / cap", f"{summary.get('un_cap_multiple', 0):.2f} ×"],
+        ["estimated cargo", md_text(_cargo_text(summary))],
     ]
+    cap = summary.get("un_cap_bbl")
+    if cap:
+        rows.append([_cap_label(summary, cap), f"{cap:,} bbl per 12 months"])
+        if summary.get("un_cap_multiple") is not None:
+            rows.append(["estimate / cap", f"{summary['un_cap_multiple']:.2f} ×"])
     for ev, k in summary.get("by_evidence", {}).items():
         rows.append([f"loaded departures with evidence {md_text(ev)}", f"{k:,}"])
     lines += [_table(["", "value"], rows, "lr"), ""]
@@ -343,9 +405,11 @@ def render_report(
     lines += ["## Charts", ""]
     captions = {
         "per_month": "Loaded departures per month, by evidence",
-        "cumulative": "Cumulative estimated barrels against the UN cap",
-        "per_vessel": "Calls and loaded departures per vessel",
-        "draught": "Draught timeline of the busiest tanker, its calls shaded",
+        "cumulative": "Cumulative estimated barrels" + (" against the cap" if cap else ""),
+        "per_vessel": f"Calls and loaded departures per vessel (at most {PER_VESSEL_TOP} "
+                      "vessels, the rest as one bar)",
+        "draught": "Draught timeline of the vessel with most loaded departures, its calls "
+                   "shaded",
     }
     for key, caption in captions.items():
         if key in charts:
@@ -377,9 +441,16 @@ def render_report(
         "4. Load state compares the draught before and after each call (a laden sighting "
         "can settle it); cargo is the fill between ballast and summer draught times "
         f"{_cargo_share(summary):g} of "
-        "the dead-weight, in tonnes, converted to barrels by the cargo's barrels per tonne.",
-        "5. The total is compared with the UN Security Council resolution 2397 cap of "
-        f"{UN_CAP_BBL:,} barrels of refined petroleum products per 12 months.",
+        "the dead-weight, in tonnes, converted to barrels by the cargo's barrels per tonne "
+        "(this needs a vessel registry with dead-weight and draughts).",
+    ]
+    if cap == UN_CAP_BBL and str(summary.get("flag") or "").upper() == "KP":
+        lines.append("5. The total is compared with the UN Security Council resolution 2397 "
+                     f"cap of {UN_CAP_BBL:,} barrels of refined petroleum per 12 months.")
+    elif cap:
+        lines.append(f"5. The total is compared with the cap given, {cap:,} barrels per 12 "
+                     "months.")
+    lines += [
         "",
         "Parameters:",
         "",
@@ -465,10 +536,15 @@ def format_summary(summary: dict[str, Any]) -> str:
         ("port calls", f"{summary['port_calls']:,}"),
         ("loaded departures", f"{summary['loaded_departures']:,}"),
         ("vessels (loaded)", f"{summary['vessels']:,}"),
-        ("estimated cargo", f"{summary['estimated_bbl']:,} bbl ({summary.get('estimated_t', 0):,} t)"),
-        ("UN cap (res. 2397)", f"{summary['un_cap_bbl']:,} bbl/year"
-                               f" -> x{summary.get('un_cap_multiple', 0):.2f}"),
+        ("estimated cargo", _cargo_text(summary)),
     ]
+    cap = summary.get("un_cap_bbl")
+    if cap:
+        multiple = summary.get("un_cap_multiple")
+        short = ("UN cap (res. 2397)" if _cap_label(summary, cap).startswith("UN")
+                 else "cap (--cap-bbl)")
+        rows.append((short, f"{cap:,} bbl/year"
+                     + (f" -> x{multiple:.2f}" if multiple is not None else "")))
     for ev, n in summary.get("by_evidence", {}).items():
         rows.append((f"  by evidence: {ev}", f"{n:,}"))
     for m, n in summary.get("cargo_methods", {}).items():

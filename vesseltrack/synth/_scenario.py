@@ -526,29 +526,34 @@ VOSTOCHNY_FENCES = (
     Fence(
         "Vostochny anchorage",
         "anchorage",
-        ((133.040, 42.680), (133.110, 42.680), (133.110, 42.715), (133.040, 42.715)),
-        "approximate fence [est] from docs/method.md: outer anchorage",
+        ((133.045, 42.655), (133.115, 42.655), (133.115, 42.690), (133.045, 42.690)),
+        "approximate fence [est] from docs/method.md: outer anchorage, in the open bay south-west "
+        "of the port (about 90% water on the full-resolution GSHHG shoreline)",
     ),
     Fence(
         "Kozmino crude terminal",
         "terminal",
-        ((133.000, 42.705), (133.035, 42.705), (133.035, 42.727), (133.000, 42.727)),
+        ((132.985, 42.715), (133.020, 42.715), (133.020, 42.737), (132.985, 42.737)),
         "approximate fence [est] from docs/method.md: Kozmino crude oil port, a different facility "
-        "2-3 nm from Vostochny (a distractor that must not count)",
+        "2-3 nm from Vostochny, its berths on the shore west of the port (about 94% water on the "
+        "full-resolution GSHHG shoreline; a distractor that must not count)",
     ),
 )
 
 VOSTOCHNY_OFFING: LonLat = (133.000, 42.640)
 """Port offing south-west of Wrangel Bay: every approach starts here [est]."""
 
-# Berths and anchoring boxes are chosen at sea in Natural Earth 1:10m land, which is coarse here
-# (it draws land over most of the docs/method.md anchorage and Kozmino fences): see data/land/README.
+# Berths, anchoring boxes and every leg of every route are at sea on the full-resolution GSHHG
+# shoreline (``vesseltrack.land``), checked by tests/test_synth.py.
 VOSTOCHNY_FACILITIES = (
     Facility(
         "oil_terminal",
         "Vostochny oil terminal",
         berths=((133.0650, 42.7520), (133.0680, 42.7535), (133.0700, 42.7510), (133.0665, 42.7545)),
-        approach=(VOSTOCHNY_OFFING, (132.980, 42.720), (133.020, 42.748), (133.050, 42.7515)),
+        approach=(
+            VOSTOCHNY_OFFING, (132.975, 42.715), (132.980, 42.742), (133.020, 42.748),
+            (133.050, 42.7515),
+        ),
         nav_status=5,
         berth_heading_deg=75.0,
         destination="VOSTOCHNY",
@@ -556,8 +561,8 @@ VOSTOCHNY_FACILITIES = (
     Facility(
         "coal_berths",
         "Vostochny port",
-        berths=((133.0450, 42.7500), (133.0500, 42.7525), (133.0400, 42.7480), (133.0550, 42.7470)),
-        approach=(VOSTOCHNY_OFFING, (132.980, 42.720), (133.020, 42.748)),
+        berths=((133.0450, 42.7500), (133.0500, 42.7525), (133.0400, 42.7480), (133.0400, 42.7520)),
+        approach=(VOSTOCHNY_OFFING, (132.975, 42.715), (132.980, 42.742), (133.020, 42.748)),
         nav_status=5,
         berth_heading_deg=60.0,
         destination="VOSTOCHNY",
@@ -565,7 +570,7 @@ VOSTOCHNY_FACILITIES = (
     Facility(
         "kozmino",
         "Kozmino crude terminal",
-        berths=((133.0040, 42.7100), (133.0060, 42.7080)),
+        berths=((132.9950, 42.7250), (133.0000, 42.7300)),
         approach=(VOSTOCHNY_OFFING, (132.990, 42.700)),
         nav_status=5,
         berth_heading_deg=30.0,
@@ -574,8 +579,8 @@ VOSTOCHNY_FACILITIES = (
     Facility(
         "anchorage",
         "Vostochny anchorage",
-        berths=((133.050, 42.6815), (133.100, 42.6860)),
-        approach=(VOSTOCHNY_OFFING, (133.030, 42.668)),
+        berths=((133.055, 42.660), (133.105, 42.676)),
+        approach=(VOSTOCHNY_OFFING, (133.035, 42.655)),
         nav_status=1,
         anchorage=True,
         destination="NAKHODKA",
@@ -617,6 +622,7 @@ HOME_PORTS = (
             (125.300, 38.690),
             (125.200, 38.695),
             (125.100, 38.690),
+            (124.960, 38.695),
             (124.920, 38.630),
             (124.750, 38.560),
             (124.700, 38.450),
@@ -713,7 +719,7 @@ VOSTOCHNY_DECOYS = (
         "KUM JIN GANG 2",
         route=(
             (125.375, 38.710), (125.300, 38.690), (125.200, 38.695), (125.100, 38.690),
-            (124.920, 38.630), (124.750, 38.560), (124.700, 38.450), (124.620, 38.250),
+            (124.960, 38.695), (124.920, 38.630), (124.750, 38.560), (124.700, 38.450), (124.620, 38.250),
             (124.450, 38.020), (124.700, 37.550), (124.600, 36.800),
         ),
         trips=3,
@@ -754,8 +760,8 @@ VOSTOCHNY_ENTRIES = (
 
 VOSTOCHNY_PASSAGES = (
     ((131.900, 42.450), (132.600, 42.560), (133.300, 42.600), (134.800, 42.800)),
-    # Through the anchorage fence (at sea part) without stopping.
-    ((131.900, 42.450), (133.020, 42.675), (133.120, 42.684), (133.300, 42.660), (134.800, 42.800)),
+    # Through the anchorage fence without stopping.
+    ((131.900, 42.450), (133.030, 42.668), (133.120, 42.672), (133.300, 42.660), (134.800, 42.800)),
     ((132.200, 41.900), (133.200, 42.550), (134.800, 42.800)),
     ((131.900, 42.450), (133.100, 41.800)),
 )
