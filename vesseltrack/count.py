@@ -310,6 +310,9 @@ class CountResult:
     input_report : dict or None
         The reader's report (:meth:`vesseltrack.ais.DecodeReport.to_dict`) where the engine
         read the files itself (the Dask engine; it adds ``engine``); None otherwise.
+    map_inputs : vesseltrack.bucketed.MapInputs or None
+        Thinned tracks and the statics the map and the report need, where an engine that
+        never holds all positions at once was asked for them; None otherwise.
     """
 
     port_calls: pd.DataFrame
@@ -322,6 +325,7 @@ class CountResult:
     vessels_seen: int
     params: dict[str, Any]
     input_report: dict[str, Any] | None = None
+    map_inputs: Any = None
 
     @property
     def loaded(self) -> pd.DataFrame:
