@@ -51,6 +51,11 @@ _EXPORTS: dict[str, str] = {
     "write_table": "vesseltrack.io",
     "positions_from_frame": "vesseltrack.io",
     "statics_from_frame": "vesseltrack.io",
+    # the on-disk store
+    "Store": "vesseltrack.store",
+    "bucket_of_mmsi": "vesseltrack.store",
+    "ingest": "vesseltrack.store",
+    "open_store": "vesseltrack.store",
     # user-made inputs
     "read_ports": "vesseltrack.ports",
     "read_registry": "vesseltrack.registry",
@@ -63,6 +68,7 @@ _EXPORTS: dict[str, str] = {
     "GapParams": "vesseltrack.params",
     "PortCallParams": "vesseltrack.params",
     "SpeedParams": "vesseltrack.params",
+    "StoreParams": "vesseltrack.params",
     "TrackParams": "vesseltrack.params",
     # the analysis, stage by stage
     "clean_tracks": "vesseltrack.tracks",

@@ -25,6 +25,13 @@ result is identical to the local engine's. Each file is decoded on its own; the 
 its boundaries come back to the client, which joins those of all files (a multi-sentence
 message split across two files is reassembled, as the local reader does) and adds the few
 messages completed there to their vessels' partitions.
+
+Over a store (:func:`count_store_dask`) there is nothing to decode or shuffle: a store bucket
+already holds whole vessels, so stage 1 is one task per bucket reading it from the store
+(:func:`vesseltrack.bucketed.bucket_rows`), followed by the same reduce and stage 2. Both
+engines can gather what the map and the report need (``want_map``: tracks thinned on the
+workers, :class:`vesseltrack.bucketed.MapInputs`), so ``count --out`` writes every file the
+local engine writes.
 """
 
 from __future__ import annotations
