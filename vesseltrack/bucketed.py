@@ -4,9 +4,10 @@ Every detector is a pure function of whole vessels (see :mod:`vesseltrack.count`
 store bucket holds whole vessels (:func:`vesseltrack.store.bucket_of_mmsi`), so running the
 two detection stages bucket by bucket and concatenating gives the answer of one run over all
 the data. The one global table between the stages (where flag-mates call,
-:func:`vesseltrack.count.peer_call_counts`) is reduced in a first pass over the buckets; the
-second pass runs both stages again (reading a bucket back is cheaper than holding every
-bucket's tracks) and keeps only the calls, the gaps and, for maps and reports, thinned tracks.
+:func:`vesseltrack.count.peer_call_counts`) is reduced in a first pass over the buckets, which
+runs stage 1 and spills each bucket's result to a temporary file; the second pass loads them
+one at a time for stage 2 and keeps only the calls, the gaps and, for maps and reports,
+thinned tracks.
 
 The functions here work on one bucket's rows and are shared with the Dask engine
 (:mod:`vesseltrack.distributed`), which runs them as one task per bucket.
@@ -15,6 +16,7 @@ The functions here work on one bucket's rows and are shared with the Dask engine
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -320,13 +322,33 @@ def count_port_calls_store(
             bar.update(1)
         return out
 
-    try:
-        peers = sum_peers([peer_call_counts(stage1(b).stage.ais_calls) for b in range(buckets)])
-        outs = [bucket_calls(stage1(b), registry, sights[b], params, selected, peers, want_map)
-                for b in range(buckets)]
-    finally:
-        if bar is not None:
-            bar.close()
+    import pickle
+    import tempfile
+
+    # Stage 1 of each bucket goes to a temporary file (pickle) between the passes: reading
+    # it back is several times cheaper than reading the bucket and running stage 1 again.
+    with tempfile.TemporaryDirectory(prefix="vesseltrack-stages-") as spill:
+        try:
+            peers = []
+            for b in range(buckets):
+                bstage = stage1(b)
+                peers.append(peer_call_counts(bstage.stage.ais_calls))
+                with open(Path(spill) / f"{b}.pickle", "wb") as fh:
+                    pickle.dump(bstage, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                del bstage
+            total = sum_peers(peers)
+            outs = []
+            for b in range(buckets):
+                with open(Path(spill) / f"{b}.pickle", "rb") as fh:
+                    bstage = pickle.load(fh)  # our own file, written just above
+                outs.append(bucket_calls(bstage, registry, sights[b], params, selected, total,
+                                         want_map))
+                del bstage
+                if bar is not None:
+                    bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
     return gather_result(outs, selected, flag=flag, since=since, until=until, params=params)
 
 

@@ -121,7 +121,7 @@ class _PartWriter:
 
     def __init__(self, tmp: Path, run: str, buckets: int, flush_rows: int) -> None:
         self.tmp, self.run, self.buckets, self.flush_rows = tmp, run, buckets, flush_rows
-        self.buffers: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+        self.buffers: dict[str, list[pa.Table]] = {t: [] for t in TABLES}
         self.buffered = 0
         self.writers: dict[tuple[str, int, str], Any] = {}
         self.rows = {t: 0 for t in TABLES}
@@ -136,7 +136,8 @@ class _PartWriter:
             frame = _CONFORM[table](frame)
             frame = frame.assign(seq=np.arange(seq, seq + len(frame), dtype="int64"))
             seq += len(frame)
-            self.buffers[table].append(frame)
+            self.buffers[table].append(
+                pa.Table.from_pandas(frame, schema=_SCHEMAS[table], preserve_index=False))
             self.buffered += len(frame)
         if self.buffered >= self.flush_rows:
             self.flush()
@@ -149,35 +150,42 @@ class _PartWriter:
             parts = self.buffers[table]
             if not parts:
                 continue
-            frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            arrow = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
             self.buffers[table] = []
-            self.rows[table] += len(frame)
-            ts = frame["timestamp"]
-            if table == "positions" and ts.notna().any():
-                lo, hi = ts.min(), ts.max()
+            self.rows[table] += len(arrow)
+            ts_ns = arrow["timestamp"].to_numpy().astype("datetime64[ns]")
+            if table == "positions" and (~np.isnat(ts_ns)).any():
+                lo = pd.Timestamp(np.nanmin(ts_ns), tz="UTC")
+                hi = pd.Timestamp(np.nanmax(ts_ns), tz="UTC")
                 self.ts_min = lo if self.ts_min is None else min(self.ts_min, lo)
                 self.ts_max = hi if self.ts_max is None else max(self.ts_max, hi)
-            bucket = bucket_of_mmsi(frame["mmsi"].to_numpy(), self.buckets)
-            month_ns = ts.to_numpy("datetime64[ns]").astype("datetime64[M]")
-            months, month_code = np.unique(month_ns, return_inverse=True)
-            key = bucket * (len(months) + 1) + month_code.reshape(-1)
+            bucket = bucket_of_mmsi(arrow["mmsi"].to_numpy(), self.buckets)
+            # months as integers counted from the earliest (NaT: code 0, "unknown")
+            month_ns = ts_ns.astype("datetime64[M]")
+            timed = ~np.isnat(month_ns)
+            months_i = month_ns.view("int64")
+            first = int(months_i[timed].min()) if timed.any() else 0
+            code = np.where(timed, months_i - first + 1, 0)
+            width = int(code.max()) + 1
+            key = bucket * width + code
+            # a small key sorts by radix (stable): rows of a partition keep their order
+            key = key.astype(np.int16 if self.buckets * width < 2**15 else np.int64)
             order = np.argsort(key, kind="stable")
             key_sorted = key[order]
             cuts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1], True])
-            arrow = pa.Table.from_pandas(frame.take(order), schema=_SCHEMAS[table],
-                                         preserve_index=False)
+            take = pa.array(order)
+            arrow = pa.Table.from_arrays([col.take(take) for col in arrow.columns],
+                                         schema=arrow.schema)
             for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-                k = int(key_sorted[a])
-                b_id, m = divmod(k, len(months) + 1)
-                month = months[m]
-                label = _UNKNOWN_MONTH if np.isnat(month) else str(month)
+                b_id, m = divmod(int(key_sorted[a]), width)
+                label = (_UNKNOWN_MONTH if m == 0
+                         else str(np.datetime64(first + m - 1, "M")))
                 wkey = (table, b_id, label)
                 writer = self.writers.get(wkey)
                 if writer is None:
                     path = self.tmp / self.relative(*wkey)
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    writer = pq.ParquetWriter(path, _SCHEMAS[table], compression="zstd",
-                                              compression_level=1)
+                    writer = pq.ParquetWriter(path, _SCHEMAS[table], compression="snappy")
                     self.writers[wkey] = writer
                 writer.write_table(arrow.slice(int(a), int(b - a)))
         self.buffered = 0
