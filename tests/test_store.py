@@ -274,3 +274,20 @@ def test_readme_duckdb_example_counts_the_box_per_month(fixture_store):
     got = scope["per_month"].set_index("month")
     assert (got["positions"].astype(int).to_dict(), got["vessels"].astype(int).to_dict()) == (
         expected["positions"].to_dict(), expected["vessels"].to_dict())
+
+
+def test_ingest_command_reports_what_it_added(tmp_path, capsys):
+    out = _run(capsys, "ingest", str(STREAM), "--store", str(tmp_path / "store"), "--json", "-q")
+    done = json.loads(out)
+    # the file's counts as tests/test_cli.py has them: 8551 lines, 2988 positions, 498 statics
+    assert (done["added"], done["report"]["lines"], done["positions"], done["statics"]) == (
+        [str(STREAM)], 8551, 2988, 498)
+
+
+def test_ingest_command_skips_a_file_already_stored(stream_store, tmp_path, capsys):
+    import shutil
+
+    root = tmp_path / "store"
+    shutil.copytree(stream_store, root)
+    done = json.loads(_run(capsys, "ingest", str(STREAM), "--store", str(root), "--json", "-q"))
+    assert (done["added"], done["skipped"]) == ([], [str(STREAM)])

@@ -329,11 +329,15 @@ def ingest(
     file_index = int(manifest["next_file_index"])
     entries = []
     leftovers: list = []
-    bar = _progress(sum(p.stat().st_size for p, _ in new), progress)
+    # one file: the reader's own bar (it follows the bytes as they are read); several: a bar
+    # over the files' bytes, moved as each file is done
+    bar = _progress(sum(p.stat().st_size for p, _ in new), progress) if len(new) > 1 else None
+    file_progress = False if len(new) > 1 else progress
     try:
         for path, digest in new:
             rep = DecodeReport()
-            for pos, sta in iter_ais(path, report=rep, progress=False, leftovers=leftovers,
+            for pos, sta in iter_ais(path, report=rep, progress=file_progress,
+                                     leftovers=leftovers,
                                      first_file_index=file_index, columns=columns,
                                      dayfirst=dayfirst):
                 seq = writer.add(pos, sta, seq)
