@@ -8,12 +8,16 @@ Run ``python bench/run.py`` from the repository root (``make bench``). It
 2. runs every measured job in its own subprocess (``python bench/run.py --job NAME ...``), so
    that each job's peak memory (``resource.getrusage``: ``ru_maxrss`` of the job, and of its
    children for external programs and Dask workers) is its own;
-3. prints the figures and writes ``bench/RESULTS.md`` (machine, commands, figures, targets).
+3. ingests the 10-million-line parts into a store (``vesseltrack ingest``) and counts it with
+   the local engine (one MMSI bucket at a time) and the Dask engine at 1 and 2 workers, each
+   a whole process tree whose peak memory (all its processes together) is sampled;
+4. prints the figures and writes ``bench/RESULTS.md`` (machine, commands, figures, targets).
 
 Options: ``--quick`` (100k/1M-line corpora, a smoke run), ``--skip NAME`` (repeatable),
 ``--no-install`` (do not apt/pip-install gpsd-clients or movingpandas when missing),
 ``--repeat N`` (runs of each short job, the fastest reported; default 3), ``--repeat-dask N``
-(runs of the Dask engine with 1 and 2 workers, alternating; default 2).
+(runs of the Dask engine with 1 and 2 workers, alternating; default 2), ``--skip store``
+(no store jobs), ``--huge`` (also a 100-million-line corpus: 100 files, 7.4 GB, built once).
 
 No timed test lives in the test suite: this script is the only place figures are produced.
 """
@@ -247,10 +251,13 @@ def job_dask(parts: list[str], n_workers: int) -> dict:
 
 
 def _tree_peak(cmd: list[str], **kwargs) -> tuple[subprocess.CompletedProcess, float, float]:
-    """Run ``cmd``; its result, wall seconds and the peak RSS (MB) of its whole process tree
+    """Run ``cmd``; its result (with ``cpu_s``: CPU seconds of the process and the
+    descendants it waited for), wall seconds and the peak RSS (MB) of its whole process tree
     (the process and every descendant, e.g. Dask workers), sampled every 50 ms with psutil."""
     import psutil
 
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu0 = usage.ru_utime + usage.ru_stime
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             **kwargs)
@@ -272,6 +279,8 @@ def _tree_peak(cmd: list[str], **kwargs) -> tuple[subprocess.CompletedProcess, f
     out, err = proc.communicate()
     dt = time.perf_counter() - t
     done = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done.cpu_s = usage.ru_utime + usage.ru_stime - cpu0  # type: ignore[attr-defined]
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)}: exit {proc.returncode}: {err.strip()[-300:]}")
     return done, dt, peak / 1024**2
@@ -287,6 +296,7 @@ def job_ingest(parts: list[str], store: str) -> dict:
     size = sum(p.stat().st_size for p in Path(store).rglob("*") if p.is_file())
     return {"seconds": dt, "lines": done["report"]["lines"], "positions": done["positions"],
             "statics": done["statics"], "inner_s": done["seconds"], "tree_peak_mb": peak,
+            "cpu_s": proc.cpu_s,
             "store_mb": size / 1e6, "files": len(done["added"]),
             "command": " ".join(cmd[:2] + ["PARTS..."] + cmd[-5:])}
 
@@ -302,7 +312,7 @@ def job_count_store(store: str, n_workers: int) -> dict:
     summary = json.loads(proc.stdout)
     return {"seconds": dt, "lines": summary["input"]["lines"],
             "port_calls": summary["port_calls"], "vessels_seen": summary["input"]["vessels_seen"],
-            "engine": summary.get("engine"), "tree_peak_mb": peak,
+            "engine": summary.get("engine"), "tree_peak_mb": peak, "cpu_s": proc.cpu_s,
             "command": " ".join(cmd[:2] + cmd[2:4] + ["..."] + cmd[6:])}
 
 
@@ -464,6 +474,9 @@ def main(argv: list[str] | None = None) -> int:
                          "detection); the fastest is reported")
     ap.add_argument("--repeat-dask", type=int, default=2,
                     help="runs of the Dask engine with 1 and with 2 workers (alternating)")
+    ap.add_argument("--keep-previous", action="store_true",
+                    help="start from the figures of the last run (bench/.cache/results.json): "
+                         "jobs skipped now keep their previous figures")
     ap.add_argument("--huge", action="store_true",
                     help="also ingest and count a 100-million-line corpus (7.4 GB on disk)")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
@@ -479,7 +492,12 @@ def main(argv: list[str] | None = None) -> int:
     small, large = corpora["small"]["path"], corpora["large"]["path"]
     gpsd = None if "gpsdecode" in a.skip else ensure_gpsdecode(not a.no_install)
     have_mpd = "movingpandas" not in a.skip and ensure_movingpandas(not a.no_install)
-    r: dict = {"machine": mach, "corpora": corpora, "gpsdecode_version": gpsd}
+    r: dict = {}
+    previous = CACHE / "results.json"
+    if a.keep_previous and previous.exists():
+        r.update(json.loads(previous.read_text()))
+    r.update({"machine": mach, "corpora": corpora, "gpsdecode_version": gpsd
+              or r.get("gpsdecode_version")})
 
     def step(key: str, name: str, *args: str, repeat: int = 1) -> None:
         """Run a job ``repeat`` times and keep the fastest run (a shared, noisy machine)."""
@@ -672,13 +690,15 @@ def report(r: dict, a: argparse.Namespace) -> str:
         if "seconds" in ig:
             add(f"| `vesseltrack ingest` into a store, {label:,} lines in {ig['files']} files | "
                 f"**{ig['seconds']:.1f} s, {ig['lines'] / ig['seconds']:,.0f} lines/s** (whole "
-                f"process; peak {ig['tree_peak_mb'] / 1024:.2f} GB; store "
-                f"{ig['store_mb']:,.0f} MB) | ≥ 1,000,000 lines/s per core | "
-                f"{_ok(ig['lines'] / ig['seconds'], 1_000_000)} |")
+                f"process; {ig['lines'] / ig['cpu_s']:,.0f} lines per CPU-second; peak "
+                f"{ig['tree_peak_mb'] / 1024:.2f} GB; store {ig['store_mb']:,.0f} MB) | "
+                f"≥ 1,000,000 lines/s per core | "
+                f"{_ok(ig['lines'] / ig['cpu_s'], 1_000_000)} (per CPU-second) |")
     for key, label in (("count_store_large", large["lines"]), ("count_store_huge", 100_000_000)):
         cs = r.get(key, {})
         if "seconds" in cs:
-            add(f"| `vesseltrack count --store`, {label:,} lines | **{cs['seconds']:.1f} s**, "
+            add(f"| `vesseltrack count --store`, {label:,} lines | **{cs['seconds']:.1f} s** "
+                f"({cs['cpu_s']:.1f} CPU-s), "
                 f"peak of the process tree **{cs['tree_peak_mb'] / 1024:.2f} GB** "
                 f"({cs['port_calls']:,} port calls) | 100 M lines: < 180 s, < 2.5 GB | "
                 + (f"{_ok(cs['seconds'], 180, False)}, "
@@ -689,7 +709,8 @@ def report(r: dict, a: argparse.Namespace) -> str:
         if "seconds" in ds_:
             e = ds_.get("engine") or {}
             add(f"| `count --store --engine dask`, {w} worker{'s' if w > 1 else ''}, "
-                f"{large['lines']:,} lines | **{ds_['seconds']:.1f} s** (cluster start "
+                f"{large['lines']:,} lines | **{ds_['seconds']:.1f} s**, {ds_['cpu_s']:.1f} "
+                f"CPU-s (cluster start "
                 f"{e.get('startup_s', float('nan')):.1f} s, detect "
                 f"{e.get('detect_s', float('nan')):.1f} s), peak of the process tree "
                 f"{ds_['tree_peak_mb'] / 1024:.2f} GB | | |")
