@@ -291,3 +291,18 @@ def test_ingest_command_skips_a_file_already_stored(stream_store, tmp_path, caps
     shutil.copytree(stream_store, root)
     done = json.loads(_run(capsys, "ingest", str(STREAM), "--store", str(root), "--json", "-q"))
     assert (done["added"], done["skipped"]) == ([], [str(STREAM)])
+
+
+def test_ingest_buckets_sets_the_layout_of_a_new_store(tmp_path, capsys):
+    root = tmp_path / "store"
+    _run(capsys, "ingest", str(STREAM), "--store", str(root), "--buckets", "4", "-q")
+    dirs = sorted(p.name for p in (root / "positions").iterdir())
+    mmsi = open_store(root).read("positions")["mmsi"].unique()
+    expected = sorted({f"bucket={b}" for b in bucket_of_mmsi(mmsi, 4)})
+    assert (json.loads((root / "ingest.json").read_text())["buckets"], dirs) == (4, expected)
+
+
+def test_ingest_zero_buckets_is_one_line(tmp_path, capsys):
+    code = main(["ingest", str(STREAM), "--store", str(tmp_path / "s"), "--buckets", "0"])
+    assert (code, capsys.readouterr().err) == (
+        1, "error: --buckets 0: give a whole number of at least 1\n")

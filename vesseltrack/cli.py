@@ -89,6 +89,9 @@ def _add_ingest(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="decode AIS files once into a Parquet store for analysis")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or globs")
     p.add_argument("--store", required=True, metavar="DIR", help="store directory (created)")
+    p.add_argument("--buckets", type=int, default=None, metavar="N",
+                   help="MMSI buckets of a new store (default 16; peak memory of an analysis "
+                        "is about the data over N: give about one per 6 million lines)")
     p.add_argument("--json", action="store_true", help="print what was done as JSON on stdout")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_strict(p)
@@ -490,11 +493,16 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from vesseltrack.io import InputError
+    from vesseltrack.params import StoreParams
     from vesseltrack.store import ingest
 
     options = _reading(args)
+    if args.buckets is not None and args.buckets < 1:
+        raise UsageError(f"--buckets {args.buckets}: give a whole number of at least 1")
+    params = StoreParams() if args.buckets is None else StoreParams(buckets=args.buckets)
     try:
-        done = ingest(args.inputs, args.store, progress=False if args.quiet else None, **options)
+        done = ingest(args.inputs, args.store, progress=False if args.quiet else None,
+                      params=params, **options)
     except InputError as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:  # a foreign ingest.json
