@@ -8,14 +8,18 @@ Run ``python bench/run.py`` from the repository root (``make bench``). It
 2. runs every measured job in its own subprocess (``python bench/run.py --job NAME ...``), so
    that each job's peak memory (``resource.getrusage``: ``ru_maxrss`` of the job, and of its
    children for external programs and Dask workers) is its own;
-3. prints the figures and writes ``bench/RESULTS.md`` (machine, commands, figures, targets),
+3. ingests the 10-million-line parts into a store (``vesseltrack ingest``) and counts it with
+   the local engine (one MMSI bucket at a time) and the Dask engine at 1 and 2 workers, each
+   a whole process tree whose peak memory (all its processes together) is sampled;
+4. prints the figures and writes ``bench/RESULTS.md`` (machine, commands, figures, targets),
    among them encounters at sea on the 10 M-line corpus against a naive all-pairs baseline on
    a subset, and the precision and recall on the SYNTHETIC at-sea fixture.
 
 Options: ``--quick`` (100k/1M-line corpora, a smoke run), ``--skip NAME`` (repeatable),
 ``--no-install`` (do not apt/pip-install gpsd-clients or movingpandas when missing),
 ``--repeat N`` (runs of each short job, the fastest reported; default 3), ``--repeat-dask N``
-(runs of the Dask engine with 1 and 2 workers, alternating; default 2).
+(runs of the Dask engine with 1 and 2 workers, alternating; default 2), ``--skip store``
+(no store jobs), ``--huge`` (also a 100-million-line corpus: 100 files, 7.4 GB, built once).
 
 No timed test lives in the test suite: this script is the only place figures are produced.
 """
@@ -138,6 +142,26 @@ def job_gpsdecode(path: str) -> dict:
     dt = time.perf_counter() - t
     return {"seconds": dt, "rows": proc.stdout.count(b"\n"), "returncode": proc.returncode,
             "rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
+
+
+def job_decode_cli(path: str) -> dict:
+    """The whole ``vesseltrack decode FILE -o positions.parquet -q`` process (interpreter start,
+    imports, decoding, writing), to compare with the whole ``gpsdecode`` process."""
+    import tempfile
+
+    exe = Path(sys.executable).with_name("vesseltrack")
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [str(exe), "decode", path, "-o", str(Path(tmp) / "positions.parquet"), "-q"]
+        t = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True)
+        dt = time.perf_counter() - t
+    probe = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import vesseltrack.cli as c; "
+         "c.build_parser(); import vesseltrack.io"], capture_output=True, text=True, check=True)
+    mods = {line.split("|")[-1].strip() for line in probe.stderr.splitlines()}
+    return {"seconds": dt, "rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
+            "imports": sorted(m for m in ("pandas", "pyarrow", "numba", "pyais", "dask",
+                                          "folium", "shapely", "distributed") if m in mods)}
 
 
 def job_count(path: str) -> dict:
@@ -362,14 +386,85 @@ def job_identity_score() -> dict:
             "score": json.loads(score.reset_index().to_json(orient="records"))}
 
 
+
+def _tree_peak(cmd: list[str], **kwargs) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run ``cmd``; its result (with ``cpu_s``: CPU seconds of the process and the
+    descendants it waited for), wall seconds and the peak RSS (MB) of its whole process tree
+    (the process and every descendant, e.g. Dask workers), sampled every 50 ms with psutil."""
+    import psutil
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu0 = usage.ru_utime + usage.ru_stime
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            **kwargs)
+    root = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            procs = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            break
+        total = 0
+        for p in procs:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        peak = max(peak, total)
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    dt = time.perf_counter() - t
+    done = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done.cpu_s = usage.ru_utime + usage.ru_stime - cpu0  # type: ignore[attr-defined]
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)}: exit {proc.returncode}: {err.strip()[-300:]}")
+    return done, dt, peak / 1024**2
+
+
+def job_ingest(parts: list[str], store: str) -> dict:
+    """``vesseltrack ingest PARTS --store STORE`` into a fresh store, the whole process."""
+    shutil.rmtree(store, ignore_errors=True)
+    exe = Path(sys.executable).with_name("vesseltrack")
+    cmd = [str(exe), "ingest", *parts, "--store", store, "--json", "-q"]
+    proc, dt, peak = _tree_peak(cmd)
+    done = json.loads(proc.stdout)
+    size = sum(p.stat().st_size for p in Path(store).rglob("*") if p.is_file())
+    return {"seconds": dt, "lines": done["report"]["lines"], "positions": done["positions"],
+            "statics": done["statics"], "inner_s": done["seconds"], "tree_peak_mb": peak,
+            "cpu_s": proc.cpu_s,
+            "store_mb": size / 1e6, "files": len(done["added"]),
+            "command": " ".join(cmd[:2] + ["PARTS..."] + cmd[-5:])}
+
+
+def job_count_store(store: str, n_workers: int) -> dict:
+    """``vesseltrack count --store STORE`` (local engine when ``n_workers`` is 0, else the
+    Dask engine with that many workers), the whole process tree."""
+    exe = Path(sys.executable).with_name("vesseltrack")
+    cmd = [str(exe), "count", "--store", store, "--ports", str(PORTS), "--json", "-q"]
+    if n_workers:
+        cmd += ["--engine", "dask", "--workers", str(n_workers)]
+    proc, dt, peak = _tree_peak(cmd)
+    summary = json.loads(proc.stdout)
+    return {"seconds": dt, "lines": summary["input"]["lines"],
+            "port_calls": summary["port_calls"], "vessels_seen": summary["input"]["vessels_seen"],
+            "engine": summary.get("engine"), "tree_peak_mb": peak, "cpu_s": proc.cpu_s,
+            "command": " ".join(cmd[:2] + cmd[2:4] + ["..."] + cmd[6:])}
+
+
+
 JOBS = {
     "identity": lambda a: job_identity(a.path),
     "identity_score": lambda a: job_identity_score(),
+    "ingest": lambda a: job_ingest(a.parts, a.path),
+    "count_store": lambda a: job_count_store(a.path, a.n),
     "decode": lambda a: job_decode(a.path),
     "profile": lambda a: job_profile_decode(a.path),
     "pyais": lambda a: job_pyais(a.path, a.n),
     "gpsdecode": lambda a: job_gpsdecode(a.path),
     "count": lambda a: job_count(a.path),
+    "decode_cli": lambda a: job_decode_cli(a.path),
     "detect": lambda a: job_detect(a.path, a.n),
     "movingpandas": lambda a: job_movingpandas(a.path, a.n),
     "dask": lambda a: job_dask(a.parts, a.n),
@@ -384,7 +479,7 @@ JOBS = {
 # the driver
 
 
-def run_job(name: str, *args: str, timeout: float = 900) -> dict:
+def run_job(name: str, *args: str, timeout: float = 2400) -> dict:
     """Run one job in a fresh interpreter; its JSON result plus the process wall time."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--job", name, *args]
     load = round(os.getloadavg()[0], 2)
@@ -437,6 +532,21 @@ def build_corpora(quick: bool) -> dict:
         meta["bytes"] = path.stat().st_size
         info[key] = meta
     return info
+
+
+def _huge_corpus() -> list[str]:
+    """The 100-million-line corpus (100 part files of a million lines; 7.4 GB on disk)."""
+    path = CACHE / "mixed_100000000.nmea"
+    meta_path = path.with_suffix(".json")
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    if not (meta.get("version") == CORPUS_VERSION
+            and all(Path(p).exists() for p in meta.get("part_paths", []))):
+        meta = run_job("corpus", "--path", str(path), "-n", "100000000", "--parts", "100")
+        if "error" in meta:
+            raise SystemExit(f"could not build {path}")
+        meta["version"] = CORPUS_VERSION
+        meta_path.write_text(json.dumps(meta, indent=1))
+    return list(meta["part_paths"])
 
 
 def ensure_gpsdecode(install: bool) -> str | None:
@@ -507,6 +617,11 @@ def main(argv: list[str] | None = None) -> int:
                          "detection); the fastest is reported")
     ap.add_argument("--repeat-dask", type=int, default=2,
                     help="runs of the Dask engine with 1 and with 2 workers (alternating)")
+    ap.add_argument("--keep-previous", action="store_true",
+                    help="start from the figures of the last run (bench/.cache/results.json): "
+                         "jobs skipped now keep their previous figures")
+    ap.add_argument("--huge", action="store_true",
+                    help="also ingest and count a 100-million-line corpus (7.4 GB on disk)")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     a = ap.parse_args(argv)
     if a.job:
@@ -520,7 +635,12 @@ def main(argv: list[str] | None = None) -> int:
     small, large = corpora["small"]["path"], corpora["large"]["path"]
     gpsd = None if "gpsdecode" in a.skip else ensure_gpsdecode(not a.no_install)
     have_mpd = "movingpandas" not in a.skip and ensure_movingpandas(not a.no_install)
-    r: dict = {"machine": mach, "corpora": corpora, "gpsdecode_version": gpsd}
+    r: dict = {}
+    previous = CACHE / "results.json"
+    if a.keep_previous and previous.exists():
+        r.update(json.loads(previous.read_text()))
+    r.update({"machine": mach, "corpora": corpora, "gpsdecode_version": gpsd
+              or r.get("gpsdecode_version")})
 
     def step(key: str, name: str, *args: str, repeat: int = 1) -> None:
         """Run a job ``repeat`` times and keep the fastest run (a shared, noisy machine)."""
@@ -542,6 +662,7 @@ def main(argv: list[str] | None = None) -> int:
          repeat=rep)
     if gpsd:
         step("gpsdecode_small", "gpsdecode", "--path", small, repeat=rep)
+    step("decode_cli_small", "decode_cli", "--path", small, repeat=rep)
     step("decode_large", "decode", "--path", large)
     step("count_large", "count", "--path", large)
     step("identity_large", "identity", "--path", large)
@@ -567,6 +688,17 @@ def main(argv: list[str] | None = None) -> int:
                 r[f"dask_{w}w"] = min(good, key=_seconds_of)
                 r[f"dask_{w}w"]["all_seconds"] = [round(x["seconds"], 1) for x in good]
                 r[f"dask_{w}w"]["all_loads"] = [x["load_1min_before"] for x in good]
+    if "store" not in a.skip:
+        store = str(CACHE / f"store_{corpora['large']['lines']}")
+        step("ingest_large", "ingest", "--path", store, "--parts", *parts)
+        step("count_store_large", "count_store", "--path", store, "-n", "0")
+        for w in (1, 2):
+            step(f"dask_store_{w}w", "count_store", "--path", store, "-n", str(w))
+    if a.huge:
+        corpus_huge = _huge_corpus()
+        store_huge = str(CACHE / "store_100000000")
+        step("ingest_huge", "ingest", "--path", store_huge, "--parts", *corpus_huge)
+        step("count_store_huge", "count_store", "--path", store_huge, "-n", "0")
     r["total_s"] = time.perf_counter() - t_all
     text = report(r, a)
     print(text)
@@ -678,6 +810,17 @@ def report(r: dict, a: argparse.Namespace) -> str:
     if vt_rate and gd_rate:
         add(f"| read_ais / gpsdecode | **{vt_rate / gd_rate:.2f}×** | ≥ 3× | "
             f"{_ok(vt_rate / gd_rate, TARGETS['decode_vs_gpsdecode'])} |")
+    dc = r.get("decode_cli_small", {})
+    if "seconds" in dc:
+        add(f"| `vesseltrack decode FILE -o positions.parquet`, {small['lines']:,} lines, whole "
+            f"process | {dc['seconds']:.2f} s (imports: {', '.join(dc['imports'])}) | | |")
+        if gd_rate:
+            ratio = gd["seconds"] / dc["seconds"]
+            add(f"| `vesseltrack decode` process / `gpsdecode -c -s` process | **{ratio:.2f}×** "
+                f"faster | ≥ 2.5× | {_ok(ratio, 2.5)} |")
+    if vt_rate:
+        add(f"| decoding in process, one core | {vt_rate / 1e6:.2f} M sentences/s | ≥ 4 M/s | "
+            f"{_ok(vt_rate, 4_000_000)} |")
     dl = r.get("decode_large", {})
     if "seconds" in dl:
         add(f"| read_ais decode → tables, {large['lines']:,} lines | {dl['seconds']:.1f} s, "
@@ -723,6 +866,40 @@ def report(r: dict, a: argparse.Namespace) -> str:
     d1, d2 = r.get("dask_1w", {}), r.get("dask_2w", {})
     if "seconds" in d1 and "seconds" in d2:
         add(f"| Dask 2 workers vs 1 | {d1['seconds'] / d2['seconds']:.2f}× faster | | |")
+    for key, label in (("ingest_large", large["lines"]), ("ingest_huge", 100_000_000)):
+        ig = r.get(key, {})
+        if "seconds" in ig:
+            add(f"| `vesseltrack ingest` into a store, {label:,} lines in {ig['files']} files | "
+                f"**{ig['seconds']:.1f} s, {ig['lines'] / ig['seconds']:,.0f} lines/s** (whole "
+                f"process; {ig['lines'] / ig['cpu_s']:,.0f} lines per CPU-second; peak "
+                f"{ig['tree_peak_mb'] / 1024:.2f} GB; store {ig['store_mb']:,.0f} MB) | "
+                f"≥ 1,000,000 lines/s per core | "
+                f"{_ok(ig['lines'] / ig['cpu_s'], 1_000_000)} (per CPU-second) |")
+    for key, label in (("count_store_large", large["lines"]), ("count_store_huge", 100_000_000)):
+        cs = r.get(key, {})
+        if "seconds" in cs:
+            add(f"| `vesseltrack count --store`, {label:,} lines | **{cs['seconds']:.1f} s** "
+                f"({cs['cpu_s']:.1f} CPU-s), "
+                f"peak of the process tree **{cs['tree_peak_mb'] / 1024:.2f} GB** "
+                f"({cs['port_calls']:,} port calls) | 100 M lines: < 180 s, < 2.5 GB | "
+                + (f"{_ok(cs['seconds'], 180, False)}, "
+                   f"{_ok(cs['tree_peak_mb'] / 1024, 2.5, False)}" if key.endswith("huge")
+                   else "") + " |")
+    for w in (1, 2):
+        ds_ = r.get(f"dask_store_{w}w", {})
+        if "seconds" in ds_:
+            e = ds_.get("engine") or {}
+            add(f"| `count --store --engine dask`, {w} worker{'s' if w > 1 else ''}, "
+                f"{large['lines']:,} lines | **{ds_['seconds']:.1f} s**, {ds_['cpu_s']:.1f} "
+                f"CPU-s (cluster start "
+                f"{e.get('startup_s', float('nan')):.1f} s, detect "
+                f"{e.get('detect_s', float('nan')):.1f} s), peak of the process tree "
+                f"{ds_['tree_peak_mb'] / 1024:.2f} GB | | |")
+    s1, s2 = r.get("dask_store_1w", {}), r.get("dask_store_2w", {})
+    if "seconds" in s1 and "seconds" in s2:
+        ratio = s1["seconds"] / s2["seconds"]
+        add(f"| Dask on the store, 2 workers vs 1 | {ratio:.2f}× faster | ≥ 1.6× | "
+            f"{_ok(ratio, 1.6)} |")
     add("")
     loads = {k: v["load_1min_before"] for k, v in r.items()
              if isinstance(v, dict) and "load_1min_before" in v}
@@ -765,6 +942,12 @@ def report(r: dict, a: argparse.Namespace) -> str:
         f"2 s), one decode task per part file; 1 and 2 workers alternate, {a.repeat_dask} runs "
         "each, the fastest kept. Two workers can only beat one when no other process holds a "
         "core: see the load averages.")
+    add("- Store: `vesseltrack ingest PARTS --store DIR --json -q` into a fresh store, then "
+        "`vesseltrack count --store DIR --ports ... --json -q` (local engine: one MMSI bucket "
+        "at a time) and the same with `--engine dask --workers N`; each is one process "
+        "(tree), timed from outside, its peak memory the largest sum of the RSS of the "
+        "process and all its descendants (Dask workers included), sampled every 50 ms "
+        "(psutil). `--huge` adds a 100-million-line corpus (100 part files).")
     add("")
     lines += at_sea_lines(r)
     return "\n".join(lines)

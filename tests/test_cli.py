@@ -260,7 +260,7 @@ def test_map_command(tmp_path, capsys):
 def test_map_command_time_slider(tmp_path, capsys):
     target = tmp_path / "slider.html"
     assert main(["map", str(FIXTURE / "vostochny_2024.nmea.gz"), "--ports", str(PORTS),
-                 "--port", "Vostochny oil terminal", "--flag", "KP", "-q", "--time-slider",
+                 "--port", "Vostochny oil terminal", "--flag", "KP", "--time-slider",
                  "-o", str(target)]) == 0
     html = target.read_text()
     assert "L.TimeDimension" in html and "timeDimensionControl" in html
@@ -279,8 +279,18 @@ def test_count_engine_dask_matches_local(tmp_path, capsys):
     engine = dask.pop("engine")
     assert engine["name"] == "dask" and engine["workers"] == 2
     assert dask == local
-    assert main([*args, "--engine", "dask", "--out", str(tmp_path)]) == 1
-    assert "--out needs" in capsys.readouterr().err
+
+
+def test_count_engine_dask_out_writes_the_local_tables(tmp_path, capsys):
+    args = ["count", str(FIXTURE / "vostochny_2024.nmea.gz"), "--ports", str(PORTS),
+            "--port", "Vostochny oil terminal", "--flag", "KP", "--registry", str(REGISTRY),
+            "--sightings", str(FIXTURE / "vostochny_2024_sightings.csv"), "--json", "-q"]
+    assert main([*args, "--out", str(tmp_path / "local")]) == 0
+    assert main([*args, "--engine", "dask", "--out", str(tmp_path / "dask")]) == 0
+    capsys.readouterr()
+    same = [(tmp_path / "dask" / f).read_bytes() == (tmp_path / "local" / f).read_bytes()
+            for f in ("port_calls.csv", "gaps.csv")]
+    assert same == [True, True]
 
 
 def test_cap_bbl(capsys):

@@ -54,6 +54,11 @@ _EXPORTS: dict[str, str] = {
     "write_table": "vesseltrack.io",
     "positions_from_frame": "vesseltrack.io",
     "statics_from_frame": "vesseltrack.io",
+    # the on-disk store
+    "Store": "vesseltrack.store",
+    "bucket_of_mmsi": "vesseltrack.store",
+    "ingest": "vesseltrack.store",
+    "open_store": "vesseltrack.store",
     # user-made inputs
     "read_ports": "vesseltrack.ports",
     "read_registry": "vesseltrack.registry",
@@ -69,6 +74,7 @@ _EXPORTS: dict[str, str] = {
     "PortCallParams": "vesseltrack.params",
     "SegmentParams": "vesseltrack.params",
     "SpeedParams": "vesseltrack.params",
+    "StoreParams": "vesseltrack.params",
     "TrackParams": "vesseltrack.params",
     "GridParams": "vesseltrack.params",
     "EncounterParams": "vesseltrack.params",

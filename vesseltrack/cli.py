@@ -123,7 +123,12 @@ def _add_strict(p: argparse.ArgumentParser) -> None:
 
 
 def _add_detection_inputs(p: argparse.ArgumentParser, *, ports_required: bool) -> None:
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="AIS files, folders or globs")
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="AIS files, folders or globs (optional with --store)")
+    p.add_argument("--store", metavar="DIR",
+                   help="analyse the store DIR made by `vesseltrack ingest` (plus any INPUT)")
+    p.add_argument("--bbox", metavar="W,S,E,N",
+                   help="only positions inside this box: min_lon,min_lat,max_lon,max_lat")
     p.add_argument("--ports", required=ports_required, metavar="P", action="append",
                    help="geofences (GeoJSON FeatureCollection with a 'name' per feature); "
                         "repeat to use several files")
@@ -132,14 +137,32 @@ def _add_detection_inputs(p: argparse.ArgumentParser, *, ports_required: bool) -
     _add_reading(p)
 
 
+def _add_window(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--since", metavar="DATE", help="calls departing on or after DATE (UTC)")
+    p.add_argument("--until", metavar="DATE", help="calls departing on or before DATE (UTC)")
+
+
+def _add_ingest(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ingest", help="decode AIS files once into a Parquet store for analysis")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or globs")
+    p.add_argument("--store", required=True, metavar="DIR", help="store directory (created)")
+    p.add_argument("--buckets", type=int, default=None, metavar="N",
+                   help="MMSI buckets of a new store (default 16; peak memory of an analysis "
+                        "is about the data over N: give about one per 6 million lines)")
+    p.add_argument("--json", action="store_true", help="print what was done as JSON on stdout")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_strict(p)
+    _add_reading(p)
+    p.set_defaults(func=_cmd_ingest)
+
+
 def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--registry", metavar="R", help="vessel registry CSV (for cargo figures)")
     p.add_argument("--sightings", metavar="S", help="sightings CSV (satellite imagery, ...)")
     p.add_argument("--port", metavar="NAME",
                    help="one geofence by name (default: every 'terminal', else every fence)")
     p.add_argument("--flag", metavar="CC", help="ISO 3166 alpha-2 flag from the MMSI, e.g. KP")
-    p.add_argument("--since", metavar="DATE", help="calls departing on or after DATE (UTC)")
-    p.add_argument("--until", metavar="DATE", help="calls departing on or before DATE (UTC)")
+    _add_window(p)
     p.add_argument("--cap-bbl", type=int, metavar="N",
                    help="compare the cargo estimate with a cap of N barrels per 12 months "
                         "(default: the UN 2397 cap of 500,000 with --flag KP, else none; 0: none)")
@@ -160,6 +183,8 @@ def _add_split(p: argparse.ArgumentParser) -> None:
 def _add_gaps(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gaps", help="AIS gaps (dark periods) per vessel")
     _add_detection_inputs(p, ports_required=False)
+    p.add_argument("--since", metavar="DATE", help="gaps ending on or after DATE (UTC)")
+    p.add_argument("--until", metavar="DATE", help="gaps starting on or before DATE (UTC)")
     p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
                    help="shortest silence reported, hours (default 6)")
     _add_split(p)
@@ -196,7 +221,12 @@ def _add_count(sub: argparse._SubParsersAction) -> None:
 def _add_identity(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("identity", help="identity checks: shared MMSIs, changed names and "
                                         "numbers, swaps, spoofed positions, watchlist hits")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="AIS files, folders or globs")
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="AIS files, folders or globs (optional with --store)")
+    p.add_argument("--store", metavar="DIR",
+                   help="check the store DIR made by `vesseltrack ingest` (plus any INPUT)")
+    p.add_argument("--bbox", metavar="W,S,E,N",
+                   help="only positions inside this box: min_lon,min_lat,max_lon,max_lat")
     p.add_argument("--registry", metavar="R", help="vessel registry CSV (flags to compare)")
     p.add_argument("--watchlist", metavar="W",
                    help="watchlist: CSV imo,mmsi,name,flag,list,program or FollowTheMoney "
@@ -316,12 +346,44 @@ def _at_sea_params(args: argparse.Namespace):
                    dark=replace(params.dark, **groups["dark"]))
 
 
+def _tables(args: argparse.Namespace):
+    """Every position and static of INPUT and ``--store`` in memory, for the commands that
+    look across vessels (encounters, identity): ``.positions``, ``.statics``, ``.report``.
+    ``--since``/``--until`` (with the store's read margin) and ``--bbox`` limit the store's
+    rows in its reader."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from vesseltrack.bucketed import read_window
+    from vesseltrack.params import StoreParams
+
+    store, data, report = _source(args)
+    box = _bbox(args)
+    positions = [_in_bbox(data.positions, box)] if data is not None else []
+    statics = [data.statics] if data is not None else []
+    if store is not None:
+        try:
+            lo, hi = read_window(getattr(args, "since", None), getattr(args, "until", None),
+                                 StoreParams())
+        except ValueError as exc:  # a bad date
+            raise UsageError(_first_line(exc)) from None
+        positions.insert(0, store.read("positions", since=lo, until=hi, bbox=box))
+        statics.insert(0, store.read("statics", since=lo, until=hi))
+    frames = [f for f in positions if len(f)] or positions[:1]
+    sframes = [f for f in statics if len(f)] or statics[:1]
+    return SimpleNamespace(
+        positions=pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0],
+        statics=pd.concat(sframes, ignore_index=True) if len(sframes) > 1 else sframes[0],
+        report=report)
+
+
 def _cmd_encounters(args: argparse.Namespace) -> int:
     from vesseltrack.encounters import detect_at_sea
 
     params = _at_sea_params(args)
     side = _load_side_inputs(args)
-    data = _read(args.inputs, args.quiet, args)
+    data = _tables(args)
     try:
         result = detect_at_sea(data.positions, data.statics, side["ports"], since=args.since,
                                until=args.until, params=params)
@@ -368,6 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     _add_decode(sub)
+    _add_ingest(sub)
     _add_gaps(sub)
     _add_port_calls(sub)
     _add_count(sub)
@@ -492,25 +555,99 @@ def _count_params(args: argparse.Namespace):
                        segments=SegmentParams() if args.split_shared_mmsi else None)
 
 
-def _count(args: argparse.Namespace):
+def _bbox(args: argparse.Namespace) -> tuple[float, float, float, float] | None:
+    text = getattr(args, "bbox", None)
+    if text is None:
+        return None
+    import math
+
+    try:
+        box = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        box = ()
+    if (len(box) != 4 or not all(math.isfinite(v) for v in box)
+            or box[0] > box[2] or box[1] > box[3]):
+        raise UsageError(f"--bbox {text}: give min_lon,min_lat,max_lon,max_lat (four numbers, "
+                         "min before max)")
+    return box  # type: ignore[return-value]
+
+
+def _in_bbox(positions, box):
+    if box is None:
+        return positions
+    inside = (positions["lon"].between(box[0], box[2]) & positions["lat"].between(box[1], box[3]))
+    return positions.loc[inside.fillna(False).to_numpy(bool)].reset_index(drop=True)
+
+
+def _open_store(args: argparse.Namespace):
+    """The store of --store (None without it); a missing or foreign folder is a usage error."""
+    if getattr(args, "store", None) is None:
+        return None
+    from pathlib import Path
+
+    from vesseltrack.store import open_store
+
+    if not Path(args.store).is_dir():
+        raise UsageError(f"--store {args.store}: no such folder")
+    try:
+        return open_store(args.store)
+    except ValueError as exc:
+        raise UsageError(_first_line(exc)) from None
+
+
+def _source(args: argparse.Namespace):
+    """``(store, data, report)``: the store (or None), the files decoded (or None) and the
+    decode report of both."""
+    from vesseltrack.ais import DecodeReport
+
+    store = _open_store(args)
+    if store is None and not args.inputs:
+        raise UsageError("give INPUT files, or --store DIR (see `vesseltrack ingest`)")
+    data = _read(args.inputs, args.quiet, args) if args.inputs else None
+    report = store.report() if store is not None else DecodeReport()
+    if data is not None:
+        report.merge(data.report)
+    return store, data, report
+
+
+def _count(args: argparse.Namespace, want_map: bool = False):
+    """``(report, result, side, positions, statics)``; positions/statics for maps and
+    reports (thinned tracks when the data came from a store)."""
     from vesseltrack.count import count_port_calls
 
     _check_selection(args)
     side = _load_side_inputs(args)
-    data = _read(args.inputs, args.quiet, args)
+    store, data, report = _source(args)
     params = _count_params(args)
+    box = _bbox(args)
+    common = {"registry": side["registry"], "sightings": side["sightings"], "port": args.port,
+              "flag": args.flag, "since": args.since, "until": args.until, "params": params,
+              "cap_bbl": args.cap_bbl}
     try:
-        result = count_port_calls(data.positions, data.statics, side["ports"],
-                                  registry=side["registry"], sightings=side["sightings"],
-                                  port=args.port, flag=args.flag, since=args.since,
-                                  until=args.until, params=params, cap_bbl=args.cap_bbl)
+        if store is None:
+            positions = _in_bbox(data.positions, box)
+            statics = data.statics
+            result = count_port_calls(positions, statics, side["ports"], **common)
+        else:
+            from vesseltrack.bucketed import count_port_calls_store
+
+            if side["watchlist"] is not None or args.split_shared_mmsi:
+                raise UsageError("--watchlist and --split-shared-mmsi read INPUT files, not "
+                                 "--store")
+            extra = (_in_bbox(data.positions, box), data.statics) if data is not None else None
+            del data
+            result = count_port_calls_store(store, side["ports"], bbox=box, extra=extra,
+                                            want_map=want_map,
+                                            progress=False if args.quiet else None, **common)
+            maps = result.map_inputs
+            positions, statics = (maps.positions, maps.statics) if maps else (None, None)
     except ValueError as exc:  # an unknown --port, a bad date, a negative cap
         raise UsageError(_first_line(exc)) from None
     if side["watchlist"] is not None:
         from vesseltrack.watchlist import mark_listed_calls
 
-        result = mark_listed_calls(result, side["watchlist"], data.statics)
-    return data, result, side
+        result = mark_listed_calls(result, side["watchlist"], statics)
+    return report, result, side, positions, statics
 
 
 def _write(frame, path) -> None:
@@ -525,61 +662,85 @@ def _write(frame, path) -> None:
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
-    from vesseltrack.gaps import detect_gaps
+    from vesseltrack.bucketed import select_gaps
     from vesseltrack.params import GapParams
-    from vesseltrack.tracks import clean_tracks
 
     _check_selection(args)
     _check_output("-o", args.output)
     side = _load_side_inputs(args)
-    data = _read(args.inputs, args.quiet, args)
-    if args.split_shared_mmsi:
-        from vesseltrack.segments import detect_gaps_by_segment
+    store, data, report = _source(args)
+    box = _bbox(args)
+    params = GapParams(min_gap_hours=args.min_hours)
+    timing = {}
+    try:
+        if store is None:
+            positions = _in_bbox(data.positions, box)
+            timing = {"untimed_positions": int(positions["timestamp"].isna().sum()),
+                      "positions": len(positions)}
+            if args.split_shared_mmsi:
+                from vesseltrack.segments import detect_gaps_by_segment
 
-        gaps = detect_gaps_by_segment(data.positions, data.statics, side["ports"],
-                                      GapParams(min_gap_hours=args.min_hours))
-    else:
-        tracks = clean_tracks(data.positions)
-        gaps = detect_gaps(tracks, data.statics, side["ports"],
-                           GapParams(min_gap_hours=args.min_hours))
+                gaps = detect_gaps_by_segment(positions, data.statics, side["ports"], params)
+            else:
+                from vesseltrack.gaps import detect_gaps
+                from vesseltrack.tracks import clean_tracks
+
+                gaps = detect_gaps(clean_tracks(positions), data.statics, side["ports"], params)
+        else:
+            from vesseltrack.bucketed import detect_gaps_store
+
+            if args.split_shared_mmsi:
+                raise UsageError("--split-shared-mmsi reads INPUT files, not --store")
+            extra = (_in_bbox(data.positions, box), data.statics) if data is not None else None
+            gaps = detect_gaps_store(store, side["ports"], params, since=args.since,
+                                     until=args.until, bbox=box, extra=extra)
+        gaps = select_gaps(gaps, args.since, args.until)
+    except ValueError as exc:  # a bad date
+        raise UsageError(_first_line(exc)) from None
     _write(gaps, args.output)
     _say(args, f"{len(gaps):,} gaps of {args.min_hours:g} h or more by "
                f"{gaps['mmsi'].nunique():,} vessels written to {args.output}")
-    _warn_untimed(args, {"untimed_positions": int(data.positions["timestamp"].isna().sum()),
-                         "positions": len(data.positions)})
-    return _check_failed(data, args)
+    _warn_untimed(args, timing)
+    return _check_failed(report.to_dict(), args)
 
 
 def _cmd_port_calls(args: argparse.Namespace) -> int:
     _check_output("-o", args.output)
-    data, result, _ = _count(args)
+    report, result, _, _, _ = _count(args)
     _write(result.port_calls, args.output)
     calls = result.port_calls
     _say(args, f"{len(calls):,} port calls ({int((calls['load_state'] == 'loaded').sum()):,} "
                f"loaded departures) at {', '.join(result.ports)} written to {args.output}")
-    _warn_untimed(args, result.summary(data.report.to_dict())["input"])
-    return _check_failed(data, args)
+    _warn_untimed(args, result.summary(report.to_dict())["input"])
+    return _check_failed(report.to_dict(), args)
 
 
 def _count_dask(args: argparse.Namespace):
-    from vesseltrack.distributed import count_port_calls_dask
+    from vesseltrack.distributed import count_port_calls_dask, count_store_dask
     from vesseltrack.io import InputError
 
-    if args.out:
-        raise UsageError("--out needs the map and report of the local engine: use "
-                         "--engine local, or --json with --engine dask")
     if args.columns is not None or args.dayfirst:
         raise UsageError("--columns and --dayfirst need --engine local")
     if args.split_shared_mmsi or args.watchlist:
         raise UsageError("--split-shared-mmsi and --watchlist need --engine local")
     _check_selection(args)
+    if args.store is not None and args.inputs:
+        raise UsageError("--engine dask reads INPUT files or --store, not both: ingest the "
+                         "files into the store first")
+    store = _open_store(args)
+    if store is None and not args.inputs:
+        raise UsageError("give INPUT files, or --store DIR (see `vesseltrack ingest`)")
     side = _load_side_inputs(args)
+    common = {"registry": side["registry"], "sightings": side["sightings"], "port": args.port,
+              "flag": args.flag, "since": args.since, "until": args.until,
+              "params": _count_params(args), "scheduler": args.scheduler,
+              "n_workers": args.workers, "want_map": bool(args.out), "cap_bbl": args.cap_bbl}
     try:
-        return count_port_calls_dask(
-            args.inputs, side["ports"], registry=side["registry"], sightings=side["sightings"],
-            port=args.port, flag=args.flag, since=args.since, until=args.until,
-            params=_count_params(args), scheduler=args.scheduler, n_workers=args.workers,
-            cap_bbl=args.cap_bbl)
+        if store is not None:
+            return count_store_dask(store.root, side["ports"], bbox=_bbox(args), **common)
+        if args.bbox is not None:
+            raise UsageError("--bbox with --engine dask needs --store")
+        return count_port_calls_dask(args.inputs, side["ports"], **common)
     except InputError as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:  # an unknown --port, a bad date
@@ -588,53 +749,61 @@ def _count_dask(args: argparse.Namespace):
         raise UsageError(f"dask scheduler {args.scheduler}: {_first_line(exc)}") from None
 
 
-def _cmd_count(args: argparse.Namespace) -> int:
+def _write_out(args: argparse.Namespace, result, summary: dict, positions, statics,
+               side: dict) -> None:
+    """``count --out``: port_calls.csv, gaps.csv, summary.json, map.html, report.md, charts."""
+    from pathlib import Path
+
+    from vesseltrack.io import write_text
+    from vesseltrack.maps import write_map
+    from vesseltrack.report import write_report
+
+    out = Path(args.out)
+    _write(result.port_calls, out / "port_calls.csv")
+    _write(result.gaps, out / "gaps.csv")
+    try:
+        write_text(json.dumps(summary, indent=2, default=str) + "\n", out / "summary.json")
+        write_map(result, positions, statics, side["ports"], out / "map.html",
+                  sightings=side["sightings"])
+        write_report(result, summary, positions, statics, out, registry=side["registry"])
+    except OSError as exc:
+        raise UsageError(f"cannot write output: {exc.strerror or exc}: {out}") from None
+
+
+def _print_summary(args: argparse.Namespace, summary: dict) -> None:
     from vesseltrack.report import format_summary
 
-    if args.engine == "dask":
-        result = _count_dask(args)
-        report = result.input_report or {}
-        summary = result.summary(report)
-        summary["engine"] = report.get("engine", {"name": "dask"})
-        print(json.dumps(summary, default=str) if args.json else format_summary(summary))
-        _warn_untimed(args, summary["input"])
-        return _check_failed(report, args)
-    if args.scheduler:
-        raise UsageError("--scheduler needs --engine dask")
-    data, result, side = _count(args)
-    report = data.report
-    # Only the map and the report (--out) read the decoded tables again: without them, let
-    # the tables go now rather than at exit.
-    positions, statics = (data.positions, data.statics) if args.out else (None, None)
-    del data
-    summary = result.summary(report.to_dict())
-    text = json.dumps(summary, indent=None, sort_keys=False, default=str)
-    if args.out:
-        from pathlib import Path
-
-        from vesseltrack.io import write_text
-
-        out = Path(args.out)
-        _write(result.port_calls, out / "port_calls.csv")
-        _write(result.gaps, out / "gaps.csv")
-        from vesseltrack.maps import write_map
-        from vesseltrack.report import write_report
-
-        try:
-            write_text(json.dumps(summary, indent=2, default=str) + "\n", out / "summary.json")
-            write_map(result, positions, statics, side["ports"], out / "map.html",
-                      sightings=side["sightings"])
-            write_report(result, summary, positions, statics, out, registry=side["registry"])
-        except OSError as exc:
-            raise UsageError(f"cannot write output: {exc.strerror or exc}: {out}") from None
-        del positions, statics
     if args.json:
-        print(text)
+        print(json.dumps(summary, indent=None, sort_keys=False, default=str))
     else:
         print(format_summary(summary))
         if args.out:
             print(f"\nwrote port_calls.csv, gaps.csv, summary.json, map.html, report.md and "
                   f"charts to {args.out}")
+
+
+def _cmd_count(args: argparse.Namespace) -> int:
+    if args.engine == "dask":
+        result = _count_dask(args)
+        report = result.input_report or {}
+        summary = result.summary(report)
+        summary["engine"] = report.get("engine", {"name": "dask"})
+        if args.out:
+            maps = result.map_inputs
+            _write_out(args, result, summary, maps.positions, maps.statics,
+                       _load_side_inputs(args))
+        _print_summary(args, summary)
+        _warn_untimed(args, summary["input"])
+        return _check_failed(report, args)
+    if args.scheduler:
+        raise UsageError("--scheduler needs --engine dask")
+    report, result, side, positions, statics = _count(args, want_map=bool(args.out))
+    summary = result.summary(report.to_dict())
+    if args.out:
+        _write_out(args, result, summary, positions, statics, side)
+    # Only the map and the report (--out) read the decoded tables: let them go now.
+    del positions, statics
+    _print_summary(args, summary)
     _warn_untimed(args, summary["input"])
     return _check_failed(report.to_dict(), args)
 
@@ -649,23 +818,23 @@ def _cmd_map(args: argparse.Namespace) -> int:
         raise UsageError(f"-o {args.output}: unsupported output extension "
                          f"{suffix or '(none)'!r} (a map is .html)")
 
-    data, result, side = _count(args)
+    report, result, side, positions, statics = _count(args, want_map=True)
     try:
-        write_map(result, data.positions, data.statics, side["ports"], args.output,
+        write_map(result, positions, statics, side["ports"], args.output,
                   sightings=side["sightings"], title=args.title, time_slider=args.time_slider)
     except OSError as exc:
         raise UsageError(f"cannot write output: {exc.strerror or exc}: {args.output}") from None
     _say(args, f"map of {len(result.port_calls):,} port calls ({len(result.loaded):,} loaded "
                f"departures) written to {args.output}")
-    _warn_untimed(args, result.summary(data.report.to_dict())["input"])
-    return _check_failed(data, args)
+    _warn_untimed(args, result.summary(report.to_dict())["input"])
+    return _check_failed(report.to_dict(), args)
 
 
 def _cmd_identity(args: argparse.Namespace) -> int:
     from vesseltrack.identity import check_identity, identity_summary
 
     side = _load_side_inputs(args)
-    data = _read(args.inputs, args.quiet, args)
+    data = _tables(args)
     findings = check_identity(data.positions, data.statics, registry=side["registry"],
                               watchlist=side["watchlist"])
     summary = identity_summary(findings, data.report.to_dict())
@@ -683,6 +852,36 @@ def _cmd_identity(args: argparse.Namespace) -> int:
         if args.out:
             print(f"\nwrote identity.csv to {args.out}")
     return _check_failed(data, args)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from vesseltrack.io import InputError
+    from vesseltrack.params import StoreParams
+    from vesseltrack.store import ingest
+
+    options = _reading(args)
+    if args.buckets is not None and args.buckets < 1:
+        raise UsageError(f"--buckets {args.buckets}: give a whole number of at least 1")
+    params = StoreParams() if args.buckets is None else StoreParams(buckets=args.buckets)
+    try:
+        done = ingest(args.inputs, args.store, progress=False if args.quiet else None,
+                      params=params, **options)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
+    except ValueError as exc:  # a foreign ingest.json
+        raise UsageError(_first_line(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write the store: {exc.strerror or exc}: "
+                         f"{getattr(exc, 'filename', '') or args.store}") from None
+    if args.json:
+        print(json.dumps(done))
+    else:
+        rep = done["report"]
+        print(f"ingested {len(done['added']):,} file(s) ({rep['lines']:,} lines, "
+              f"{done['positions']:,} positions, {done['statics']:,} statics) into {args.store} "
+              f"in {done['seconds']:.1f} s; {len(done['skipped']):,} already there, skipped",
+              file=sys.stderr)
+    return _check_failed(done["report"], args)
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:

@@ -364,6 +364,9 @@ class CountResult:
     registry_given : bool
         Whether a vessel registry was given (without one no cargo can be estimated, and the
         summary says so instead of printing 0 barrels).
+    map_inputs : vesseltrack.bucketed.MapInputs or None
+        Thinned tracks and the statics the map and the report need, where an engine that
+        never holds all positions at once was asked for them; None otherwise.
     """
 
     port_calls: pd.DataFrame
@@ -380,6 +383,7 @@ class CountResult:
     untimed_positions: int = 0
     cap_bbl: int | None = None
     registry_given: bool = True
+    map_inputs: Any = None
 
     @property
     def loaded(self) -> pd.DataFrame:

@@ -25,6 +25,13 @@ result is identical to the local engine's. Each file is decoded on its own; the 
 its boundaries come back to the client, which joins those of all files (a multi-sentence
 message split across two files is reassembled, as the local reader does) and adds the few
 messages completed there to their vessels' partitions.
+
+Over a store (:func:`count_store_dask`) there is nothing to decode or shuffle: a store bucket
+already holds whole vessels, so stage 1 is one task per bucket reading it from the store
+(:func:`vesseltrack.bucketed.bucket_rows`), followed by the same reduce and stage 2. Both
+engines can gather what the map and the report need (``want_map``: tracks thinned on the
+workers, :class:`vesseltrack.bucketed.MapInputs`), so ``count --out`` writes every file the
+local engine writes.
 """
 
 from __future__ import annotations
@@ -33,29 +40,37 @@ import os
 import time
 import warnings
 from collections.abc import Iterable
-from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from vesseltrack.ais import DecodeReport
+from vesseltrack.bucketed import (
+    BucketStage,
+    bucket_calls,
+    bucket_rows,
+    bucket_sightings,
+    bucket_track_stage,
+    gather_result,
+    read_window,
+    sum_peers,
+)
 from vesseltrack.count import (
     CountParams,
     CountResult,
-    TrackStage,
     cap_for,
     match_sightings,
     peer_call_counts,
-    run_call_stage,
-    run_track_stage,
     select_ports,
-    select_result,
 )
 from vesseltrack.io import join_leftovers
+from vesseltrack.params import StoreParams
 from vesseltrack.ports import fences_from_ports
+from vesseltrack.store import bucket_of_mmsi
 
-__all__ = ["count_port_calls_dask", "partition_of_mmsi"]
+__all__ = ["count_port_calls_dask", "count_store_dask", "partition_of_mmsi"]
 
 _NOT_DETECTED = ("source", "cog_deg", "heading_deg")
 """Position columns no detector reads: dropped before the shuffle (less to send between
@@ -78,8 +93,7 @@ def partition_of_mmsi(mmsi: np.ndarray | pd.Series, partitions: int) -> np.ndarr
     -------
     ndarray of int64
     """
-    values = np.asarray(mmsi, dtype="int64").astype("uint64")
-    return (pd.util.hash_array(values) % np.uint64(partitions)).astype("int64")
+    return bucket_of_mmsi(mmsi, partitions)
 
 
 # --------------------------------------------------------------------------------------------
@@ -144,47 +158,38 @@ def _stage1(
     registry: pd.DataFrame | None,
     sightings: pd.DataFrame | None,
     params: CountParams,
-) -> TrackStage:
+) -> BucketStage:
     """Task: concatenate one partition's buckets (input order) and run stage 1."""
     pos = pd.concat([b[0] for b in buckets], ignore_index=True)
     sta = pd.concat([b[1] for b in buckets], ignore_index=True)
-    return run_track_stage(pos, sta, fences, registry, sightings, params)
+    return bucket_track_stage(pos, sta, fences, registry, sightings, params)
 
 
-def _peers_of(stage: TrackStage) -> pd.Series:
-    """Task: the (flag, fence) AIS call counts of one partition."""
-    return peer_call_counts(stage.ais_calls)
-
-
-def _stage2(
-    stage: TrackStage,
+def _store_stage1(
+    root: str,
+    bucket: int,
+    window: tuple,
+    bbox: Any,
+    fences: list,
     registry: pd.DataFrame | None,
     sightings: pd.DataFrame | None,
     params: CountParams,
-    dark_call_ports: list[str],
-    peers: pd.Series,
-) -> tuple[pd.DataFrame, pd.DataFrame, int, int, int]:
-    """Task: stage 2 of one partition (and its vessels seen, non-ship MMSIs and untimed
-    positions)."""
-    calls, gaps = run_call_stage(stage, registry, sightings, params, dark_call_ports, peers)
-    return calls, gaps, stage.vessels_seen, stage.non_ship_mmsi, stage.untimed_positions
+) -> BucketStage:
+    """Task: read one bucket of the store at ``root`` (on the worker) and run stage 1."""
+    from vesseltrack.store import open_store
+
+    store = open_store(root)
+    pos, sta = bucket_rows(store, bucket, store.buckets, window, bbox, None)
+    return bucket_track_stage(pos, sta, fences, registry, sightings, params)
+
+
+def _peers_of(stage: BucketStage) -> pd.Series:
+    """Task: the (flag, fence) AIS call counts of one partition."""
+    return peer_call_counts(stage.stage.ais_calls)
 
 
 # --------------------------------------------------------------------------------------------
 # client side
-
-
-def _sum_peers(parts: list[pd.Series]) -> pd.Series:
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return pd.Series([], dtype="float64")
-    return pd.concat(parts).groupby(level=[0, 1]).sum()
-
-
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate partition results (empty ones only when all are: they keep the dtypes)."""
-    full = [f for f in frames if len(f)] or frames[:1]
-    return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0].copy()
 
 
 def _connect(scheduler: str | None, n_workers: int):
@@ -215,6 +220,7 @@ def count_port_calls_dask(
     n_workers: int = 2,
     partitions: int | None = None,
     cap_bbl: int | None = None,
+    want_map: bool = False,
 ) -> CountResult:
     """Run ``vesseltrack count`` on a Dask cluster (see the module docstring).
 
@@ -234,6 +240,9 @@ def count_port_calls_dask(
         Workers of the LocalCluster (ignored with ``scheduler``).
     partitions : int, optional
         Vessel partitions (default: twice the number of workers, at least 2).
+    want_map : bool
+        Also gather what the map and the report draw (``map_inputs``,
+        :class:`vesseltrack.bucketed.MapInputs`: thinned tracks, statics of called vessels).
 
     Returns
     -------
@@ -293,17 +302,13 @@ def count_port_calls_dask(
         for j in range(n_parts):
             buckets = [client.submit(_bucket, d, j, pure=False) for d in decoded]
             buckets.append(late_buckets[j])
-            sights = None
-            if matched is not None:
-                mm = matched["matched_mmsi"]
-                keep = mm.notna().to_numpy(bool).copy()
-                keep[keep] = partition_of_mmsi(mm[keep].to_numpy("int64"), n_parts) == j
-                sights = matched.loc[keep]
+            sights = bucket_sightings(matched, j, n_parts)
             part_sightings.append(sights)
             stages.append(client.submit(_stage1, buckets, fences, registry, sights, params,
                                         pure=False))
-        peers = _sum_peers(client.gather(client.map(_peers_of, stages, pure=False)))
-        outs = [client.submit(_stage2, s, registry, sights, params, selected, peers, pure=False)
+        peers = sum_peers(client.gather(client.map(_peers_of, stages, pure=False)))
+        outs = [client.submit(bucket_calls, s, registry, sights, params, selected, peers,
+                              want_map, pure=False)
                 for s, sights in zip(stages, part_sightings, strict=True)]
         results = client.gather(outs)
         del decoded, stages, outs
@@ -313,14 +318,6 @@ def count_port_calls_dask(
         client.close()
         if cluster is not None:
             cluster.close()
-
-    calls = _concat([r[0] for r in results])
-    calls = calls.sort_values(["mmsi", "arrival", "port"], kind="stable").reset_index(drop=True)
-    gaps = _concat([r[1] for r in results])
-    gaps = gaps.sort_values("mmsi", kind="stable").reset_index(drop=True)
-    vessels_seen = int(sum(r[2] for r in results))
-    ts_min = [f["ts_min"] for f in facts if f["ts_min"] is not None and not pd.isna(f["ts_min"])]
-    ts_max = [f["ts_max"] for f in facts if f["ts_max"] is not None and not pd.isna(f["ts_max"])]
 
     rep = report.to_dict()
     rep["engine"] = {
@@ -334,9 +331,97 @@ def count_port_calls_dask(
         "detect_s": round(t_detected - t_decoded, 3),
         "total_s": round(time.perf_counter() - t_start, 3),
     }
-    result = select_result(calls, gaps, selected, flag=flag, since=since, until=until,
-                           params=params, data_start=min(ts_min) if ts_min else None,
-                           data_end=max(ts_max) if ts_max else None, vessels_seen=vessels_seen,
-                           input_report=rep, non_ship_mmsi=int(sum(r[3] for r in results)),
-                           untimed_positions=int(sum(r[4] for r in results)))
-    return replace(result, cap_bbl=cap, registry_given=registry is not None)
+    return gather_result(results, selected, flag=flag, since=since, until=until, params=params,
+                         input_report=rep,
+                         cap_bbl=cap,
+                         registry_given=registry is not None)
+
+
+def count_store_dask(
+    store_dir: str | os.PathLike,
+    ports: pd.DataFrame,
+    *,
+    registry: pd.DataFrame | None = None,
+    sightings: pd.DataFrame | None = None,
+    port: str | None = None,
+    flag: str | None = None,
+    since: Any = None,
+    until: Any = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    params: CountParams | None = None,
+    store_params: StoreParams | None = None,
+    scheduler: str | None = None,
+    n_workers: int = 2,
+    want_map: bool = False,
+    cap_bbl: int | None = None,
+) -> CountResult:
+    """Run ``vesseltrack count`` over a store on a Dask cluster: one task per bucket.
+
+    A store bucket holds whole vessels, so no shuffle is needed: each stage-1 task reads its
+    bucket from the store itself (every worker must see ``store_dir`` at the same path, e.g.
+    on a shared file system), the small (flag, fence) table is reduced on the client, and
+    stage 2 runs where stage 1 left its tracks.
+
+    Parameters
+    ----------
+    store_dir : path-like
+        The store (:func:`vesseltrack.store.ingest`).
+    ports, registry, sightings, port, flag, since, until, bbox, params, store_params
+        As for :func:`vesseltrack.bucketed.count_port_calls_store`.
+    scheduler, n_workers, want_map
+        As for :func:`count_port_calls_dask`.
+
+    Returns
+    -------
+    CountResult
+        Identical to :func:`vesseltrack.bucketed.count_port_calls_store` (and so to
+        :func:`vesseltrack.count_port_calls` on the files ingested), with ``input_report``:
+        the store's decode report plus ``engine`` (``name`` ``"dask"``, ``scheduler``,
+        ``workers``, ``partitions`` (the buckets), ``startup_s``, ``detect_s``, ``total_s``).
+    """
+    from vesseltrack.store import open_store
+
+    t_start = time.perf_counter()
+    params = params or CountParams()
+    store = open_store(store_dir)
+    root = str(Path(store_dir).resolve())
+    selected = select_ports(ports, port)
+    fences = fences_from_ports(ports, params.port_calls.exit_margin_m)
+    window = read_window(since, until, store_params or StoreParams())
+    matched = (match_sightings(sightings, registry, store.ids())
+               if sightings is not None else None)
+    sights = [bucket_sightings(matched, b, store.buckets) for b in range(store.buckets)]
+
+    client, cluster = _connect(scheduler, n_workers)
+    t_connected = time.perf_counter()
+    try:
+        workers = len(client.scheduler_info().get("workers", {})) or n_workers
+        stages = [client.submit(_store_stage1, root, b, window, bbox, fences, registry,
+                                sights[b], params, pure=False)
+                  for b in range(store.buckets)]
+        peers = sum_peers(client.gather(client.map(_peers_of, stages, pure=False)))
+        outs = [client.submit(bucket_calls, s, registry, sights[b], params, selected, peers,
+                              want_map, pure=False)
+                for b, s in enumerate(stages)]
+        results = client.gather(outs)
+        del stages, outs
+        t_detected = time.perf_counter()
+        scheduler_address = client.scheduler.address
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    rep = store.report().to_dict()
+    rep["engine"] = {
+        "name": "dask",
+        "scheduler": scheduler_address,
+        "workers": workers,
+        "partitions": store.buckets,
+        "store": root,
+        "startup_s": round(t_connected - t_start, 3),
+        "detect_s": round(t_detected - t_connected, 3),
+        "total_s": round(time.perf_counter() - t_start, 3),
+    }
+    return gather_result(results, selected, flag=flag, since=since, until=until, params=params,
+                         input_report=rep,
+                         cap_bbl=cap_for(flag, cap_bbl), registry_given=registry is not None)

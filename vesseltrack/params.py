@@ -20,6 +20,7 @@ class                     concept
 :class:`SegmentParams`    splitting one MMSI into the tracks of several ships
 :class:`IdentityParams`   identity checks (:func:`vesseltrack.check_identity`)
 :class:`WatchlistParams`  matching vessels against a watchlist
+:class:`StoreParams`      the on-disk store: its layout and the time margin of windowed reads
 ========================  ==========================================================
 
 At sea and voyages (``docs/at-sea.md``):
@@ -51,6 +52,7 @@ __all__ = [
     "PortCallParams",
     "SegmentParams",
     "SpeedParams",
+    "StoreParams",
     "TrackParams",
     "WatchlistParams",
     "GridParams",
@@ -573,3 +575,27 @@ class IdentityParams:
     def record(self) -> dict[str, Any]:
         """Every parameter as a JSON-ready dict."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class StoreParams:
+    """Layout of the on-disk store (:mod:`vesseltrack.store`) and how windowed reads widen.
+
+    Attributes
+    ----------
+    buckets : int
+        Hash buckets of the MMSI (``bucket=0 .. buckets-1``); fixed when the store is made
+        (``ingest.json`` records it). Peak memory of a bucket-by-bucket count is about the
+        data over ``buckets``.
+    flush_rows : int
+        Decoded rows held before they are split by partition and written (one row group per
+        partition per flush): bounds the memory of an ingest.
+    window_margin_hours : float
+        A read limited by ``--since``/``--until`` takes this much more data on either side,
+        hours, so that a port call or gap straddling the window's edge is still seen whole
+        (30 days: longer calls and gaps are cut at the margin).
+    """
+
+    buckets: int = 16
+    flush_rows: int = 2_000_000
+    window_margin_hours: float = 720.0

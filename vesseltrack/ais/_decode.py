@@ -15,6 +15,7 @@ Known pyais faults handled here
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,9 +23,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pyais.bit_vector import bit_vector
-from pyais.exceptions import UnknownPartNoException
-from pyais.messages import MSG_CLASS
 
 from vesseltrack._schema import POSITION_MSG_TYPES, STATIC_MSG_TYPES
 
@@ -32,6 +30,18 @@ POSITION_FIELDS = ("mmsi", "msg_type", "lon", "lat", "sog_knots", "cog_deg", "he
                    "nav_status")
 STATIC_FIELDS = ("mmsi", "msg_type", "imo", "name", "callsign", "ship_type", "draught_m",
                  "destination", "length_m", "beam_m")
+
+
+@functools.cache
+def _pyais() -> tuple[Any, Any, Any]:
+    """pyais's ``bit_vector``, ``UnknownPartNoException`` and ``MSG_CLASS``, imported on first
+    use: most files never need pyais (the vectorised decoder handles the bulk types), and
+    importing it costs a command about a quarter of a second."""
+    from pyais.bit_vector import bit_vector
+    from pyais.exceptions import UnknownPartNoException
+    from pyais.messages import MSG_CLASS
+
+    return bit_vector, UnknownPartNoException, MSG_CLASS
 
 
 class PayloadError(ValueError):
@@ -80,6 +90,7 @@ def decode_payload(payload: bytes | str, fill_bits: int = 0) -> dict[str, Any]:
         raise PayloadError("empty_payload")
     if not 0 <= fill_bits <= 5:
         raise PayloadError("bad_fill_bits", str(fill_bits))
+    bit_vector, UnknownPartNoException, MSG_CLASS = _pyais()  # noqa: N806 - imported names
     try:
         bv = bit_vector(payload, fill_bits)
         msg_type = bv.get(0, 6)

@@ -1,0 +1,418 @@
+"""Analyses over a store, one MMSI bucket at a time: peak memory is that of the largest bucket.
+
+Every detector is a pure function of whole vessels (see :mod:`vesseltrack.count`) and a
+store bucket holds whole vessels (:func:`vesseltrack.store.bucket_of_mmsi`), so running the
+two detection stages bucket by bucket and concatenating gives the answer of one run over all
+the data. The one global table between the stages (where flag-mates call,
+:func:`vesseltrack.count.peer_call_counts`) is reduced in a first pass over the buckets, which
+runs stage 1 and spills each bucket's result to a temporary file; the second pass loads them
+one at a time for stage 2 and keeps only the calls, the gaps and, for maps and reports,
+thinned tracks.
+
+The functions here work on one bucket's rows and are shared with the Dask engine
+(:mod:`vesseltrack.distributed`), which runs them as one task per bucket.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from vesseltrack.count import (
+    CountResult,
+    TrackStage,
+    cap_for,
+    match_sightings,
+    peer_call_counts,
+    run_call_stage,
+    run_track_stage,
+    select_ports,
+    select_result,
+)
+from vesseltrack.params import CountParams, GapParams, StoreParams
+from vesseltrack.store import Store, bucket_of_mmsi, utc_bounds
+
+__all__ = [
+    "BucketStage",
+    "MapInputs",
+    "bucket_calls",
+    "bucket_rows",
+    "bucket_sightings",
+    "bucket_track_stage",
+    "count_port_calls_store",
+    "detect_gaps_store",
+    "gather_result",
+    "map_inputs",
+    "read_window",
+    "select_gaps",
+    "sum_peers",
+    "thin_positions",
+]
+
+MAP_EVERY_MINUTES = 15.0
+"""Thinned tracks keep a vessel's first position in each bin of this many minutes (the map
+draws tracks at this resolution)."""
+
+
+@dataclass
+class MapInputs:
+    """What the map and the report need of the positions and statics, kept small.
+
+    Attributes
+    ----------
+    positions : DataFrame
+        Thinned clean tracks (:func:`thin_positions`) in the positions contract.
+    statics : DataFrame
+        Statics of vessels with a call, whole; of other vessels, each distinct name once.
+    """
+
+    positions: pd.DataFrame
+    statics: pd.DataFrame
+
+
+@dataclass
+class BucketStage:
+    """Stage 1 of one bucket, with its raw time span and vessel count."""
+
+    stage: TrackStage
+    ts_min: pd.Timestamp | None
+    ts_max: pd.Timestamp | None
+
+
+def read_window(
+    since: Any, until: Any, params: StoreParams
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """The time range to read for a window [since, until]: widened on each side by
+    ``params.window_margin_hours`` so that calls and gaps at its edges are seen whole."""
+    margin = pd.Timedelta(hours=params.window_margin_hours)
+    start, end = utc_bounds(since, until)
+    return (start - margin if start is not None else None,
+            end + margin if end is not None else None)
+
+
+def _add_extra(frame: pd.DataFrame, extra: pd.DataFrame | None, bucket: int,
+               buckets: int) -> pd.DataFrame:
+    """``frame`` followed by the rows of ``extra`` (files given beside the store) in
+    ``bucket``."""
+    if extra is None or not len(extra):
+        return frame
+    mine = extra.loc[bucket_of_mmsi(extra["mmsi"].to_numpy(), buckets) == bucket]
+    if not len(mine):
+        return frame
+    if not len(frame):
+        return mine.reset_index(drop=True)
+    return pd.concat([frame, mine], ignore_index=True)
+
+
+def bucket_sightings(matched: pd.DataFrame | None, bucket: int, buckets: int
+                     ) -> pd.DataFrame | None:
+    """The matched sightings (``matched_mmsi``) of the vessels of ``bucket``."""
+    if matched is None:
+        return None
+    mm = matched["matched_mmsi"]
+    keep = mm.notna().to_numpy(bool).copy()
+    keep[keep] = bucket_of_mmsi(mm[keep].to_numpy("int64"), buckets) == bucket
+    return matched.loc[keep]
+
+
+def bucket_track_stage(
+    pos: pd.DataFrame,
+    sta: pd.DataFrame,
+    fences: list,
+    registry: pd.DataFrame | None,
+    sightings: pd.DataFrame | None,
+    params: CountParams,
+) -> BucketStage:
+    """Stage 1 (:func:`vesseltrack.count.run_track_stage`) of one bucket's rows."""
+    ts = pos["timestamp"]
+    has = ts.notna().any()
+    stage = run_track_stage(pos, sta, fences, registry, sightings, params)
+    return BucketStage(stage, ts.min() if has else None, ts.max() if has else None)
+
+
+def thin_positions(tracks: pd.DataFrame, every_minutes: float = MAP_EVERY_MINUTES
+                   ) -> pd.DataFrame:
+    """Each vessel's first clean position in each time bin of ``every_minutes`` (for maps).
+
+    Parameters
+    ----------
+    tracks : DataFrame
+        Clean tracks (``mmsi``, ``timestamp``, ``lon``, ``lat``, ...), any order.
+    every_minutes : float
+        Bin length, minutes.
+
+    Returns
+    -------
+    DataFrame
+        The kept rows in the positions contract, sorted by vessel and time.
+    """
+    from vesseltrack._schema import positions_frame
+
+    ok = (tracks["lon"].notna() & tracks["lat"].notna() & tracks["timestamp"].notna())
+    t = tracks.loc[ok.to_numpy(bool)].sort_values(["mmsi", "timestamp"], kind="stable")
+    mmsi = t["mmsi"].to_numpy("int64")
+    bins = t["timestamp"].to_numpy("datetime64[ns]").astype("int64") // int(every_minutes * 60e9)
+    keep = np.r_[True, (mmsi[1:] != mmsi[:-1]) | (bins[1:] != bins[:-1])] if len(t) else \
+        np.zeros(0, dtype=bool)
+    cols = [c for c in t.columns if c in ("mmsi", "timestamp", "lon", "lat", "sog_knots",
+                                          "cog_deg", "heading_deg", "nav_status", "msg_type")]
+    return positions_frame(t.loc[keep, cols].reset_index(drop=True))
+
+
+def map_inputs(stage: TrackStage, calls: pd.DataFrame) -> MapInputs:
+    """The small part of one bucket's data that maps and reports draw (:class:`MapInputs`)."""
+    from vesseltrack._schema import STATIC_COLUMNS, empty_frame
+
+    sta = stage.statics if stage.statics is not None else empty_frame(STATIC_COLUMNS)
+    called = sta["mmsi"].isin(calls["mmsi"].unique())
+    others = sta.loc[~called].drop_duplicates(["mmsi", "name"], keep="last")
+    return MapInputs(thin_positions(stage.tracks),
+                     pd.concat([sta.loc[called], others]).sort_index().reset_index(drop=True))
+
+
+def bucket_calls(
+    bstage: BucketStage,
+    registry: pd.DataFrame | None,
+    sightings: pd.DataFrame | None,
+    params: CountParams,
+    dark_call_ports: list[str],
+    peers: pd.Series,
+    want_map: bool,
+) -> dict[str, Any]:
+    """Stage 2 of one bucket: ``calls``, ``gaps``, ``vessels_seen``, ``ts_min``, ``ts_max``
+    and, with ``want_map``, ``map`` (:class:`MapInputs`)."""
+    stage = bstage.stage
+    calls, gaps = run_call_stage(stage, registry, sightings, params, dark_call_ports, peers)
+    return {"calls": calls, "gaps": gaps, "vessels_seen": stage.vessels_seen,
+            "non_ship_mmsi": stage.non_ship_mmsi, "untimed_positions": stage.untimed_positions,
+            "ts_min": bstage.ts_min, "ts_max": bstage.ts_max,
+            "map": map_inputs(stage, calls) if want_map else None}
+
+
+def sum_peers(parts: list[pd.Series]) -> pd.Series:
+    """Sum per-bucket :func:`vesseltrack.count.peer_call_counts` tables."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.Series([], dtype="float64")
+    return pd.concat(parts).groupby(level=[0, 1]).sum()
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    full = [f for f in frames if len(f)] or frames[:1]
+    return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0].copy()
+
+
+def gather_result(
+    outs: list[dict[str, Any]],
+    selected: list[str],
+    *,
+    flag: str | None,
+    since: Any,
+    until: Any,
+    params: CountParams,
+    input_report: dict[str, Any] | None = None,
+    cap_bbl: int | None = None,
+    registry_given: bool = True,
+) -> CountResult:
+    """Concatenate per-bucket outputs into the local engine's :class:`CountResult` (same
+    order of rows), with the map inputs where they were kept (``map_inputs``). ``cap_bbl``
+    is the cap in effect (:func:`vesseltrack.count.cap_for`), not a flag's default."""
+    calls = _concat([o["calls"] for o in outs])
+    calls = calls.sort_values(["mmsi", "arrival", "port"], kind="stable").reset_index(drop=True)
+    gaps = _concat([o["gaps"] for o in outs])
+    gaps = gaps.sort_values("mmsi", kind="stable").reset_index(drop=True)
+    lo = [o["ts_min"] for o in outs if o["ts_min"] is not None]
+    hi = [o["ts_max"] for o in outs if o["ts_max"] is not None]
+    result = select_result(calls, gaps, selected, flag=flag, since=since, until=until,
+                           params=params, data_start=min(lo) if lo else None,
+                           data_end=max(hi) if hi else None,
+                           vessels_seen=int(sum(o["vessels_seen"] for o in outs)),
+                           input_report=input_report,
+                           non_ship_mmsi=int(sum(o.get("non_ship_mmsi", 0) for o in outs)),
+                           untimed_positions=int(sum(o.get("untimed_positions", 0)
+                                                     for o in outs)))
+    result = replace(result, cap_bbl=cap_bbl, registry_given=registry_given)
+    maps = [o["map"] for o in outs if o.get("map") is not None]
+    if maps:
+        result.map_inputs = MapInputs(_concat([m.positions for m in maps]),
+                                      _concat([m.statics for m in maps]))
+    return result
+
+
+def bucket_rows(store: Store | None, bucket: int, buckets: int, window: tuple, bbox: Any,
+                 extra: tuple[pd.DataFrame, pd.DataFrame] | None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One bucket's positions and statics: the store's (read within ``window``, positions
+    within ``bbox``), then those of ``extra`` (files analysed with the store)."""
+    from vesseltrack._schema import POSITION_COLUMNS, STATIC_COLUMNS, empty_frame
+
+    if store is not None:
+        pos = store.read("positions", buckets=[bucket], since=window[0], until=window[1],
+                         bbox=bbox)
+        sta = store.read("statics", buckets=[bucket], since=window[0], until=window[1])
+    else:
+        pos, sta = empty_frame(POSITION_COLUMNS), empty_frame(STATIC_COLUMNS)
+    if extra is not None:
+        pos = _add_extra(pos, extra[0], bucket, buckets)
+        sta = _add_extra(sta, extra[1], bucket, buckets)
+    return pos, sta
+
+
+def count_port_calls_store(
+    store: Store,
+    ports: pd.DataFrame,
+    *,
+    registry: pd.DataFrame | None = None,
+    sightings: pd.DataFrame | None = None,
+    port: str | None = None,
+    flag: str | None = None,
+    since: Any = None,
+    until: Any = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    params: CountParams | None = None,
+    store_params: StoreParams | None = None,
+    extra: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    want_map: bool = False,
+    progress: bool | None = None,
+    cap_bbl: int | None = None,
+) -> CountResult:
+    """:func:`vesseltrack.count_port_calls` over a store, one bucket at a time.
+
+    Parameters
+    ----------
+    store : Store
+        :func:`vesseltrack.open_store`.
+    ports, registry, sightings, port, flag, since, until, params, cap_bbl
+        As for :func:`vesseltrack.count_port_calls`. ``since``/``until`` also limit what is
+        read (widened by ``store_params.window_margin_hours``, :func:`read_window`).
+    bbox : (min_lon, min_lat, max_lon, max_lat), optional
+        Read only the positions inside the box.
+    store_params : StoreParams, optional
+        The read margin.
+    extra : (positions, statics), optional
+        Rows decoded from files given beside the store (analysed with it).
+    want_map : bool
+        Also keep :class:`MapInputs` for the map and the report.
+    progress : bool, optional
+        ``False``: no progress bar (by default one on a terminal, when tqdm is installed).
+
+    Returns
+    -------
+    CountResult
+        The same as :func:`vesseltrack.count_port_calls` on the same rows (``input_report``
+        None: the caller knows the decode report), with ``map_inputs`` (:class:`MapInputs`)
+        when ``want_map``.
+    """
+    from vesseltrack.ports import fences_from_ports
+
+    params = params or CountParams()
+    store_params = store_params or StoreParams()
+    selected = select_ports(ports, port)
+    fences = fences_from_ports(ports, params.port_calls.exit_margin_m)
+    window = read_window(since, until, store_params)
+    buckets = store.buckets
+    matched = None
+    if sightings is not None:
+        ids = store.ids()
+        if extra is not None and len(extra[1]):
+            ids = pd.concat([ids, extra[1].loc[:, ["mmsi", "imo", "name"]]],
+                            ignore_index=True).drop_duplicates(ignore_index=True)
+        matched = match_sightings(sightings, registry, ids)
+    sights = [bucket_sightings(matched, b, buckets) for b in range(buckets)]
+    bar = _bar(2 * buckets, progress)
+
+    def stage1(b: int) -> BucketStage:
+        pos, sta = bucket_rows(store, b, buckets, window, bbox, extra)
+        out = bucket_track_stage(pos, sta, fences, registry, sights[b], params)
+        if bar is not None:
+            bar.update(1)
+        return out
+
+    import pickle
+    import tempfile
+
+    # Stage 1 of each bucket goes to a temporary file (pickle) between the passes: reading
+    # it back is several times cheaper than reading the bucket and running stage 1 again.
+    with tempfile.TemporaryDirectory(prefix="vesseltrack-stages-") as spill:
+        try:
+            peers = []
+            for b in range(buckets):
+                bstage = stage1(b)
+                peers.append(peer_call_counts(bstage.stage.ais_calls))
+                with open(Path(spill) / f"{b}.pickle", "wb") as fh:
+                    pickle.dump(bstage, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                del bstage
+            total = sum_peers(peers)
+            outs = []
+            for b in range(buckets):
+                with open(Path(spill) / f"{b}.pickle", "rb") as fh:
+                    bstage = pickle.load(fh)  # our own file, written just above
+                outs.append(bucket_calls(bstage, registry, sights[b], params, selected, total,
+                                         want_map))
+                del bstage
+                if bar is not None:
+                    bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
+    return gather_result(outs, selected, flag=flag, since=since, until=until, params=params,
+                         cap_bbl=cap_for(flag, cap_bbl), registry_given=registry is not None)
+
+
+def _bar(total: int, progress: bool | None):
+    if progress is False:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="bucket", desc="analysing store",
+                disable=None if progress is None else False, delay=2.0, leave=False)
+
+
+def detect_gaps_store(
+    store: Store,
+    ports: pd.DataFrame | None = None,
+    params: GapParams | None = None,
+    *,
+    since: Any = None,
+    until: Any = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    store_params: StoreParams | None = None,
+    extra: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """:func:`vesseltrack.detect_gaps` of clean tracks over a store, one bucket at a time.
+
+    ``since``/``until`` limit what is read as in :func:`count_port_calls_store`; the gaps
+    returned are all those found (select by time with :func:`select_gaps`). Rows come in the
+    order of one run over all the data (by ``mmsi``, then as the detector orders them).
+    """
+    from vesseltrack.gaps import detect_gaps
+    from vesseltrack.tracks import clean_tracks
+
+    window = read_window(since, until, store_params or StoreParams())
+    outs = []
+    for b in range(store.buckets):
+        pos, sta = bucket_rows(store, b, store.buckets, window, bbox, extra)
+        outs.append(detect_gaps(clean_tracks(pos), sta, ports, params))
+    gaps = _concat(outs).sort_values("mmsi", kind="stable").reset_index(drop=True)
+    if outs:
+        gaps.attrs = dict(outs[0].attrs)
+    return gaps
+
+
+def select_gaps(gaps: pd.DataFrame, since: Any = None, until: Any = None) -> pd.DataFrame:
+    """The gaps overlapping [since, until] (the window rule of ``count``)."""
+    start, end = utc_bounds(since, until)
+    keep = np.ones(len(gaps), dtype=bool)
+    if start is not None:
+        keep &= (gaps["end"] >= start).to_numpy(bool)
+    if end is not None:
+        keep &= (gaps["start"] <= end).to_numpy(bool)
+    out = gaps.loc[keep].reset_index(drop=True)
+    out.attrs = dict(gaps.attrs)
+    return out

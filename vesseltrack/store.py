@@ -1,0 +1,560 @@
+"""The on-disk store: decode AIS once into a partitioned Parquet dataset, analyse it many times.
+
+Layout of a store directory::
+
+    DIR/ingest.json                                   files, content hashes, decode reports
+    DIR/positions/bucket=B/month=YYYY-MM/part-RUN.parquet
+    DIR/statics/bucket=B/month=YYYY-MM/part-RUN.parquet
+
+``B`` is a fixed hash of the MMSI modulo the store's number of buckets (:func:`bucket_of_mmsi`),
+so one vessel's rows are all in one bucket and a bucket is read without the rest; ``month`` is
+the UTC month of the row's timestamp (``unknown`` for rows without a time). The directories are
+hive-partitioned, so pyarrow, DuckDB and Dask read the store as it is. Every row carries
+``seq``, its place in the stream of the files ingested (in ingest order): reading sorts by it,
+so a vessel's rows come back in the order a direct read of the files gives them, and the
+analyses give the same answer from the store as from the files.
+
+An ingest writes its parts under a temporary directory of the store (``_tmp-RUN``, which
+readers ignore), then renames them into place and finally rewrites ``ingest.json``; a part that
+``ingest.json`` does not list (an ingest killed while renaming) is removed by the next ingest
+and never read by :class:`Store`. An interrupted ingest therefore leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from vesseltrack._schema import (
+    POSITION_COLUMNS,
+    STATIC_COLUMNS,
+    empty_frame,
+    positions_frame,
+    statics_frame,
+)
+from vesseltrack.ais import DecodeReport
+from vesseltrack.params import StoreParams
+
+__all__ = ["MANIFEST", "Store", "bucket_of_mmsi", "ingest", "open_store", "utc_bounds"]
+
+MANIFEST = "ingest.json"
+TABLES = ("positions", "statics")
+_FORMAT = 1
+_UNKNOWN_MONTH = "unknown"
+
+
+def bucket_of_mmsi(mmsi: np.ndarray | pd.Series | Sequence[int], buckets: int) -> np.ndarray:
+    """The bucket (0 .. ``buckets`` - 1) of each MMSI: a fixed hash, the same in every process
+    and on every machine, so one vessel's positions, statics and sightings meet in one bucket.
+
+    Parameters
+    ----------
+    mmsi : array of int
+        MMSIs.
+    buckets : int
+        Number of buckets.
+
+    Returns
+    -------
+    ndarray of int64
+
+    Examples
+    --------
+    >>> int(bucket_of_mmsi([445123456], 16)[0]) == int(bucket_of_mmsi([445123456], 16)[0])
+    True
+    """
+    values = np.asarray(mmsi, dtype="int64").astype("uint64")
+    return (pd.util.hash_array(values) % np.uint64(buckets)).astype("int64")
+
+
+def _arrow_schema(columns: dict[str, object]) -> pa.Schema:
+    base = pa.Schema.from_pandas(empty_frame(columns), preserve_index=False)
+    fields = [pa.field(f.name, pa.large_string() if pa.types.is_string(f.type) else f.type)
+              for f in base]
+    return pa.schema([*fields, pa.field("seq", pa.int64())])
+
+
+_SCHEMAS = {"positions": _arrow_schema(POSITION_COLUMNS),
+            "statics": _arrow_schema(STATIC_COLUMNS)}
+_CONTRACTS = {"positions": POSITION_COLUMNS, "statics": STATIC_COLUMNS}
+_CONFORM = {"positions": positions_frame, "statics": statics_frame}
+_PARTITIONING = pa.schema([("bucket", pa.int32()), ("month", pa.string())])
+
+
+def _file_sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _report_from_dict(d: dict[str, Any]) -> DecodeReport:
+    rep = DecodeReport()
+    for name, value in d.items():
+        if name in ("bad_lines",):
+            continue
+        if name == "decode_errors_by_reason":
+            rep.decode_errors_by_reason.update(value)
+        elif name == "failed_files":
+            rep.failed_files.extend(dict(x) for x in value)
+        elif isinstance(getattr(rep, name, None), list):
+            getattr(rep, name).extend(value)
+        elif hasattr(rep, name):
+            setattr(rep, name, int(value))
+    return rep
+
+
+# --------------------------------------------------------------------------------------------
+# writing
+
+
+class _PartWriter:
+    """Buffers decoded chunks and writes them, split by (bucket, month), into one Parquet file
+    per partition and table under ``tmp`` (one row group per partition per flush)."""
+
+    def __init__(self, tmp: Path, run: str, buckets: int, flush_rows: int) -> None:
+        self.tmp, self.run, self.buckets, self.flush_rows = tmp, run, buckets, flush_rows
+        self.buffers: dict[str, list[pa.Table]] = {t: [] for t in TABLES}
+        self.buffered = 0
+        self.writers: dict[tuple[str, int, str], Any] = {}
+        self.rows = {t: 0 for t in TABLES}
+        self.ts_min: pd.Timestamp | None = None
+        self.ts_max: pd.Timestamp | None = None
+
+    def add(self, pos: pd.DataFrame, sta: pd.DataFrame, seq: int) -> int:
+        """Buffer one chunk, numbering its rows from ``seq``; returns the next number."""
+        for table, frame in (("positions", pos), ("statics", sta)):
+            if not len(frame):
+                continue
+            frame = _CONFORM[table](frame)
+            frame = frame.assign(seq=np.arange(seq, seq + len(frame), dtype="int64"))
+            seq += len(frame)
+            self.buffers[table].append(
+                pa.Table.from_pandas(frame, schema=_SCHEMAS[table], preserve_index=False))
+            self.buffered += len(frame)
+        if self.buffered >= self.flush_rows:
+            self.flush()
+        return seq
+
+    def flush(self) -> None:
+        import pyarrow.parquet as pq
+
+        for table in TABLES:
+            parts = self.buffers[table]
+            if not parts:
+                continue
+            arrow = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+            self.buffers[table] = []
+            self.rows[table] += len(arrow)
+            ts_ns = arrow["timestamp"].to_numpy().astype("datetime64[ns]")
+            if table == "positions" and (~np.isnat(ts_ns)).any():
+                lo = pd.Timestamp(np.nanmin(ts_ns), tz="UTC")
+                hi = pd.Timestamp(np.nanmax(ts_ns), tz="UTC")
+                self.ts_min = lo if self.ts_min is None else min(self.ts_min, lo)
+                self.ts_max = hi if self.ts_max is None else max(self.ts_max, hi)
+            bucket = bucket_of_mmsi(arrow["mmsi"].to_numpy(), self.buckets)
+            # months as integers counted from the earliest (NaT: code 0, "unknown")
+            month_ns = ts_ns.astype("datetime64[M]")
+            timed = ~np.isnat(month_ns)
+            months_i = month_ns.view("int64")
+            first = int(months_i[timed].min()) if timed.any() else 0
+            code = np.where(timed, months_i - first + 1, 0)
+            width = int(code.max()) + 1
+            key = bucket * width + code
+            # a small key sorts by radix (stable): rows of a partition keep their order
+            key = key.astype(np.int16 if self.buckets * width < 2**15 else np.int64)
+            order = np.argsort(key, kind="stable")
+            key_sorted = key[order]
+            cuts = np.flatnonzero(np.r_[True, key_sorted[1:] != key_sorted[:-1], True])
+            take = pa.array(order)
+            arrow = pa.Table.from_arrays([col.take(take) for col in arrow.columns],
+                                         schema=arrow.schema)
+            for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+                b_id, m = divmod(int(key_sorted[a]), width)
+                label = (_UNKNOWN_MONTH if m == 0
+                         else str(np.datetime64(first + m - 1, "M")))
+                wkey = (table, b_id, label)
+                writer = self.writers.get(wkey)
+                if writer is None:
+                    path = self.tmp / self.relative(*wkey)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    writer = pq.ParquetWriter(path, _SCHEMAS[table], compression="snappy")
+                    self.writers[wkey] = writer
+                writer.write_table(arrow.slice(int(a), int(b - a)))
+        self.buffered = 0
+
+    def relative(self, table: str, bucket: int, month: str) -> str:
+        return f"{table}/bucket={bucket}/month={month}/part-{self.run}.parquet"
+
+    def close(self) -> list[str]:
+        """Write what is buffered, close every file; the parts' paths relative to ``tmp``."""
+        self.flush()
+        for writer in self.writers.values():
+            writer.close()
+        return sorted(self.relative(*k) for k in self.writers)
+
+    def abort(self) -> None:
+        for writer in self.writers.values():
+            try:
+                writer.close()
+            except Exception:  # noqa: BLE001 - the temporary directory goes anyway
+                pass
+
+
+def _new_manifest(buckets: int) -> dict[str, Any]:
+    return {"format": _FORMAT, "buckets": buckets, "next_seq": 0, "next_file_index": 1,
+            "files": [], "runs": []}
+
+
+def _load_manifest(root: Path) -> dict[str, Any] | None:
+    path = root / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: not a vesseltrack store manifest ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT:
+        raise ValueError(f"{path}: not a vesseltrack store manifest (format "
+                         f"{manifest.get('format') if isinstance(manifest, dict) else '?'})")
+    return manifest
+
+
+def _remove_unlisted(root: Path, manifest: dict[str, Any]) -> None:
+    """Remove what an interrupted ingest left: temporary directories, unlisted parts."""
+    for tmp in root.glob("_tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    listed = {p for run in manifest["runs"] for p in run["parts"]}
+    for table in TABLES:
+        for part in (root / table).glob("bucket=*/month=*/*.parquet"):
+            if part.relative_to(root).as_posix() not in listed:
+                part.unlink(missing_ok=True)
+
+
+def _progress(total: int, progress: bool | None):
+    """A tqdm bar over bytes when tqdm is installed (and wanted), else nothing."""
+    if progress is False:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="ingesting AIS",
+                disable=None if progress is None else False, delay=2.0, leave=False)
+
+
+def ingest(
+    paths: Iterable[str | os.PathLike] | str | os.PathLike,
+    store_dir: str | os.PathLike,
+    *,
+    columns: dict[str, str] | None = None,
+    dayfirst: bool = False,
+    progress: bool | None = None,
+    params: StoreParams | None = None,
+) -> dict[str, Any]:
+    """Decode AIS files into the store at ``store_dir`` (created if need be).
+
+    Files are decoded in streaming chunks (:func:`vesseltrack.io.iter_ais`) and written
+    straight into the partitioned dataset; memory is bounded by ``params.flush_rows``. A file
+    whose content (SHA-256) is already in the store is skipped, so re-ingesting is a no-op and
+    adding files is incremental. Fragments of a message split across files of one ingest are
+    joined, as a direct read of those files does.
+
+    Parameters
+    ----------
+    paths : path, or iterable of paths, folders and globs
+        AIS files, as for :func:`vesseltrack.io.read_ais`.
+    store_dir : path-like
+        The store directory.
+    columns, dayfirst
+        As for :func:`vesseltrack.io.read_ais`.
+    progress : bool, optional
+        ``False``: no progress bar; default: a bar on a terminal for ingests of more than two
+        seconds (when tqdm is installed).
+    params : StoreParams, optional
+        Layout of a new store (an existing store keeps its number of buckets).
+
+    Returns
+    -------
+    dict
+        ``added`` (paths decoded), ``skipped`` (paths whose content was already stored),
+        ``positions``, ``statics`` (rows written), ``report`` (decode report of this
+        ingest, :meth:`DecodeReport.to_dict`), ``seconds``.
+
+    Raises
+    ------
+    vesseltrack.io.InputError
+        As :func:`vesseltrack.io.read_ais` (the store is left unchanged).
+    ValueError
+        If ``store_dir`` holds an ``ingest.json`` that is not a store manifest.
+    """
+    from vesseltrack.io import expand_inputs, iter_ais, join_leftovers
+    from vesseltrack.io._write import write_text
+
+    t0 = time.perf_counter()
+    params = params or StoreParams()
+    root = Path(store_dir)
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    files = expand_inputs(paths)
+    manifest = _load_manifest(root) or _new_manifest(params.buckets)
+    known = {f["sha256"] for f in manifest["files"]}
+    new: list[tuple[Path, str]] = []
+    skipped: list[str] = []
+    for path in files:
+        digest = _file_sha256(path)
+        if digest in known:
+            skipped.append(str(path))
+        else:
+            known.add(digest)
+            new.append((path, digest))
+    run_report = DecodeReport()
+    if not new:
+        return {"added": [], "skipped": skipped, "positions": 0, "statics": 0,
+                "report": run_report.to_dict(), "seconds": round(time.perf_counter() - t0, 3)}
+
+    root.mkdir(parents=True, exist_ok=True)
+    _remove_unlisted(root, manifest)
+    run = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-{time.time_ns() % 10**9:09d}"
+    tmp = root / f"_tmp-{run}"
+    writer = _PartWriter(tmp, run, int(manifest["buckets"]), params.flush_rows)
+    seq = int(manifest["next_seq"])
+    file_index = int(manifest["next_file_index"])
+    entries = []
+    leftovers: list = []
+    # one file: the reader's own bar (it follows the bytes as they are read); several: a bar
+    # over the files' bytes, moved as each file is done
+    bar = _progress(sum(p.stat().st_size for p, _ in new), progress) if len(new) > 1 else None
+    file_progress = False if len(new) > 1 else progress
+    try:
+        for path, digest in new:
+            rep = DecodeReport()
+            for pos, sta in iter_ais(path, report=rep, progress=file_progress,
+                                     leftovers=leftovers,
+                                     first_file_index=file_index, columns=columns,
+                                     dayfirst=dayfirst):
+                seq = writer.add(pos, sta, seq)
+            file_index += 1
+            run_report.merge(rep)
+            entries.append({"path": str(path), "sha256": digest, "bytes": path.stat().st_size,
+                            "run": run, "report": rep.to_dict()})
+            if bar is not None:
+                bar.update(path.stat().st_size)
+        late_report = DecodeReport()
+        late_pos, late_sta = join_leftovers(leftovers, late_report)
+        seq = writer.add(late_pos, late_sta, seq)
+        run_report.merge(late_report)
+        parts = writer.close()
+        # commit: parts into place, then the manifest that lists them
+        for rel in parts:
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / rel, target)
+        manifest["files"].extend(entries)
+        manifest["runs"].append({
+            "run": run,
+            "files": [e["path"] for e in entries],
+            "parts": parts,
+            "positions": writer.rows["positions"],
+            "statics": writer.rows["statics"],
+            "time_min": writer.ts_min.isoformat() if writer.ts_min is not None else None,
+            "time_max": writer.ts_max.isoformat() if writer.ts_max is not None else None,
+            "late_report": late_report.to_dict(),
+        })
+        manifest["next_seq"] = seq
+        manifest["next_file_index"] = file_index
+        write_text(json.dumps(manifest, indent=1) + "\n", root / MANIFEST)
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"added": [e["path"] for e in entries], "skipped": skipped,
+            "positions": writer.rows["positions"], "statics": writer.rows["statics"],
+            "report": run_report.to_dict(), "seconds": round(time.perf_counter() - t0, 3)}
+
+
+# --------------------------------------------------------------------------------------------
+# reading
+
+
+def _as_utc(value: Any, end_of_day: bool = False) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    ts = pd.Timestamp(value)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    if end_of_day and isinstance(value, str) and len(value.strip()) <= 10:
+        ts = ts + pd.Timedelta(days=1) - pd.Timedelta(nanoseconds=1)
+    return ts
+
+
+def utc_bounds(since: Any, until: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """``[since, until]`` as UTC timestamps (the rules of ``--since``/``--until``): naive times
+    are UTC, a date-only ``until`` includes that whole day, None stays None.
+
+    Examples
+    --------
+    >>> utc_bounds("2024-05-01", "2024-05-31")[1]
+    Timestamp('2024-05-31 23:59:59.999999999+0000', tz='UTC')
+    """
+    return _as_utc(since), _as_utc(until, end_of_day=True)
+
+
+@dataclass
+class Store:
+    """A store opened for reading (:func:`open_store`).
+
+    Attributes
+    ----------
+    root : Path
+        The store directory.
+    manifest : dict
+        ``ingest.json``.
+    """
+
+    root: Path
+    manifest: dict[str, Any]
+
+    @property
+    def buckets(self) -> int:
+        """Number of MMSI buckets."""
+        return int(self.manifest["buckets"])
+
+    @property
+    def files(self) -> list[dict[str, Any]]:
+        """The files ingested: ``path``, ``sha256``, ``bytes``, ``run``, ``report``."""
+        return list(self.manifest["files"])
+
+    def parts(self, table: str) -> list[Path]:
+        """The Parquet files of ``table`` (``positions`` or ``statics``) that the store lists."""
+        return [self.root / p for run in self.manifest["runs"] for p in run["parts"]
+                if p.startswith(f"{table}/")]
+
+    def report(self) -> DecodeReport:
+        """The decode report of every file ingested (as one direct read of them all)."""
+        rep = DecodeReport()
+        for entry in self.manifest["files"]:
+            rep.merge(_report_from_dict(entry["report"]))
+        for run in self.manifest["runs"]:
+            rep.merge(_report_from_dict(run["late_report"]))
+        return rep
+
+    def time_span(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """Earliest and latest position time in the store (None when it has none)."""
+        lo = [pd.Timestamp(r["time_min"]) for r in self.manifest["runs"] if r["time_min"]]
+        hi = [pd.Timestamp(r["time_max"]) for r in self.manifest["runs"] if r["time_max"]]
+        return (min(lo) if lo else None, max(hi) if hi else None)
+
+    def dataset(self, table: str):
+        """The pyarrow dataset of ``table`` (with the ``bucket`` and ``month`` columns)."""
+        import pyarrow.dataset as ds
+
+        return ds.dataset([str(p) for p in self.parts(table)], format="parquet",
+                          schema=_SCHEMAS[table].append(_PARTITIONING.field("bucket"))
+                          .append(_PARTITIONING.field("month")),
+                          partitioning=ds.partitioning(_PARTITIONING, flavor="hive"),
+                          partition_base_dir=str(self.root / table))
+
+    def read(
+        self,
+        table: str,
+        *,
+        buckets: Iterable[int] | None = None,
+        since: Any = None,
+        until: Any = None,
+        bbox: Sequence[float] | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Rows of ``table``, filtered in the Parquet reader, in stream order.
+
+        Parameters
+        ----------
+        table : {"positions", "statics"}
+            Which table.
+        buckets : iterable of int, optional
+            Only these MMSI buckets (:func:`bucket_of_mmsi`).
+        since, until : str or Timestamp, optional
+            Only rows timed in [since, until] (a date-only ``until`` includes that day; naive
+            times are UTC); rows without a time are left out when either is given.
+        bbox : (min_lon, min_lat, max_lon, max_lat), optional
+            Only rows inside the box (positions only; statics have no position).
+        columns : sequence of str, optional
+            Only these columns (default: the whole table contract).
+
+        Returns
+        -------
+        DataFrame
+            The table contract (:mod:`vesseltrack._schema`) when ``columns`` is None.
+        """
+        import pyarrow.compute as pc
+        import pyarrow.dataset as ds
+
+        if table not in TABLES:
+            raise ValueError(f"no table {table!r} in a store (have: {', '.join(TABLES)})")
+        expr = None
+
+        def both(e):
+            return e if expr is None else expr & e
+
+        if buckets is not None:
+            expr = both(ds.field("bucket").isin(pa.array(sorted(set(map(int, buckets))),
+                                                         pa.int32())))
+        start, end = utc_bounds(since, until)
+        ts_type = pa.timestamp("ns", tz="UTC")
+        if start is not None:
+            expr = both(ds.field("month") >= start.strftime("%Y-%m"))
+            expr = both(ds.field("timestamp") >= pa.scalar(start.value, ts_type))
+        if end is not None:
+            expr = both(ds.field("month") <= end.strftime("%Y-%m"))
+            expr = both(ds.field("timestamp") <= pa.scalar(end.value, ts_type))
+        if bbox is not None and table == "positions":
+            min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
+            expr = both((ds.field("lon") >= min_lon) & (ds.field("lon") <= max_lon)
+                        & (ds.field("lat") >= min_lat) & (ds.field("lat") <= max_lat))
+        contract = _CONTRACTS[table]
+        wanted = list(columns) if columns is not None else list(contract)
+        if not self.parts(table):
+            return empty_frame({c: contract[c] for c in wanted})
+        arrow = self.dataset(table).to_table(columns=[*wanted, "seq"], filter=expr)
+        arrow = arrow.take(pc.sort_indices(arrow["seq"])).drop_columns(["seq"])
+        frame = arrow.to_pandas(types_mapper={pa.large_string(): pd.StringDtype()}.get)
+        if columns is None:
+            return _CONFORM[table](frame)
+        return frame
+
+    def ids(self) -> pd.DataFrame:
+        """Distinct ``mmsi``, ``imo``, ``name`` of the statics (for matching sightings)."""
+        return self.read("statics", columns=["mmsi", "imo", "name"]).drop_duplicates(
+            ignore_index=True)
+
+
+def open_store(store_dir: str | os.PathLike) -> Store:
+    """Open the store at ``store_dir`` for reading.
+
+    Raises
+    ------
+    ValueError
+        If ``store_dir`` is no store (no ``ingest.json``, or not a store manifest).
+
+    Examples
+    --------
+    >>> store = open_store("store/")                       # doctest: +SKIP
+    >>> store.read("positions", buckets=[3], since="2024-05-01").shape  # doctest: +SKIP
+    """
+    root = Path(store_dir)
+    manifest = _load_manifest(root)
+    if manifest is None:
+        raise ValueError(f"{root}: not a vesseltrack store (no {MANIFEST}; "
+                         "make one with `vesseltrack ingest INPUT... --store DIR`)")
+    return Store(root, manifest)
