@@ -210,6 +210,24 @@ def test_gaps_store_identical_to_the_files(fixture_store, tmp_path, capsys):
     assert (tmp_path / "store.csv").read_bytes() == (tmp_path / "direct.csv").read_bytes()
 
 
+IDENTITY = REPO / "data" / "fixtures" / "identity_2024.nmea.gz"
+AT_SEA = REPO / "data" / "fixtures" / "at_sea_2024.nmea.gz"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "command"),
+    [(IDENTITY, ["identity", "--json", "-q"]), (AT_SEA, ["encounters", "--json", "-q"])],
+)
+def test_cross_vessel_commands_on_a_store_answer_as_on_the_files(fixture, command, tmp_path,
+                                                                  capsys):
+    root = tmp_path / "store"
+    ingest([fixture], root, progress=False)
+    direct = json.loads(_run(capsys, command[0], str(fixture), *command[1:]))
+    stored = json.loads(_run(capsys, command[0], "--store", str(root), *command[1:]))
+    direct.pop("input"), stored.pop("input")  # the store reports its own ingest
+    assert stored == direct
+
+
 def test_store_plus_files_counts_both(tmp_path, capsys):
     first, second = _split(tmp_path)
     root = tmp_path / "store"
