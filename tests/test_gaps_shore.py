@@ -235,3 +235,10 @@ def test_gap_params_unchanged_by_shore():
     got = add_distance_to_shore(_gap_off_straight_coast(60.0, 60.0, 8.0), land=STRAIGHT_COAST)
     assert (len(got), got.attrs["params"]["min_gap_hours"], bool(got["offshore"].iloc[0])) == (
         1, GapParams().min_gap_hours, False)
+
+
+def test_cli_shore_says_how_many_are_offshore(tmp_path, capsys):
+    # of the two gaps only the islet's is offshore
+    src = _write_csv(tmp_path / "ais.csv")
+    assert main(["gaps", str(src), "--shore", "-o", str(tmp_path / "gaps.csv")]) == 0
+    assert "1 offshore (12 h or more, both ends beyond 50 nm from shore)" in capsys.readouterr().err

@@ -707,6 +707,10 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     _write(gaps, args.output)
     _say(args, f"{len(gaps):,} gaps of {args.min_hours:g} h or more by "
                f"{gaps['mmsi'].nunique():,} vessels written to {args.output}")
+    if args.shore:
+        rule = gaps.attrs["params"]["offshore"]
+        _say(args, f"{int(gaps['offshore'].sum()):,} offshore ({rule['min_gap_hours']:g} h or "
+                   f"more, both ends beyond {rule['min_shore_distance_nm']:g} nm from shore)")
     _warn_untimed(args, timing)
     return _check_failed(report.to_dict(), args)
 
