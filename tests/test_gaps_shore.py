@@ -242,3 +242,9 @@ def test_cli_shore_says_how_many_are_offshore(tmp_path, capsys):
     src = _write_csv(tmp_path / "ais.csv")
     assert main(["gaps", str(src), "--shore", "-o", str(tmp_path / "gaps.csv")]) == 0
     assert "1 offshore (12 h or more, both ends beyond 50 nm from shore)" in capsys.readouterr().err
+
+
+def test_a_table_without_positions_is_refused():
+    gaps = _gap_off_straight_coast(60.0, 60.0, 12.0).drop(columns=["end_lat"])
+    with pytest.raises(ValueError, match="lacks column"):
+        add_distance_to_shore(gaps, land=STRAIGHT_COAST)
