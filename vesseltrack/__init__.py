@@ -83,10 +83,12 @@ _EXPORTS: dict[str, str] = {
     "VoyageParams": "vesseltrack.params",
     "AtSeaParams": "vesseltrack.params",
     "WatchlistParams": "vesseltrack.params",
+    "OffshoreGapParams": "vesseltrack.params",
     # the analysis, stage by stage
     "clean_tracks": "vesseltrack.tracks",
     "detect_port_calls": "vesseltrack.ports",
     "detect_gaps": "vesseltrack.gaps",
+    "add_distance_to_shore": "vesseltrack.gaps",
     "assess_load": "vesseltrack.cargo",
     "reported_at": "vesseltrack.statics",
     "draught_in_effect": "vesseltrack.statics",

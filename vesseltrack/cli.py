@@ -187,6 +187,9 @@ def _add_gaps(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--until", metavar="DATE", help="gaps starting on or before DATE (UTC)")
     p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
                    help="shortest silence reported, hours (default 6)")
+    p.add_argument("--shore", action="store_true",
+                   help="add start_distance_to_shore_nm, end_distance_to_shore_nm and offshore "
+                        "(>= 12 h, both ends > 50 nm from shore) from the land layer")
     _add_split(p)
     p.add_argument("-o", "--output", required=True, help="gaps table (.csv or .parquet)")
     p.set_defaults(func=_cmd_gaps)
@@ -697,9 +700,17 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         gaps = select_gaps(gaps, args.since, args.until)
     except ValueError as exc:  # a bad date
         raise UsageError(_first_line(exc)) from None
+    if args.shore:
+        from vesseltrack.gaps import add_distance_to_shore
+
+        gaps = add_distance_to_shore(gaps)
     _write(gaps, args.output)
     _say(args, f"{len(gaps):,} gaps of {args.min_hours:g} h or more by "
                f"{gaps['mmsi'].nunique():,} vessels written to {args.output}")
+    if args.shore:
+        rule = gaps.attrs["params"]["offshore"]
+        _say(args, f"{int(gaps['offshore'].sum()):,} offshore ({rule['min_gap_hours']:g} h or "
+                   f"more, both ends beyond {rule['min_shore_distance_nm']:g} nm from shore)")
     _warn_untimed(args, timing)
     return _check_failed(report.to_dict(), args)
 

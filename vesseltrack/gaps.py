@@ -21,18 +21,27 @@ spatial join gives), from which ``reachable_ports`` is written.
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from vesseltrack._schema import STRING
 from vesseltrack._units import METERS_PER_NM, SECONDS_PER_HOUR
-from vesseltrack.params import DraughtParams, GapParams, PortCallParams
+from vesseltrack.params import DraughtParams, GapParams, OffshoreGapParams, PortCallParams
 from vesseltrack.ports import Fence, fences_from_ports
 from vesseltrack.statics import draught_in_effect, draught_timeline
 from vesseltrack.tracks import TrackArrays, haversine_m, seconds_to_utc, sorted_tracks
 
-__all__ = ["GAP_COLUMNS", "GAP_FENCE_COLUMNS", "GapParams", "detect_gaps", "find_gaps"]
+__all__ = [
+    "GAP_COLUMNS",
+    "GAP_FENCE_COLUMNS",
+    "SHORE_COLUMNS",
+    "GapParams",
+    "add_distance_to_shore",
+    "detect_gaps",
+    "find_gaps",
+]
 
 GAP_COLUMNS = (
     "mmsi",
@@ -50,6 +59,10 @@ GAP_COLUMNS = (
     "reachable_ports",
 )
 """Columns of the gaps table (docs/contracts.md)."""
+
+
+SHORE_COLUMNS = ("start_distance_to_shore_nm", "end_distance_to_shore_nm", "offshore")
+"""Columns :func:`add_distance_to_shore` appends to the gaps table (``gaps --shore``)."""
 
 
 GAP_FENCE_COLUMNS = ("gap", "fence", "port", "d_in_nm", "d_out_nm", "reachable")
@@ -212,4 +225,74 @@ def detect_gaps(
                            "max_speed_knots": port_calls.speed.max_speed_knots,
                            "min_dwell_hours": port_calls.min_dwell_hours,
                            "draught_lookahead_hours": draught.lookahead_hours}
+    return out
+
+
+def add_distance_to_shore(
+    gaps: pd.DataFrame,
+    params: OffshoreGapParams | None = None,
+    *,
+    land: Any = None,
+) -> pd.DataFrame:
+    """The gaps with the distance to shore of both ends, and whether the gap is offshore.
+
+    A gap is *offshore* when it lasts ``min_gap_hours`` or more (12 h) and both its ends lie
+    farther than ``min_shore_distance_nm`` (50 nm) from shore: Global Fishing Watch's rule for
+    a suspected disabling of AIS (Welch et al. 2022; :class:`OffshoreGapParams`). Distances
+    come from the land layer (:func:`vesseltrack.shore.shore_distance_nm`): the starts and
+    ends are asked together, in one call, which fetches the land once per 1-degree cell.
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        A gaps table (:func:`detect_gaps`, or any frame with ``duration_hours``,
+        ``start_lon``, ``start_lat``, ``end_lon``, ``end_lat``).
+    params : OffshoreGapParams, optional
+        Defaults to ``OffshoreGapParams()``.
+    land : GeoDataFrame, GeoSeries, shapely geometry or sequence of them, optional
+        Land polygons (EPSG:4326) to measure to instead of the land layer.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``gaps`` with :data:`SHORE_COLUMNS` appended at the end:
+        ``start_distance_to_shore_nm`` and ``end_distance_to_shore_nm`` (nautical miles; 0 on
+        land, ``inf`` with no land within ``search_radius_nm``, NaN where no land data could
+        be read or the position is missing) and ``offshore`` (bool; False where a distance is
+        NaN: unknown is not far). ``attrs["params"]`` is that of ``gaps`` plus ``offshore``
+        (the :class:`OffshoreGapParams` used).
+
+    Raises
+    ------
+    ValueError
+        ``search_radius_nm`` not above ``min_shore_distance_nm``, or a column missing.
+    """
+    from vesseltrack.shore import shore_distance_nm
+
+    params = params or OffshoreGapParams()
+    if not params.search_radius_nm > params.min_shore_distance_nm:
+        raise ValueError(
+            f"search_radius_nm ({params.search_radius_nm}) must exceed min_shore_distance_nm "
+            f"({params.min_shore_distance_nm})"
+        )
+    need = ["duration_hours", "start_lon", "start_lat", "end_lon", "end_lat"]
+    missing = [c for c in need if c not in gaps.columns]
+    if missing:
+        raise ValueError(f"gaps table lacks column(s) {', '.join(missing)}")
+    n = len(gaps)
+    lon = np.concatenate([gaps["start_lon"].to_numpy(float), gaps["end_lon"].to_numpy(float)])
+    lat = np.concatenate([gaps["start_lat"].to_numpy(float), gaps["end_lat"].to_numpy(float)])
+    dist = shore_distance_nm(lon, lat, params.search_radius_nm, land=land)
+    start_nm, end_nm = dist[:n], dist[n:]
+    with np.errstate(invalid="ignore"):
+        offshore = (
+            (gaps["duration_hours"].to_numpy(float) >= params.min_gap_hours)
+            & (start_nm > params.min_shore_distance_nm)
+            & (end_nm > params.min_shore_distance_nm)
+        )
+    out = gaps.drop(columns=[c for c in SHORE_COLUMNS if c in gaps.columns])
+    out = out.assign(start_distance_to_shore_nm=start_nm, end_distance_to_shore_nm=end_nm,
+                     offshore=offshore.astype(bool))
+    out.attrs = {**gaps.attrs, "params": {**gaps.attrs.get("params", {}),
+                                          "offshore": asdict(params)}}
     return out

@@ -34,6 +34,7 @@ class                         concept
 :class:`DarkEncounterParams`  encounters with one or both ships dark
 :class:`VoyageParams`         the next call after a call, dark arrivals included
 :class:`AtSeaParams`          the at-sea detectors together (:func:`vesseltrack.detect_at_sea`)
+:class:`OffshoreGapParams`    which gaps are offshore (:func:`vesseltrack.add_distance_to_shore`)
 ============================  ===============================================================
 """
 
@@ -61,6 +62,7 @@ __all__ = [
     "DarkEncounterParams",
     "VoyageParams",
     "AtSeaParams",
+    "OffshoreGapParams",
 ]
 
 
@@ -599,3 +601,29 @@ class StoreParams:
     buckets: int = 16
     flush_rows: int = 2_000_000
     window_margin_hours: float = 720.0
+
+
+@dataclass(frozen=True)
+class OffshoreGapParams:
+    """Which AIS gaps are *offshore* (:func:`vesseltrack.gaps.add_distance_to_shore`).
+
+    Global Fishing Watch's rule for a "suspected disabling" of AIS (Welch et al. 2022,
+    *Science Advances*, "Hot spots of unseen fishing vessels"): a gap of 12 hours or more whose
+    two ends both lie more than 50 nautical miles from shore. (Their further condition, that
+    the area's reception makes a silence by chance unlikely, is not applied here.)
+
+    Attributes
+    ----------
+    min_shore_distance_nm : float
+        Both ends of an offshore gap lie farther than this from shore (strictly), nautical
+        miles (GFW: 50 nm).
+    min_gap_hours : float
+        An offshore gap lasts at least this long, hours (GFW: 12 h).
+    search_radius_nm : float
+        How far the shore is looked for, nautical miles: an end with no land within it gets
+        ``inf`` (and is offshore). Must exceed ``min_shore_distance_nm``.
+    """
+
+    min_shore_distance_nm: float = 50.0
+    min_gap_hours: float = 12.0
+    search_radius_nm: float = 200.0

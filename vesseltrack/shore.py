@@ -9,13 +9,16 @@ with one warning, and a detector treats NaN as "unknown", not as "far".
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 
 __all__ = ["shore_distance_nm"]
 
 
-def shore_distance_nm(lon: np.ndarray, lat: np.ndarray, max_distance_nm: float = 200.0) -> np.ndarray:
+def shore_distance_nm(
+    lon: np.ndarray, lat: np.ndarray, max_distance_nm: float = 200.0, *, land: Any = None
+) -> np.ndarray:
     """Distance from each point to the nearest land, nautical miles (``inf`` beyond reach).
 
     Parameters
@@ -24,6 +27,9 @@ def shore_distance_nm(lon: np.ndarray, lat: np.ndarray, max_distance_nm: float =
         Degrees, EPSG:4326.
     max_distance_nm : float, default 200
         Search radius, nautical miles.
+    land : GeoDataFrame, GeoSeries, shapely geometry or sequence of them, optional
+        Land polygons (EPSG:4326) to measure to; default: the land layer, cell by cell
+        (:func:`vesseltrack.land.distance_to_shore_nm`).
 
     Returns
     -------
@@ -40,7 +46,7 @@ def shore_distance_nm(lon: np.ndarray, lat: np.ndarray, max_distance_nm: float =
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", LandFallbackWarning)
-            return distance_to_shore_nm(lon, lat, max_distance_nm=max_distance_nm)
+            return distance_to_shore_nm(lon, lat, land=land, max_distance_nm=max_distance_nm)
     except (OSError, RuntimeError) as exc:  # no land data at all
         warnings.warn(f"no land data for distance to shore: {exc}", stacklevel=2)
         return np.full(lon.shape, np.nan)
