@@ -48,7 +48,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "ports": ("vesseltrack/ports.py",
               ["tests/test_ports.py", "tests/test_boundaries.py", *_COUNT_FAST]),
     "tracks": ("vesseltrack/tracks.py", ["tests/test_tracks.py"]),
-    "dark": ("vesseltrack/dark.py", [*_COUNT_FAST]),
+    "dark": ("vesseltrack/dark.py", ["tests/test_dark_values.py", *_COUNT_FAST]),
     # the count pipeline (stages, peer counts, selection, summary)
     "count": ("vesseltrack/count.py", [*_COUNT_FAST]),
     "registry": ("vesseltrack/registry.py",
