@@ -46,7 +46,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
              ["tests/test_gaps.py", "tests/test_gaps_values.py", "tests/test_boundaries.py",
               *_COUNT_FAST]),
     "ports": ("vesseltrack/ports.py",
-              ["tests/test_ports.py", "tests/test_boundaries.py", *_COUNT_FAST]),
+              ["tests/test_ports.py", "tests/test_ports_values.py", "tests/test_boundaries.py",
+               *_COUNT_FAST]),
     "tracks": ("vesseltrack/tracks.py", ["tests/test_tracks.py"]),
     "dark": ("vesseltrack/dark.py", ["tests/test_dark_values.py", *_COUNT_FAST]),
     # the count pipeline (stages, peer counts, selection, summary)

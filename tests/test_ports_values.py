@@ -1,0 +1,109 @@
+"""Port-call figures worked out by hand: call ids, estimated arrival and departure times,
+observed entries and exits between vessels, stops from implied speeds, and a stop decided
+far back in the track.
+
+Distances: 0.1 deg of latitude = 0.1 x pi/180 x 6 371 008.8 m = 11 119.5 m = 6.004 nm.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from _builders import BERTH, T0, make_ports, make_positions, track_rows
+
+from vesseltrack.ports import detect_port_calls
+
+HOUR = 3600
+TERM = "Vostochny oil terminal"
+SOUTH = (133.069, 42.740)        # ~890 m south of the terminal: beyond the 500 m margin
+SOUTH_6NM = (133.069, 42.648)    # 0.1 deg south of the southern edge (42.748 N): 6.004 nm
+PORTS = make_ports(("terminal",))
+
+
+def _calls(*tracks):
+    return detect_port_calls(make_positions(*tracks), PORTS)
+
+
+def test_call_id_is_vessel_fence_arrival_minute_and_evidence():
+    rows = [(0, *SOUTH, 8.0), (HOUR + 59, *BERTH, 0.0), (3 * HOUR, *BERTH, 0.0),
+            (4 * HOUR, *SOUTH, 8.0)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    # arrival 01:00:59 on 1 March 2024, to the minute
+    assert c.call_id == "445000001/Vostochny oil terminal/20240301T0100Z/ais"
+
+
+def test_arrival_and_departure_estimated_from_the_speed_before_and_after_the_silence():
+    # last seen 6.004 nm south at 8 kn, silent 10 h, stopped at the berth 4 h, silent 10 h,
+    # seen again 6.004 nm south at 8 kn: arrival 6.004 / 8 = 0.7505 h after the last report,
+    # departure 0.7505 h before the next one
+    rows = [(0, *SOUTH_6NM, 8.0)] + [(10 * HOUR + h * HOUR, *BERTH, 0.0) for h in range(5)]
+    rows += [(24 * HOUR, *SOUTH_6NM, 8.0)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    assert (c.arrival_estimated, c.departure_estimated) == (True, True)
+    assert ((c.arrival - T0) / pd.Timedelta(hours=1),
+            (T0 + pd.Timedelta(hours=24) - c.departure) / pd.Timedelta(hours=1)) == (
+        pytest.approx(0.7505, abs=1e-3), pytest.approx(0.7505, abs=1e-3))
+
+
+def test_estimated_arrival_is_never_after_the_first_report_inside():
+    # 0.9 deg south of the edge = 54.0 nm (within the 60 nm approach): at 8 kn 6.75 h, but the
+    # vessel was inside 6 h after the last report: the arrival is that first report inside
+    rows = [(0, 133.069, 41.848, 8.0)] + [(6 * HOUR + h * HOUR, *BERTH, 0.0) for h in range(4)]
+    rows += [(10 * HOUR, *SOUTH, 8.0)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    assert (c.arrival_estimated, c.arrival) == (True, T0 + pd.Timedelta(hours=6))
+
+
+def test_no_estimate_across_a_gap_that_began_beyond_the_approach_distance():
+    # 1.2 deg south of the edge = 72.0 nm > 60 nm: the arrival is the first report inside
+    rows = [(0, 133.069, 41.548, 8.0)] + [(20 * HOUR + h * HOUR, *BERTH, 0.0) for h in range(4)]
+    rows += [(24 * HOUR, *SOUTH, 8.0)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    assert (c.arrival_estimated, c.arrival, c.confidence) == (
+        False, T0 + pd.Timedelta(hours=20), 3)
+
+
+@pytest.mark.parametrize(("silence_s", "estimated", "confidence"),
+                         [(6 * HOUR, True, 3), (6 * HOUR - 1, False, 4)])
+def test_departure_estimated_and_exit_unobserved_across_a_gap_of_min_gap_hours(
+        silence_s, estimated, confidence):
+    # stopped inside 3 h, then silent for silence_s, then ~890 m south: across a gap the
+    # departure is estimated and the exit is not observed (1 + entry + stop)
+    rows = [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in range(1, 5)]
+    rows += [(4 * HOUR + silence_s, *SOUTH, 8.0)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    assert (c.departure_estimated, c.confidence) == (estimated, confidence)
+
+
+def test_entry_and_exit_are_observed_only_on_the_vessel_own_reports():
+    # vessel 1 ends its track inside the fence and vessel 2 begins its own there (rows next to
+    # each other once sorted by vessel): neither the exit of 1 nor the entry of 2 is observed
+    one = track_rows(445000001, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)])
+    two = track_rows(445000002, [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)]
+                     + [(4 * HOUR, *SOUTH, 8.0)])
+    got = _calls(one, two)[["mmsi", "confidence"]].values.tolist()
+    assert got == [[445000001, 3], [445000002, 3]]
+
+
+@pytest.mark.parametrize(("step_m", "calls"), [(0.0, 1), (1000.0, 0)])
+def test_stop_from_the_implied_speed_where_no_speed_is_reported(step_m, calls):
+    # no reported speed: 1 h inside (half the minimum dwell) counts only with a stop; the
+    # implied speed between the reports inside is 0 kn (a stop) when they do not move, and
+    # 1000 m in 30 min = 1.08 kn (moving) when they do
+    dlat = step_m / 111_195.0  # metres per degree of latitude on the 6 371 008.8 m sphere
+    nan = float("nan")
+    rows = [(0, *SOUTH, nan), (HOUR, 133.069, 42.7485, nan),
+            (1.5 * HOUR, 133.069, 42.7485 + dlat, nan), (2 * HOUR, 133.069, 42.7485, nan),
+            (3 * HOUR, *SOUTH, nan), (4 * HOUR, *SOUTH, nan)]
+    assert len(_calls(track_rows(445000001, rows))) == calls
+
+
+@pytest.mark.parametrize(("first_knots", "calls"), [(0.0, 1), (8.0, 0)])
+def test_stop_decided_long_before_the_visit_lasts_through_it(first_knots, calls):
+    # stopped (0 kn) or moving (8 kn) ~890 m south, then 100 reports a minute apart at
+    # 0.3 kn (between the stop thresholds: they decide nothing), then 1 h inside at 0.3 kn:
+    # the state set 100 reports earlier holds, so the short visit is a call only after a stop
+    rows = [(0, *SOUTH, first_knots)] + [(60 * k, *SOUTH, 0.3) for k in range(1, 101)]
+    rows += [(101 * 60 + 1800 * k, *BERTH, 0.3) for k in range(3)]
+    rows += [(101 * 60 + 2 * HOUR, *SOUTH, 8.0)]
+    assert len(_calls(track_rows(445000001, rows))) == calls
