@@ -54,7 +54,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "count": ("vesseltrack/count.py", [*_COUNT_FAST]),
     "registry": ("vesseltrack/registry.py",
                  ["tests/test_registry.py"]),
-    "params": ("vesseltrack/params.py", ["tests/test_floor.py"]),
+    "params": ("vesseltrack/params.py", ["tests/test_params.py", "tests/test_floor.py"]),
 }
 
 # Lines never mutated: logging and warnings, and the wording of raised errors (an error's
