@@ -51,7 +51,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "tracks": ("vesseltrack/tracks.py", ["tests/test_tracks.py"]),
     "dark": ("vesseltrack/dark.py", ["tests/test_dark_values.py", *_COUNT_FAST]),
     # the count pipeline (stages, peer counts, selection, summary)
-    "count": ("vesseltrack/count.py", [*_COUNT_FAST]),
+    "count": ("vesseltrack/count.py", ["tests/test_count_values.py", *_COUNT_FAST]),
     "registry": ("vesseltrack/registry.py",
                  ["tests/test_registry.py"]),
     "params": ("vesseltrack/params.py", ["tests/test_params.py", "tests/test_floor.py"]),
