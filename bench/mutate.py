@@ -40,21 +40,19 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "cargo": ("vesseltrack/cargo.py",
               ["tests/test_cargo.py", "tests/test_load_state.py"]),
     "statics": ("vesseltrack/statics.py",
-                ["tests/test_cargo.py", "tests/test_load_state.py", "tests/test_floor.py",
-                 "tests/test_gaps_values.py", *_COUNT_FAST]),
+                ["tests/test_statics.py", "tests/test_cargo.py", "tests/test_load_state.py",
+                 "tests/test_gaps_values.py"]),
     "gaps": ("vesseltrack/gaps.py",
-             ["tests/test_gaps.py", "tests/test_gaps_values.py", "tests/test_boundaries.py",
-              *_COUNT_FAST]),
+             ["tests/test_gaps.py", "tests/test_gaps_values.py", "tests/test_boundaries.py"]),
     "ports": ("vesseltrack/ports.py",
-              ["tests/test_ports.py", "tests/test_ports_values.py", "tests/test_boundaries.py",
-               *_COUNT_FAST]),
+              ["tests/test_ports.py", "tests/test_ports_values.py", "tests/test_boundaries.py"]),
     "tracks": ("vesseltrack/tracks.py", ["tests/test_tracks.py"]),
     "dark": ("vesseltrack/dark.py", ["tests/test_dark_values.py", *_COUNT_FAST]),
     # the count pipeline (stages, peer counts, selection, summary)
     "count": ("vesseltrack/count.py", ["tests/test_count_values.py", *_COUNT_FAST]),
     "registry": ("vesseltrack/registry.py",
                  ["tests/test_registry.py"]),
-    "params": ("vesseltrack/params.py", ["tests/test_params.py", "tests/test_floor.py"]),
+    "params": ("vesseltrack/params.py", ["tests/test_params.py"]),
 }
 
 # Lines never mutated: logging and warnings, and the wording of raised errors (an error's
