@@ -46,7 +46,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
              ["tests/test_gaps.py", "tests/test_gaps_values.py", "tests/test_boundaries.py"]),
     "ports": ("vesseltrack/ports.py",
               ["tests/test_ports.py", "tests/test_ports_values.py", "tests/test_boundaries.py"]),
-    "tracks": ("vesseltrack/tracks.py", ["tests/test_tracks.py"]),
+    "tracks": ("vesseltrack/tracks.py", ["tests/test_tracks.py", "tests/test_tracks_values.py"]),
     "dark": ("vesseltrack/dark.py", ["tests/test_dark_values.py", *_COUNT_FAST]),
     # the count pipeline (stages, peer counts, selection, summary)
     "count": ("vesseltrack/count.py", ["tests/test_count_values.py", *_COUNT_FAST]),
