@@ -16,6 +16,7 @@ Usage::
     python bench/mutate.py cargo gaps      # some (by key)
     python bench/mutate.py --children 1    # fewer parallel workers
     python bench/mutate.py --fresh         # discard earlier results
+    python bench/mutate.py --survivors     # re-test only the last run's survivors
 """
 
 from __future__ import annotations
@@ -101,16 +102,19 @@ def _sync(workdir: Path, source: str, tests: list[str]) -> None:
     (workdir / "pyproject.toml").write_text(_pyproject(source, tests))
 
 
-def run_module(key: str, children: int, fresh: bool) -> dict[str, int]:
+def run_module(key: str, children: int, fresh: bool, survivors: bool) -> dict[str, int]:
     source, tests = MODULES[key]
     workdir = SCRATCH / key
     if fresh:
         shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True, exist_ok=True)
+    names = []
+    if survivors and (workdir / "survivors.txt").exists():
+        names = (workdir / "survivors.txt").read_text().split()
     _sync(workdir, source, tests)
     t0 = time.monotonic()
-    subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
-                   cwd=workdir, check=False, stdout=subprocess.DEVNULL,
+    subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(children),
+                    *names], cwd=workdir, check=False, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     counts = _counts(workdir)
     counts["seconds"] = round(time.monotonic() - t0)
@@ -124,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--children", type=int, default=os.cpu_count() or 1,
                         help="parallel workers (default: the number of CPUs)")
     parser.add_argument("--fresh", action="store_true", help="discard earlier results")
+    parser.add_argument("--survivors", action="store_true",
+                        help="re-test only the survivors of the last run (same test selection)")
     args = parser.parse_args(argv)
     unknown = sorted(set(args.modules) - set(MODULES))
     if unknown:
@@ -131,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     total_killed = total = 0
     t0 = time.monotonic()
     for key in args.modules or list(MODULES):
-        c = run_module(key, args.children, args.fresh)
+        c = run_module(key, args.children, args.fresh, args.survivors)
         killed = c.get("killed", 0) + c.get("timeout", 0) + c.get("segfault", 0)
         scored = killed + c.get("survived", 0)
         total_killed, total = total_killed + killed, total + scored
