@@ -7,11 +7,22 @@ Distances: 0.1 deg of latitude = 0.1 x pi/180 x 6 371 008.8 m = 11 119.5 m = 6.0
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
-from _builders import BERTH, T0, make_ports, make_positions, track_rows
+from _builders import (
+    ANCHORAGE,
+    BERTH,
+    T0,
+    TERMINAL,
+    make_ports,
+    make_positions,
+    polygon_feature,
+    track_rows,
+    write_ports_geojson,
+)
 
-from vesseltrack.ports import detect_port_calls
+from vesseltrack.ports import detect_port_calls, fences_from_ports, read_ports
 
 HOUR = 3600
 TERM = "Vostochny oil terminal"
@@ -107,3 +118,92 @@ def test_stop_decided_long_before_the_visit_lasts_through_it(first_knots, calls)
     rows += [(101 * 60 + 1800 * k, *BERTH, 0.3) for k in range(3)]
     rows += [(101 * 60 + 2 * HOUR, *SOUTH, 8.0)]
     assert len(_calls(track_rows(445000001, rows))) == calls
+
+
+# ------------------------------------------------------------------------------- fences
+
+
+def test_fence_distance_east_and_west_of_the_fence():
+    # 0.01 deg of longitude east of the eastern edge (133.076 E) and west of the western
+    # edge (133.062 E), at the centroid's latitude (42.752 N, cos = 0.73430):
+    # 0.01 x 111 195.08 m x 0.73430 = 816.5 m = 0.4409 nm
+    (fence,) = fences_from_ports(PORTS)
+    got = fence.distance_nm(np.array([133.086, 133.052]), np.array([42.752, 42.752]))
+    assert got.tolist() == [pytest.approx(0.4409, abs=1e-4)] * 2
+
+
+@pytest.mark.parametrize(("south_deg", "expected_nm"), [(3.0, 180.122), (1.67, 100.268)])
+def test_fence_distance_beyond_100_nm_is_to_its_centroid(south_deg, expected_nm):
+    # due south of the centroid (42.752 N): 3 deg = 3 x 111 195.08 m = 180.122 nm, and
+    # 1.67 deg = 100.268 nm (just beyond 100 nm: to the centroid, not the southern edge,
+    # 0.004 deg = 0.24 nm nearer)
+    (fence,) = fences_from_ports(PORTS)
+    got = fence.distance_nm(np.array([133.069]), np.array([42.752 - south_deg]))
+    assert got.tolist() == [pytest.approx(expected_nm, abs=1e-3)]
+
+
+def test_read_ports_types_and_crs(tmp_path):
+    path = write_ports_geojson(tmp_path / "p.geojson", [
+        polygon_feature("T", TERMINAL, "terminal"), polygon_feature("A", ANCHORAGE)])
+    ports = read_ports(path)
+    assert (str(ports["name"].dtype), str(ports["kind"].dtype), ports.crs.to_epsg(),
+            ports["kind"].isna().tolist()) == ("string", "string", 4326, [False, True])
+
+
+def test_read_ports_repairs_a_self_intersecting_polygon(tmp_path):
+    # a bow-tie over the terminal's box (0.014 x 0.008 deg): two triangles, each with a side
+    # of 0.008 deg and its apex at the centre 0.007 deg away: 2 x 0.5 x 0.008 x 0.007 deg2
+    bow_tie = [(133.062, 42.748), (133.076, 42.756), (133.076, 42.748), (133.062, 42.756)]
+    ports = read_ports(write_ports_geojson(tmp_path / "p.geojson",
+                                           [polygon_feature("T", bow_tie)]))
+    geom = ports.geometry.iloc[0]
+    assert (geom.is_valid, round(geom.area, 9)) == (True, round(2 * 0.5 * 0.008 * 0.007, 9))
+
+
+# ------------------------------------------------------------------------ visits and stops
+
+
+def test_first_report_of_a_vessel_decides_nothing_from_the_previous_vessel():
+    # vessel 1 ends stopped at the berth; vessel 2 begins inside at 0.3 kn (undecided: its
+    # first report counts as moving) for 1 h, then leaves: no call of vessel 2
+    one = track_rows(445000001, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)])
+    two = track_rows(445000002, [(h * HOUR, *BERTH, 0.3) for h in (5, 5.5, 6)]
+                     + [(7 * HOUR, *SOUTH, 8.0)])
+    assert _calls(one, two)["mmsi"].tolist() == [445000001]
+
+
+@pytest.mark.parametrize("stop_at", [1, 2])
+def test_a_stop_begun_inside_makes_a_short_visit_a_call(stop_at):
+    # 1 h inside at 5 kn, except 0 kn at the second or the last report inside
+    speeds = [5.0, 5.0, 5.0]
+    speeds[stop_at] = 0.0
+    rows = [(0, *SOUTH, 8.0)] + [((1 + k / 2) * HOUR, *BERTH, v) for k, v in enumerate(speeds)]
+    rows += [(3 * HOUR, *SOUTH, 8.0)]
+    assert len(_calls(track_rows(445000001, rows))) == 1
+
+
+def test_another_vessel_stop_does_not_make_a_passage_a_call():
+    # vessel 1 stops at the berth; vessel 2 passes through for 1 h at 5 kn: one call
+    one = track_rows(445000001, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)]
+                     + [(4 * HOUR, *SOUTH, 8.0)])
+    two = track_rows(445000002, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 5.0) for h in (1, 1.5, 2)]
+                     + [(3 * HOUR, *SOUTH, 8.0)])
+    assert _calls(one, two)["mmsi"].tolist() == [445000001]
+
+
+@pytest.mark.parametrize(
+    ("berth", "drift"),
+    [
+        ((133.0625, 42.7485), (133.0590, 42.7485)),   # SW corner; drift 0.0030 deg = 246 m W
+        ((133.0755, 42.7555), (133.0785, 42.7555)),   # NE corner; drift 0.0025 deg = 205 m E
+        ((133.0625, 42.7485), (133.0625, 42.7460)),   # SW corner; drift 0.0020 deg = 222 m S
+        ((133.0755, 42.7555), (133.0755, 42.7580)),   # NE corner; drift 0.0020 deg = 222 m N
+    ],
+)
+def test_calls_at_the_corners_of_a_fence_and_drifts_within_the_margin(berth, drift):
+    # stopped 3 h at a corner, 2 h drifting within the 500 m margin, 3 h back: one call
+    rows = [(0, *SOUTH_6NM, 8.0)] + [(h * HOUR, *berth, 0.0) for h in range(1, 4)]
+    rows += [(h * HOUR, *drift, 0.0) for h in (4, 5)]
+    rows += [(h * HOUR, *berth, 0.0) for h in range(6, 9)] + [(9 * HOUR, *SOUTH_6NM, 8.0)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    assert (c.arrival, c.departure) == (T0 + pd.Timedelta(hours=1), T0 + pd.Timedelta(hours=8))
