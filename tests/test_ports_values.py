@@ -22,6 +22,7 @@ from _builders import (
     write_ports_geojson,
 )
 
+from vesseltrack.params import PortCallParams
 from vesseltrack.ports import detect_port_calls, fences_from_ports, read_ports
 
 HOUR = 3600
@@ -207,3 +208,112 @@ def test_calls_at_the_corners_of_a_fence_and_drifts_within_the_margin(berth, dri
     rows += [(h * HOUR, *berth, 0.0) for h in range(6, 9)] + [(9 * HOUR, *SOUTH_6NM, 8.0)]
     (c,) = _calls(track_rows(445000001, rows)).itertuples()
     assert (c.arrival, c.departure) == (T0 + pd.Timedelta(hours=1), T0 + pd.Timedelta(hours=8))
+
+
+# ------------------------------------------------------------ ends of tracks and of tables
+
+
+def test_a_track_ending_inside_a_fence_has_no_observed_exit():
+    # the last report of the table is at the berth: departure = that report, not estimated,
+    # confidence 1 + entry + stop = 3
+    rows = [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    assert (c.departure, c.departure_estimated, c.confidence) == (
+        T0 + pd.Timedelta(hours=3), False, 3)
+
+
+def test_no_exit_observed_on_a_single_report_of_the_next_vessel():
+    one = track_rows(445000001, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)])
+    two = track_rows(445000002, [(4 * HOUR, *SOUTH, 8.0)])
+    assert _calls(one, two)["confidence"].tolist() == [3]
+
+
+def test_no_entry_observed_on_a_single_report_of_the_previous_vessel():
+    one = track_rows(445000001, [(0, *SOUTH, 8.0)])
+    two = track_rows(445000002, [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)]
+                     + [(4 * HOUR, *SOUTH, 8.0)])
+    assert _calls(one, two)[["mmsi", "confidence"]].values.tolist() == [[445000002, 3]]
+
+
+def test_a_single_stopped_report_inside_is_a_call():
+    # the whole table is one report, at the berth at 0 kn: a stop, so a call of no length
+    (c,) = _calls(track_rows(445000001, [(0, *BERTH, 0.0)])).itertuples()
+    assert (c.arrival, c.departure, c.duration_hours, c.confidence) == (T0, T0, 0.0, 2)
+
+
+def test_arrival_is_the_first_report_inside_the_fence_not_in_its_margin():
+    # 1 h at 222 m south of the southern edge (within the margin), then 3 h at the berth
+    rows = [(0, *SOUTH, 8.0), (HOUR, 133.069, 42.746, 0.0)]
+    rows += [(h * HOUR, *BERTH, 0.0) for h in (2, 3, 4)] + [(5 * HOUR, *SOUTH, 8.0)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    assert (c.arrival, c.departure) == (T0 + pd.Timedelta(hours=2), T0 + pd.Timedelta(hours=4))
+
+
+def test_exit_observed_on_the_first_report_beyond_the_margin():
+    # out of the margin 1 h after the last report inside, then silent 10 h: the exit was seen
+    rows = [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)]
+    rows += [(4 * HOUR, *SOUTH, 8.0), (14 * HOUR, *SOUTH_6NM, 8.0)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    assert (c.departure, c.departure_estimated, c.confidence) == (
+        T0 + pd.Timedelta(hours=3), False, 4)
+
+
+def test_estimated_flags_are_booleans():
+    rows = [(0, *SOUTH_6NM, 8.0)] + [(10 * HOUR + h * HOUR, *BERTH, 0.0) for h in range(3)]
+    rows += [(13 * HOUR, *SOUTH, 8.0)]
+    calls = _calls(track_rows(445000001, rows))
+    assert (str(calls["arrival_estimated"].dtype), str(calls["departure_estimated"].dtype),
+            str(calls["confidence"].dtype)) == ("bool", "bool", "int64")
+
+
+def test_one_missing_speed_is_the_implied_speed_to_the_next_report():
+    # 1 h inside at 5 kn but for one report without speed, followed 30 min later by one at
+    # the same place: implied 0 kn, a stop, so the short visit is a call
+    rows = [(0, *SOUTH, 8.0), (HOUR, *BERTH, 5.0), (1.5 * HOUR, *BERTH, float("nan")),
+            (2 * HOUR, *BERTH, 5.0), (3 * HOUR, *SOUTH, 8.0)]
+    assert len(_calls(track_rows(445000001, rows))) == 1
+
+
+def test_a_fence_without_visits_does_not_hide_the_next_one():
+    ports = make_ports(("kozmino", "terminal"))  # Kozmino first, never visited
+    rows = [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)]
+    rows += [(4 * HOUR, *SOUTH, 8.0)]
+    calls = detect_port_calls(track_rows(445000001, rows), ports)
+    assert calls["port"].tolist() == [TERM]
+
+
+def test_arrival_uses_the_speed_before_the_gap_and_departure_the_speed_after():
+    # before the gap: 6 kn reported 2 h and 1 h before the last report (which has none);
+    # after: the first report back has none, then 6 kn 1 h and 2 h later. Measured over the
+    # other side (the report alone) nothing is known: 12 kn. 6.004 nm / 6 kn = 1.0007 h.
+    nan = float("nan")
+    rows = [(-2 * HOUR, 133.069, 42.548, 6.0), (-HOUR, 133.069, 42.598, 6.0),
+            (0, *SOUTH_6NM, nan)]
+    rows += [(10 * HOUR + h * HOUR, *BERTH, 0.0) for h in range(4)]
+    rows += [(24 * HOUR, *SOUTH_6NM, nan), (25 * HOUR, 133.069, 42.598, 6.0),
+             (26 * HOUR, 133.069, 42.548, 6.0)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    assert ((c.arrival - T0) / pd.Timedelta(hours=1),
+            (T0 + pd.Timedelta(hours=24) - c.departure) / pd.Timedelta(hours=1)) == (
+        pytest.approx(1.0007, abs=1e-3), pytest.approx(1.0007, abs=1e-3))
+
+
+def test_estimated_departure_is_never_before_the_last_report_inside():
+    # seen again 54.0 nm south 6 h after the last report inside: 54 / 8 kn = 6.75 h > 6 h, so
+    # the departure is the last report inside
+    rows = [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)]
+    rows += [(9 * HOUR, 133.069, 41.848, 8.0)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    assert (c.departure_estimated, c.departure) == (True, T0 + pd.Timedelta(hours=3))
+
+
+def test_approach_distance_is_inclusive():
+    # the limit set to the distance of the last report before the gap, exactly
+    (fence,) = fences_from_ports(PORTS)
+    d_nm = float(fence.distance_nm(np.array([SOUTH_6NM[0]]), np.array([SOUTH_6NM[1]]))[0])
+    rows = [(0, *SOUTH_6NM, 8.0)] + [(10 * HOUR + h * HOUR, *BERTH, 0.0) for h in range(4)]
+    rows += [(24 * HOUR, *SOUTH_6NM, 8.0)]
+    calls = detect_port_calls(track_rows(445000001, rows), PORTS,
+                              PortCallParams(max_dark_approach_nm=d_nm))
+    assert (calls["arrival_estimated"].tolist(), calls["departure_estimated"].tolist()) == (
+        [True], [True])
