@@ -317,3 +317,27 @@ def test_approach_distance_is_inclusive():
                               PortCallParams(max_dark_approach_nm=d_nm))
     assert (calls["arrival_estimated"].tolist(), calls["departure_estimated"].tolist()) == (
         [True], [True])
+
+
+def test_fences_keep_names_kinds_and_geometry_and_default_to_a_500_m_margin():
+    ports = make_ports(("terminal", "port"))
+    ports["kind"] = pd.array(["terminal", pd.NA], dtype="string")
+    term, port = fences_from_ports(ports)
+    # 499.5 m and 500.5 m north of the northern edge (42.756 N): 1 m = 1 / 111 195.08 deg
+    north = 42.756 + np.array([499.5, 500.5]) / 111_195.08
+    assert ((term.name, term.kind, port.kind), term.geometry.equals(ports.geometry.iloc[0]),
+            term.near(np.array([133.069, 133.069]), north).tolist()) == (
+        (TERM, "terminal", ""), True, [True, False])
+
+
+def test_calls_link_the_rows_of_their_first_and_last_reports_and_run():
+    # rows 0 (outside), 1 (in the margin, 222 m south), 2-4 (inside), 5 (outside)
+    from vesseltrack.ports import detect_calls_at_fences
+    from vesseltrack.tracks import sorted_tracks
+
+    rows = [(0, *SOUTH, 8.0), (HOUR, 133.069, 42.746, 0.0)]
+    rows += [(h * HOUR, *BERTH, 0.0) for h in (2, 3, 4)] + [(5 * HOUR, *SOUTH, 8.0)]
+    calls = detect_calls_at_fences(sorted_tracks(track_rows(445000001, rows)),
+                                   fences_from_ports(PORTS), PortCallParams())
+    assert calls[["first_row", "last_row", "run_start_row", "run_end_row"]].values.tolist() == [
+        [2, 4, 1, 4]]
