@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from _builders import (
@@ -13,6 +15,7 @@ from _builders import (
 )
 
 from vesseltrack.registry import (
+    SIGHTING_COLUMNS,
     match_sightings,
     normalise_name,
     read_registry,
@@ -211,3 +214,51 @@ def test_registry_rows_without_mmsi_match_nothing(tmp_path):
         "2024-03-02T00:00Z,133,42,,8660313,,laden,b",
         "2024-03-03T00:00Z,133,42,,,Chon Ma San,laden,c"]))
     assert match_sightings(s, reg)["matched_mmsi"].isna().tolist() == [True, True]
+
+
+def test_errors_name_the_file(tmp_path):
+    path = write_registry(tmp_path / "r.csv", [REG_ROWS[1].replace("1720", "many")])
+    with pytest.raises(ValueError, match=re.escape(f"{path}: line 2: column 'dwt_t'")):
+        read_registry(path)
+    path = write_sightings(tmp_path / "s.csv", ["2024-03-07T00:00Z,133,x,1,,,laden,x"])
+    with pytest.raises(ValueError, match=re.escape(f"{path}: line 2: column 'lat'")):
+        read_sightings(path)
+
+
+def test_only_blank_cells_are_missing(tmp_path):
+    # "NA" and "null" are names here, not missing values
+    reg = read_registry(write_registry(tmp_path / "r.csv", [
+        "445000001,,NA,KP,,,,,,", "445000002,,null,KP,,,,,,"]))
+    assert reg["name"].tolist() == ["NA", "null"]
+
+
+def test_sightings_at_the_ends_of_the_position_range_and_their_columns(tmp_path):
+    s = read_sightings(write_sightings(tmp_path / "s.csv", [
+        "2024-03-07T00:00Z,180,90,1,,,laden,x", "2024-03-07T01:00Z,-180,-90,1,,,laden,x"]))
+    assert (s["lon"].tolist(), s["lat"].tolist(), list(s.columns)) == (
+        [180.0, -180.0], [90.0, -90.0], list(SIGHTING_COLUMNS))
+
+
+def test_a_one_row_registry_matches_by_imo(tmp_path):
+    reg = read_registry(write_registry(tmp_path / "r.csv", [REG_ROWS[1]]))
+    s = read_sightings(write_sightings(tmp_path / "s.csv", [
+        "2024-03-02T00:00Z,133,42,,8106496,,laden,b"]))
+    assert match_sightings(s, reg)["matched_mmsi"].tolist() == [445126805]
+
+
+def test_statics_are_searched_when_the_registry_has_no_imo(tmp_path):
+    reg = read_registry(write_registry(tmp_path / "r.csv", ["445000001,,ONE,KP,,,,,,"]))
+    statics = make_statics([(445000009, "2024-03-01", 3.0)], name="OTHER", imo=9000009)
+    s = read_sightings(write_sightings(tmp_path / "s.csv", [
+        "2024-03-02T00:00Z,133,42,,9000009,,laden,b"]))
+    assert match_sightings(s, reg, statics)["matched_mmsi"].tolist() == [445000009]
+
+
+def test_a_sighting_with_an_imo_is_never_matched_by_name(tmp_path):
+    # IMO unknown, name of a registry vessel: no match, and no method
+    reg = read_registry(write_registry(tmp_path / "r.csv", REG_ROWS))
+    s = read_sightings(write_sightings(tmp_path / "s.csv", [
+        "2024-03-07T00:00Z,133,42,,1234567,Sam Ma 2,laden,g"]))
+    m = match_sightings(s, reg)
+    assert (m["matched_mmsi"].isna().tolist(), m["matched_by"].isna().tolist()) == (
+        [True], [True])
