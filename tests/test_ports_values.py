@@ -341,3 +341,22 @@ def test_calls_link_the_rows_of_their_first_and_last_reports_and_run():
                                    fences_from_ports(PORTS), PortCallParams())
     assert calls[["first_row", "last_row", "run_start_row", "run_end_row"]].values.tolist() == [
         [2, 4, 1, 4]]
+
+
+def test_a_passage_is_no_call_whatever_the_later_vessels_do():
+    # vessel 1 passes through for 1 h at 5 kn; vessel 2 (after it in the table) stops
+    one = track_rows(445000001, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 5.0) for h in (1, 1.5, 2)]
+                     + [(3 * HOUR, *SOUTH, 8.0)])
+    two = track_rows(445000002, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)]
+                     + [(4 * HOUR, *SOUTH, 8.0)])
+    assert _calls(one, two)["mmsi"].tolist() == [445000002]
+
+
+def test_exit_of_a_one_report_visit_seen_on_the_next_report():
+    # one stopped report inside, out of the margin 1 h later, then silent 10 h: entry, exit
+    # and stop seen (confidence 4), departure the report inside
+    rows = [(0, *SOUTH, 8.0), (HOUR, *BERTH, 0.0), (2 * HOUR, *SOUTH, 8.0),
+            (12 * HOUR, *SOUTH_6NM, 8.0)]
+    (c,) = _calls(track_rows(445000001, rows)).itertuples()
+    assert (c.departure, c.departure_estimated, c.confidence) == (
+        T0 + pd.Timedelta(hours=1), False, 4)
