@@ -360,3 +360,19 @@ def test_exit_of_a_one_report_visit_seen_on_the_next_report():
     (c,) = _calls(track_rows(445000001, rows)).itertuples()
     assert (c.departure, c.departure_estimated, c.confidence) == (
         T0 + pd.Timedelta(hours=1), False, 4)
+
+
+def test_no_call_is_an_empty_table_with_the_call_columns_and_types():
+    from vesseltrack.ports import detect_calls_at_fences
+    from vesseltrack.tracks import sorted_tracks
+
+    far = track_rows(445000001, [(0, 131.5, 40.5, 8.0), (HOUR, 131.6, 40.5, 8.0)])
+    calls = detect_calls_at_fences(sorted_tracks(far), fences_from_ports(PORTS),
+                                   PortCallParams())
+    assert len(calls) == 0
+    assert {c: str(t) for c, t in calls.dtypes.items()} == {
+        "mmsi": "int64", "port": "string", "kind": "string", "evidence": "string",
+        "confidence": "int64", "arrival_estimated": "bool", "departure_estimated": "bool",
+        "first_row": "int64", "last_row": "int64", "run_start_row": "int64",
+        "run_end_row": "int64", "arrival": "datetime64[ns, UTC]",
+        "departure": "datetime64[ns, UTC]", "duration_hours": "float64", "call_id": "string"}
