@@ -133,3 +133,51 @@ def test_summary_of_no_calls_has_no_share_and_no_barrels():
     s = _result([]).summary()
     assert (s["port_calls"], s["estimated_bbl"], s["un_cap_multiple"],
             s["draught_coverage"]["share"], s["input"]["files"]) == (0, 0, 0.0, None, 0)
+
+
+@pytest.mark.parametrize(
+    ("kw", "gap_mmsi"),
+    [
+        ({"flag": "KP", "since": "2024-03-01T22:00:01Z"}, [445000002]),
+        ({"flag": "RU", "until": "2024-03-02T19:59:59Z"}, []),
+        ({"flag": "KP", "until": "2024-03-02T19:59:59Z"}, [445000001]),
+    ],
+)
+def test_gaps_selected_by_flag_and_window_together(kw, gap_mmsi):
+    assert _select(**kw).gaps["mmsi"].tolist() == gap_mmsi
+
+
+def test_a_gap_of_a_vessel_without_flag_is_not_of_any_flag():
+    # MID 111 names no country
+    gaps = pd.DataFrame({"mmsi": [111000001], "start": [T], "end": [T + 10 * H]})
+    res = select_result(CALLS, gaps, [TERM], flag="KP", since=None, until=None,
+                        params=CountParams(), data_start=T, data_end=T, vessels_seen=1)
+    assert len(res.gaps) == 0
+
+
+@pytest.mark.parametrize(("departure", "kept"),
+                         [(T + 24 * H - pd.Timedelta(nanoseconds=1), 1), (T + 24 * H, 0)])
+def test_a_date_only_until_ends_at_the_last_nanosecond_of_that_day(departure, kept):
+    calls = _calls([(445000001, "KP", TERM, departure)])
+    res = select_result(calls, GAPS, [TERM], flag=None, since=None, until="2024-03-02",
+                        params=CountParams(), data_start=T, data_end=T, vessels_seen=1)
+    assert (len(res.port_calls), res.window_end) == (
+        kept, T + 24 * H - pd.Timedelta(nanoseconds=1))
+
+
+def test_selected_tables_carry_the_parameters():
+    res = _select(flag="KP")
+    record = CountParams().record()
+    assert (res.port_calls.attrs["params"], res.all_calls.attrs["params"],
+            res.gaps.attrs["params"], res.params) == (record, record, record["gaps"], record)
+
+
+def test_summary_without_data_has_no_window_and_zero_counters():
+    res = CountResult(port_calls=_result([]).port_calls, gaps=GAPS, all_calls=CALLS,
+                      ports=[TERM], flag=None, window_start=None, window_end=None,
+                      vessels_seen=0, params={})
+    s = res.summary()
+    assert (s["window"], s["input"]) == (
+        {"start": None, "end": None},
+        {"files": 0, "lines": 0, "messages": 0, "bad_lines": 0, "orphan_fragments": 0,
+         "positions": 0, "vessels_seen": 0, "failed_files": []})
