@@ -102,3 +102,29 @@ def test_flags_from_the_maritime_identification_digits():
     got = flags_of(pd.Series([445000001, 273000001, 111000001], index=[5, 6, 7]))
     assert (got.tolist()[:2], pd.isna(got.iloc[2]), got.index.tolist()) == (
         ["KP", "RU"], True, [0, 1, 2])
+
+
+def test_lookups_default_to_the_last_report_at_or_before_the_time():
+    from vesseltrack.statics import draught_at
+
+    at_4h = pd.Series([T + 4 * H])
+    assert (reported_at(STATICS, "draught_m", [7], at_4h).tolist(),
+            draught_at(STATICS, [7], at_4h, "backward").tolist(),
+            draught_at(STATICS, [7], at_4h, "backward", allow_exact=False).tolist()) == (
+        [5.5], [5.5], [2.5])
+
+
+def test_name_as_of_a_time_and_missing_where_nothing_was_reported():
+    got = reported_at(STATICS, "name", [7, 9, 8], pd.Series([T + 3 * H] * 3), "backward")
+    assert (got.dtype, [None if pd.isna(v) else v for v in got]) == (
+        np.dtype(object), ["SEA STAR", None, "OTHER"])
+
+
+def test_lookups_without_any_report_find_nothing():
+    got = reported_at(None, "draught_m", [7, 8], pd.Series([T, T + H]), "forward")
+    assert np.isnan(got).tolist() == [True, True]
+
+
+def test_a_blank_last_name_keeps_the_name_reported_before():
+    statics = _statics([(7, 0.0, 2.5, "SEA STAR", None), (7, 1.0, 2.5, " ", None)])
+    assert latest_identity(statics)["name"].tolist() == ["SEA STAR"]
