@@ -262,3 +262,10 @@ def test_a_sighting_with_an_imo_is_never_matched_by_name(tmp_path):
     m = match_sightings(s, reg)
     assert (m["matched_mmsi"].isna().tolist(), m["matched_by"].isna().tolist()) == (
         [True], [True])
+
+
+@pytest.mark.parametrize("lon_lat", ["180.5,42", "133,-90.5"])
+def test_sightings_just_beyond_the_position_range_are_refused(tmp_path, lon_lat):
+    path = write_sightings(tmp_path / "s.csv", [f"2024-03-07T00:00Z,{lon_lat},1,,,laden,x"])
+    with pytest.raises(ValueError, match="line 2: lon/lat missing or out of range"):
+        read_sightings(path)
