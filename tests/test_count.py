@@ -444,7 +444,8 @@ def test_other_seeds_and_port_loaded_departures(other_scenarios, key, seed):
     assert len(sc.truth) >= 8
     assert precision >= 0.97 and recall >= 0.97
     bbl, true_bbl = res.loaded["cargo_bbl"].sum(), sc.truth["cargo_bbl"].sum()
-    assert abs(bbl - true_bbl) / true_bbl < 0.05
+    # measured errors: -0.24 %, +0.004 %, -0.02 % (seeds 1-3), +0.38 % (the other port)
+    assert abs(bbl - true_bbl) / true_bbl < 0.01
     # without sightings: the AIS-detectable subset
     blind = _run(sc, sightings=False, port=sc.terminal, flag="KP")
     _, p2, r2 = score(blind.loaded, sc.truth.loc[sc.truth["draught_updated"]])

@@ -440,3 +440,27 @@ def test_fragments_too_far_apart_in_the_stream(between, messages, orphans):
     lines = [A1, *[_SINGLES[0]] * between, A2]
     got, report = _frame(lines, [], True, FramingParams(max_fragment_sentences=4))
     assert (sum(m[0] == JOINED for m in got), report["orphan_fragments"]) == (messages, orphans)
+
+
+C1 = _sentence(3, 1, "3", "B", PAYLOAD_5A, 0)
+C2 = _sentence(3, 2, "3", "B", PAYLOAD_5B, 0)
+C3 = _sentence(3, 3, "3", "B", "0", 2)
+
+
+@pytest.mark.parametrize("cut", ["none", "after part 1", "before part 3"])
+@pytest.mark.parametrize(
+    ("singles", "messages", "orphans"),
+    [
+        # max_fragment_sentences=4: part 2 and 3 singles = 4 sentences between part 1 and 3
+        (3, 1, 0),
+        # 5 between: parts 1 and 2 dropped (2 orphans), then part 3 alone (1 orphan)
+        (4, 0, 3),
+    ],
+)
+def test_sentences_between_first_and_last_fragment_bound(singles, messages, orphans, cut):
+    # the cuts send the fragments through the one-by-one path instead of the clean runs
+    lines = [C1, C2, *[_SINGLES[0]] * singles, C3]
+    cuts = {"none": [], "after part 1": [1], "before part 3": [len(lines) - 1]}[cut]
+    got, report = _frame(lines, cuts, True, FramingParams(max_fragment_sentences=4))
+    joined = PAYLOAD_5A + PAYLOAD_5B + "0"
+    assert (sum(m[0] == joined for m in got), report["orphan_fragments"]) == (messages, orphans)

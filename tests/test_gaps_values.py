@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 from _builders import BERTH, make_ports, make_positions, track_rows
 
-from vesseltrack.gaps import GapParams, detect_gaps
+from vesseltrack.gaps import GapParams, detect_gaps, find_gaps
+from vesseltrack.params import PortCallParams
+from vesseltrack.ports import fences_from_ports
+from vesseltrack.tracks import sorted_tracks
 
 HOUR = 3600
 
@@ -58,3 +61,37 @@ def test_gap_ends_and_distance_along_a_parallel():
     (g,) = detect_gaps(track_rows(445000001, rows)).itertuples()
     assert (g.start_lon, g.end_lon, g.distance_nm) == (133.0, 133.1,
                                                        pytest.approx(4.459, rel=1e-3))
+
+
+def test_gap_fence_distances_and_the_rows_of_the_gap_ends():
+    # the gap runs from row 1 (133.069 E 42.648 N, due south of the terminal) to row 2 (the
+    # berth, inside). Distance in: 0.1 deg of latitude to the southern edge (42.748 N)
+    # = 0.1 x pi/180 x 6 371 008.8 m = 11 119.5 m = 6.004 nm; out: 0 (inside).
+    # Reachable: 6.004 / 12 kn + 2 h = 2.50 h <= 8 h.
+    rows = [(0, 133.069, 42.600, 8.0), (HOUR, 133.069, 42.648, 8.0), (9 * HOUR, *BERTH, 0.0)]
+    tracks = sorted_tracks(track_rows(445000001, rows))
+    fences = fences_from_ports(make_ports(("terminal",)))
+    gaps, gap_fences = find_gaps(tracks, None, fences, GapParams(), PortCallParams())
+    assert list(zip(gaps["start_row"], gaps["end_row"], strict=True)) == [(1, 2)]
+    assert gap_fences.to_dict("records") == [
+        {"gap": 0, "fence": 0, "port": "Vostochny oil terminal",
+         "d_in_nm": pytest.approx(6.004, abs=1e-3), "d_out_nm": 0.0, "reachable": True}]
+
+
+def test_gap_fence_table_without_fences_has_its_columns_and_types():
+    rows = [(0, 133.0, 42.0, 5.0), (8 * HOUR, 133.0, 42.1, 5.0)]
+    _, gap_fences = find_gaps(sorted_tracks(track_rows(445000001, rows)), None, [],
+                              GapParams(), PortCallParams())
+    assert {c: str(t) for c, t in gap_fences.dtypes.items()} == {
+        "gap": "int64", "fence": "int64", "port": "string", "d_in_nm": "float64",
+        "d_out_nm": "float64", "reachable": "bool"}
+    assert len(gap_fences) == 0
+
+
+def test_a_silence_of_no_time_has_no_implied_speed():
+    # min_gap_hours 0: two reports at the same second, 0.1 deg of latitude (6.0 nm) apart,
+    # make a gap of 0 h whose implied speed is undefined (NaN, not infinite)
+    rows = [(0, 133.0, 42.0, 5.0), (0, 133.0, 42.1, 5.0)]
+    gaps = detect_gaps(track_rows(445000001, rows), params=GapParams(min_gap_hours=0.0))
+    assert (gaps["duration_hours"].tolist(), gaps["implied_speed_knots"].isna().tolist()) == (
+        [0.0], [True])

@@ -60,8 +60,10 @@ class FramingParams:
     Attributes
     ----------
     max_fragment_sentences : int
-        A multi-sentence message still incomplete after this many further AIS sentences is
-        dropped (its fragments counted as ``orphan_fragments``).
+        At most this many AIS sentences (the message's own middle fragments included) may
+        come between the first and the last fragment of a multi-sentence message; one still
+        incomplete when more have come is dropped (its fragments counted as
+        ``orphan_fragments``).
     max_fragment_seconds : float
         A fragment whose receiver time differs from the pending fragments of the same
         message key by more than this does not join them (the pending ones become orphans).

@@ -1,0 +1,130 @@
+"""What a vessel reported, as of a time: timelines, lookups and identities by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vesseltrack._schema import statics_frame
+from vesseltrack.registry import REGISTRY_COLUMNS
+from vesseltrack.statics import flags_of, latest_identity, reported_at, timeline
+
+T = pd.Timestamp("2024-03-01T00:00Z")
+H = pd.Timedelta(hours=1)
+
+
+def _statics(rows):
+    """Statics from ``(mmsi, hours after T, draught_m, name, imo)`` rows."""
+    frame = pd.DataFrame(rows, columns=["mmsi", "hours", "draught_m", "name", "imo"])
+    frame["timestamp"] = T + pd.to_timedelta(frame.pop("hours"), unit="h")
+    frame["msg_type"] = 5
+    return statics_frame(frame)
+
+
+STATICS = _statics([
+    (7, 0.0, 2.5, "SEA STAR", 9000001),
+    (7, 2.0, np.nan, "  ", None),          # no draught, blank name: no report of either
+    (7, 4.0, 5.0, "SEA STAR II", 9000002),
+    (7, 4.0, 5.5, None, None),             # same time, later row: the one in effect
+    (8, 1.0, 3.0, "OTHER", None),
+])
+
+
+def test_draught_timeline_drops_missing_values_and_keeps_order_of_ties():
+    tl = timeline(STATICS, "draught_m")
+    assert list(zip(tl["mmsi"], (tl["timestamp"] - T) / H, tl["draught_m"], strict=True)) == [
+        (7, 0.0, 2.5), (8, 1.0, 3.0), (7, 4.0, 5.0), (7, 4.0, 5.5)]
+    assert (str(tl["mmsi"].dtype), str(tl["draught_m"].dtype)) == ("int64", "float64")
+
+
+def test_name_timeline_drops_blank_names():
+    assert timeline(STATICS, "name")["name"].tolist() == ["SEA STAR", "OTHER", "SEA STAR II"]
+
+
+@pytest.mark.parametrize(("column", "dtype"),
+                         [("draught_m", "float64"), ("imo", "Int64"), ("name", "string")])
+def test_timeline_of_no_statics_is_empty_and_typed(column, dtype):
+    tl = timeline(None, column)
+    assert (len(tl), list(tl.columns), str(tl[column].dtype), str(tl["timestamp"].dtype)) == (
+        0, ["mmsi", "timestamp", column], dtype, "datetime64[ns, UTC]")
+
+
+@pytest.mark.parametrize(
+    ("hours", "direction", "allow_exact", "value", "at_hours"),
+    [
+        (4.0, "backward", True, 5.5, 4.0),     # the later of two reports at 4 h
+        (4.0, "backward", False, 2.5, 0.0),    # not exactly at the time: the one at 0 h
+        (3.0, "backward", True, 2.5, 0.0),
+        (1.0, "forward", True, 5.0, 4.0),      # first of the two at 4 h going forward
+        (4.0, "forward", False, None, None),   # nothing after 4 h
+    ],
+)
+def test_draught_as_of_a_time(hours, direction, allow_exact, value, at_hours):
+    values, when = reported_at(STATICS, "draught_m", [7], pd.Series([T + hours * H]),
+                               direction, allow_exact=allow_exact, with_time=True)
+    got = (None if np.isnan(values[0]) else values[0],
+           None if pd.isna(when.iloc[0]) else (when.iloc[0] - T) / H)
+    assert got == (value, at_hours)
+
+
+def test_lookups_keep_the_order_of_the_queries_and_skip_missing_times():
+    # queries out of time order, one without a time, one of a vessel that never reported
+    times = pd.Series([T + 5 * H, pd.NaT, T + 0.5 * H, T + 5 * H], dtype="datetime64[ns, UTC]")
+    got = reported_at(STATICS, "draught_m", [7, 7, 7, 9], times, "backward")
+    assert [None if np.isnan(v) else v for v in got] == [5.5, None, 2.5, None]
+
+
+def test_latest_identity_is_the_last_imo_and_name_else_the_registry():
+    registry = pd.DataFrame({
+        "mmsi": pd.array([8, 10, pd.NA], dtype="Int64"),
+        "imo": pd.array([9000008, 9000010, 9000011], dtype="Int64"),
+        "name": pd.array(["OTHER REG", "ONLY REG", "NO MMSI"], dtype="string"),
+    }).astype({c: REGISTRY_COLUMNS[c] for c in ("mmsi", "imo", "name")})
+    ids = latest_identity(STATICS, registry)
+    # 7: IMO and name of its last reports (4 h); 8: its own name, the registry's IMO;
+    # 10: the registry's only; the registry row without MMSI is nobody
+    assert ids.index.tolist() == [7, 8, 10]
+    assert ids["imo"].tolist() == [9000002, 9000008, 9000010]
+    assert ids["name"].tolist() == ["SEA STAR II", "OTHER", "ONLY REG"]
+    assert (str(ids["imo"].dtype), str(ids["name"].dtype), ids.index.name) == (
+        "Int64", "string", "mmsi")
+
+
+def test_latest_identity_of_nothing_is_an_empty_typed_table():
+    ids = latest_identity(None, None)
+    assert (len(ids), str(ids["imo"].dtype), str(ids["name"].dtype), str(ids.index.dtype),
+            ids.index.name) == (0, "Int64", "string", "int64", "mmsi")
+
+
+def test_flags_from_the_maritime_identification_digits():
+    # MID 445 is North Korea, 273 Russia; 111 is no country (search and rescue aircraft)
+    got = flags_of(pd.Series([445000001, 273000001, 111000001], index=[5, 6, 7]))
+    assert (got.tolist()[:2], pd.isna(got.iloc[2]), got.index.tolist()) == (
+        ["KP", "RU"], True, [0, 1, 2])
+
+
+def test_lookups_default_to_the_last_report_at_or_before_the_time():
+    from vesseltrack.statics import draught_at
+
+    at_4h = pd.Series([T + 4 * H])
+    assert (reported_at(STATICS, "draught_m", [7], at_4h).tolist(),
+            draught_at(STATICS, [7], at_4h, "backward").tolist(),
+            draught_at(STATICS, [7], at_4h, "backward", allow_exact=False).tolist()) == (
+        [5.5], [5.5], [2.5])
+
+
+def test_name_as_of_a_time_and_missing_where_nothing_was_reported():
+    got = reported_at(STATICS, "name", [7, 9, 8], pd.Series([T + 3 * H] * 3), "backward")
+    assert (got.dtype, [None if pd.isna(v) else v for v in got]) == (
+        np.dtype(object), ["SEA STAR", None, "OTHER"])
+
+
+def test_lookups_without_any_report_find_nothing():
+    got = reported_at(None, "draught_m", [7, 8], pd.Series([T, T + H]), "forward")
+    assert np.isnan(got).tolist() == [True, True]
+
+
+def test_a_blank_last_name_keeps_the_name_reported_before():
+    statics = _statics([(7, 0.0, 2.5, "SEA STAR", None), (7, 1.0, 2.5, " ", None)])
+    assert latest_identity(statics)["name"].tolist() == ["SEA STAR"]
