@@ -99,7 +99,8 @@ def _result(rows):
         "cargo_t", "cargo_bbl", "cargo_method"])
     calls["draught_change_m"] = calls["departure_draught_m"] - calls["arrival_draught_m"]
     return CountResult(port_calls=calls, gaps=GAPS, all_calls=calls, ports=[TERM], flag="KP",
-                       window_start=T, window_end=T + 48 * H, vessels_seen=9, params={"x": 1})
+                       window_start=T, window_end=T + 48 * H, vessels_seen=9, params={"x": 1},
+                       cap_bbl=500_000)  # the cap count_port_calls sets for flag KP
 
 
 def test_summary_totals_and_coverage():
@@ -123,6 +124,7 @@ def test_summary_totals_and_coverage():
                                      "calls": 6, "share": 0.667}
     assert s["input"] == {"files": 2, "lines": 10, "messages": 0, "bad_lines": 0,
                           "orphan_fragments": 0, "positions": 0, "vessels_seen": 9,
+                          "non_ship_mmsi": 0, "untimed_positions": 0,
                           "failed_files": ["x.nmea"]}
     assert (s["window"], s["flag"], s["ports"], s["params"]) == (
         {"start": "2024-03-02T00:00:00+00:00", "end": "2024-03-04T00:00:00+00:00"}, "KP",
@@ -180,4 +182,5 @@ def test_summary_without_data_has_no_window_and_zero_counters():
     assert (s["window"], s["input"]) == (
         {"start": None, "end": None},
         {"files": 0, "lines": 0, "messages": 0, "bad_lines": 0, "orphan_fragments": 0,
-         "positions": 0, "vessels_seen": 0, "failed_files": []})
+         "positions": 0, "vessels_seen": 0, "non_ship_mmsi": 0,
+         "untimed_positions": 0, "failed_files": []})

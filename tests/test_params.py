@@ -38,7 +38,8 @@ def test_record_holds_each_concept_once_with_its_values():
         cargo=CargoParams(loaded_rise_m=1.5),
     )
     rec = params.record()
-    assert list(rec) == ["tracks", "port_calls", "gaps", "speed", "dark", "cargo"]
+    assert list(rec) == ["tracks", "port_calls", "gaps", "speed", "dark", "cargo", "draught",
+                         "voyages"]
     assert (rec["tracks"]["min_jump_m"], rec["port_calls"]["exit_margin_m"],
             rec["gaps"]["min_gap_hours"], rec["speed"]["max_speed_knots"],
             rec["dark"]["sighting_match_hours"], rec["cargo"]["loaded_rise_m"]) == (

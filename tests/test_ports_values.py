@@ -373,6 +373,6 @@ def test_no_call_is_an_empty_table_with_the_call_columns_and_types():
     assert {c: str(t) for c, t in calls.dtypes.items()} == {
         "mmsi": "int64", "port": "string", "kind": "string", "evidence": "string",
         "confidence": "int64", "arrival_estimated": "bool", "departure_estimated": "bool",
-        "first_row": "int64", "last_row": "int64", "run_start_row": "int64",
+        "truncated": "bool", "first_row": "int64", "last_row": "int64", "run_start_row": "int64",
         "run_end_row": "int64", "arrival": "datetime64[ns, UTC]",
         "departure": "datetime64[ns, UTC]", "duration_hours": "float64", "call_id": "string"}

@@ -22,8 +22,10 @@ M_PER_DEG = 111_195.0
 
 
 def _rows(rows, sog=5.0):
-    """Positions from ``(mmsi, seconds after T0, lon, lat)`` rows."""
+    """Positions from ``(vessel, seconds after T0, lon, lat)`` rows; vessel ``k`` is the ship
+    station MMSI 273 000 000 + k (clean_tracks leaves out MMSIs that are no ship station)."""
     frame = pd.DataFrame(rows, columns=["mmsi", "seconds", "lon", "lat"])
+    frame["mmsi"] = 273_000_000 + frame["mmsi"]
     frame["timestamp"] = T0 + pd.to_timedelta(frame.pop("seconds"), unit="s")
     frame["sog_knots"] = sog
     frame["msg_type"] = 1
@@ -51,7 +53,7 @@ def test_same_position_is_the_same_to_the_rounding_step(dlat, kept):
 
 def test_reports_of_two_vessels_at_one_place_and_time_are_no_duplicates():
     out = clean_tracks(_rows([(1, 0, 133.0, 42.0), (2, 0, 133.0, 42.0)]))
-    assert (out["mmsi"].tolist(), out.attrs["dropped"]["duplicate"]) == ([1, 2], 0)
+    assert (out["mmsi"].tolist(), out.attrs["dropped"]["duplicate"]) == ([273_000_001, 273_000_002], 0)
 
 
 @pytest.mark.parametrize(("offset_m", "kept"), [(990.0, 3), (1030.0, 2)])

@@ -442,8 +442,10 @@ class CountResult:
             "by_evidence": {
                 str(k): int(v) for k, v in loaded["evidence"].value_counts().sort_index().items()
             },
-            "discharge_ports": {
-                str(k): int(v) for k, v in loaded["next_port"].value_counts().sort_index().items()
+            "discharge_ports": {  # a table made before voyages has no next_port: none known
+                str(k): int(v)
+                for k, v in loaded.get("next_port", pd.Series(dtype=STRING))
+                .value_counts().sort_index().items()
             },
             "cargo_methods": {
                 str(k): int(v)
