@@ -213,3 +213,14 @@ def test_split_changes_no_event_on_the_at_sea_fixture(fixture_both):
     same_lo = split.loitering.loc[:, list(LOITERING_COLUMNS)].equals(plain.loitering)
     assert (same_enc, same_lo, set(split.encounters["segment_a"]),
             set(split.loitering["segment"])) == (True, True, {1}, {1})
+
+
+def test_cli_split_shared_mmsi_on_a_store_equals_the_files(tmp_path):
+    # encounters hold the rows they read in memory, so the split works on a store as well
+    src = _write_csv(shared_case(), tmp_path / "shared.csv")
+    assert main(["ingest", str(src), "--store", str(tmp_path / "store"), "-q"]) == 0
+    for args, name in (([str(src)], "files"), (["--store", str(tmp_path / "store")], "store")):
+        assert main(["encounters", *args, "-q", "--split-shared-mmsi",
+                     "--out", str(tmp_path / name)]) == 0
+    files, store = (pd.read_csv(tmp_path / n / "encounters.csv") for n in ("files", "store"))
+    assert files.equals(store)
