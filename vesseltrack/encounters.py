@@ -425,28 +425,27 @@ def _keyed_tracks(
 
     The positions are split by :func:`vesseltrack.segments.segment_tracks` (noise, segment
     0, dropped); each segment is cleaned on its own (a jump between two ships is no jump of
-    either). A static report goes to every key of its MMSI (the ships behind a shared MMSI
-    cannot be told apart by their statics). Keys are 0, 1, ... in (mmsi, segment) order, so
-    the order of keys is that of MMSIs.
+    either), in one pass with the key in place of the MMSI. A static report goes to every key
+    of its MMSI (the ships behind a shared MMSI cannot be told apart by their statics). Keys
+    are 0, 1, ... in (mmsi, segment) order, so the order of keys is that of MMSIs.
     """
+    from vesseltrack.ais import is_ship_mmsi
     from vesseltrack.segments import segment_tracks
 
     seg = segment_tracks(positions, params.segments)
     seg = seg.loc[seg["segment"].to_numpy() > 0]
-    cols = list(positions.columns)
-    parts = [clean_tracks(seg.loc[seg["segment"].to_numpy() == k, cols], params.tracks)
-             .assign(segment=np.int64(k))
-             for k in sorted(int(k) for k in seg["segment"].unique())]
-    if not parts:
-        parts = [clean_tracks(positions.iloc[:0], params.tracks).assign(segment=np.int64(0))]
-    tracks = pd.concat(parts, ignore_index=True)
-    m = tracks["mmsi"].to_numpy("int64")
-    sg = tracks["segment"].to_numpy("int64")
+    m = seg["mmsi"].to_numpy("int64")
+    distinct = np.unique(m)  # ship stations only, as clean_tracks keeps them
+    seg = seg.loc[np.isin(m, distinct[is_ship_mmsi(distinct)])]
+    m = seg["mmsi"].to_numpy("int64")
+    sg = seg["segment"].to_numpy("int64")
     pairs = pd.MultiIndex.from_arrays([m, sg]).unique().sort_values()
     keys = _Keys(mmsi=pairs.get_level_values(0).to_numpy("int64"),
                  segment=pairs.get_level_values(1).to_numpy("int64"))
-    key = pairs.get_indexer(pd.MultiIndex.from_arrays([m, sg]))
-    tracks = sorted_tracks(tracks.drop(columns="segment").assign(mmsi=key.astype("int64")))
+    key = pairs.get_indexer(pd.MultiIndex.from_arrays([m, sg])).astype("int64")
+    # one cleaning pass with the key as vessel: duplicates and jumps per segment
+    tracks = sorted_tracks(clean_tracks(seg.loc[:, list(positions.columns)].assign(mmsi=key),
+                                        params.tracks, ships_only=False))
     if statics is None or len(statics) == 0:
         return tracks, statics, keys
     sm = statics["mmsi"].to_numpy("int64")
