@@ -174,10 +174,10 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     _add_split(p)
 
 
-def _add_split(p: argparse.ArgumentParser) -> None:
+def _add_split(p: argparse.ArgumentParser, gain: str = "a 'segment' column") -> None:
     p.add_argument("--split-shared-mmsi", action="store_true",
                    help="split each MMSI into the tracks of the ships behind it (by implied "
-                        "speed) and detect per segment; tables gain a 'segment' column")
+                        f"speed) and detect per segment; tables gain {gain}")
 
 
 def _add_gaps(sub: argparse._SubParsersAction) -> None:
@@ -326,6 +326,7 @@ def _add_encounters(sub: argparse._SubParsersAction) -> None:
                         "report.md to DIR")
     for flag, _group, _field, text in AT_SEA_FLAGS:
         p.add_argument(flag, type=float, default=None, metavar="X", help=text)
+    _add_split(p, "'segment_a'/'segment_b' (encounters) and 'segment' (loitering) columns")
     p.set_defaults(func=_cmd_encounters)
 
 
@@ -333,9 +334,9 @@ def _at_sea_params(args: argparse.Namespace):
     """Flags onto :class:`AtSeaParams`, one field each."""
     from dataclasses import replace
 
-    from vesseltrack.params import AtSeaParams
+    from vesseltrack.params import AtSeaParams, SegmentParams
 
-    params = AtSeaParams()
+    params = AtSeaParams(segments=SegmentParams() if args.split_shared_mmsi else None)
     groups = {"encounters": {}, "grid": {}, "loitering": {}, "dark": {}}
     for flag, group, field, _text in AT_SEA_FLAGS:
         value = getattr(args, flag.lstrip("-").replace("-", "_"))

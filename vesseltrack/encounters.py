@@ -48,6 +48,7 @@ from vesseltrack.tracks import clean_tracks, haversine_m, sorted_tracks
 
 __all__ = [
     "ENCOUNTER_COLUMNS",
+    "SEGMENT_COLUMNS",
     "AtSeaResult",
     "detect_at_sea",
     "far_from_fences",
@@ -64,6 +65,10 @@ ENCOUNTER_COLUMNS = (
 )
 """Columns of ``encounters.csv``: those of ``docs/contracts.md``, then ``dark_vessels`` (0
 seen on AIS throughout, 1 one vessel dark, 2 both dark)."""
+
+SEGMENT_COLUMNS = ("segment_a", "segment_b")
+"""Columns added to ``encounters.csv`` when shared MMSIs are split (``AtSeaParams.segments``):
+the segment of each vessel (1, 2, ... per MMSI, :func:`vesseltrack.segment_tracks`)."""
 
 
 def _utc(seconds: np.ndarray) -> pd.Series:
@@ -107,8 +112,21 @@ def far_from_fences(lon: np.ndarray, lat: np.ndarray, fences: list[Fence], nm: f
     return far
 
 
-def find_encounters(grid: pd.DataFrame, fences: list[Fence], params: EncounterParams) -> pd.DataFrame:
+def find_encounters(grid: pd.DataFrame, fences: list[Fence], params: EncounterParams,
+                    owner: np.ndarray | None = None) -> pd.DataFrame:
     """Visible encounters on a resampled grid (see the module docstring).
+
+    Parameters
+    ----------
+    grid : DataFrame
+        :func:`vesseltrack.resample.resample_tracks` output.
+    fences : list of Fence
+        Geofences; instants near them are not at sea.
+    params : EncounterParams
+        Thresholds.
+    owner : ndarray, optional
+        When the grid's ``mmsi`` are vessel keys (one per MMSI and segment), the MMSI of
+        each key: two keys of one MMSI are never paired. None: ``mmsi`` are MMSIs.
 
     Returns
     -------
@@ -127,7 +145,8 @@ def find_encounters(grid: pd.DataFrame, fences: list[Fence], params: EncounterPa
     lon, lat = lon[idx], lat[idx]
     speed = grid["speed_knots"].to_numpy(float)[idx]
     ia, ib = cell_pairs(step, lon, lat, None, None, None, params.max_distance_m)
-    ia, ib = ia[mmsi[ia] != mmsi[ib]], ib[mmsi[ia] != mmsi[ib]]
+    vessel = mmsi if owner is None else np.asarray(owner, "int64")[mmsi]
+    ia, ib = ia[vessel[ia] != vessel[ib]], ib[vessel[ia] != vessel[ib]]
     d_m = haversine_m(lon[ia], lat[ia], lon[ib], lat[ib])
     close = d_m <= params.max_distance_m
     ia, ib, d_m = ia[close], ib[close], d_m[close]
@@ -162,7 +181,8 @@ def find_encounters(grid: pd.DataFrame, fences: list[Fence], params: EncounterPa
 
 
 def find_dark_encounters(
-    grid: pd.DataFrame, gaps: pd.DataFrame, fences: list[Fence], params: AtSeaParams
+    grid: pd.DataFrame, gaps: pd.DataFrame, fences: list[Fence], params: AtSeaParams,
+    owner: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Dark encounters (see the module docstring) from the grid and the AIS gaps.
 
@@ -176,6 +196,8 @@ def find_dark_encounters(
         Geofences; slow instants near them are not waiting at sea.
     params : AtSeaParams
         ``dark`` and ``encounters`` thresholds.
+    owner : ndarray, optional
+        As for :func:`find_encounters`: the MMSI of each vessel key, whose keys never meet.
 
     Returns
     -------
@@ -211,7 +233,9 @@ def find_dark_encounters(
     d_out = haversine_m(elon[ig], elat[ig], rlon[ir], rlat[ir])
     lo, hi = np.maximum(g0[ig], r0[ir]), np.minimum(g1[ig], r1[ir])
     sail_s = (d_in + d_out) / METERS_PER_NM / dk.max_speed_knots * SECONDS_PER_HOUR
-    ok = ((g_mmsi[ig] != r_mmsi[ir]) & (d_in <= reach_m) & (d_out <= reach_m)
+    g_vessel, r_vessel = (g_mmsi, r_mmsi) if owner is None else (
+        np.asarray(owner, "int64")[g_mmsi], np.asarray(owner, "int64")[r_mmsi])
+    ok = ((g_vessel[ig] != r_vessel[ir]) & (d_in <= reach_m) & (d_out <= reach_m)
           & (hi - lo >= alongside_s) & (sail_s + alongside_s <= g1[ig] - g0[ig]))
     one = pd.DataFrame({"g": ig[ok], "r": ir[ok], "detour": (d_in + d_out)[ok]})
     one = one.sort_values(["g", "detour", "r"], kind="stable").drop_duplicates("g")
@@ -229,7 +253,7 @@ def find_dark_encounters(
     ia, ib = cell_pairs(np.zeros(len(free)), slon[free], slat[free], None, None, None, reach_m)
     ia, ib = free[ia], free[ib]
     lo, hi = np.maximum(g0[ia], g0[ib]), np.minimum(g1[ia], g1[ib])
-    ok = ((g_mmsi[ia] != g_mmsi[ib]) & (hi - lo >= alongside_s)
+    ok = ((g_vessel[ia] != g_vessel[ib]) & (hi - lo >= alongside_s)
           & (haversine_m(slon[ia], slat[ia], slon[ib], slat[ib]) <= reach_m)
           & (haversine_m(elon[ia], elat[ia], elon[ib], elat[ib]) <= reach_m))
     ia, ib, lo, hi = ia[ok], ib[ok], lo[ok], hi[ok]
@@ -297,7 +321,10 @@ def _finish(found: pd.DataFrame, statics: pd.DataFrame | None, evidence: str,
         out[col] = out[col].astype(STRING)
     for col in ("draught_change_a_m", "draught_change_b_m"):  # AIS draught: 0.1 m steps
         out[col] = out[col].round(1)
-    return out.loc[:, list(ENCOUNTER_COLUMNS)]
+    extra = [c for c in SEGMENT_COLUMNS if c in found]
+    for col in extra:
+        out[col] = found[col].to_numpy("int64") if n else np.array([], "int64")
+    return out.loc[:, list(ENCOUNTER_COLUMNS) + extra]
 
 
 def detect_encounters(
@@ -382,6 +409,64 @@ class AtSeaResult:
         }
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """Vessel keys of a split run: key ``k`` is segment ``segment[k]`` of ``mmsi[k]``, keys
+    numbered in (mmsi, segment) order."""
+
+    mmsi: np.ndarray
+    segment: np.ndarray
+
+
+def _keyed_tracks(
+    positions: pd.DataFrame, statics: pd.DataFrame | None, params: AtSeaParams
+) -> tuple[pd.DataFrame, pd.DataFrame | None, _Keys]:
+    """Clean tracks and statics with ``mmsi`` replaced by a vessel key per (mmsi, segment).
+
+    The positions are split by :func:`vesseltrack.segments.segment_tracks` (noise, segment
+    0, dropped); each segment is cleaned on its own (a jump between two ships is no jump of
+    either), in one pass with the key in place of the MMSI. A static report goes to every key
+    of its MMSI (the ships behind a shared MMSI cannot be told apart by their statics). Keys
+    are 0, 1, ... in (mmsi, segment) order, so the order of keys is that of MMSIs.
+    """
+    from vesseltrack.ais import is_ship_mmsi
+    from vesseltrack.segments import segment_tracks
+
+    seg = segment_tracks(positions, params.segments)
+    seg = seg.loc[seg["segment"].to_numpy() > 0]
+    m = seg["mmsi"].to_numpy("int64")
+    distinct = np.unique(m)  # ship stations only, as clean_tracks keeps them
+    seg = seg.loc[np.isin(m, distinct[is_ship_mmsi(distinct)])]
+    m = seg["mmsi"].to_numpy("int64")
+    sg = seg["segment"].to_numpy("int64")
+    pairs = pd.MultiIndex.from_arrays([m, sg]).unique().sort_values()
+    keys = _Keys(mmsi=pairs.get_level_values(0).to_numpy("int64"),
+                 segment=pairs.get_level_values(1).to_numpy("int64"))
+    key = pairs.get_indexer(pd.MultiIndex.from_arrays([m, sg])).astype("int64")
+    # one cleaning pass with the key as vessel: duplicates and jumps per segment
+    tracks = sorted_tracks(clean_tracks(seg.loc[:, list(positions.columns)].assign(mmsi=key),
+                                        params.tracks, ships_only=False))
+    if statics is None or len(statics) == 0:
+        return tracks, statics, keys
+    sm = statics["mmsi"].to_numpy("int64")
+    lo = np.searchsorted(keys.mmsi, sm, "left")
+    cnt = np.searchsorted(keys.mmsi, sm, "right") - lo
+    rows = np.repeat(np.arange(len(sm)), cnt)
+    first = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
+    keyed = statics.iloc[rows].assign(mmsi=first + np.arange(int(cnt.sum())))
+    return tracks, keyed.reset_index(drop=True), keys
+
+
+def _unkeyed(found: pd.DataFrame, keys: _Keys | None) -> pd.DataFrame:
+    """``mmsi_a``/``mmsi_b`` back from vessel keys to MMSIs, with ``segment_a``/``segment_b``."""
+    if keys is None:
+        return found
+    a = found["mmsi_a"].to_numpy("int64")
+    b = found["mmsi_b"].to_numpy("int64")
+    return found.assign(mmsi_a=keys.mmsi[a], mmsi_b=keys.mmsi[b],
+                        segment_a=keys.segment[a], segment_b=keys.segment[b])
+
+
 def detect_at_sea(
     positions: pd.DataFrame,
     statics: pd.DataFrame | None = None,
@@ -403,7 +488,10 @@ def detect_at_sea(
         Keep events that end on or after ``since`` and start on or before ``until`` (a
         date-only ``until`` includes that day). Naive times are UTC.
     params : AtSeaParams, optional
-        Every threshold.
+        Every threshold. With ``segments`` set, each MMSI is split into the ships behind it
+        first and a vessel is an (MMSI, segment): two segments of one MMSI are never paired,
+        nor joined into one track, gap or loitering run; ``encounters`` gain ``segment_a`` and
+        ``segment_b``, ``loitering`` gains ``segment``.
 
     Returns
     -------
@@ -413,13 +501,19 @@ def detect_at_sea(
 
     params = params or AtSeaParams()
     fences = fences_of(ports)
-    tracks = sorted_tracks(clean_tracks(positions, params.tracks))
+    keys: _Keys | None = None
+    keyed_statics = statics
+    if params.segments is not None:
+        tracks, keyed_statics, keys = _keyed_tracks(positions, statics, params)
+    else:
+        tracks = sorted_tracks(clean_tracks(positions, params.tracks))
+    owner = None if keys is None else keys.mmsi
     grid = resample_tracks(tracks, params.encounters.grid)
-    visible = _finish(find_encounters(grid, fences, params.encounters), statics, "ais",
-                      params.encounters.draught_window_hours)
-    gaps, _ = find_gaps(tracks, statics, [], GapParams(min_gap_hours=params.dark.min_gap_hours),
-                        PortCallParams())
-    dark_found = find_dark_encounters(grid, gaps, fences, params)
+    visible = _finish(_unkeyed(find_encounters(grid, fences, params.encounters, owner), keys),
+                      statics, "ais", params.encounters.draught_window_hours)
+    gaps, _ = find_gaps(tracks, keyed_statics, [],
+                        GapParams(min_gap_hours=params.dark.min_gap_hours), PortCallParams())
+    dark_found = _unkeyed(find_dark_encounters(grid, gaps, fences, params, owner), keys)
     dark = _finish(dark_found, statics, "ais-gap", params.encounters.draught_window_hours)
     if len(dark):  # a dark vessel's draught change is the one across its gap
         for side in ("a", "b"):
@@ -430,6 +524,11 @@ def detect_at_sea(
             col[has] = change[gaps.index.get_indexer(rows[has])]
             dark[f"draught_change_{side}_m"] = np.round(col, 1)
     loitering = detect_loitering(tracks, params.loitering, grid=grid, ports=fences)
+    loitering_cols = list(LOITERING_COLUMNS)
+    if keys is not None:
+        k = loitering["mmsi"].to_numpy("int64")
+        loitering = loitering.assign(mmsi=keys.mmsi[k], segment=keys.segment[k])
+        loitering_cols.append("segment")
     parts = [p for p in (visible, dark) if len(p)]
     enc = (pd.concat(parts, ignore_index=True) if parts else visible)
     start, end = _as_utc(since), _as_utc(until, end_of_day=True)
@@ -442,7 +541,7 @@ def detect_at_sea(
         esel &= enc["start"] <= end
         lsel &= loitering["start"] <= end
     enc = enc.loc[esel].sort_values(["start", "mmsi_a", "mmsi_b"], kind="stable").reset_index(drop=True)
-    loitering = loitering.loc[lsel, list(LOITERING_COLUMNS)].reset_index(drop=True)
+    loitering = loitering.loc[lsel, loitering_cols].reset_index(drop=True)
     record = params.record()
     enc.attrs["params"] = record
     loitering.attrs["params"] = record["loitering"]

@@ -475,21 +475,29 @@ class VoyageParams:
 
 @dataclass(frozen=True)
 class AtSeaParams:
-    """All parameters of :func:`vesseltrack.detect_at_sea`, each concept once."""
+    """All parameters of :func:`vesseltrack.detect_at_sea`, each concept once.
+
+    ``segments`` (default None: one MMSI is one ship) splits each MMSI into the tracks of the
+    ships behind it before detection (:func:`vesseltrack.segment_tracks`): a vessel is then
+    an (MMSI, segment) for the grid, the pairing, the gaps and loitering, and the tables gain
+    ``segment_a``/``segment_b`` (encounters) and ``segment`` (loitering) columns.
+    """
 
     tracks: TrackParams = field(default_factory=TrackParams)
     encounters: EncounterParams = field(default_factory=EncounterParams)
     loitering: LoiteringParams = field(default_factory=LoiteringParams)
     dark: DarkEncounterParams = field(default_factory=DarkEncounterParams)
+    segments: SegmentParams | None = None
 
     def record(self) -> dict[str, Any]:
-        """Every parameter as a JSON-ready dict (one key per concept)."""
+        """Every parameter as a JSON-ready dict (one key per concept; ``segments`` only when
+        splitting shared MMSIs)."""
         return {
             "tracks": asdict(self.tracks),
             "encounters": asdict(self.encounters),
             "loitering": asdict(self.loitering),
             "dark": asdict(self.dark),
-        }
+        } | ({"segments": asdict(self.segments)} if self.segments is not None else {})
 
 
 @dataclass(frozen=True)
