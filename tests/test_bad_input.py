@@ -110,6 +110,14 @@ def test_since_after_until(tmp_path, capsys):
                                      "no call can depart in that window")
 
 
+def test_encounters_since_after_until(capsys):
+    fixture = Path(__file__).resolve().parents[1] / "data" / "fixtures" / "at_sea_2024.nmea.gz"
+    code, err, _ = _run(capsys, ["encounters", str(fixture), "--since", "2024-06-01",
+                                 "--until", "2024-01-31", "-q"])
+    assert _one_error(code, err) == ("error: since 2024-06-01 is after until 2024-01-31: no "
+                                     "event can fall in that window")
+
+
 def test_since_equal_to_a_date_only_until_is_one_whole_day(tmp_path, capsys):
     # a date-only --until includes its whole day: the same day on both sides is valid
     code, _, out = _run(capsys, _count(tmp_path, "--since", "2014-12-10", "--until",

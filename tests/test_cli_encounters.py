@@ -67,8 +67,20 @@ def test_every_parameter_has_a_flag():
     wanted = {(g, f.name) for g, cls in (("encounters", EncounterParams), ("grid", GridParams),
                                          ("loitering", LoiteringParams),
                                          ("dark", DarkEncounterParams))
-              for f in fields(cls) if f.name != "grid"}
+              for f in fields(cls) if f.name not in ("grid", "gaps", "speed")}
+    # the dark encounters' gap rule and transit speed are the gap and speed concepts, held
+    # by reference: the two fields dark encounters read from them have flags of their own
+    wanted |= {("dark.gaps", "min_gap_hours"), ("dark.speed", "max_speed_knots")}
     assert wanted - covered == set()
+
+
+def test_dark_flags_land_in_the_shared_gap_and_speed_concepts():
+    from vesseltrack.cli import _at_sea_params, build_parser
+
+    args = build_parser().parse_args(["encounters", "x.nmea", "--dark-min-gap-hours", "9",
+                                      "--dark-speed", "10"])
+    dark = _at_sea_params(args).dark
+    assert (dark.gaps.min_gap_hours, dark.speed.max_speed_knots) == (9.0, 10.0)
 
 
 def test_a_negative_threshold_is_a_one_line_error(capsys):

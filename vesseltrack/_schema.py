@@ -6,6 +6,8 @@ NMEA, CSV and Parquet inputs concatenate cleanly and read back losslessly.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -115,3 +117,28 @@ def positions_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def statics_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Conform ``frame`` to the statics contract."""
     return conform(frame, STATIC_COLUMNS)
+
+
+def utc_time(value: Any, end_of_day: bool = False) -> pd.Timestamp | None:
+    """A ``--since``/``--until`` value as a UTC timestamp: naive times are UTC; with
+    ``end_of_day`` a date-only value (``YYYY-MM-DD``) means the last nanosecond of that day;
+    None stays None. Raises ValueError for text that is no time."""
+    if value is None:
+        return None
+    ts = pd.Timestamp(value)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    if end_of_day and isinstance(value, str) and len(value.strip()) <= 10:
+        ts = ts + pd.Timedelta(days=1) - pd.Timedelta(nanoseconds=1)
+    return ts
+
+
+def utc_bounds(since: Any, until: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """``[since, until]`` as UTC timestamps, by the rules of :func:`utc_time` (a date-only
+    ``until`` includes that whole day).
+
+    Examples
+    --------
+    >>> utc_bounds("2024-05-01", "2024-05-31")[1]
+    Timestamp('2024-05-31 23:59:59.999999999+0000', tz='UTC')
+    """
+    return utc_time(since), utc_time(until, end_of_day=True)

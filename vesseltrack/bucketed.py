@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vesseltrack._schema import utc_bounds
 from vesseltrack.count import (
     CountResult,
     TrackStage,
@@ -34,7 +35,7 @@ from vesseltrack.count import (
     select_result,
 )
 from vesseltrack.params import CountParams, GapParams, StoreParams
-from vesseltrack.store import Store, bucket_of_mmsi, utc_bounds
+from vesseltrack.store import Store, bucket_of_mmsi
 
 __all__ = [
     "BucketStage",

@@ -290,20 +290,15 @@ AT_SEA_FLAGS = (
     ("--loiter-fence-distance-nm", "loitering", "min_fence_distance_nm",
      "loitering: nothing within this distance of a geofence counts, nautical miles (default "
      "5.4: the encounters' distance from an anchorage, Global Fishing Watch)"),
-    ("--dark-min-gap-hours", "dark", "min_gap_hours",
-     "dark encounters: shortest AIS gap, hours (default 6: Global Fishing Watch's gap)"),
+    ("--dark-min-gap-hours", "dark.gaps", "min_gap_hours",
+     "dark encounters: shortest AIS gap, hours (default 6: the gap rule, Global Fishing "
+     "Watch's gap)"),
     ("--dark-approach-nm", "dark", "max_approach_nm",
      "dark encounters: the gap's ends within this of the other vessel (or of the other "
      "gap's ends), nautical miles (default 30: ours)"),
-    ("--dark-speed", "dark", "max_speed_knots",
+    ("--dark-speed", "dark.speed", "max_speed_knots",
      "dark encounters: fastest speed through the gap, knots (default 12: the port calls' "
      "fastest plausible tanker speed)"),
-    ("--dark-alongside-hours", "dark", "min_alongside_hours",
-     "dark encounters: time the two could have been together, hours (default 2: the "
-     "encounter's minimum)"),
-    ("--dark-loiter-speed", "dark", "max_loiter_speed_knots",
-     "dark encounters: the visible vessel's median speed below this, knots (default 2: "
-     "Global Fishing Watch's encounter speed)"),
 )
 
 
@@ -337,7 +332,8 @@ def _at_sea_params(args: argparse.Namespace):
     from vesseltrack.params import AtSeaParams, SegmentParams
 
     params = AtSeaParams(segments=SegmentParams() if args.split_shared_mmsi else None)
-    groups = {"encounters": {}, "grid": {}, "loitering": {}, "dark": {}}
+    groups = {"encounters": {}, "grid": {}, "loitering": {}, "dark": {}, "dark.gaps": {},
+              "dark.speed": {}}
     for flag, group, field, _text in AT_SEA_FLAGS:
         value = getattr(args, flag.lstrip("-").replace("-", "_"))
         if value is not None:
@@ -347,7 +343,9 @@ def _at_sea_params(args: argparse.Namespace):
     grid = replace(params.encounters.grid, **groups["grid"])
     return replace(params, encounters=replace(params.encounters, grid=grid, **groups["encounters"]),
                    loitering=replace(params.loitering, **groups["loitering"]),
-                   dark=replace(params.dark, **groups["dark"]))
+                   dark=replace(params.dark, gaps=replace(params.dark.gaps, **groups["dark.gaps"]),
+                                speed=replace(params.dark.speed, **groups["dark.speed"]),
+                                **groups["dark"]))
 
 
 def _tables(args: argparse.Namespace):

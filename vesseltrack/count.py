@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vesseltrack._schema import STRING, UTC_NS
+from vesseltrack._schema import STRING, UTC_NS, utc_bounds
 from vesseltrack._units import UN_CAP_BBL
 from vesseltrack.ais import is_ship_mmsi
 from vesseltrack.cargo import assess_load
@@ -300,17 +300,6 @@ def _conform_calls(calls: pd.DataFrame) -> pd.DataFrame:
 # the local engine and the summary
 
 
-def _as_utc(value: Any, end_of_day: bool = False) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    ts = pd.Timestamp(value)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    date_only = isinstance(value, str) and len(value.strip()) <= 10
-    if end_of_day and date_only:
-        ts = ts + pd.Timedelta(days=1) - pd.Timedelta(nanoseconds=1)
-    return ts
-
-
 def departure_window(since: Any, until: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """The departure window [since, until] as UTC times (a date-only ``until`` includes that
     whole day; naive times are UTC; None where not given).
@@ -320,8 +309,7 @@ def departure_window(since: Any, until: Any) -> tuple[pd.Timestamp | None, pd.Ti
     ValueError
         If a time cannot be read, or ``since`` is after ``until`` (no call could be kept).
     """
-    start = _as_utc(since)
-    end = _as_utc(until, end_of_day=True)
+    start, end = utc_bounds(since, until)
     if start is not None and end is not None and start > end:
         raise ValueError(f"since {since} is after until {until}: no call can depart in "
                          "that window")

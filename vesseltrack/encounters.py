@@ -16,13 +16,15 @@ several others, at once or in turn.
 
 Dark encounters
 ---------------
-*One dark*: a vessel slow at sea for at least ``min_alongside_hours`` while another vessel's
-AIS gap overlaps that time by as much, both ends of the gap lying within ``max_approach_nm``
-of the slow vessel, and the gap long enough to sail from its start to the slow vessel, stay
-``min_alongside_hours`` and sail on to its end at ``max_speed_knots``. The likeliest slow
-vessel (the shortest detour) is kept per gap. *Both dark*: two vessels' gaps overlapping by
-``min_alongside_hours``, their starts within ``max_approach_nm`` of each other and their ends
-too. Both kinds have evidence ``ais-gap``; ``mmsi_a`` is the vessel that stayed visible (the
+*One dark*: a vessel slow at sea (median speed under the encounters'
+``max_median_speed_knots``) for at least the encounters' ``min_duration_hours`` while another
+vessel's AIS gap (the gap rule, ``DarkEncounterParams.gaps``) overlaps that time by as much,
+both ends of the gap lying within ``max_approach_nm`` of the slow vessel, and the gap long
+enough to sail from its start to the slow vessel, stay that long and sail on to its end at the
+port calls' fastest plausible speed (``DarkEncounterParams.speed``). The likeliest slow vessel
+(the shortest detour) is kept per gap. *Both dark*: two vessels' gaps overlapping by the
+encounters' ``min_duration_hours``, their starts within ``max_approach_nm`` of each other and
+their ends too. Both kinds have evidence ``ais-gap``; ``mmsi_a`` is the vessel that stayed visible (the
 lower MMSI when both were dark).
 
 A transfer shows as draught changes of opposite signs: each row carries each vessel's draught
@@ -37,10 +39,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vesseltrack._schema import STRING, UTC_NS
+from vesseltrack._schema import STRING, UTC_NS, utc_bounds
 from vesseltrack._units import METERS_PER_NM, SECONDS_PER_HOUR
 from vesseltrack.loitering import LOITERING_COLUMNS, detect_loitering, slow_runs
-from vesseltrack.params import AtSeaParams, EncounterParams, GapParams, PortCallParams
+from vesseltrack.params import AtSeaParams, EncounterParams, PortCallParams
 from vesseltrack.ports import Fence, fences_from_ports
 from vesseltrack.resample import cell_pairs, resample_tracks, run_ids
 from vesseltrack.statics import draught_at, flags_of, latest_identity
@@ -74,17 +76,6 @@ the segment of each vessel (1, 2, ... per MMSI, :func:`vesseltrack.segment_track
 def _utc(seconds: np.ndarray) -> pd.Series:
     return pd.Series(pd.to_datetime(np.round(np.asarray(seconds, float) * 1e9).astype("int64"),
                                     utc=True)).astype(UTC_NS)
-
-
-def _as_utc(value: Any, end_of_day: bool = False) -> pd.Timestamp | None:
-    """A --since/--until value as UTC (naive is UTC; a date-only end includes the day)."""
-    if value is None:
-        return None
-    ts = pd.Timestamp(value)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    if end_of_day and isinstance(value, str) and len(value.strip()) <= 10:
-        ts = ts + pd.Timedelta(days=1) - pd.Timedelta(nanoseconds=1)
-    return ts
 
 
 def fences_of(ports: Any, exit_margin_m: float = 500.0) -> list[Fence]:
@@ -207,7 +198,8 @@ def find_dark_encounters(
         for a visible vessel), ``run_start_s``, ``run_end_s``.
     """
     dk = params.dark
-    gaps = gaps.loc[gaps["duration_hours"].to_numpy(float) >= dk.min_gap_hours]
+    enc = params.encounters
+    gaps = gaps.loc[gaps["duration_hours"].to_numpy(float) >= dk.gaps.min_gap_hours]
     gap_rows = gaps.index.to_numpy()
     g_mmsi = gaps["mmsi"].to_numpy("int64")
     g0 = gaps["start"].to_numpy("datetime64[ns]").view("int64") / 1e9
@@ -215,15 +207,15 @@ def find_dark_encounters(
     slon, slat = gaps["start_lon"].to_numpy(float), gaps["start_lat"].to_numpy(float)
     elon, elat = gaps["end_lon"].to_numpy(float), gaps["end_lat"].to_numpy(float)
     reach_m = dk.max_approach_nm * METERS_PER_NM
-    alongside_s = dk.min_alongside_hours * SECONDS_PER_HOUR
+    alongside_s = enc.min_duration_hours * SECONDS_PER_HOUR
     cols = ["mmsi_a", "mmsi_b", "start_s", "end_s", "duration_hours", "lon", "lat",
             "median_speed_knots", "dark_vessels", "gap_a", "gap_b", "run_start_s", "run_end_s"]
 
     # one dark: a slow vessel at sea and another's gap
     lon_g, lat_g = grid["lon"].to_numpy(float), grid["lat"].to_numpy(float)
     at_sea = grid.loc[far_from_fences(lon_g, lat_g, fences, params.encounters.min_fence_distance_nm)]
-    runs = slow_runs(at_sea, dk.max_loiter_speed_knots, dk.min_alongside_hours,
-                     params.encounters.max_break_minutes)
+    runs = slow_runs(at_sea, enc.max_median_speed_knots, enc.min_duration_hours,
+                     enc.max_break_minutes)
     ig, ir = cell_pairs(np.zeros(len(gaps)), slon, slat, np.zeros(len(runs)),
                         runs["lon"].to_numpy(float), runs["lat"].to_numpy(float), reach_m)
     r_mmsi = runs["mmsi"].to_numpy("int64")
@@ -232,7 +224,7 @@ def find_dark_encounters(
     d_in = haversine_m(slon[ig], slat[ig], rlon[ir], rlat[ir])
     d_out = haversine_m(elon[ig], elat[ig], rlon[ir], rlat[ir])
     lo, hi = np.maximum(g0[ig], r0[ir]), np.minimum(g1[ig], r1[ir])
-    sail_s = (d_in + d_out) / METERS_PER_NM / dk.max_speed_knots * SECONDS_PER_HOUR
+    sail_s = (d_in + d_out) / METERS_PER_NM / dk.speed.max_speed_knots * SECONDS_PER_HOUR
     g_vessel, r_vessel = (g_mmsi, r_mmsi) if owner is None else (
         np.asarray(owner, "int64")[g_mmsi], np.asarray(owner, "int64")[r_mmsi])
     ok = ((g_vessel[ig] != r_vessel[ir]) & (d_in <= reach_m) & (d_out <= reach_m)
@@ -512,7 +504,8 @@ def detect_at_sea(
     visible = _finish(_unkeyed(find_encounters(grid, fences, params.encounters, owner), keys),
                       statics, "ais", params.encounters.draught_window_hours)
     gaps, _ = find_gaps(tracks, keyed_statics, [],
-                        GapParams(min_gap_hours=params.dark.min_gap_hours), PortCallParams())
+                        params.dark.gaps,
+                        PortCallParams(gaps=params.dark.gaps, speed=params.dark.speed))
     dark_found = _unkeyed(find_dark_encounters(grid, gaps, fences, params, owner), keys)
     dark = _finish(dark_found, statics, "ais-gap", params.encounters.draught_window_hours)
     if len(dark):  # a dark vessel's draught change is the one across its gap
@@ -531,7 +524,10 @@ def detect_at_sea(
         loitering_cols.append("segment")
     parts = [p for p in (visible, dark) if len(p)]
     enc = (pd.concat(parts, ignore_index=True) if parts else visible)
-    start, end = _as_utc(since), _as_utc(until, end_of_day=True)
+    start, end = utc_bounds(since, until)
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"since {since} is after until {until}: no event can fall in that "
+                         "window")
     lsel = pd.Series(True, index=loitering.index)
     esel = pd.Series(True, index=enc.index)
     if start is not None:

@@ -428,31 +428,30 @@ class LoiteringParams:
 class DarkEncounterParams:
     """Encounters where one or both vessels were dark (an AIS gap).
 
+    The other thresholds of a dark encounter are those of concepts declared elsewhere and held
+    here or read from :class:`AtSeaParams`: what silence is a gap (``gaps``), the fastest
+    speed a vessel is assumed to sail through one (``speed``), and, from the encounters, the
+    time the two must be able to spend together (``EncounterParams.min_duration_hours``) and
+    the speed below which the visible vessel is waiting (``EncounterParams.
+    max_median_speed_knots``).
+
     Attributes
     ----------
-    min_gap_hours : float
-        Shortest AIS gap that can hide a meeting, hours.
     max_approach_nm : float
         One dark: the gap's start and end both lie within this distance of the loitering
         vessel, nautical miles. Both dark: the two gaps' starts lie within this distance of
         each other, and so do their ends.
-    max_speed_knots : float
-        Fastest speed assumed through the gap, knots: the dark vessel must be able to sail
-        from its gap's start to the meeting, stay ``min_alongside_hours`` and sail on to the
-        gap's end.
-    min_alongside_hours : float
-        Time the two must have been able to spend together, hours (the encounter's
-        ``min_duration_hours``).
-    max_loiter_speed_knots : float
-        One dark: the visible vessel's median speed over the overlap must be below this,
-        knots.
+    gaps : GapParams
+        Shortest AIS gap that can hide a meeting (the gap detector's own rule).
+    speed : SpeedParams
+        ``max_speed_knots``: fastest speed assumed through the gap (the port calls' fastest
+        plausible speed): the dark vessel must be able to sail from its gap's start to the
+        meeting, stay alongside and sail on to the gap's end.
     """
 
-    min_gap_hours: float = 6.0
     max_approach_nm: float = 30.0
-    max_speed_knots: float = 12.0
-    min_alongside_hours: float = 2.0
-    max_loiter_speed_knots: float = 2.0
+    gaps: GapParams = field(default_factory=GapParams)
+    speed: SpeedParams = field(default_factory=SpeedParams)
 
 
 @dataclass(frozen=True)

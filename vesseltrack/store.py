@@ -42,11 +42,12 @@ from vesseltrack._schema import (
     empty_frame,
     positions_frame,
     statics_frame,
+    utc_bounds,
 )
 from vesseltrack.ais import DecodeReport
 from vesseltrack.params import StoreParams
 
-__all__ = ["MANIFEST", "Store", "bucket_of_mmsi", "ingest", "open_store", "utc_bounds"]
+__all__ = ["MANIFEST", "Store", "bucket_of_mmsi", "ingest", "open_store"]
 
 MANIFEST = "ingest.json"
 TABLES = ("positions", "statics")
@@ -387,28 +388,6 @@ def ingest(
 
 # --------------------------------------------------------------------------------------------
 # reading
-
-
-def _as_utc(value: Any, end_of_day: bool = False) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    ts = pd.Timestamp(value)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-    if end_of_day and isinstance(value, str) and len(value.strip()) <= 10:
-        ts = ts + pd.Timedelta(days=1) - pd.Timedelta(nanoseconds=1)
-    return ts
-
-
-def utc_bounds(since: Any, until: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """``[since, until]`` as UTC timestamps (the rules of ``--since``/``--until``): naive times
-    are UTC, a date-only ``until`` includes that whole day, None stays None.
-
-    Examples
-    --------
-    >>> utc_bounds("2024-05-01", "2024-05-31")[1]
-    Timestamp('2024-05-31 23:59:59.999999999+0000', tz='UTC')
-    """
-    return _as_utc(since), _as_utc(until, end_of_day=True)
 
 
 @dataclass
