@@ -122,13 +122,18 @@ def _add_strict(p: argparse.ArgumentParser) -> None:
                    help="exit 1 if any input file could not be read (default: list it, go on)")
 
 
-def _add_detection_inputs(p: argparse.ArgumentParser, *, ports_required: bool) -> None:
+def _add_sources(p: argparse.ArgumentParser) -> None:
+    """INPUT files and/or a store, and the box that limits the positions read."""
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="AIS files, folders or globs (optional with --store)")
     p.add_argument("--store", metavar="DIR",
                    help="analyse the store DIR made by `vesseltrack ingest` (plus any INPUT)")
     p.add_argument("--bbox", metavar="W,S,E,N",
                    help="only positions inside this box: min_lon,min_lat,max_lon,max_lat")
+
+
+def _add_detection_inputs(p: argparse.ArgumentParser, *, ports_required: bool) -> None:
+    _add_sources(p)
     p.add_argument("--ports", required=ports_required, metavar="P", action="append",
                    help="geofences (GeoJSON FeatureCollection with a 'name' per feature); "
                         "repeat to use several files")
@@ -224,12 +229,7 @@ def _add_count(sub: argparse._SubParsersAction) -> None:
 def _add_identity(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("identity", help="identity checks: shared MMSIs, changed names and "
                                         "numbers, swaps, spoofed positions, watchlist hits")
-    p.add_argument("inputs", nargs="*", metavar="INPUT",
-                   help="AIS files, folders or globs (optional with --store)")
-    p.add_argument("--store", metavar="DIR",
-                   help="check the store DIR made by `vesseltrack ingest` (plus any INPUT)")
-    p.add_argument("--bbox", metavar="W,S,E,N",
-                   help="only positions inside this box: min_lon,min_lat,max_lon,max_lat")
+    _add_sources(p)
     p.add_argument("--registry", metavar="R", help="vessel registry CSV (flags to compare)")
     p.add_argument("--watchlist", metavar="W",
                    help="watchlist: CSV imo,mmsi,name,flag,list,program or FollowTheMoney "
