@@ -225,10 +225,10 @@ def test_own_speed_of_a_lone_report_without_position_is_the_fastest():
 
 
 def test_own_speed_after_a_row_spans_its_window_end_inclusive():
-    # reports at 0, 1, 2, 7 and 9 h (4, 8, 10, 20, 30 kn): after the 1 h row over 6 h the
+    # reports at 0, 1, 2, 7 and 9 h (40, 8, 10, 20, 30 kn): after the 1 h row over 6 h the
     # window is [1 h, 7 h], the 7 h report included: median of 8, 10, 20 = 10 kn
     pos = _rows([(1, 3600 * h, 133.0, 42.0 + 0.01 * h) for h in (0, 1, 2, 7, 9)])
-    pos["sog_knots"] = [4.0, 8.0, 10.0, 20.0, 30.0]
+    pos["sog_knots"] = [40.0, 8.0, 10.0, 20.0, 30.0]
     assert speed_before_after_knots(pos, np.array([1]), False).tolist() == [10.0]
 
 
@@ -349,3 +349,42 @@ def test_nested_attrs_are_copied_not_shared():
     pos.attrs["source"] = {"file": "x.nmea"}
     clean_tracks(pos).attrs["source"]["file"] = "changed"
     assert pos.attrs["source"]["file"] == "x.nmea"
+
+
+@pytest.mark.parametrize("knots", [49.0, 51.0])
+@pytest.mark.parametrize("direction", ["east along the equator", "north along a meridian"])
+def test_jump_speed_boundary_over_60_degrees(direction, knots):
+    # 60 deg of a great circle = 60 x 111 195 m = 6 671 700 m = 3 602.4 nm, out and back at
+    # the given speed (3 602.4 / knots hours each way): 49 kn is kept, 51 kn is a jump
+    hours = 60 * M_PER_DEG / 1852.0 / knots
+    far = (60.0, 0.0) if direction.startswith("east") else (0.0, 60.0)
+    rows = [(1, 0, 0.0, 0.0), (1, round(hours * 3600), *far),
+            (1, round(2 * hours * 3600), 0.0, 0.0)]
+    assert len(clean_tracks(_rows(rows))) == (3 if knots < 50 else 2)
+
+
+@pytest.mark.parametrize(("knots", "kept"), [(49.0, 4), (51.0, 3)])
+def test_jump_along_a_parallel_after_a_row_at_another_latitude(knots, kept):
+    # as the jump along 60 N above, after a slow approach from the equator (60 deg in
+    # 1 000 h, 3.6 kn): each step's distance uses the latitudes of its own two rows
+    offset_deg = knots * 1852.0 / (M_PER_DEG * 0.5)
+    rows = [(1, -1000 * 3600, 10.0, 0.0), (1, 0, 10.0, 60.0),
+            (1, 3600, 10.0 + offset_deg, 60.0), (1, 7200, 10.0, 60.0)]
+    assert len(clean_tracks(_rows(rows))) == kept
+
+
+def test_blocks_find_a_jump_late_in_a_track(monkeypatch):
+    # two rows per block, no duplicate: row 4 is 1 deg north of rows 3 and 5, an hour from
+    # each (60 nm/h > 50 kn)
+    monkeypatch.setattr(tracks_module, "CHUNK_ROWS", 2)
+    rows = [(1, 3600 * h, 133.0, 42.0 + 0.01 * h) for h in range(4)] + [
+        (1, 4 * 3600, 133.0, 43.04), (1, 5 * 3600, 133.0, 42.05)]
+    assert clean_tracks(_rows(rows)).attrs["dropped"]["jump"] == 1
+
+
+def test_blocks_find_a_duplicate_late_in_a_track(monkeypatch):
+    # two rows per block: row 5 is 10 s after row 4 at its place
+    monkeypatch.setattr(tracks_module, "CHUNK_ROWS", 2)
+    rows = [(1, 3600 * h, 133.0, 42.0 + 0.01 * h) for h in range(5)] + [
+        (1, 4 * 3600 + 10, 133.0, 42.04)]
+    assert clean_tracks(_rows(rows)).attrs["dropped"]["duplicate"] == 1
