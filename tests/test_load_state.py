@@ -358,3 +358,10 @@ def test_departure_look_ahead_comes_from_the_cargo_params(lookahead_hours, depar
     params = CargoParams(draught=DraughtParams(lookahead_hours=lookahead_hours))
     calls = pd.DataFrame({"mmsi": [MMSI], "port": ["T"], "arrival": [ARR], "departure": [DEP]})
     assert assess_load(calls, st, params=params)["departure_draught_m"].iloc[0] == departure_m
+
+
+def test_registry_without_imo_still_matches_calls_that_carry_one(tmp_path):
+    # the test registry row has no IMO (blank cell); the call carries IMO 9999999 and is
+    # matched by its MMSI: row 0
+    calls = _one_call().assign(imo=[9999999])
+    assert registry_rows_for(calls, _registry(tmp_path))["registry_row"].tolist() == [0]
