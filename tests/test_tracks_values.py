@@ -388,3 +388,52 @@ def test_blocks_find_a_duplicate_late_in_a_track(monkeypatch):
     rows = [(1, 3600 * h, 133.0, 42.0 + 0.01 * h) for h in range(5)] + [
         (1, 4 * 3600 + 10, 133.0, 42.04)]
     assert clean_tracks(_rows(rows)).attrs["dropped"]["duplicate"] == 1
+
+
+def test_reports_of_one_second_keep_their_input_order_when_sorted_by_time():
+    # 20 pairs of reports, each pair at one second 111 m apart (0.001 deg: no jump, no
+    # duplicate), the pairs given latest first: sorted by time, each pair in input order
+    rows = []
+    for k in reversed(range(20)):
+        rows += [(1, 60 * k, 133.0, 42.0 + 0.01 * k), (1, 60 * k, 133.0, 42.001 + 0.01 * k)]
+    out = clean_tracks(_rows(rows))
+    expected = [round(42.0 + 0.01 * k + d, 6) for k in range(20) for d in (0.0, 0.001)]
+    assert [round(v, 6) for v in out["lat"]] == expected
+
+
+def test_more_vessels_than_16_bit_codes_keep_their_rows():
+    # 65 537 vessels (one more than 16-bit vessel codes can number), one report each, given
+    # in reverse order: sorted by MMSI, each row keeps its own latitude (vessel k at k / 1e4)
+    k = np.arange(65_537)[::-1]
+    pos = _rows(pd.DataFrame({"mmsi": k, "s": 0, "lon": 133.0, "lat": k / 1e4}).values.tolist())
+    out = clean_tracks(pos)
+    assert np.array_equal(out["lat"].to_numpy(), (out["mmsi"].to_numpy() - 273_000_000) / 1e4)
+
+
+def test_own_speed_from_reports_of_one_second_then_an_hour_later():
+    # two reports at 0 s (one place), one at 1 h 0.1 deg north, no speed: 6.004 nm in 1 h
+    pos = _rows([(1, 0, 133.0, 42.0), (1, 0, 133.0, 42.0), (1, 3600, 133.0, 42.1)],
+                sog=np.nan)
+    got = speed_before_after_knots(pos, np.array([2]), True)
+    assert got.tolist() == [pytest.approx(6.004, abs=1e-3)]
+
+
+def test_own_speed_of_reports_all_in_one_second_is_the_fastest():
+    # two reports at the same second and place, no speed: no time elapsed, nothing measured
+    pos = _rows([(1, 0, 133.0, 42.0), (1, 0, 133.0, 42.0)], sog=np.nan)
+    assert speed_before_after_knots(pos, np.array([1]), True).tolist() == [12.0]
+
+
+def test_own_speed_from_nullable_float_positions():
+    # the 6.004 kn of two positions 0.1 deg of latitude and 1 h apart, lon/lat as Float64
+    pos = _rows([(1, 0, 133.0, 42.0), (1, 3600, 133.0, 42.1)], sog=np.nan)
+    pos = pos.astype({"lon": "Float64", "lat": "Float64"})
+    got = speed_before_after_knots(pos, np.array([1]), True)
+    assert got.tolist() == [pytest.approx(6.004, abs=1e-3)]
+
+
+def test_nullable_float_positions_missing_are_not_valid():
+    pos = _rows([(1, 0, 133.0, 42.0), (1, 60, 133.0, 42.01)])
+    pos = pos.astype({"lon": "Float64", "lat": "Float64"})
+    pos.loc[1, ["lon", "lat"]] = pd.NA
+    assert clean_tracks(pos)["valid_position"].tolist() == [True, False]
