@@ -3,11 +3,12 @@ reachability from where the gap began and ended."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
-from _builders import BERTH, make_ports, make_positions, track_rows
+from _builders import BERTH, T0, make_ports, make_positions, track_rows
 
 from vesseltrack.gaps import GapParams, detect_gaps, find_gaps
-from vesseltrack.params import PortCallParams
+from vesseltrack.params import DraughtParams, PortCallParams
 from vesseltrack.ports import fences_from_ports
 from vesseltrack.tracks import sorted_tracks
 
@@ -95,3 +96,54 @@ def test_a_silence_of_no_time_has_no_implied_speed():
     gaps = detect_gaps(track_rows(445000001, rows), params=GapParams(min_gap_hours=0.0))
     assert (gaps["duration_hours"].tolist(), gaps["implied_speed_knots"].isna().tolist()) == (
         [0.0], [True])
+
+
+def test_implied_speed_is_a_float_column_even_where_undefined():
+    # the 0 h silence's implied speed is NaN; the column stays float64 (not objects)
+    rows = [(0, 133.0, 42.0, 5.0), (0, 133.0, 42.1, 5.0)]
+    gaps = detect_gaps(track_rows(445000001, rows), params=GapParams(min_gap_hours=0.0))
+    assert str(gaps["implied_speed_knots"].dtype) == "float64"
+
+
+# Draught after a gap. One vessel silent from T0 to T0 + 24 h (midpoint T0 + 12 h); it
+# reported 2.5 m an hour before the silence and 5.5 m an hour after it (within the 24 h
+# look-ahead). A report in the second half of the silence, (12 h, 24 h], is the draught the
+# vessel left the silence with and wins over the one after it; one at or before the midpoint
+# is the old draught and the look-ahead's 5.5 m stands in.
+
+def _draughts(*reports):
+    """Statics of vessel 445000001 from ``(time after T0, draught_m)`` pairs."""
+    return pd.DataFrame({"mmsi": [445000001] * len(reports),
+                         "timestamp": [T0 + dt for dt, _ in reports],
+                         "draught_m": [m for _, m in reports]})
+
+
+_SILENCE_24H = [(0, 133.0, 42.0, 5.0), (24 * HOUR, 133.0, 42.1, 5.0)]
+
+
+def test_draught_in_the_second_half_of_the_silence_wins_over_one_after_it():
+    statics = _draughts((pd.Timedelta(hours=-1), 2.5), (pd.Timedelta(hours=18), 4.0),
+                        (pd.Timedelta(hours=25), 5.5))
+    (g,) = detect_gaps(track_rows(445000001, _SILENCE_24H), statics).itertuples()
+    assert (g.draught_before_m, g.draught_after_m) == (2.5, 4.0)
+
+
+@pytest.mark.parametrize(("in_silence", "after_m"), [
+    (pd.Timedelta(hours=12), 5.5),                  # at the midpoint: first half
+    (pd.Timedelta(hours=12, nanoseconds=1), 4.0),   # one nanosecond later: second half
+])
+def test_draught_after_a_gap_midpoint_boundary(in_silence, after_m):
+    statics = _draughts((pd.Timedelta(hours=-1), 2.5), (in_silence, 4.0),
+                        (pd.Timedelta(hours=25), 5.5))
+    (g,) = detect_gaps(track_rows(445000001, _SILENCE_24H), statics).itertuples()
+    assert g.draught_after_m == after_m
+
+
+@pytest.mark.parametrize(("lookahead_hours", "after_m"), [(24.0, 2.5), (36.0, 5.5)])
+def test_draught_look_ahead_after_a_gap_is_the_parameter(lookahead_hours, after_m):
+    # 5.5 m reported 30 h after the silence: beyond a 24 h look-ahead (the 2.5 m in effect
+    # stays), within a 36 h one
+    statics = _draughts((pd.Timedelta(hours=-1), 2.5), (pd.Timedelta(hours=54), 5.5))
+    (g,) = detect_gaps(track_rows(445000001, _SILENCE_24H), statics,
+                       draught=DraughtParams(lookahead_hours=lookahead_hours)).itertuples()
+    assert g.draught_after_m == after_m

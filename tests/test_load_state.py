@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from _builders import T0, make_statics, write_registry
 
-from vesseltrack.cargo import CargoParams, assess_load
+from vesseltrack.cargo import CargoParams, assess_load, registry_rows_for
+from vesseltrack.params import DraughtParams
 from vesseltrack.registry import read_registry
 
 H = pd.Timedelta(hours=1)
@@ -303,3 +304,64 @@ def test_laden_sighting_settles_a_call_without_any_draught(tmp_path):
     out = assess_load(_calls(), None, _registry(tmp_path), _laden_at(tmp_path, ARR + H))
     assert (out["load_state"].iloc[0], out["cargo_t"].iloc[0]) == ("loaded",
                                                                    pytest.approx(3348.0))
+
+
+def test_another_vessels_arrival_does_not_end_the_look_ahead():
+    # vessel 445000010 arrives somewhere at DEP + 1 h; our vessel reports 5.0 m at DEP + 2 h
+    # (no report in port, 3.0 m in effect): its own next call is none, so 5.0 m is taken
+    other = 445000010
+    calls = pd.DataFrame({"mmsi": [MMSI, other], "port": ["T", "U"],
+                          "arrival": [ARR, DEP + H], "departure": [DEP, DEP + 20 * H]})
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + 2 * H, 5.0)])
+    assert assess_load(calls, st)["departure_draught_m"].iloc[0] == 5.0
+
+
+def _one_call(mmsi=MMSI, index=(0,)):
+    return pd.DataFrame({"mmsi": [mmsi], "port": ["T"], "arrival": [ARR], "departure": [DEP]},
+                        index=list(index))
+
+
+def test_registry_row_is_minus_one_without_a_registry():
+    assert registry_rows_for(_one_call(), None)["registry_row"].tolist() == [-1]
+
+
+def test_registry_row_is_minus_one_for_a_vessel_not_in_the_registry(tmp_path):
+    rows = registry_rows_for(_one_call(mmsi=445000010), _registry(tmp_path))
+    assert rows["registry_row"].tolist() == [-1]
+
+
+def test_registry_rows_keep_the_calls_index(tmp_path):
+    rows = registry_rows_for(_one_call(index=(7,)), _registry(tmp_path))
+    assert (rows.index.tolist(), rows["dwt_t"].tolist()) == ([7], [4000.0])
+
+
+def test_registry_rows_carry_the_cargo_name_as_text(tmp_path):
+    rows = registry_rows_for(_one_call(), _registry(tmp_path, cargo="gasoline"))
+    assert (str(rows["cargo"].dtype), rows["cargo"].tolist()) == ("string", ["gasoline"])
+
+
+def test_no_cargo_name_without_a_registry_row():
+    rows = registry_rows_for(_one_call(index=(3,)), None)
+    assert (str(rows["cargo"].dtype), rows["cargo"].isna().tolist()) == ("string", [True])
+
+
+def test_arrival_draught_is_the_one_in_effect_at_arrival():
+    # 3.0 m reported 5 h before arrival, 5.0 m an hour after departure
+    assert _assess(3.0, 5.0, None).arrival_draught_m == 3.0
+
+
+@pytest.mark.parametrize(("lookahead_hours", "departure_m"), [(24.0, 3.0), (36.0, 5.0)])
+def test_departure_look_ahead_comes_from_the_cargo_params(lookahead_hours, departure_m):
+    # 5.0 m reported 30 h after departure: beyond a 24 h look-ahead (3.0 m in effect stays),
+    # within a 36 h one
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + 30 * H, 5.0)])
+    params = CargoParams(draught=DraughtParams(lookahead_hours=lookahead_hours))
+    calls = pd.DataFrame({"mmsi": [MMSI], "port": ["T"], "arrival": [ARR], "departure": [DEP]})
+    assert assess_load(calls, st, params=params)["departure_draught_m"].iloc[0] == departure_m
+
+
+def test_registry_without_imo_still_matches_calls_that_carry_one(tmp_path):
+    # the test registry row has no IMO (blank cell); the call carries IMO 9999999 and is
+    # matched by its MMSI: row 0
+    calls = _one_call().assign(imo=[9999999])
+    assert registry_rows_for(calls, _registry(tmp_path))["registry_row"].tolist() == [0]
