@@ -97,3 +97,10 @@ def test_the_same_fence_in_two_ports_files_is_an_error(capsys):
 def test_flags_change_the_parameters_recorded(capsys):
     main(["encounters", str(FIXTURE), "-q", "--json", "--max-distance-m", "300"])
     assert json.loads(capsys.readouterr().out)["params"]["encounters"]["max_distance_m"] == 300.0
+
+
+def test_a_zero_grid_step_is_a_one_line_error(capsys):
+    code = main(["encounters", str(FIXTURE), "-q", "--grid-minutes", "0"])
+    err = capsys.readouterr().err
+    assert (code, err) == (1, "error: --grid-minutes: the grid step must be more than 0 "
+                              "minutes, got 0.0\n")

@@ -340,7 +340,10 @@ def _at_sea_params(args: argparse.Namespace):
             if not value >= 0:
                 raise UsageError(f"{flag} must be a number >= 0, got {value}")
             groups[group][field] = value
-    grid = replace(params.encounters.grid, **groups["grid"])
+    try:
+        grid = replace(params.encounters.grid, **groups["grid"])
+    except ValueError as exc:  # a grid step of 0
+        raise UsageError(f"--grid-minutes: {_first_line(exc)}") from None
     return replace(params, encounters=replace(params.encounters, grid=grid, **groups["encounters"]),
                    loitering=replace(params.loitering, **groups["loitering"]),
                    dark=replace(params.dark, gaps=replace(params.dark.gaps, **groups["dark.gaps"]),

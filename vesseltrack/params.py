@@ -356,6 +356,10 @@ class GridParams:
     step_minutes: float = 10.0
     max_interpolation_hours: float = 1.0
 
+    def __post_init__(self) -> None:
+        if not self.step_minutes > 0:
+            raise ValueError(f"the grid step must be more than 0 minutes, got {self.step_minutes}")
+
 
 @dataclass(frozen=True)
 class EncounterParams:
