@@ -216,3 +216,12 @@ def test_non_ship_mmsis_counted_and_left_out(tmp_path, capsys):
     code, _, out = _run(capsys, _count(tmp_path, "--json", inputs=(str(_non_ship_feed(tmp_path)),)))
     inp = json.loads(out)["input"]
     assert (code, inp["vessels_seen"], inp["non_ship_mmsi"]) == (0, 5, 4)
+
+
+@pytest.mark.parametrize("command", ["identity", "encounters"])
+def test_cross_vessel_commands_warn_of_untimed_positions(command, capsys):
+    # ais250.txt: a real feed whose 198 positions carry no receiver time
+    code, err, _ = _run(capsys, [command, str(DATA / "dma-aislib" / "ais250.txt"), "-q"])
+    assert (code, [line for line in err if line.startswith("warning:")]) == (
+        0, ["warning: 198 of 198 positions have no receiver time and could not be used (no "
+            "tag-block or trailing time in the feed?)"])

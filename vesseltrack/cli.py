@@ -383,6 +383,12 @@ def _tables(args: argparse.Namespace):
         report=report)
 
 
+def _warn_untimed_rows(args: argparse.Namespace, positions) -> None:
+    """:func:`_warn_untimed` for a positions table read whole (encounters, identity)."""
+    _warn_untimed(args, {"untimed_positions": int(positions["timestamp"].isna().sum()),
+                         "positions": len(positions)})
+
+
 def _cmd_encounters(args: argparse.Namespace) -> int:
     from vesseltrack.encounters import detect_at_sea
 
@@ -421,6 +427,7 @@ def _cmd_encounters(args: argparse.Namespace) -> int:
         if args.out:
             print(f"wrote encounters.csv, loitering.csv, summary.json, map.html and report.md "
                   f"to {args.out}")
+    _warn_untimed_rows(args, data.positions)
     return _check_failed(data, args)
 
 
@@ -676,12 +683,11 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     store, data, report = _source(args)
     box = _bbox(args)
     params = GapParams(min_gap_hours=args.min_hours)
-    timing = {}
+    read_whole = None  # positions held at once (files): their untimed rows are warned of
     try:
         if store is None:
             positions = _in_bbox(data.positions, box)
-            timing = {"untimed_positions": int(positions["timestamp"].isna().sum()),
-                      "positions": len(positions)}
+            read_whole = positions
             if args.split_shared_mmsi:
                 from vesseltrack.segments import detect_gaps_by_segment
 
@@ -713,7 +719,8 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         rule = gaps.attrs["params"]["offshore"]
         _say(args, f"{int(gaps['offshore'].sum()):,} offshore ({rule['min_gap_hours']:g} h or "
                    f"more, both ends beyond {rule['min_shore_distance_nm']:g} nm from shore)")
-    _warn_untimed(args, timing)
+    if read_whole is not None:
+        _warn_untimed_rows(args, read_whole)
     return _check_failed(report.to_dict(), args)
 
 
@@ -864,6 +871,7 @@ def _cmd_identity(args: argparse.Namespace) -> int:
             print(f"  {kind:<18} {n:>6,}")
         if args.out:
             print(f"\nwrote identity.csv to {args.out}")
+    _warn_untimed_rows(args, data.positions)
     return _check_failed(data, args)
 
 
