@@ -356,6 +356,84 @@ def copy_spans(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.
                        _frozen(lengths, np.int64))
 
 
+_MERGE_SIGNATURE = (_INTS, _readonly(types.int8), _INTS, _INTS, _readonly(types.int8), _INTS,
+                    _readonly(types.int32), _INTS, _INTS, _INTS, _INTS, _INTS,
+                    _readonly(types.int32))
+
+
+@njit([_MERGE_SIGNATURE], cache=True, nogil=True)
+def _merge_messages(idx, cnt, pay_start, pay_len, fill, tns, src, end_ref, e_start, e_len,
+                    e_fill, e_time, e_src):  # pragma: no cover (compiled)
+    m = len(idx)
+    total = len(e_start)
+    for j in range(m):
+        total += cnt[j] == 1
+    out_start = np.empty(total, dtype=np.int64)
+    out_len = np.empty(total, dtype=np.int64)
+    out_fill = np.empty(total, dtype=np.int8)
+    out_time = np.empty(total, dtype=np.int64)
+    out_src = np.empty(total, dtype=np.int32)
+    o = 0
+    for j in range(m):
+        if cnt[j] == 1:
+            line = _u(idx[j])
+            out_start[o] = pay_start[line]
+            out_len[o] = pay_len[line]
+            out_fill[o] = fill[line]
+            out_time[o] = tns[j]
+            out_src[o] = src[j]
+            o += 1
+        else:
+            r = end_ref[j]
+            if r >= 0:
+                out_start[o] = e_start[r]
+                out_len[o] = e_len[r]
+                out_fill[o] = e_fill[r]
+                out_time[o] = e_time[r]
+                out_src[o] = e_src[r]
+                o += 1
+    return out_start, out_len, out_fill, out_time, out_src
+
+
+def merge_messages(idx: np.ndarray, cnt: np.ndarray, pay_start: np.ndarray,
+                   pay_len: np.ndarray, fill: np.ndarray, tns: np.ndarray, src: np.ndarray,
+                   end_ref: np.ndarray, e_start: np.ndarray, e_len: np.ndarray,
+                   e_fill: np.ndarray, e_time: np.ndarray,
+                   e_src: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The messages of a chunk in stream order (by the place of their last sentence).
+
+    Over the chunk's valid sentences (``idx``: their lines, ascending; ``cnt``, ``tns``,
+    ``src``: their fragment count, time and source), a sentence with ``cnt`` 1 is a message
+    of its own, whose payload span and fill bits are those of its line (``pay_start``,
+    ``pay_len``, ``fill``: one entry per line); a fragment with ``end_ref`` ``r`` >= 0 ends
+    message ``r`` of the ``e_*`` columns (joined fragments); other fragments give nothing.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``starts``, ``lengths``, ``fill_bits`` (int8), ``time_ns`` and ``source`` (int32) of
+        the messages.
+
+    Examples
+    --------
+    >>> one = np.array([1], dtype=np.int64)
+    >>> cols = merge_messages(np.array([0, 1, 2]), np.array([1, 2, 1], dtype=np.int8),
+    ...                       np.array([5, 0, 9]), np.array([3, 0, 4]),
+    ...                       np.zeros(3, dtype=np.int8), np.array([10, 11, 12]),
+    ...                       np.array([-1, -1, 0], dtype=np.int32), np.array([-1, 0, -1]),
+    ...                       np.array([100]), one * 7, one * 2, one * 11,
+    ...                       np.array([3], dtype=np.int32))
+    >>> cols[0].tolist(), cols[3].tolist()
+    ([5, 100, 9], [10, 11, 12])
+    """
+    return _merge_messages(
+        _frozen(idx, np.int64), _frozen(cnt, np.int8), _frozen(pay_start, np.int64),
+        _frozen(pay_len, np.int64), _frozen(fill, np.int8), _frozen(tns, np.int64),
+        _frozen(src, np.int32), _frozen(end_ref, np.int64), _frozen(e_start, np.int64),
+        _frozen(e_len, np.int64), _frozen(e_fill, np.int64), _frozen(e_time, np.int64),
+        _frozen(e_src, np.int32))
+
+
 # ---------------------------------------------------------------------------------------------
 # position reports of types 1, 2, 3 (class A) and 18 (class B) with every field present
 

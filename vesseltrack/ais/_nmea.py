@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from vesseltrack.ais._compiled import copy_spans
+from vesseltrack.ais._compiled import copy_spans, merge_messages
 from vesseltrack.ais._lines import (
     AIS_BAD_CS,
     AIS_OK,
@@ -507,24 +507,26 @@ class NMEAFramer:
                   sources: SourceTable) -> Messages:
         """Messages of a chunk's valid sentences ``idx`` (times/sources already carried)."""
         data = table.data
-        cnt = table.count[idx]
+        all_lines = len(idx) == len(table.cls)
+        cnt = table.count if all_lines else table.count[idx]
         base = self._sentence_index
         multi = np.flatnonzero(cnt > 1)
-        if len(multi) == 0 and len(idx) == len(table.cls):
+        if len(multi) == 0 and all_lines:
             # every line a single-sentence message: the columns as they are
-            singles = idx
-            at = [singles]
-            starts, lengths, fills = [table.pay_start], [table.pay_len], [table.fill]
-            times, srcs = [tns], [src]
-        else:
-            singles = np.flatnonzero(cnt == 1) if len(multi) else np.arange(len(idx))
-            single_lines = idx[singles]
-            at = [singles]
-            starts = [table.pay_start[single_lines]]
-            lengths = [table.pay_len[single_lines]]
-            fills = [table.fill[single_lines]]
-            times = [tns[singles]]
-            srcs = [src[singles]]
+            self._sentence_index = base + len(idx)
+            if self._pending:
+                self._evict()
+            return Messages(data, table.pay_start, table.pay_len, table.fill, tns, src,
+                            sources.values)
+        # Messages that end at a fragment (joined runs, then those of the state machine), in
+        # the order of their last fragment within each kind; merge_messages interleaves them
+        # with the single-sentence messages in stream order.
+        end_at: list[np.ndarray] = []
+        starts: list[np.ndarray] = []
+        lengths: list[np.ndarray] = []
+        fills: list[np.ndarray] = []
+        times: list[np.ndarray] = []
+        srcs: list[np.ndarray] = []
         extra: list[np.ndarray] = []
         extra_size = len(data)
         if len(multi):
@@ -547,7 +549,7 @@ class NMEAFramer:
                 msg_start = np.zeros(len(run_at), dtype=np.int64)
                 np.cumsum(msg_len[:-1], out=msg_start[1:])
                 last = run_at + run_len - 1
-                at.append(multi[last])
+                end_at.append(multi[last])
                 starts.append(extra_size + msg_start)
                 lengths.append(msg_len)
                 fills.append(table.fill[idx[multi[last]]])
@@ -562,7 +564,7 @@ class NMEAFramer:
                 if done is not None:
                     d_at, d_payload, d_fill, d_time, d_src = done
                     blob, d_start, d_len = _join_strings(d_payload)
-                    at.append(d_at)
+                    end_at.append(d_at)
                     starts.append(extra_size + d_start)
                     lengths.append(d_len)
                     fills.append(d_fill)
@@ -574,22 +576,17 @@ class NMEAFramer:
         if self._pending:
             self._evict()
         extra_data = np.concatenate(extra) if extra else None  # the chunk's bytes: no copy
-        if len(at) == 1:
-            return Messages(data, starts[0], lengths[0], fills[0], times[0], srcs[0],
-                            sources.values, extra_data)
-        # Messages in stream order, by the position of their last sentence: each group is
-        # in order already, so a message's place is its rank in its group plus the number of
-        # earlier messages of the other groups (no sort).
-        dest = [np.arange(len(group)) + sum(np.searchsorted(other, group)
-                                            for other in at if other is not group)
-                for group in at]
-        total = sum(len(group) for group in at)
-        columns = []
-        for parts in (starts, lengths, fills, times, srcs):
-            column = np.empty(total, dtype=parts[0].dtype)
-            for where, values in zip(dest, parts, strict=True):
-                column[where] = values
-            columns.append(column)
+        # where each message that ends at a fragment goes: -1 for the other sentences
+        end_ref = np.full(len(idx), -1, dtype=np.int64)
+        offset = 0
+        for group in end_at:
+            end_ref[group] = np.arange(offset, offset + len(group))
+            offset += len(group)
+        ends = [np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+                for parts, dtype in ((starts, np.int64), (lengths, np.int64),
+                                     (fills, np.int64), (times, np.int64), (srcs, np.int32))]
+        columns = merge_messages(idx, cnt, table.pay_start, table.pay_len, table.fill, tns, src,
+                                 end_ref, *ends)
         return Messages(data, *columns, sources.values, extra_data)
 
     def _key(self, table: LineTable, line: int, sources: SourceTable) -> tuple:
