@@ -47,11 +47,13 @@ _ALNUM[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")] 
 _TALKER = np.zeros(256, dtype=np.bool_)  # printable ASCII but ! $ * , \ ^ ~ (_lines._TALKER_CLASS)
 _TALKER[0x21:0x7F] = True
 _TALKER[list(b"!$*,\\^~")] = False
-_ARMOUR_CHAR = np.zeros(256, dtype=np.bool_)  # [0-W`-w]
-_ARMOUR_CHAR[48:88] = True
-_ARMOUR_CHAR[96:120] = True
+_TAG_CLASS = np.zeros(256, dtype=np.uint8)  # bytes of a tag block's body that need a look
+_TAG_CLASS[list(b"*\\")] = 1  # the body's end
+_TAG_CLASS[ord(",")] = 2  # a field's end
+_TAG_CLASS[ord("G")] = 3  # perhaps the NMEA 4 group form (nGn:)
+_TAG_CLASS[128:] = 4  # non-ASCII
 
-for _table in (_HEX, _SPACE, _ALNUM, _TALKER, _ARMOUR_CHAR):
+for _table in (_HEX, _SPACE, _ALNUM, _TALKER, _TAG_CLASS):
     _table.flags.writeable = False
 _BACKSLASH, _STAR, _BANG, _COMMA, _COLON = 92, 42, 33, 44, 58
 _NAT = np.iinfo(np.int64).min  # missing time (as vesseltrack.ais._lines.NAT)
@@ -63,12 +65,12 @@ def _readonly(dtype: type) -> types.Array:
 
 _BYTES, _INTS, _FLAGS = _readonly(types.uint8), _readonly(types.int64), _readonly(types.bool_)
 _SCAN_SIGNATURE = (_BYTES, _INTS, _INTS, _FLAGS, _readonly(types.int16), _FLAGS, _FLAGS,
-                   _FLAGS, _FLAGS)
+                   _FLAGS, _BYTES)
 
 
 # (every argument is passed as a read-only view: one signature serves every caller)
 @njit([_SCAN_SIGNATURE], cache=True, nogil=True)
-def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pragma: no cover
+def _scan(data, starts, ends, skip, hexval, space, talker, alnum, tag_class):  # pragma: no cover
     # (compiled: coverage cannot see inside; the tests compare every output with the regex
     # path on every corpus)
     n = len(starts)
@@ -106,44 +108,65 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pr
         if p < e and data[_u(p)] == _BACKSLASH:
             # one tag block, \body*hh\, with no backslash, star, group tag or non-ASCII in
             # the body; its fields read as the regex path does: the first c: with 9-13
-            # digits, the first s:
+            # digits, the first s:. One pass over the body: ordinary bytes (class 0) are
+            # only XOR-ed; a comma or the end of the body closes a field, read then.
             p += 1
             body = p
+            field = p
             x = 0
-            field_start = True
             fine = True
             while p < e:
                 b = data[_u(p)]
-                if b == _STAR or b == _BACKSLASH:
-                    break
-                if b >= 128 or (b == 71 and p > body and p + 1 < e and 48 <= data[_u(p - 1)] <= 57
-                                and 48 <= data[_u(p + 1)] <= 57):
-                    fine = False  # non-ASCII, NMEA 4 group form (nGn:): the regex path
-                    break
-                if field_start and p + 1 < e and data[_u(p + 1)] == _COLON:
-                    if b == 99 and c_val < 0:  # c:
-                        d = p + 2
-                        v = 0
-                        while d < e and d < p + 15 and 48 <= data[_u(d)] <= 57:
-                            v = v * 10 + (data[_u(d)] - 48)
-                            d += 1
-                        if d - (p + 2) >= 9:
-                            c_val = v
-                    elif b == 115 and s_at < 0:  # s:
-                        d = p + 2
-                        while d < e and data[_u(d)] != _COMMA and data[_u(d)] != _STAR \
-                                and data[_u(d)] != _BACKSLASH:
-                            d += 1
-                        s_at = p + 2
-                        s_len = d - s_at
-                    elif b == 103:  # g: group tag: the regex path
+                k = tag_class[b]
+                if k != 0:
+                    if k == 1:  # star or backslash: the end of the body
+                        break
+                    if k == 3:  # G: NMEA 4 group form (nGn:) if between digits
+                        if p > body and p + 1 < e and 48 <= data[_u(p - 1)] <= 57 \
+                                and 48 <= data[_u(p + 1)] <= 57:
+                            fine = False
+                            break
+                    elif k == 4:  # non-ASCII: the regex path
                         fine = False
                         break
-                field_start = b == _COMMA
+                    else:  # a comma: the field it closes
+                        if field + 1 < p and data[_u(field + 1)] == _COLON:
+                            key = data[_u(field)]
+                            if key == 99 and c_val < 0:  # c:
+                                d = field + 2
+                                v = 0
+                                while d < p and d < field + 15 and 48 <= data[_u(d)] <= 57:
+                                    v = v * 10 + (data[_u(d)] - 48)
+                                    d += 1
+                                if d - (field + 2) >= 9:
+                                    c_val = v
+                            elif key == 115 and s_at < 0:  # s:
+                                s_at = field + 2
+                                s_len = p - s_at
+                            elif key == 103:  # g: group tag: the regex path
+                                fine = False
+                                break
+                        field = p + 1
                 x ^= b
                 p += 1
             if not fine or p + 4 >= e or data[_u(p)] != _STAR or data[_u(p + 3)] != _BACKSLASH:
                 continue
+            # the last field, closed by the star
+            if field + 1 < p and data[_u(field + 1)] == _COLON:
+                key = data[_u(field)]
+                if key == 99 and c_val < 0:
+                    d = field + 2
+                    v = 0
+                    while d < p and d < field + 15 and 48 <= data[_u(d)] <= 57:
+                        v = v * 10 + (data[_u(d)] - 48)
+                        d += 1
+                    if d - (field + 2) >= 9:
+                        c_val = v
+                elif key == 115 and s_at < 0:
+                    s_at = field + 2
+                    s_len = p - s_at
+                elif key == 103:
+                    continue
             h1 = hexval[data[_u(p + 1)]]
             h2 = hexval[data[_u(p + 2)]]
             if h1 < 0 or h2 < 0:
@@ -151,13 +174,14 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pr
             # an empty block counts as bad, as in the regex path (no checksum of nothing)
             bad_tag = p == body or x != h1 * 16 + h2
             p += 4
-        # the sentence: !ttVDM,c,n,s,ch,payload,f*hh
+        # the sentence: !ttVDM,c,n,s,ch,payload,f*hh (the line's last bytes: ,f*hh)
         if p + 18 > e or data[_u(p)] != _BANG:
             continue
         if not (talker[data[_u(p + 1)]] and talker[data[_u(p + 2)]] and data[_u(p + 3)] == 86
                 and data[_u(p + 4)] == 68 and (data[_u(p + 5)] == 77 or data[_u(p + 5)] == 79)
-                and data[_u(p + 6)] == _COMMA and 49 <= data[_u(p + 7)] <= 57 and data[_u(p + 8)] == _COMMA
-                and 49 <= data[_u(p + 9)] <= 57 and data[_u(p + 10)] == _COMMA):
+                and data[_u(p + 6)] == _COMMA and 49 <= data[_u(p + 7)] <= 57
+                and data[_u(p + 8)] == _COMMA and 49 <= data[_u(p + 9)] <= 57
+                and data[_u(p + 10)] == _COMMA):
             continue
         q = p + 11
         sq = -1
@@ -173,22 +197,26 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pr
             q += 1
         if q >= e or data[_u(q)] != _COMMA:
             continue
-        q += 1
-        ps = q
-        x = 0
-        for k in range(p + 1, q):
-            x ^= data[_u(k)]
-        while q < e and armour[data[_u(q)]]:
-            x ^= data[_u(q)]
-            q += 1
-        if q + 5 != e or data[_u(q)] != _COMMA or not (48 <= data[_u(q + 1)] <= 53) \
-                or data[_u(q + 2)] != _STAR:
+        ps = q + 1
+        pe = e - 5  # the payload's end: ,f*hh follow it
+        if pe < ps or data[_u(pe)] != _COMMA or not (48 <= data[_u(pe + 1)] <= 53) \
+                or data[_u(pe + 2)] != _STAR:
             continue
-        h1 = hexval[data[_u(q + 3)]]
-        h2 = hexval[data[_u(q + 4)]]
+        h1 = hexval[data[_u(pe + 3)]]
+        h2 = hexval[data[_u(pe + 4)]]
         if h1 < 0 or h2 < 0:
             continue
-        x ^= data[_u(q)] ^ data[_u(q + 1)]
+        # every payload byte an armour character ([0-W`-w]); loops without a branch, which
+        # the compiler vectorises
+        bad = False
+        for k in range(ps, pe):
+            b = data[_u(k)]
+            bad |= (b < 48) | ((b > 87) & (b < 96)) | (b > 119)
+        if bad:
+            continue
+        x = 0
+        for k in range(p + 1, pe + 2):
+            x ^= data[_u(k)]
         accept[i] = True
         count[i] = data[_u(p + 7)] - 48
         num[i] = data[_u(p + 9)] - 48
@@ -199,8 +227,8 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, armour):  # pr
             a = (a << 8) | data[_u(k)]
         addr[i] = a
         pay_start[i] = ps
-        pay_len[i] = q - ps
-        fill[i] = data[_u(q + 1)] - 48
+        pay_len[i] = pe - ps
+        fill[i] = data[_u(pe + 1)] - 48
         cs_ok[i] = x == h1 * 16 + h2
         tag_bad[i] = bad_tag
         if c_val < 0:
@@ -266,7 +294,7 @@ def scan_strict(data: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     names = ("accept", "count", "num", "seq", "chan", "addr", "pay_start", "pay_len", "fill",
              "cs_ok", "tag_bad", "time_ns", "src_run", "run_start", "run_len")
     out = _scan(_frozen(data, np.uint8), _frozen(starts, np.int64), _frozen(ends, np.int64),
-                _frozen(skip, np.bool_), _HEX, _SPACE, _TALKER, _ALNUM, _ARMOUR_CHAR)
+                _frozen(skip, np.bool_), _HEX, _SPACE, _TALKER, _ALNUM, _TAG_CLASS)
     return dict(zip(names, out, strict=True))
 
 
