@@ -169,17 +169,43 @@ def test_kernel_takes_complete_reports_only(monkeypatch):
                              "heading": 200})
     taken = []
 
-    def spy(data, starts, rows, slots, class_b, out):
-        taken.extend(rows.tolist())
-        return _compiled.decode_complete_positions(data, starts, rows, slots, class_b, out)
+    def spy(*args):
+        # the messages the kernel decoded itself: position rows not left to NumPy
+        triage = _compiled.triage_messages(*args)
+        rest = set(triage.rest[:triage.n_rest].tolist())
+        taken.extend(row for row in triage.pos_row[:triage.n_positions].tolist()
+                     if row not in rest)
+        return triage
 
-    monkeypatch.setattr(_fast, "decode_complete_positions", spy)
+    monkeypatch.setattr(_fast, "triage_messages", spy)
     cut = payload[:22]  # 132 bits: the heading is missing
     positions = _both_paths([payload, cut, payload], [fill, 0, fill])
     assert taken == [0, 2]
     assert positions["lon"].tolist() == [131.5, 131.5, 131.5]
     # heading 200 = 0b011001000 at bits 128-136; the cut report holds its first four: 0b0110
     assert positions["heading_deg"].tolist() == [200.0, 6.0, 200.0]
+
+
+def test_reports_in_the_joined_bytes_decode_as_in_the_chunk():
+    """The framer hands joined fragments over as bytes after the chunk's (``extra``): the
+    kernel reads complete reports there too, with the values pyais gives."""
+    a, fill_a = _encode({"type": 1, "mmsi": 273000943, "lon": 131.5, "lat": 42.7,
+                         "speed": 12.3, "course": 181.2, "heading": 180, "status": 5})
+    b, fill_b = _encode({"type": 18, "mmsi": 412000001, "lon": -70.25, "lat": -33.5,
+                         "speed": 0.4, "course": 359.9, "heading": 511})
+    data = np.frombuffer(a.encode(), dtype=np.uint8)
+    extra = np.frombuffer((b + a).encode(), dtype=np.uint8)
+    size = len(data)
+    starts = np.array([size + len(b), 0, size])  # a (in extra), a (in data), b (in extra)
+    lengths = np.array([len(a), len(a), len(b)])
+    batch, handled = _fast.decode_spans(data, starts, lengths, np.array([fill_a, fill_a, fill_b]),
+                                        extra=extra)
+    assert handled.all()
+    ref = decode_batch([a, a, b], [fill_a, fill_a, fill_b]).positions
+    pd.testing.assert_frame_equal(batch.positions, ref)
+    # hand check of the type 18: heading 511 is "not available"
+    assert batch.positions["lon"].tolist() == [131.5, 131.5, -70.25]
+    assert np.isnan(batch.positions["heading_deg"].iloc[2])
 
 
 reports = st.fixed_dictionaries({

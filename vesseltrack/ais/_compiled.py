@@ -510,56 +510,193 @@ def _degrees(raw):  # pragma: no cover (compiled)
 
 _WRITABLE_INTS = types.Array(types.int64, 1, "C")
 _WRITABLE_FLOATS = types.Array(types.float64, 1, "C")
-_POSITIONS_SIGNATURE = (_BYTES, _INTS, _INTS, _INTS, _FLAGS, _BYTES, _WRITABLE_INTS,
-                        _WRITABLE_FLOATS, _WRITABLE_FLOATS, _WRITABLE_FLOATS, _WRITABLE_FLOATS,
-                        _WRITABLE_FLOATS, types.Array(types.int8, 1, "C"),
-                        types.Array(types.bool_, 1, "C"))
+_WRITABLE_SMALL = types.Array(types.int8, 1, "C")
+_WRITABLE_FLAGS = types.Array(types.bool_, 1, "C")
+_TRIAGE_SIGNATURE = (_BYTES, _BYTES, _INTS, _INTS, _readonly(types.int8), _FLAGS, _FLAGS,
+                     _BYTES, _FLAGS, _FLAGS, _INTS,
+                     _WRITABLE_SMALL, _WRITABLE_INTS, _WRITABLE_SMALL, _WRITABLE_INTS,
+                     _WRITABLE_FLOATS, _WRITABLE_FLOATS, _WRITABLE_FLOATS, _WRITABLE_FLOATS,
+                     _WRITABLE_FLOATS, _WRITABLE_SMALL, _WRITABLE_FLAGS, _WRITABLE_INTS,
+                     _WRITABLE_SMALL, _WRITABLE_INTS, _WRITABLE_SMALL, _WRITABLE_INTS,
+                     _WRITABLE_INTS, _WRITABLE_FLAGS)
+
+# what became of each message (``triage_messages``'s ``code``)
+UNHANDLED, EMPTY, BAD_FILL, UNKNOWN_TYPE, BAD_PART, DECODED = range(6)
 
 
-@njit([_POSITIONS_SIGNATURE], cache=True, nogil=True)
-def _positions(data, starts, rows, slots, class_b, armor, mmsi, lon, lat, sog, cog,
-               heading, status, status_na):  # pragma: no cover (compiled)
-    for j in range(len(rows)):
-        start = starts[_u(rows[j])]
-        slot = _u(slots[j])
-        mmsi[slot] = _field(data, start, armor, 8, 30)
-        if class_b[j]:  # ITU-R M.1371 type 18
-            sog[slot] = _field(data, start, armor, 46, 10) / 10.0
-            lon[slot] = _degrees(_signed(_field(data, start, armor, 57, 28), 28))
-            lat[slot] = _degrees(_signed(_field(data, start, armor, 85, 27), 27))
-            cog[slot] = _field(data, start, armor, 112, 12) / 10.0
-            heading[slot] = float(_field(data, start, armor, 124, 9))
-        else:  # types 1, 2, 3
-            status[slot] = _field(data, start, armor, 38, 4)
-            status_na[slot] = False
-            sog[slot] = _field(data, start, armor, 50, 10) / 10.0
-            lon[slot] = _degrees(_signed(_field(data, start, armor, 61, 28), 28))
-            lat[slot] = _degrees(_signed(_field(data, start, armor, 89, 27), 27))
-            cog[slot] = _field(data, start, armor, 116, 12) / 10.0
-            heading[slot] = float(_field(data, start, armor, 128, 9))
+@njit([_TRIAGE_SIGNATURE], cache=True, nogil=True)
+def _triage(data, extra, starts, lengths, fill, null, non_ascii, armor, fast, position,
+            complete_bits, code, pos_row, pos_type, mmsi, lon, lat, sog, cog, heading, status,
+            status_na, sta_row, sta_type, rest, rest_type, rest_pos, rest_sta,
+            rest_part_b):  # pragma: no cover (compiled)
+    size = len(data)
+    has_null = len(null) > 0
+    has_non_ascii = len(non_ascii) > 0
+    n_pos = 0
+    n_sta = 0
+    n_rest = 0
+    for i in range(len(starts)):
+        length = lengths[i]
+        if length == 0 or (has_null and null[i]):
+            code[i] = EMPTY
+            continue
+        f = fill[i]
+        if f < 0 or f > 5:
+            code[i] = BAD_FILL
+            continue
+        if has_non_ascii and non_ascii[i]:
+            code[i] = UNHANDLED
+            continue
+        s = starts[i]
+        buf = data
+        if s >= size:  # a joined message, in the bytes after the chunk's
+            buf = extra
+            s -= size
+        t = armor[buf[_u(s)]]
+        n_bits = length * 6 - f
+        if n_bits >= 6 and t >= 29:
+            code[i] = UNKNOWN_TYPE
+            continue
+        if n_bits < 38 or not fast[t]:
+            code[i] = UNHANDLED
+            continue
+        part_b = False
+        if t == 24:  # part number: bits 38-39, cut as pyais cuts a field
+            part = (armor[buf[_u(s + 6)]] >> 2) & 3
+            if n_bits < 40:
+                part >>= 40 - n_bits
+            if part >= 2:
+                code[i] = BAD_PART
+                continue
+            part_b = part == 1
+        code[i] = DECODED
+        slot = -1
+        if position[t]:
+            slot = n_pos
+            n_pos += 1
+            pos_row[slot] = i
+            pos_type[slot] = t
+        sta_slot = -1
+        if t == 5 or t == 19 or t == 24:
+            sta_slot = n_sta
+            n_sta += 1
+            sta_row[sta_slot] = i
+            sta_type[sta_slot] = t
+        if n_bits >= complete_bits[t]:  # types 1-3 and 18 with every field: decoded here
+            mmsi[slot] = _field(buf, s, armor, 8, 30)
+            if t == 18:  # ITU-R M.1371 type 18
+                speed = _field(buf, s, armor, 46, 10) / 10.0
+                x = _degrees(_signed(_field(buf, s, armor, 57, 28), 28))
+                y = _degrees(_signed(_field(buf, s, armor, 85, 27), 27))
+                course = _field(buf, s, armor, 112, 12) / 10.0
+                head = float(_field(buf, s, armor, 124, 9))
+                status[slot] = 0
+                status_na[slot] = True
+            else:  # types 1, 2, 3
+                status[slot] = _field(buf, s, armor, 38, 4)
+                status_na[slot] = False
+                speed = _field(buf, s, armor, 50, 10) / 10.0
+                x = _degrees(_signed(_field(buf, s, armor, 61, 28), 28))
+                y = _degrees(_signed(_field(buf, s, armor, 89, 27), 27))
+                course = _field(buf, s, armor, 116, 12) / 10.0
+                head = float(_field(buf, s, armor, 128, 9))
+            # "not available" and out of range -> NaN (as _fast._Positions.frame masks)
+            if not (abs(x) <= 180.0 and abs(y) <= 90.0):
+                x = np.nan
+                y = np.nan
+            lon[slot] = x
+            lat[slot] = y
+            sog[slot] = np.nan if speed >= 102.25 else speed
+            cog[slot] = np.nan if course >= 360.0 else course
+            heading[slot] = np.nan if head >= 360.0 else head
+        else:  # for the NumPy decoder, which fills what it reads
+            if slot >= 0:
+                heading[slot] = np.nan
+                status[slot] = 0
+                status_na[slot] = True
+            rest[n_rest] = i
+            rest_type[n_rest] = t
+            rest_pos[n_rest] = slot
+            rest_sta[n_rest] = sta_slot
+            rest_part_b[n_rest] = part_b
+            n_rest += 1
+    return n_pos, n_sta, n_rest
 
 
-def decode_complete_positions(data: np.ndarray, starts: np.ndarray, rows: np.ndarray,
-                              slots: np.ndarray, class_b: np.ndarray, out: object) -> None:
-    """Decode position reports ``rows`` (types 1-3 and 18, every field present) into ``out``.
+class Triage:
+    """What :func:`triage_messages` found: one entry per message in ``code``; the position
+    columns (rows ``0 .. n_positions - 1``), the statics' message rows and types, and the
+    messages left to the NumPy decoder (``rest*``), each with its position and statics row
+    (-1: none).
+    """
+
+    def __init__(self, n: int) -> None:
+        self.code = np.empty(n, dtype=np.int8)
+        self.pos_row = np.empty(n, dtype=np.int64)
+        self.pos_type = np.empty(n, dtype=np.int8)
+        self.mmsi = np.empty(n, dtype=np.int64)
+        self.lon_deg = np.empty(n)
+        self.lat_deg = np.empty(n)
+        self.sog_knots = np.empty(n)
+        self.cog_deg = np.empty(n)
+        self.heading_deg = np.empty(n)
+        self.status = np.empty(n, dtype=np.int8)
+        self.status_na = np.empty(n, dtype=np.bool_)
+        self.sta_row = np.empty(n, dtype=np.int64)
+        self.sta_type = np.empty(n, dtype=np.int8)
+        self.rest = np.empty(n, dtype=np.int64)
+        self.rest_type = np.empty(n, dtype=np.int8)
+        self.rest_pos = np.empty(n, dtype=np.int64)
+        self.rest_sta = np.empty(n, dtype=np.int64)
+        self.rest_part_b = np.empty(n, dtype=np.bool_)
+        self.n_positions = self.n_statics = self.n_rest = 0
+
+
+_NO_FLAGS = np.zeros(0, dtype=np.bool_)
+_NO_FLAGS.flags.writeable = False
+
+
+def triage_messages(data: np.ndarray, extra: np.ndarray, starts: np.ndarray,
+                    lengths: np.ndarray, fill: np.ndarray, null: np.ndarray | None,
+                    non_ascii: np.ndarray | None, fast: np.ndarray, position: np.ndarray,
+                    complete_bits: np.ndarray) -> Triage:
+    """Sort messages by what becomes of them, and decode the common position reports.
+
+    One pass over the messages: the type from the first character, the checks of
+    :func:`vesseltrack.ais._fast.decode_spans` (empty payload, fill bits, unknown type, type
+    24 part number), a row in the positions and/or statics table for each decoded message,
+    and the fields of the position reports of types 1, 2, 3 and 18 whose bit vector holds
+    every field read (``n_bits >= complete_bits[type]``), masked ("not available" -> NaN).
 
     Parameters
     ----------
-    data, starts : ndarray
-        Armoured payload bytes and each message's start in them.
-    rows : ndarray of int64
-        The messages to decode; they must be of type 1, 2, 3 or 18 and hold at least
-        :data:`CLASS_A_BITS` (types 1-3) or :data:`CLASS_B_BITS` (type 18) bits.
-    slots : ndarray of int64
-        Row of each message in the output columns.
-    class_b : ndarray of bool
-        True for type 18.
-    out : vesseltrack.ais._fast._Positions
-        Receives ``mmsi``, ``lon_deg``, ``lat_deg``, ``sog_knots``, ``cog_deg``,
-        ``heading_deg`` and (class A) ``status``/``status_na``, unmasked, as the NumPy
-        decoder writes them.
+    data, extra : ndarray of uint8
+        Payload bytes; a start at ``len(data)`` or later lies in ``extra``.
+    starts, lengths : ndarray of int64
+        Each payload's span.
+    fill : ndarray of int8
+        Fill bits (values outside 0-5 are bad; clip larger ones to 6).
+    null, non_ascii : ndarray of bool, optional
+        Missing payloads (counted as empty); payloads left to pyais.
+    fast, position : ndarray of bool
+        Per message type: decoded by vesseltrack, and a position report.
+    complete_bits : ndarray of int64
+        Per message type: the bit length from which this kernel decodes the report.
+
+    Returns
+    -------
+    Triage
+        ``code`` per message (:data:`UNHANDLED`, :data:`EMPTY`, :data:`BAD_FILL`,
+        :data:`UNKNOWN_TYPE`, :data:`BAD_PART`, :data:`DECODED`) and the rows.
     """
-    _positions(_frozen(data, np.uint8), _frozen(starts, np.int64), _frozen(rows, np.int64),
-               _frozen(slots, np.int64), _frozen(class_b, np.bool_), ARMOR, out.mmsi,
-               out.lon_deg, out.lat_deg, out.sog_knots, out.cog_deg, out.heading_deg,
-               out.status, out.status_na)
+    out = Triage(len(starts))
+    out.n_positions, out.n_statics, out.n_rest = _triage(
+        _frozen(data, np.uint8), _frozen(extra, np.uint8), _frozen(starts, np.int64),
+        _frozen(lengths, np.int64), _frozen(fill, np.int8),
+        _NO_FLAGS if null is None else _frozen(null, np.bool_),
+        _NO_FLAGS if non_ascii is None else _frozen(non_ascii, np.bool_), ARMOR,
+        _frozen(fast, np.bool_), _frozen(position, np.bool_), _frozen(complete_bits, np.int64),
+        out.code, out.pos_row, out.pos_type, out.mmsi, out.lon_deg, out.lat_deg, out.sog_knots,
+        out.cog_deg, out.heading_deg, out.status, out.status_na, out.sta_row, out.sta_type,
+        out.rest, out.rest_type, out.rest_pos, out.rest_sta, out.rest_part_b)
+    return out

@@ -49,11 +49,15 @@ import pyarrow.compute as pc
 from numpy.lib.stride_tricks import as_strided
 
 from vesseltrack._schema import STRING
-from vesseltrack.ais._compiled import ARMOR as _ARMOR
 from vesseltrack.ais._compiled import (
+    BAD_FILL,
+    BAD_PART,
     CLASS_A_BITS,
     CLASS_B_BITS,
-    decode_complete_positions,
+    DECODED,
+    EMPTY,
+    UNKNOWN_TYPE,
+    triage_messages,
 )
 from vesseltrack.ais._decode import POSITION_FIELDS, STATIC_FIELDS, DecodedBatch
 
@@ -119,7 +123,6 @@ _TYPE27 = {"status": (40, 4), "lon": (44, 18), "lat": (62, 17), "speed": (79, 6)
 _TYPE5 = {"imo": (40, 30), "callsign": (70, 42), "shipname": (112, 120), "ship_type": (232, 8),
           "to_bow": (240, 9), "to_stern": (249, 9), "to_port": (258, 6),
           "to_starboard": (264, 6), "draught": (294, 8), "destination": (302, 120)}
-_TYPE24_PARTNO = (38, 2)
 _TYPE24A = {"shipname": (40, 120)}
 _TYPE24B = {"ship_type": (40, 8), "callsign": (90, 42), "to_bow": (132, 9),
             "to_stern": (141, 9), "to_port": (150, 6), "to_starboard": (156, 6)}
@@ -220,7 +223,7 @@ def _gather_window(data: np.ndarray, starts: np.ndarray, n_chars: int) -> np.nda
         return np.zeros((n_chars, 0), dtype=np.uint8)
     window = as_strided(data, shape=(len(data) - n_chars + 1, n_chars),
                         strides=(data.strides[0], data.strides[0]), writeable=False)
-    # De-armour with arithmetic (as _ARMOR maps it, invalid bytes → 0), transposing into a
+    # De-armour with arithmetic (as ARMOR of vesseltrack.ais._compiled maps it, invalid bytes → 0), transposing into a
     # C-ordered matrix in the same pass: cheaper than a table lookup.
     six = np.subtract(window[starts].T, np.uint8(48), order="C")
     six -= (six > 40).view(np.uint8) << np.uint8(3)
@@ -258,13 +261,6 @@ class _Spans:
         self.data = data
         self.size = len(data)
         self.extra = extra if extra is not None and len(extra) else None
-
-    def byte_at(self, pos: np.ndarray) -> np.ndarray:
-        if self.extra is None:
-            return self.data[pos]
-        inside = pos < self.size
-        return np.where(inside, self.data[np.where(inside, pos, 0)],
-                        self.extra[np.where(inside, 0, pos - self.size)])
 
     def gather(self, starts: np.ndarray, n_chars: int) -> np.ndarray:
         """:func:`_gather` over both buffers."""
@@ -386,37 +382,48 @@ def _dimension(bits: _Bits, a: tuple[int, int], b: tuple[int, int]) -> np.ndarra
 
 
 class _Positions:
-    """Column buffers of the positions table, indexed by output row."""
+    """Column buffers of the positions table, indexed by output row: the first ``n`` rows
+    of the triage's columns (which the compiled triage fills or initialises)."""
 
-    def __init__(self, rows: np.ndarray, msg_type: np.ndarray) -> None:
-        n = len(rows)
-        self.rows = rows
-        self.msg_type = msg_type.astype(np.int8)
-        # Every row belongs to a group that writes these: no need to initialise them.
-        self.mmsi = np.empty(n, dtype=np.int64)
-        self.lon_deg = np.empty(n)
-        self.lat_deg = np.empty(n)
-        self.sog_knots = np.empty(n)
-        self.cog_deg = np.empty(n)
-        self.heading_deg = np.full(n, np.nan)  # type 27 has none
-        self.status = np.zeros(n, dtype=np.int8)
-        self.status_na = np.ones(n, dtype=bool)
+    def __init__(self, triage, n: int) -> None:
+        self.rows = triage.pos_row[:n]
+        self.msg_type = triage.pos_type[:n]
+        self.mmsi = triage.mmsi[:n]
+        self.lon_deg = triage.lon_deg[:n]
+        self.lat_deg = triage.lat_deg[:n]
+        self.sog_knots = triage.sog_knots[:n]
+        self.cog_deg = triage.cog_deg[:n]
+        self.heading_deg = triage.heading_deg[:n]
+        self.status = triage.status[:n]
+        self.status_na = triage.status_na[:n]
 
-    def frame(self) -> pd.DataFrame:
-        """The positions table, masked as :func:`~vesseltrack.ais._decode.mask_positions`."""
-        lon_deg, lat_deg, sog_knots = self.lon_deg, self.lat_deg, self.sog_knots
+    def mask(self, slots: np.ndarray) -> None:
+        """Mask rows ``slots`` as :func:`~vesseltrack.ais._decode.mask_positions` (the
+        compiled triage masks the rows it decodes itself)."""
+        if not len(slots):
+            return
+        lon_deg, lat_deg = self.lon_deg[slots], self.lat_deg[slots]
+        sog_knots = self.sog_knots[slots]
         with np.errstate(invalid="ignore"):
             bad_pos = ~((np.abs(lon_deg) <= 180.0) & (np.abs(lat_deg) <= 90.0))
             lon_deg[bad_pos] = np.nan
             lat_deg[bad_pos] = np.nan
-            is27 = self.msg_type == 27
+            is27 = self.msg_type[slots] == 27
             sog_knots[np.where(is27, sog_knots >= 63.0, sog_knots >= 102.25)
                       | (sog_knots < 0)] = np.nan
+            self.lon_deg[slots], self.lat_deg[slots] = lon_deg, lat_deg
+            self.sog_knots[slots] = sog_knots
             for angle_deg in (self.cog_deg, self.heading_deg):
-                angle_deg[(angle_deg >= 360.0) | (angle_deg < 0)] = np.nan
+                values = angle_deg[slots]
+                values[(values >= 360.0) | (values < 0)] = np.nan
+                angle_deg[slots] = values
+
+    def frame(self) -> pd.DataFrame:
+        """The positions table (masked: see :meth:`mask`)."""
         columns = dict.fromkeys(POSITION_FIELDS)
-        columns.update(mmsi=self.mmsi, msg_type=self.msg_type, lon=lon_deg, lat=lat_deg,
-                       sog_knots=sog_knots, cog_deg=self.cog_deg, heading_deg=self.heading_deg,
+        columns.update(mmsi=self.mmsi, msg_type=self.msg_type, lon=self.lon_deg,
+                       lat=self.lat_deg, sog_knots=self.sog_knots, cog_deg=self.cog_deg,
+                       heading_deg=self.heading_deg,
                        nav_status=pd.arrays.IntegerArray(self.status, self.status_na))
         return pd.DataFrame({"row": self.rows, **columns}, copy=False)
 
@@ -555,20 +562,6 @@ _GROUP_CHARS = {
 }
 
 
-def _type24_part(spans: _Spans, starts: np.ndarray, lengths: np.ndarray,
-                 n_bits: np.ndarray) -> np.ndarray:
-    """Part number of type-24 messages (bits 38-39, read as pyais reads a cut field)."""
-    offset, width = _TYPE24_PARTNO
-    char = offset // 6  # both bits lie in this character
-    six = np.zeros(len(starts), dtype=np.int64)
-    has = lengths > char
-    six[has] = _ARMOR[spans.byte_at(starts[has] + char)]
-    raw = (six >> (6 * (char + 1) - offset - width)) & ((1 << width) - 1)
-    raw >>= np.clip(offset + width - n_bits, 0, width)
-    raw[n_bits <= offset] = 0
-    return raw
-
-
 # --------------------------------------------------------------------------- public API
 
 
@@ -636,65 +629,43 @@ def decode_spans(
     followed ``data`` (the framer's joined fragments: the chunk's bytes are not copied).
     """
     n = len(starts)
-    null = np.zeros(n, dtype=bool) if null is None else null
     fill = np.asarray(fill_bits)
     if fill.shape != (n,):
         raise ValueError(f"{n} payloads but fill_bits has shape {fill.shape}")
-    fill = fill.astype(np.int64)
-
-    empty = null | (lengths == 0)
-    bad_fill = ~empty & ((fill < 0) | (fill > 5))
-    usable = ~empty & ~bad_fill
-    if is_text:
-        usable &= ~_has_non_ascii(data, starts, lengths)
-    n_bits = lengths * 6 - fill
-    msg_type = np.zeros(n, dtype=np.int64)
+    if fill.dtype != np.int8:  # out of range stays out of range
+        fill = np.clip(fill.astype(np.int64), -1, 6).astype(np.int8)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    non_ascii = _has_non_ascii(data, starts, lengths) if is_text else None
     spans = _Spans(data, extra)
-    msg_type[~empty] = _ARMOR[spans.byte_at(starts[~empty])]
+    triage = triage_messages(data, extra if extra is not None else _NO_BYTES, starts, lengths,
+                             fill, null, non_ascii, _FAST, _POSITION_TYPES, _COMPLETE_BITS)
+    positions = _Positions(triage, triage.n_positions)
+    statics = _Statics(triage.sta_row[:triage.n_statics], triage.sta_type[:triage.n_statics])
 
-    unknown = usable & (n_bits >= 6) & (msg_type >= 29)
-    fast = usable & (n_bits >= _MIN_BITS) & _FAST[msg_type]
-
-    is24 = fast & (msg_type == 24)
-    idx24 = np.flatnonzero(is24)
-    part24 = _type24_part(spans, starts[idx24], lengths[idx24], n_bits[idx24])
-    bad_part = np.zeros(n, dtype=bool)
-    bad_part[idx24[part24 >= 2]] = True
-    is_part_b = np.zeros(n, dtype=bool)
-    is_part_b[idx24[part24 == 1]] = True
-
-    decoded = fast & ~bad_part
-    is_pos = decoded & _POSITION_TYPES[msg_type]
-    is_sta = decoded & ((msg_type == 5) | (msg_type == 19) | (msg_type == 24))
-    pos_rows = np.flatnonzero(is_pos)
-    sta_rows = np.flatnonzero(is_sta)
-    pos_slot = np.cumsum(is_pos) - 1
-    sta_slot = np.cumsum(is_sta) - 1
-    positions = _Positions(pos_rows, msg_type[pos_rows])
-    statics = _Statics(sta_rows, msg_type[sta_rows])
-
-    # position reports with every field present (nine in ten messages): the compiled kernel
-    complete = decoded & (n_bits >= _COMPLETE_BITS[msg_type])
-    if spans.extra is not None:
-        complete &= starts < spans.size
-    rows = np.flatnonzero(complete)
-    decode_complete_positions(data, starts, rows, pos_slot[rows], msg_type[rows] == 18,
-                              positions)
-    rest = np.flatnonzero(decoded & ~complete)
-    rest_type = msg_type[rest]
+    # the rest (statics, types 19 and 27, reports cut short): vector passes per type
+    k = triage.n_rest
+    rest, rest_type = triage.rest[:k], triage.rest_type[:k]
+    rest_pos, rest_sta = triage.rest_pos[:k], triage.rest_sta[:k]
+    n_bits = lengths[rest] * 6 - fill[rest]
     for group in sorted(FAST_TYPES):
-        members = rest[rest_type == group]
+        members = np.flatnonzero(rest_type == group)
         for lo in range(0, len(members), _CHUNK_MESSAGES):
-            idx = members[lo:lo + _CHUNK_MESSAGES]
-            bits = _Bits(spans.gather(starts[idx], _GROUP_CHARS[group]), n_bits[idx])
-            _decode_group(group, bits, pos_slot[idx], sta_slot[idx], positions, statics,
-                          is_part_b[idx])
+            sel = members[lo:lo + _CHUNK_MESSAGES]
+            idx = rest[sel]
+            bits = _Bits(spans.gather(starts[idx], _GROUP_CHARS[group]), n_bits[sel])
+            _decode_group(group, bits, rest_pos[sel], rest_sta[sel], positions, statics,
+                          triage.rest_part_b[sel])
+    positions.mask(rest_pos[rest_pos >= 0])
 
     errors: Counter = Counter()
-    for reason, mask in (("empty_payload", empty), ("bad_fill_bits", bad_fill),
-                         ("unknown_type", unknown), ("type24_invalid_part", bad_part)):
-        count = int(mask.sum())
-        if count:
-            errors[reason] += count
-    handled = empty | bad_fill | unknown | fast
+    tally = np.bincount(triage.code, minlength=DECODED + 1)
+    for reason, code in _REASONS.items():
+        if tally[code]:
+            errors[reason] += int(tally[code])
+    handled = triage.code != 0
     return DecodedBatch(positions.frame(), statics.frame(), errors), handled
+
+
+_REASONS = {"empty_payload": EMPTY, "bad_fill_bits": BAD_FILL, "unknown_type": UNKNOWN_TYPE,
+            "type24_invalid_part": BAD_PART}
+_NO_BYTES = np.zeros(0, dtype=np.uint8)
