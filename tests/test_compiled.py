@@ -251,6 +251,16 @@ def test_line_offsets_match_the_rule(raw):
         _reference_offsets(raw))
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([b"\n", b"A", b"\x09", b"\x0b", b"\x8a", b"\xff"]), max_size=80)
+       .map(b"".join), st.integers(0, 7))
+def test_line_offsets_without_cr_at_any_alignment(raw, shift):
+    """Files without CR are split eight bytes at a time from an 8-byte boundary: bytes next
+    to LF's value (09, 0B, 8A) and every start in a word give the rule's lines."""
+    buf = np.frombuffer(b"x" * shift + raw, dtype=np.uint8)[shift:]
+    assert _compiled.line_offsets(buf).tolist() == _reference_offsets(raw)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.binary(min_size=1, max_size=60).flatmap(
     lambda raw: st.tuples(st.just(raw), st.lists(
