@@ -223,6 +223,83 @@ def test_generated_reports_same_as_numpy_path_and_pyais(messages):
     assert positions["mmsi"].tolist() == [m["mmsi"] for m in messages]
 
 
+# ------------------------------------------------------------------------ statics
+
+
+def _statics_both_paths(payloads: list[str], fills: list[int]) -> pd.DataFrame:
+    """Statics by the kernel, asserted equal to the NumPy decoder's and to pyais's."""
+    kernel, handled = decode_batch_fast(payloads, np.asarray(fills))
+    with pytest.MonkeyPatch.context() as m:  # every static report through the NumPy decoder
+        m.setattr(_fast, "_STATIC_BITS", np.full(3, np.iinfo(np.int64).max, dtype=np.int64))
+        numpy_path, _ = decode_batch_fast(payloads, np.asarray(fills))
+    pd.testing.assert_frame_equal(kernel.statics, numpy_path.statics)
+    ref = decode_batch([payloads[i] for i in np.flatnonzero(handled)],
+                       np.asarray(fills)[handled])
+    expected = ref.statics.assign(row=np.flatnonzero(handled)[ref.statics["row"]])
+    pd.testing.assert_frame_equal(kernel.statics, expected)
+    return kernel.statics
+
+
+def _encode_all(message: dict) -> tuple[str, int]:
+    """The whole payload of a message pyais may split over several sentences."""
+    sentences = encode_dict(message)
+    fields = [sentence.split("*")[0].split(",") for sentence in sentences]
+    return "".join(f[5] for f in fields), int(fields[-1][6])
+
+
+def test_static_reports_by_the_kernel_hand_checked():
+    type5 = {"type": 5, "mmsi": 273000943, "imo": 9123456, "callsign": "UBCD7",
+             "shipname": "SEA STAR", "ship_type": 80, "to_bow": 150, "to_stern": 33,
+             "to_port": 12, "to_starboard": 20, "draught": 11.4, "destination": "NAKHODKA"}
+    part_a = {"type": 24, "mmsi": 412000001, "partno": 0, "shipname": "LITTLE ONE"}
+    part_b = {"type": 24, "mmsi": 412000001, "partno": 1, "ship_type": 37,
+              "callsign": "BX12", "to_bow": 7, "to_stern": 3, "to_port": 2, "to_starboard": 1}
+    aux = dict(part_b, mmsi=981234567, mothership_mmsi=412000001)  # no sizes: a mothership
+    payloads, fills = zip(*(_encode_all(m) for m in (type5, part_a, part_b, aux)), strict=True)
+    statics = _statics_both_paths(list(payloads), list(fills))
+    assert statics["name"].tolist()[:2] == ["SEA STAR", "LITTLE ONE"]
+    assert statics["callsign"].tolist() == ["UBCD7", pd.NA, "BX12", "BX12"]
+    assert statics["destination"].tolist()[0] == "NAKHODKA"
+    # 150 + 33 = 183 m long, 12 + 20 = 32 m wide; 7 + 3 = 10 m, 2 + 1 = 3 m
+    assert statics["length_m"].tolist()[0] == 183.0 and statics["beam_m"].tolist()[0] == 32.0
+    assert statics["length_m"].tolist()[2] == 10.0 and statics["beam_m"].tolist()[2] == 3.0
+    assert np.isnan(statics["length_m"].iloc[3]) and np.isnan(statics["beam_m"].iloc[3])
+    assert statics["draught_m"].tolist()[0] == 11.4
+    assert statics["imo"].tolist()[0] == 9123456
+    assert statics["ship_type"].tolist() == [80, pd.NA, 37, 37]
+
+
+statics_reports = st.one_of(
+    st.fixed_dictionaries({
+        "type": st.just(5), "mmsi": st.integers(0, 2**30 - 1), "imo": st.integers(0, 2**30 - 1),
+        "callsign": st.text("ABC XYZ@019", max_size=7), "shipname": st.text("AB @Z-9", max_size=20),
+        "ship_type": st.integers(0, 255), "to_bow": st.integers(0, 511),
+        "to_stern": st.integers(0, 511), "to_port": st.integers(0, 63),
+        "to_starboard": st.integers(0, 63), "draught": st.integers(0, 255).map(lambda r: r / 10),
+        "destination": st.text("AB @Z-9", max_size=20)}),
+    st.fixed_dictionaries({
+        "type": st.just(24), "mmsi": st.integers(0, 2**30 - 1), "partno": st.just(0),
+        "shipname": st.text("AB @Z-9", max_size=20)}),
+    st.fixed_dictionaries({
+        "type": st.just(24), "mmsi": st.sampled_from([412000001, 980000000, 989999999, 990000000]),
+        "partno": st.just(1), "ship_type": st.integers(0, 255),
+        "callsign": st.text("ABC XYZ@019", max_size=7), "to_bow": st.integers(0, 511),
+        "to_stern": st.integers(0, 511), "to_port": st.integers(0, 63),
+        "to_starboard": st.integers(0, 63), "mothership_mmsi": st.integers(0, 2**30 - 1)}))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(statics_reports, min_size=1, max_size=20), st.integers(0, 12))
+def test_generated_static_reports_same_as_numpy_path_and_pyais(messages, cut):
+    """Whole reports go to the kernel; ones cut by up to 12 characters (below the kernel's
+    bit lengths) to the NumPy decoder: both as pyais decodes them."""
+    payloads, fills = zip(*(_encode_all(m) for m in messages), strict=True)
+    payloads = [p[:len(p) - cut] if k % 2 else p for k, p in enumerate(payloads)]
+    fills = [0 if k % 2 and cut else f for k, f in enumerate(fills)]
+    statics = _statics_both_paths(payloads, fills)
+    assert statics["msg_type"].tolist() == [m["type"] for m in messages]
+
+
 # ------------------------------------------------------------------------ line split
 
 

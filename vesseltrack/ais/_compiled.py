@@ -540,23 +540,78 @@ _WRITABLE_INTS = types.Array(types.int64, 1, "C")
 _WRITABLE_FLOATS = types.Array(types.float64, 1, "C")
 _WRITABLE_SMALL = types.Array(types.int8, 1, "C")
 _WRITABLE_FLAGS = types.Array(types.bool_, 1, "C")
+_WRITABLE_TEXT = types.Array(types.uint8, 2, "C")
 _TRIAGE_SIGNATURE = (_BYTES, _BYTES, _INTS, _INTS, _readonly(types.int8), _FLAGS, _FLAGS,
-                     _BYTES, _FLAGS, _FLAGS, _INTS,
+                     _BYTES, _FLAGS, _FLAGS, _INTS, _INTS,
                      _WRITABLE_SMALL, _WRITABLE_INTS, _WRITABLE_SMALL, _WRITABLE_INTS,
                      _WRITABLE_FLOATS, _WRITABLE_FLOATS, _WRITABLE_FLOATS, _WRITABLE_FLOATS,
                      _WRITABLE_FLOATS, _WRITABLE_SMALL, _WRITABLE_FLAGS, _WRITABLE_INTS,
                      _WRITABLE_SMALL, _WRITABLE_INTS, _WRITABLE_SMALL, _WRITABLE_INTS,
-                     _WRITABLE_INTS, _WRITABLE_FLAGS)
+                     _WRITABLE_INTS, _WRITABLE_FLAGS, _WRITABLE_INTS, _WRITABLE_INTS,
+                     _WRITABLE_FLAGS, types.Array(types.int16, 1, "C"), _WRITABLE_FLAGS,
+                     _WRITABLE_FLOATS, _WRITABLE_FLOATS, _WRITABLE_FLOATS, _WRITABLE_TEXT,
+                     _WRITABLE_TEXT, _WRITABLE_TEXT)
 
 # what became of each message (``triage_messages``'s ``code``)
 UNHANDLED, EMPTY, BAD_FILL, UNKNOWN_TYPE, BAD_PART, DECODED = range(6)
 
 
+_AT = 64  # '@': six-bit text code 0, AIS padding
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _text(buf, s, armor, offset, out, row):  # pragma: no cover (compiled)
+    # six-bit text (0-31 -> '@'..'_', 32-63 -> ' '..'?') of len(out[row]) characters
+    for k in range(out.shape[1]):
+        c = _field(buf, s, armor, offset + 6 * k, 6)
+        out[row, k] = c + 64 if c < 32 else c
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _static(buf, s, armor, t, part_b, slot, mmsi, imo, imo_na, ship_type, ship_type_na,
+            draught, length, beam, name, callsign, destination):  # pragma: no cover
+    # a type 5 or 24 report whose bits hold every field read (ITU-R M.1371, as _fast lays
+    # them out); fields a report does not carry are "not available"
+    value = _field(buf, s, armor, 8, 30)
+    mmsi[slot] = value
+    imo[slot] = 0
+    imo_na[slot] = True
+    ship_type[slot] = 0
+    ship_type_na[slot] = True
+    draught[slot] = np.nan
+    length[slot] = np.nan
+    beam[slot] = np.nan
+    name[slot, :] = _AT
+    callsign[slot, :] = _AT
+    destination[slot, :] = _AT
+    if t == 5:
+        imo[slot] = _field(buf, s, armor, 40, 30)
+        imo_na[slot] = False
+        _text(buf, s, armor, 70, callsign, slot)
+        _text(buf, s, armor, 112, name, slot)
+        ship_type[slot] = _field(buf, s, armor, 232, 8)
+        ship_type_na[slot] = False
+        length[slot] = float(_field(buf, s, armor, 240, 9) + _field(buf, s, armor, 249, 9))
+        beam[slot] = float(_field(buf, s, armor, 258, 6) + _field(buf, s, armor, 264, 6))
+        draught[slot] = _field(buf, s, armor, 294, 8) / 10.0
+        _text(buf, s, armor, 302, destination, slot)
+    elif not part_b:  # type 24 part A
+        _text(buf, s, armor, 40, name, slot)
+    else:  # type 24 part B; an auxiliary craft (98XXXYYYY) gives a mothership, not sizes
+        ship_type[slot] = _field(buf, s, armor, 40, 8)
+        ship_type_na[slot] = False
+        _text(buf, s, armor, 90, callsign, slot)
+        if not 980_000_000 <= value <= 989_999_999:
+            length[slot] = float(_field(buf, s, armor, 132, 9) + _field(buf, s, armor, 141, 9))
+            beam[slot] = float(_field(buf, s, armor, 150, 6) + _field(buf, s, armor, 156, 6))
+
+
 @njit([_TRIAGE_SIGNATURE], cache=True, nogil=True)
 def _triage(data, extra, starts, lengths, fill, null, non_ascii, armor, fast, position,
-            complete_bits, code, pos_row, pos_type, mmsi, lon, lat, sog, cog, heading, status,
-            status_na, sta_row, sta_type, rest, rest_type, rest_pos, rest_sta,
-            rest_part_b):  # pragma: no cover (compiled)
+            complete_bits, static_bits, code, pos_row, pos_type, mmsi, lon, lat, sog, cog, heading, status,
+            status_na, sta_row, sta_type, rest, rest_type, rest_pos, rest_sta, rest_part_b,
+            sta_mmsi, imo, imo_na, ship_type, ship_type_na, draught_m, length_m, beam_m, name,
+            callsign, destination):  # pragma: no cover (compiled)
     size = len(data)
     has_null = len(null) > 0
     has_non_ascii = len(non_ascii) > 0
@@ -610,7 +665,26 @@ def _triage(data, extra, starts, lengths, fill, null, non_ascii, armor, fast, po
             n_sta += 1
             sta_row[sta_slot] = i
             sta_type[sta_slot] = t
-        if n_bits >= complete_bits[t]:  # types 1-3 and 18 with every field: decoded here
+            if (t == 5 and n_bits >= static_bits[0]) or (
+                    t == 24 and n_bits >= static_bits[2 if part_b else 1]):
+                # static reports with every field read: decoded here, masked by _fast
+                _static(buf, s, armor, t, part_b, sta_slot, sta_mmsi, imo, imo_na,
+                        ship_type, ship_type_na, draught_m, length_m, beam_m, name, callsign,
+                        destination)
+                continue
+            # for the NumPy decoder, which fills what it reads
+            sta_mmsi[sta_slot] = 0
+            imo[sta_slot] = 0
+            imo_na[sta_slot] = True
+            ship_type[sta_slot] = 0
+            ship_type_na[sta_slot] = True
+            draught_m[sta_slot] = np.nan
+            length_m[sta_slot] = np.nan
+            beam_m[sta_slot] = np.nan
+            name[sta_slot, :] = _AT
+            callsign[sta_slot, :] = _AT
+            destination[sta_slot, :] = _AT
+        if slot >= 0 and n_bits >= complete_bits[t]:  # types 1-3 and 18 with every field
             mmsi[slot] = _field(buf, s, armor, 8, 30)
             if t == 18:  # ITU-R M.1371 type 18
                 speed = _field(buf, s, armor, 46, 10) / 10.0
@@ -677,6 +751,17 @@ class Triage:
         self.rest_pos = np.empty(n, dtype=np.int64)
         self.rest_sta = np.empty(n, dtype=np.int64)
         self.rest_part_b = np.empty(n, dtype=np.bool_)
+        self.sta_mmsi = np.empty(n, dtype=np.int64)
+        self.imo = np.empty(n, dtype=np.int64)
+        self.imo_na = np.empty(n, dtype=np.bool_)
+        self.ship_type = np.empty(n, dtype=np.int16)
+        self.ship_type_na = np.empty(n, dtype=np.bool_)
+        self.draught_m = np.empty(n)
+        self.length_m = np.empty(n)
+        self.beam_m = np.empty(n)
+        self.name = np.empty((n, 20), dtype=np.uint8)
+        self.callsign = np.empty((n, 7), dtype=np.uint8)
+        self.destination = np.empty((n, 20), dtype=np.uint8)
         self.n_positions = self.n_statics = self.n_rest = 0
 
 
@@ -687,14 +772,16 @@ _NO_FLAGS.flags.writeable = False
 def triage_messages(data: np.ndarray, extra: np.ndarray, starts: np.ndarray,
                     lengths: np.ndarray, fill: np.ndarray, null: np.ndarray | None,
                     non_ascii: np.ndarray | None, fast: np.ndarray, position: np.ndarray,
-                    complete_bits: np.ndarray) -> Triage:
+                    complete_bits: np.ndarray, static_bits: np.ndarray) -> Triage:
     """Sort messages by what becomes of them, and decode the common position reports.
 
     One pass over the messages: the type from the first character, the checks of
     :func:`vesseltrack.ais._fast.decode_spans` (empty payload, fill bits, unknown type, type
     24 part number), a row in the positions and/or statics table for each decoded message,
-    and the fields of the position reports of types 1, 2, 3 and 18 whose bit vector holds
-    every field read (``n_bits >= complete_bits[type]``), masked ("not available" -> NaN).
+    the fields of the position reports of types 1, 2, 3 and 18 whose bit vector holds every
+    field read (``n_bits >= complete_bits[type]``), masked ("not available" -> NaN), and those
+    of the static reports of types 5 and 24 that hold every field read (unmasked: the statics
+    are masked with the rows the NumPy decoder fills).
 
     Parameters
     ----------
@@ -709,7 +796,9 @@ def triage_messages(data: np.ndarray, extra: np.ndarray, starts: np.ndarray,
     fast, position : ndarray of bool
         Per message type: decoded by vesseltrack, and a position report.
     complete_bits : ndarray of int64
-        Per message type: the bit length from which this kernel decodes the report.
+        Per message type: the bit length from which this kernel decodes a position report.
+    static_bits : ndarray of int64
+        The same for static reports: type 5, type 24 part A, type 24 part B.
 
     Returns
     -------
@@ -724,7 +813,9 @@ def triage_messages(data: np.ndarray, extra: np.ndarray, starts: np.ndarray,
         _NO_FLAGS if null is None else _frozen(null, np.bool_),
         _NO_FLAGS if non_ascii is None else _frozen(non_ascii, np.bool_), ARMOR,
         _frozen(fast, np.bool_), _frozen(position, np.bool_), _frozen(complete_bits, np.int64),
-        out.code, out.pos_row, out.pos_type, out.mmsi, out.lon_deg, out.lat_deg, out.sog_knots,
+        _frozen(static_bits, np.int64), out.code, out.pos_row, out.pos_type, out.mmsi, out.lon_deg, out.lat_deg, out.sog_knots,
         out.cog_deg, out.heading_deg, out.status, out.status_na, out.sta_row, out.sta_type,
-        out.rest, out.rest_type, out.rest_pos, out.rest_sta, out.rest_part_b)
+        out.rest, out.rest_type, out.rest_pos, out.rest_sta, out.rest_part_b, out.sta_mmsi,
+        out.imo, out.imo_na, out.ship_type, out.ship_type_na, out.draught_m, out.length_m,
+        out.beam_m, out.name, out.callsign, out.destination)
     return out

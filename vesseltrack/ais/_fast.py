@@ -130,6 +130,11 @@ _TYPE24B = {"ship_type": (40, 8), "callsign": (90, 42), "to_bow": (132, 9),
 _POSITION_LAYOUT = {1: _CLASS_A, 2: _CLASS_A, 3: _CLASS_A, 18: _CLASS_B, 19: _CLASS_B,
                     27: _TYPE27}
 
+_STATIC_BITS = np.array([max(o + w for o, w in layout.values())
+                         for layout in (_TYPE5, _TYPE24A, _TYPE24B)], dtype=np.int64)
+"""Bit length from which types 5, 24 part A and 24 part B go to the compiled kernel (every
+field read is whole: 422, 160, 162)."""
+
 _NAME_CHARS = 20
 _CALLSIGN_CHARS = 7
 _DESTINATION_CHARS = 20
@@ -429,23 +434,23 @@ class _Positions:
 
 
 class _Statics:
-    """Column buffers of the statics table, indexed by output row."""
+    """Column buffers of the statics table, indexed by output row: the first ``n`` rows of
+    the triage's columns (which the compiled triage fills or initialises)."""
 
-    def __init__(self, rows: np.ndarray, msg_type: np.ndarray) -> None:
-        n = len(rows)
-        self.rows = rows
-        self.msg_type = msg_type.astype(np.int8)
-        self.mmsi = np.zeros(n, dtype=np.int64)
-        self.imo = np.zeros(n, dtype=np.int64)
-        self.imo_na = np.ones(n, dtype=bool)
-        self.ship_type = np.zeros(n, dtype=np.int16)
-        self.ship_type_na = np.ones(n, dtype=bool)
-        self.draught_m = np.full(n, np.nan)
-        self.length_m = np.full(n, np.nan)
-        self.beam_m = np.full(n, np.nan)
-        self.name = np.full((n, _NAME_CHARS), _AT, dtype=np.uint8)
-        self.callsign = np.full((n, _CALLSIGN_CHARS), _AT, dtype=np.uint8)
-        self.destination = np.full((n, _DESTINATION_CHARS), _AT, dtype=np.uint8)
+    def __init__(self, triage, n: int) -> None:
+        self.rows = triage.sta_row[:n]
+        self.msg_type = triage.sta_type[:n]
+        self.mmsi = triage.sta_mmsi[:n]
+        self.imo = triage.imo[:n]
+        self.imo_na = triage.imo_na[:n]
+        self.ship_type = triage.ship_type[:n]
+        self.ship_type_na = triage.ship_type_na[:n]
+        self.draught_m = triage.draught_m[:n]
+        self.length_m = triage.length_m[:n]
+        self.beam_m = triage.beam_m[:n]
+        self.name = triage.name[:n]
+        self.callsign = triage.callsign[:n]
+        self.destination = triage.destination[:n]
 
     def set_ship_type(self, slot: np.ndarray, value: np.ndarray,
                       present: np.ndarray | None) -> None:
@@ -638,9 +643,10 @@ def decode_spans(
     non_ascii = _has_non_ascii(data, starts, lengths) if is_text else None
     spans = _Spans(data, extra)
     triage = triage_messages(data, extra if extra is not None else _NO_BYTES, starts, lengths,
-                             fill, null, non_ascii, _FAST, _POSITION_TYPES, _COMPLETE_BITS)
+                             fill, null, non_ascii, _FAST, _POSITION_TYPES, _COMPLETE_BITS,
+                             _STATIC_BITS)
     positions = _Positions(triage, triage.n_positions)
-    statics = _Statics(triage.sta_row[:triage.n_statics], triage.sta_type[:triage.n_statics])
+    statics = _Statics(triage, triage.n_statics)
 
     # the rest (statics, types 19 and 27, reports cut short): vector passes per type
     k = triage.n_rest
