@@ -423,14 +423,18 @@ class _Positions:
                 values[(values >= 360.0) | (values < 0)] = np.nan
                 angle_deg[slots] = values
 
-    def frame(self) -> pd.DataFrame:
-        """The positions table (masked: see :meth:`mask`)."""
+    def columns(self) -> dict:
+        """The positions table's columns (masked: see :meth:`mask`), no copy."""
         columns = dict.fromkeys(POSITION_FIELDS)
         columns.update(mmsi=self.mmsi, msg_type=self.msg_type, lon=self.lon_deg,
                        lat=self.lat_deg, sog_knots=self.sog_knots, cog_deg=self.cog_deg,
                        heading_deg=self.heading_deg,
                        nav_status=pd.arrays.IntegerArray(self.status, self.status_na))
-        return pd.DataFrame({"row": self.rows, **columns}, copy=False)
+        return columns
+
+    def frame(self) -> pd.DataFrame:
+        """The positions table with its ``row`` column."""
+        return pd.DataFrame({"row": self.rows, **self.columns()}, copy=False)
 
 
 class _Statics:
@@ -458,7 +462,11 @@ class _Statics:
         self.ship_type_na[slot] = False if present is None else ~present
 
     def frame(self) -> pd.DataFrame:
-        """The statics table, masked as :func:`~vesseltrack.ais._decode.mask_statics`."""
+        """The statics table with its ``row`` column."""
+        return pd.DataFrame({"row": self.rows, **self.columns()}, copy=False)
+
+    def columns(self) -> dict:
+        """The statics table's columns, masked as :func:`~vesseltrack.ais._decode.mask_statics`."""
         imo_na = self.imo_na | (self.imo <= 0) | (self.imo > _IMO_MAX)
         ship_type_na = self.ship_type_na | (self.ship_type <= 0)
         with np.errstate(invalid="ignore"):
@@ -468,11 +476,11 @@ class _Statics:
         columns.update(
             mmsi=self.mmsi, msg_type=self.msg_type,
             imo=pd.arrays.IntegerArray(self.imo, imo_na),
-            name=_strings(self.name), callsign=_strings(self.callsign),
+            name=_strings(self.name).array, callsign=_strings(self.callsign).array,
             ship_type=pd.arrays.IntegerArray(self.ship_type, ship_type_na),
-            draught_m=self.draught_m, destination=_strings(self.destination),
+            draught_m=self.draught_m, destination=_strings(self.destination).array,
             length_m=self.length_m, beam_m=self.beam_m)
-        return pd.DataFrame({"row": self.rows, **columns}, copy=False)
+        return columns
 
 
 def _strings(text: np.ndarray) -> pd.Series:
@@ -615,7 +623,7 @@ def decode_batch_fast(
     return decode_spans(data, starts, lengths, fill_bits, null=null, is_text=is_text)
 
 
-def decode_spans(
+def decode_span_columns(
     data: np.ndarray,
     starts: np.ndarray,
     lengths: np.ndarray,
@@ -624,15 +632,9 @@ def decode_spans(
     null: np.ndarray | None = None,
     is_text: bool = False,
     extra: np.ndarray | None = None,
-) -> tuple[DecodedBatch, np.ndarray]:
-    """:func:`decode_batch_fast` over payloads given as byte spans of one buffer.
-
-    Payload ``i`` is ``data[starts[i] : starts[i] + lengths[i]]`` (spans in any order, as the
-    framer hands them over without copying); ``null`` marks missing payloads; ``is_text``
-    asks for the non-ASCII check that text input needs (the framer only passes armour
-    characters). Spans starting at ``len(data)`` or later lie in ``extra``, as if it
-    followed ``data`` (the framer's joined fragments: the chunk's bytes are not copied).
-    """
+) -> tuple[_Positions, _Statics, Counter, np.ndarray]:
+    """:func:`decode_spans` without building DataFrames: the positions and statics column
+    buffers (``rows``, ``columns()``), the error counts and the ``handled`` mask."""
     n = len(starts)
     fill = np.asarray(fill_bits)
     if fill.shape != (n,):
@@ -669,6 +671,29 @@ def decode_spans(
         if tally[code]:
             errors[reason] += int(tally[code])
     handled = triage.code != 0
+    return positions, statics, errors, handled
+
+
+def decode_spans(
+    data: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    fill_bits: np.ndarray | Sequence[int],
+    *,
+    null: np.ndarray | None = None,
+    is_text: bool = False,
+    extra: np.ndarray | None = None,
+) -> tuple[DecodedBatch, np.ndarray]:
+    """:func:`decode_batch_fast` over payloads given as byte spans of one buffer.
+
+    Payload ``i`` is ``data[starts[i] : starts[i] + lengths[i]]`` (spans in any order, as the
+    framer hands them over without copying); ``null`` marks missing payloads; ``is_text``
+    asks for the non-ASCII check that text input needs (the framer only passes armour
+    characters). Spans starting at ``len(data)`` or later lie in ``extra``, as if it
+    followed ``data`` (the framer's joined fragments: the chunk's bytes are not copied).
+    """
+    positions, statics, errors, handled = decode_span_columns(
+        data, starts, lengths, fill_bits, null=null, is_text=is_text, extra=extra)
     return DecodedBatch(positions.frame(), statics.frame(), errors), handled
 
 

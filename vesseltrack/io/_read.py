@@ -383,23 +383,32 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
     parts_pos = []
     parts_sta = []
     remaining = np.arange(len(msgs))
+    decoded = None
     if fast and len(msgs):
         try:
-            from vesseltrack.ais._fast import decode_spans
+            from vesseltrack.ais._fast import decode_span_columns
         except ImportError:
-            decode_spans = None
-        if decode_spans is not None:
-            batch, handled = decode_spans(msgs.data, msgs.starts, msgs.lengths, fills,
-                                          extra=msgs.extra)
-            parts_pos.append(batch.positions)
-            parts_sta.append(batch.statics)
-            for reason, n in batch.errors.items():
+            decode_span_columns = None
+        if decode_span_columns is not None:
+            positions, statics, errors, handled = decode_span_columns(
+                msgs.data, msgs.starts, msgs.lengths, fills, extra=msgs.extra)
+            decoded = (positions, statics)
+            for reason, n in errors.items():
                 report.add_decode_error(reason, n)
             remaining = np.flatnonzero(~np.asarray(handled, dtype=bool))
     if len(remaining):
         # Only messages that can become rows are worth pyais's time (base stations, binary
         # and safety messages are framed and counted, not decoded).
         remaining = remaining[np.isin(_payload_types(msgs, remaining), _ROW_TYPES)]
+    if decoded is not None and not len(remaining):
+        # every row from the vectorised decoder, in stream order: the tables straight from
+        # its columns (no frame to conform, nothing to sort)
+        return tuple(_table(part.rows, part.columns(), contract, time_ns, msgs)
+                     for part, contract in zip(decoded, (POSITION_COLUMNS, STATIC_COLUMNS),
+                                               strict=True))
+    if decoded is not None:
+        parts_pos.append(decoded[0].frame())
+        parts_sta.append(decoded[1].frame())
     if len(remaining):
         batch = decode_batch(msgs.payload_strings(remaining), fills[remaining])
         pos = batch.positions
@@ -421,13 +430,29 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
         if len(rows) > 1 and not (rows[1:] > rows[:-1]).all():
             frame = frame.sort_values("row", kind="stable").reset_index(drop=True)
             rows = frame["row"].to_numpy()
-        # int64 nanoseconds (NaT as its int64 sentinel) viewed as UTC times: no conversion
-        frame["timestamp"] = pd.DatetimeIndex(time_ns[rows].view("datetime64[ns]")).tz_localize("UTC")
+        frame["timestamp"] = _timestamps(time_ns, rows)
         frame["source"] = _source_column(msgs, rows)
         tables.append(conform(frame))
     pos = tables[0] if tables[0] is not None else empty_frame(POSITION_COLUMNS)
     sta = tables[1] if tables[1] is not None else empty_frame(STATIC_COLUMNS)
     return pos, sta
+
+
+def _timestamps(time_ns: np.ndarray, rows: np.ndarray) -> pd.DatetimeIndex:
+    """Receiver times of ``rows``: int64 nanoseconds (NaT as its int64 sentinel) viewed as
+    UTC times, no conversion."""
+    return pd.DatetimeIndex(time_ns[rows].view("datetime64[ns]")).tz_localize("UTC")
+
+
+def _table(rows: np.ndarray, columns: dict, contract: dict[str, object], time_ns: np.ndarray,
+           msgs: Messages) -> pd.DataFrame:
+    """A positions or statics table from the vectorised decoder's columns of ``rows``
+    (ascending), with receiver time and source, in the contract's order and dtypes."""
+    if not len(rows):
+        return empty_frame(contract)
+    columns = dict(columns, timestamp=_timestamps(time_ns, rows).array,
+                   source=_source_column(msgs, rows))
+    return pd.DataFrame({name: columns[name] for name in contract}, copy=False)
 
 
 def _source_column(msgs: Messages, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
