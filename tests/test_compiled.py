@@ -1,9 +1,11 @@
-"""The two compiled kernels (vesseltrack.ais._compiled) against their references.
+"""The compiled kernels (vesseltrack.ais._compiled) against their references.
 
 The strict-line scan is also compared with the regular-expression path on every corpus in
-tests/test_framer_paths.py; here are its fields on hand-made lines. The position kernel is
-compared with the NumPy decoder and with pyais on every byte value at every position of a
-report, and on hypothesis-generated reports.
+tests/test_framer_paths.py; here are its fields on hand-made lines. The triage's position
+decoding is compared with the NumPy decoder and with pyais on every byte value at every
+position of a report, and on hypothesis-generated reports; its static decoding likewise on
+hand-checked and generated reports of types 5 and 24. The message merge is checked through
+the framer (tests/test_framer_paths.py) and by its example.
 """
 
 from __future__ import annotations

@@ -1,26 +1,36 @@
-"""The compiled kernels of the reader: the strict-line scan and the common position reports.
+"""The compiled kernels of the reader: the strict-line scan, the message merge, the triage
+and decoding of the common reports.
 
 Everything else in vesseltrack is NumPy, pandas and pyarrow column operations. These loops are
 compiled with Numba because, measured, column operations cannot reach the reader's target
-(two million sentences a second on one core) here: they need one pass over the bytes per
+(four million sentences a second on one core) here: they need one pass over the bytes per
 question asked.
 
 * :func:`scan_strict`: almost every line of a real feed is
   ``[\\tag block*hh\\]!AIVDM,c,n,s,ch,payload,f*hh``. For those lines it checks the grammar,
   cuts out the fields, computes both checksums and reads the tag block's ``c:`` time and
-  ``s:`` source, touching each byte once (the NumPy version: an RE2 match plus about seventy
-  column operations, 0.33 s per million lines; this: about 0.1 s). Lines it does not accept,
-  for any reason, go to the regular-expression path of :mod:`vesseltrack.ais._lines`, which
-  is the reference: for every line accepted here the two give the same fields
-  (``tests/test_framer_paths.py`` checks it on every corpus).
-* :func:`decode_complete_positions`: the position reports of types 1, 2, 3 and 18 (nine in
-  ten messages) whose bit vector holds every field read, decoded straight from the armoured
-  bytes, with the arithmetic of :mod:`vesseltrack.ais._fast` (which decodes every other
-  message and is the reference: the tests compare both with pyais).
+  ``s:`` source (the NumPy version: an RE2 match plus about seventy column operations, 0.33 s
+  per million lines; this: about 0.05 s). The tag block's body is read in one pass with a
+  byte-class table (a field is looked at when a comma or the star closes it); the sentence is
+  cut from both ends (its last bytes are ``,f*hh``), so that the payload check and the
+  checksum are loops without a branch. Lines it does not accept, for any reason, go to the
+  regular-expression path of :mod:`vesseltrack.ais._lines`, which is the reference: for every
+  line accepted here the two give the same fields (``tests/test_framer_paths.py`` checks it on
+  every corpus).
+* :func:`merge_messages`: the framer's messages in stream order (single sentences and joined
+  fragments), one pass instead of a gather and scatter per column.
+* :func:`triage_messages`: one pass over the messages that sorts them (empty payload, bad fill
+  bits, unknown type, type 24 part number; the checks of :mod:`vesseltrack.ais._fast`), gives
+  each its row in the positions and statics tables, and decodes straight from the armoured
+  bytes the position reports of types 1, 2, 3 and 18 (nine in ten messages) and the static
+  reports of types 5 and 24 whose bit vector holds every field read, with the arithmetic of
+  :mod:`vesseltrack.ais._fast` (which decodes every other message and is the reference: the
+  tests compare both with pyais).
 
-Two small ones serve them: :func:`line_offsets` splits a chunk into lines in one pass without
-the chunk-sized temporaries of a NumPy comparison and ``flatnonzero``, and :func:`copy_spans`
-joins byte spans (fragments' payloads, source names) without an index per byte.
+Two small ones serve them: :func:`line_offsets` splits a chunk into lines (eight bytes at a
+time when the chunk has no CR) without the chunk-sized temporaries of a NumPy comparison and
+``flatnonzero``, and :func:`copy_spans` joins byte spans (fragments' payloads, source names)
+without an index per byte.
 
 Each kernel has one signature, compiled (or loaded from Numba's on-disk cache, next to this
 file) when the module is imported, so that no call pays for compilation. Bytes are indexed with
