@@ -386,21 +386,32 @@ def _dimension(bits: _Bits, a: tuple[int, int], b: tuple[int, int]) -> np.ndarra
 # --------------------------------------------------------------------------- output tables
 
 
+def _trim(n: int, size: int):
+    """The first ``n`` entries of a buffer of ``size``: a view if that is most of it, else a
+    copy (a table must not keep a mostly unused buffer alive)."""
+    if 2 * n >= size:
+        return lambda buffer: buffer[:n]
+    return lambda buffer: buffer[:n].copy()
+
+
 class _Positions:
     """Column buffers of the positions table, indexed by output row: the first ``n`` rows
     of the triage's columns (which the compiled triage fills or initialises)."""
 
     def __init__(self, triage, n: int) -> None:
         self.rows = triage.pos_row[:n]
-        self.msg_type = triage.pos_type[:n]
-        self.mmsi = triage.mmsi[:n]
-        self.lon_deg = triage.lon_deg[:n]
-        self.lat_deg = triage.lat_deg[:n]
-        self.sog_knots = triage.sog_knots[:n]
-        self.cog_deg = triage.cog_deg[:n]
-        self.heading_deg = triage.heading_deg[:n]
-        self.status = triage.status[:n]
-        self.status_na = triage.status_na[:n]
+        # the table keeps these columns: views while they hold most of the buffers (sized
+        # for every message), copies otherwise
+        own = _trim(n, len(triage.code))
+        self.msg_type = own(triage.pos_type)
+        self.mmsi = own(triage.mmsi)
+        self.lon_deg = own(triage.lon_deg)
+        self.lat_deg = own(triage.lat_deg)
+        self.sog_knots = own(triage.sog_knots)
+        self.cog_deg = own(triage.cog_deg)
+        self.heading_deg = own(triage.heading_deg)
+        self.status = own(triage.status)
+        self.status_na = own(triage.status_na)
 
     def mask(self, slots: np.ndarray) -> None:
         """Mask rows ``slots`` as :func:`~vesseltrack.ais._decode.mask_positions` (the
@@ -443,15 +454,16 @@ class _Statics:
 
     def __init__(self, triage, n: int) -> None:
         self.rows = triage.sta_row[:n]
-        self.msg_type = triage.sta_type[:n]
-        self.mmsi = triage.sta_mmsi[:n]
-        self.imo = triage.imo[:n]
-        self.imo_na = triage.imo_na[:n]
-        self.ship_type = triage.ship_type[:n]
-        self.ship_type_na = triage.ship_type_na[:n]
-        self.draught_m = triage.draught_m[:n]
-        self.length_m = triage.length_m[:n]
-        self.beam_m = triage.beam_m[:n]
+        own = _trim(n, len(triage.code))  # (as _Positions; the text becomes Arrow strings)
+        self.msg_type = own(triage.sta_type)
+        self.mmsi = own(triage.sta_mmsi)
+        self.imo = own(triage.imo)
+        self.imo_na = own(triage.imo_na)
+        self.ship_type = own(triage.ship_type)
+        self.ship_type_na = own(triage.ship_type_na)
+        self.draught_m = own(triage.draught_m)
+        self.length_m = own(triage.length_m)
+        self.beam_m = own(triage.beam_m)
         self.name = triage.name[:n]
         self.callsign = triage.callsign[:n]
         self.destination = triage.destination[:n]
