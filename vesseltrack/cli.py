@@ -184,7 +184,8 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
 def _add_split(p: argparse.ArgumentParser, gain: str = "a 'segment' column") -> None:
     p.add_argument("--split-shared-mmsi", action="store_true",
                    help="split each MMSI into the tracks of the ships behind it (by implied "
-                        f"speed) and detect per segment; tables gain {gain}")
+                        f"speed) and detect per segment (INPUT or --store alike); tables "
+                        f"gain {gain}")
 
 
 def _add_gaps(sub: argparse._SubParsersAction) -> None:
