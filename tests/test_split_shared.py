@@ -100,12 +100,3 @@ def test_cli_gaps_split_has_segment_column(tmp_path):
     rc = main(["gaps", str(FX / "identity_2024.nmea.gz"), "--split-shared-mmsi", "-q",
                "-o", str(out)])
     assert (rc, pd.read_csv(out).columns[-1]) == (0, "segment")
-
-
-def test_cli_split_with_dask_is_a_usage_error(capsys):
-    from vesseltrack.cli import main
-
-    rc = main(["count", str(FX / "identity_2024.nmea.gz"), "--ports",
-               str(FX / "identity_2024_ports.geojson"), "--engine", "dask",
-               "--split-shared-mmsi", "--json"])
-    assert (rc, "need --engine local" in capsys.readouterr().err) == (1, True)

@@ -25,22 +25,27 @@ import pandas as pd
 from vesseltrack._schema import utc_bounds
 from vesseltrack.count import (
     CountResult,
+    SegmentStage,
     TrackStage,
     cap_for,
     match_sightings,
     peer_call_counts,
     run_call_stage,
+    run_segment_call_stage,
+    run_segment_track_stage,
     run_track_stage,
     select_ports,
     select_result,
 )
-from vesseltrack.params import CountParams, GapParams, StoreParams
+from vesseltrack.params import CountParams, GapParams, SegmentParams, StoreParams
 from vesseltrack.store import Store, bucket_of_mmsi
 
 __all__ = [
     "BucketStage",
     "MapInputs",
     "bucket_calls",
+    "bucket_ids",
+    "bucket_listed",
     "bucket_rows",
     "bucket_sightings",
     "bucket_track_stage",
@@ -77,9 +82,10 @@ class MapInputs:
 
 @dataclass
 class BucketStage:
-    """Stage 1 of one bucket, with its raw time span and vessel count."""
+    """Stage 1 of one bucket, with its raw time span and vessel count (a
+    :class:`~vesseltrack.count.SegmentStage` with ``params.segments``)."""
 
-    stage: TrackStage
+    stage: TrackStage | SegmentStage
     ts_min: pd.Timestamp | None
     ts_max: pd.Timestamp | None
 
@@ -128,10 +134,13 @@ def bucket_track_stage(
     sightings: pd.DataFrame | None,
     params: CountParams,
 ) -> BucketStage:
-    """Stage 1 (:func:`vesseltrack.count.run_track_stage`) of one bucket's rows."""
+    """Stage 1 (:func:`vesseltrack.count.run_track_stage`, or per segment
+    :func:`vesseltrack.count.run_segment_track_stage` with ``params.segments``) of one
+    bucket's rows."""
     ts = pos["timestamp"]
     has = ts.notna().any()
-    stage = run_track_stage(pos, sta, fences, registry, sightings, params)
+    run = run_track_stage if params.segments is None else run_segment_track_stage
+    stage = run(pos, sta, fences, registry, sightings, params)
     return BucketStage(stage, ts.min() if has else None, ts.max() if has else None)
 
 
@@ -164,7 +173,7 @@ def thin_positions(tracks: pd.DataFrame, every_minutes: float = MAP_EVERY_MINUTE
     return positions_frame(t.loc[keep, cols].reset_index(drop=True))
 
 
-def map_inputs(stage: TrackStage, calls: pd.DataFrame) -> MapInputs:
+def map_inputs(stage: TrackStage | SegmentStage, calls: pd.DataFrame) -> MapInputs:
     """The small part of one bucket's data that maps and reports draw (:class:`MapInputs`)."""
     from vesseltrack._schema import STATIC_COLUMNS, empty_frame
 
@@ -187,7 +196,8 @@ def bucket_calls(
     """Stage 2 of one bucket: ``calls``, ``gaps``, ``vessels_seen``, ``ts_min``, ``ts_max``
     and, with ``want_map``, ``map`` (:class:`MapInputs`)."""
     stage = bstage.stage
-    calls, gaps = run_call_stage(stage, registry, sightings, params, dark_call_ports, peers)
+    run = run_segment_call_stage if isinstance(stage, SegmentStage) else run_call_stage
+    calls, gaps = run(stage, registry, sightings, params, dark_call_ports, peers)
     return {"calls": calls, "gaps": gaps, "vessels_seen": stage.vessels_seen,
             "non_ship_mmsi": stage.non_ship_mmsi, "untimed_positions": stage.untimed_positions,
             "ts_min": bstage.ts_min, "ts_max": bstage.ts_max,
@@ -220,8 +230,9 @@ def gather_result(
     registry_given: bool = True,
 ) -> CountResult:
     """Concatenate per-bucket outputs into the local engine's :class:`CountResult` (same
-    order of rows), with the map inputs where they were kept (``map_inputs``). ``cap_bbl``
-    is the cap in effect (:func:`vesseltrack.count.cap_for`), not a flag's default."""
+    order of rows), with the map inputs where they were kept (``map_inputs``) and the calls
+    marked where watchlist labels were (``listed``, :func:`bucket_listed`). ``cap_bbl`` is
+    the cap in effect (:func:`vesseltrack.count.cap_for`), not a flag's default."""
     calls = _concat([o["calls"] for o in outs])
     calls = calls.sort_values(["mmsi", "arrival", "port"], kind="stable").reset_index(drop=True)
     gaps = _concat([o["gaps"] for o in outs])
@@ -237,6 +248,11 @@ def gather_result(
                            untimed_positions=int(sum(o.get("untimed_positions", 0)
                                                      for o in outs)))
     result = replace(result, cap_bbl=cap_bbl, registry_given=registry_given)
+    listed = [o["listed"] for o in outs if o.get("listed") is not None]
+    if listed:  # --watchlist: labels of each bucket's listed vessels
+        from vesseltrack.watchlist import label_calls
+
+        result = label_calls(result, pd.concat(listed))
     maps = [o["map"] for o in outs if o.get("map") is not None]
     if maps:
         result.map_inputs = MapInputs(_concat([m.positions for m in maps]),
@@ -263,6 +279,33 @@ def bucket_rows(store: Store | None, bucket: int, buckets: int, window: tuple, b
     return pos, sta
 
 
+def bucket_ids(store: Store | None, bucket: int, buckets: int,
+               extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Distinct ``mmsi``, ``imo``, ``name`` of one bucket's statics, at any time (the store's,
+    then those of ``extra``, statics of files analysed with the store), in stream order of
+    first use: what :func:`vesseltrack.watchlist.listed_labels` matches a vessel by. Only
+    these three columns are read."""
+    from vesseltrack._schema import STATIC_COLUMNS, STRING
+
+    cols = ["mmsi", "imo", "name"]
+    ids = (store.read("statics", buckets=[bucket], columns=cols) if store is not None
+           else pd.DataFrame({c: pd.Series([], dtype=STATIC_COLUMNS[c]) for c in cols}))
+    if extra is not None:
+        ids = _add_extra(ids, extra.loc[:, cols], bucket, buckets)
+    ids = ids.astype({"mmsi": "int64", "imo": "Int64", "name": STRING})
+    return ids.drop_duplicates(ignore_index=True)
+
+
+def bucket_listed(out: dict[str, Any], ids: pd.DataFrame | None, watchlist: pd.DataFrame
+                  ) -> dict[str, Any]:
+    """One bucket's stage-2 output (:func:`bucket_calls`) with ``listed``: the watchlist
+    labels of its callers (:func:`vesseltrack.watchlist.listed_labels`) from ``ids``, the
+    bucket's statics or :func:`bucket_ids`."""
+    from vesseltrack.watchlist import listed_labels
+
+    return {**out, "listed": listed_labels(out["calls"], ids, watchlist)}
+
+
 def count_port_calls_store(
     store: Store,
     ports: pd.DataFrame,
@@ -280,6 +323,7 @@ def count_port_calls_store(
     want_map: bool = False,
     progress: bool | None = None,
     cap_bbl: int | None = None,
+    watchlist: pd.DataFrame | None = None,
 ) -> CountResult:
     """:func:`vesseltrack.count_port_calls` over a store, one bucket at a time.
 
@@ -300,6 +344,10 @@ def count_port_calls_store(
         Also keep :class:`MapInputs` for the map and the report.
     progress : bool, optional
         ``False``: no progress bar (by default one on a terminal, when tqdm is installed).
+    watchlist : DataFrame, optional
+        :func:`vesseltrack.watchlist.read_watchlist`: mark the calls of listed vessels, as
+        :func:`vesseltrack.watchlist.mark_listed_calls` with every static report of the
+        files does (each bucket's identifiers read at any time, :func:`bucket_ids`).
 
     Returns
     -------
@@ -352,9 +400,14 @@ def count_port_calls_store(
             for b in range(buckets):
                 with open(Path(spill) / f"{b}.pickle", "rb") as fh:
                     bstage = pickle.load(fh)  # our own file, written just above
-                outs.append(bucket_calls(bstage, registry, sights[b], params, selected, total,
-                                         want_map))
+                out = bucket_calls(bstage, registry, sights[b], params, selected, total,
+                                   want_map)
                 del bstage
+                if watchlist is not None:  # a bucket without calls has no one to mark
+                    ids = (bucket_ids(store, b, buckets, None if extra is None else extra[1])
+                           if len(out["calls"]) else None)
+                    out = bucket_listed(out, ids, watchlist)
+                outs.append(out)
                 if bar is not None:
                     bar.update(1)
         finally:
@@ -385,21 +438,26 @@ def detect_gaps_store(
     bbox: tuple[float, float, float, float] | None = None,
     store_params: StoreParams | None = None,
     extra: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    segments: SegmentParams | None = None,
 ) -> pd.DataFrame:
     """:func:`vesseltrack.detect_gaps` of clean tracks over a store, one bucket at a time.
 
     ``since``/``until`` limit what is read as in :func:`count_port_calls_store`; the gaps
     returned are all those found (select by time with :func:`select_gaps`). Rows come in the
-    order of one run over all the data (by ``mmsi``, then as the detector orders them).
+    order of one run over all the data (by ``mmsi``, then as the detector orders them). With
+    ``segments``, each ship behind an MMSI apart
+    (:func:`vesseltrack.segments.detect_gaps_by_segment`, a ``segment`` column).
     """
     from vesseltrack.gaps import detect_gaps
+    from vesseltrack.segments import detect_gaps_by_segment
     from vesseltrack.tracks import clean_tracks
 
     window = read_window(since, until, store_params or StoreParams())
     outs = []
     for b in range(store.buckets):
         pos, sta = bucket_rows(store, b, store.buckets, window, bbox, extra)
-        outs.append(detect_gaps(clean_tracks(pos), sta, ports, params))
+        outs.append(detect_gaps(clean_tracks(pos), sta, ports, params) if segments is None
+                    else detect_gaps_by_segment(pos, sta, ports, params, segments))
     gaps = _concat(outs).sort_values("mmsi", kind="stable").reset_index(drop=True)
     if outs:
         gaps.attrs = dict(outs[0].attrs)

@@ -127,7 +127,8 @@ def _add_sources(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="AIS files, folders or globs (optional with --store)")
     p.add_argument("--store", metavar="DIR",
-                   help="analyse the store DIR made by `vesseltrack ingest` (plus any INPUT)")
+                   help="analyse the store DIR made by `vesseltrack ingest` (plus any INPUT), "
+                        "one MMSI bucket at a time")
     p.add_argument("--bbox", metavar="W,S,E,N",
                    help="only positions inside this box: min_lon,min_lat,max_lon,max_lat")
 
@@ -174,15 +175,17 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--min-hours", type=float, default=6.0, metavar="H",
                    help="shortest AIS silence reported as a gap, hours (default 6)")
     p.add_argument("--watchlist", metavar="W",
-                   help="mark calls by listed vessels (CSV or FollowTheMoney JSON lines); "
-                        "port_calls gain a 'watchlist' column")
+                   help="mark calls by listed vessels (CSV or FollowTheMoney JSON lines), "
+                        "matched by every IMO and name they used (on a store: the statics "
+                        "of any time); port_calls gain a 'watchlist' column")
     _add_split(p)
 
 
 def _add_split(p: argparse.ArgumentParser, gain: str = "a 'segment' column") -> None:
     p.add_argument("--split-shared-mmsi", action="store_true",
                    help="split each MMSI into the tracks of the ships behind it (by implied "
-                        f"speed) and detect per segment; tables gain {gain}")
+                        f"speed) and detect per segment (INPUT or --store alike); tables "
+                        f"gain {gain}")
 
 
 def _add_gaps(sub: argparse._SubParsersAction) -> None:
@@ -217,8 +220,9 @@ def _add_count(sub: argparse._SubParsersAction) -> None:
                    help="also write port_calls.csv, gaps.csv, summary.json, map.html, "
                         "report.md and charts to DIR")
     p.add_argument("--engine", choices=("local", "dask"), default="local",
-                   help="local (default) or dask: decode files in parallel and detect per "
-                        "vessel partition on a Dask cluster")
+                   help="local (default) or dask: decode files (or read --store buckets) in "
+                        "parallel and detect per vessel partition on a Dask cluster; same "
+                        "tables as local, --watchlist and --split-shared-mmsi included")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster)")
     p.add_argument("--workers", type=int, default=2, metavar="N",
@@ -643,19 +647,18 @@ def _count(args: argparse.Namespace, want_map: bool = False):
         else:
             from vesseltrack.bucketed import count_port_calls_store
 
-            if side["watchlist"] is not None or args.split_shared_mmsi:
-                raise UsageError("--watchlist and --split-shared-mmsi read INPUT files, not "
-                                 "--store")
             extra = (_in_bbox(data.positions, box), data.statics) if data is not None else None
             del data
+            # bucket by bucket, --watchlist included (each bucket's statics, any time)
             result = count_port_calls_store(store, side["ports"], bbox=box, extra=extra,
                                             want_map=want_map,
-                                            progress=False if args.quiet else None, **common)
+                                            progress=False if args.quiet else None,
+                                            watchlist=side["watchlist"], **common)
             maps = result.map_inputs
             positions, statics = (maps.positions, maps.statics) if maps else (None, None)
     except ValueError as exc:  # an unknown --port, a bad date, a negative cap
         raise UsageError(_first_line(exc)) from None
-    if side["watchlist"] is not None:
+    if side["watchlist"] is not None and store is None:
         from vesseltrack.watchlist import mark_listed_calls
 
         result = mark_listed_calls(result, side["watchlist"], statics)
@@ -699,12 +702,13 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
                 gaps = detect_gaps(clean_tracks(positions), data.statics, side["ports"], params)
         else:
             from vesseltrack.bucketed import detect_gaps_store
+            from vesseltrack.params import SegmentParams
 
-            if args.split_shared_mmsi:
-                raise UsageError("--split-shared-mmsi reads INPUT files, not --store")
             extra = (_in_bbox(data.positions, box), data.statics) if data is not None else None
             gaps = detect_gaps_store(store, side["ports"], params, since=args.since,
-                                     until=args.until, bbox=box, extra=extra)
+                                     until=args.until, bbox=box, extra=extra,
+                                     segments=SegmentParams() if args.split_shared_mmsi
+                                     else None)
         gaps = select_gaps(gaps, args.since, args.until)
     except ValueError as exc:  # a bad date
         raise UsageError(_first_line(exc)) from None
@@ -741,8 +745,6 @@ def _count_dask(args: argparse.Namespace):
 
     if args.columns is not None or args.dayfirst:
         raise UsageError("--columns and --dayfirst need --engine local")
-    if args.split_shared_mmsi or args.watchlist:
-        raise UsageError("--split-shared-mmsi and --watchlist need --engine local")
     _check_selection(args)
     if args.store is not None and args.inputs:
         raise UsageError("--engine dask reads INPUT files or --store, not both: ingest the "
@@ -754,7 +756,8 @@ def _count_dask(args: argparse.Namespace):
     common = {"registry": side["registry"], "sightings": side["sightings"], "port": args.port,
               "flag": args.flag, "since": args.since, "until": args.until,
               "params": _count_params(args), "scheduler": args.scheduler,
-              "n_workers": args.workers, "want_map": bool(args.out), "cap_bbl": args.cap_bbl}
+              "n_workers": args.workers, "want_map": bool(args.out), "cap_bbl": args.cap_bbl,
+              "watchlist": side["watchlist"]}
     try:
         if store is not None:
             return count_store_dask(store.root, side["ports"], bbox=_bbox(args), **common)

@@ -12,6 +12,9 @@ that a distributed engine can reduce one small global table in between:
 
 Each stage keeps no global state and call ids are deterministic, so concatenating the output
 over any partition of the vessels gives the same table as running it on all of them.
+With ``params.segments`` (each ship behind a shared MMSI apart) both stages run per segment
+(:func:`run_segment_track_stage`, :func:`run_segment_call_stage`): still a pure function of
+whole vessels, so it partitions alike.
 :func:`count_port_calls` is the local engine (one partition), plus the selection by port,
 flag and time window (:func:`select_result`, shared with the Dask engine) and
 :class:`CountResult` with the summary of ``count --json`` (``docs/contracts.md``).
@@ -56,7 +59,10 @@ __all__ = [
     "match_sightings",
     "peer_call_counts",
     "run_call_stage",
+    "run_segment_call_stage",
+    "run_segment_track_stage",
     "run_track_stage",
+    "SegmentStage",
     "select_ports",
     "select_result",
 ]
@@ -532,12 +538,11 @@ def count_port_calls(
     selected = select_ports(ports, port)
     matched = match_sightings(sightings, registry, statics) if sightings is not None else None
     if params.segments is not None:
-        calls, gaps = _detect_by_segment(positions, statics, ports, registry, matched, params,
-                                         selected)
-        # what the per-run cleaning would count, counted once over all the positions
-        mmsi = positions["mmsi"].drop_duplicates()
-        non_ship_mmsi = int((~np.asarray(is_ship_mmsi(mmsi), dtype=bool)).sum())
-        untimed_positions = int(positions["timestamp"].isna().sum())
+        # each ship behind an MMSI apart: the same two stages, per segment
+        sstage = run_segment_track_stage(positions, statics, ports, registry, matched, params)
+        calls, gaps = run_segment_call_stage(sstage, registry, matched, params, selected,
+                                             peer_call_counts(sstage.ais_calls))
+        non_ship_mmsi, untimed_positions = sstage.non_ship_mmsi, sstage.untimed_positions
     else:
         # Two stages so that dark calls can use where flag-mates call (a small global table);
         # a distributed engine runs each stage per partition and reduces the table between.
@@ -556,22 +561,72 @@ def count_port_calls(
     return replace(result, cap_bbl=cap, registry_given=registry is not None)
 
 
-def _detect_by_segment(
+@dataclass
+class SegmentStage:
+    """Stage 1 per segment (``params.segments``): what :func:`run_segment_track_stage` leaves
+    for :func:`run_segment_call_stage`.
+
+    Run ``k`` holds segment ``k`` of every MMSI of the partition, so that within one run an
+    MMSI is one ship. Like :class:`TrackStage`, it holds whole vessels only: its output
+    concatenates across partitions (the MMSI buckets of a store, the Dask partitions).
+
+    Attributes
+    ----------
+    runs : list of int
+        The segment numbers, ascending (``[1]`` when no position has a segment).
+    stages : list of TrackStage
+        :func:`run_track_stage` of each run.
+    sighting_run : ndarray of int64 or None
+        The run each matched sighting goes to (None without sightings).
+    all_statics : DataFrame or None
+        The statics of the partition's vessels (with their original index).
+    vessels_seen : int
+        Distinct MMSIs in the partition's positions.
+    non_ship_mmsi : int
+        Distinct MMSIs of the positions that are no ship station.
+    untimed_positions : int
+        Positions without a time.
+    """
+
+    runs: list[int]
+    stages: list[TrackStage]
+    sighting_run: np.ndarray | None
+    all_statics: pd.DataFrame | None
+    vessels_seen: int
+    non_ship_mmsi: int = 0
+    untimed_positions: int = 0
+
+    @property
+    def ais_calls(self) -> pd.DataFrame:
+        """The AIS calls of every run (for :func:`peer_call_counts`)."""
+        return pd.concat([s.ais_calls for s in self.stages], ignore_index=True)
+
+    @property
+    def tracks(self) -> pd.DataFrame:
+        """The clean tracks of every run (for maps)."""
+        return pd.concat([s.tracks for s in self.stages], ignore_index=True)
+
+    @property
+    def statics(self) -> pd.DataFrame | None:
+        """The statics of the partition's vessels (for maps)."""
+        return self.all_statics
+
+
+def run_segment_track_stage(
     positions: pd.DataFrame,
     statics: pd.DataFrame | None,
-    ports: pd.DataFrame,
+    ports: pd.DataFrame | list[Fence],
     registry: pd.DataFrame | None,
     sightings: pd.DataFrame | None,
     params: CountParams,
-    selected: list[str],
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Port calls and gaps per segment (``params.segments``): each ship behind an MMSI apart.
+) -> SegmentStage:
+    """Stage 1 per segment (``params.segments``) of a partition of whole vessels.
 
     The positions are split by :func:`vesseltrack.segments.segment_tracks` (noise dropped).
     Run ``k`` takes segment ``k`` of every MMSI, so that within one run an MMSI is one ship
-    and the ordinary two stages apply unchanged; a static report (or a sighting) goes to the
-    run of the MMSI's position nearest to it in time. Calls and gaps gain a ``segment``
-    column.
+    and :func:`run_track_stage` applies unchanged; a static report (or a sighting) goes to
+    the run of the MMSI's position nearest to it in time. Arguments as for
+    :func:`detect_vessels`.
     """
     from vesseltrack.segments import segment_tracks
 
@@ -598,21 +653,45 @@ def _detect_by_segment(
 
     static_run = assigned(statics, "mmsi")
     sighting_run = assigned(sightings, "matched_mmsi")
-    stages = []
-    for k in runs:
-        stages.append(run_track_stage(
+    stages = [
+        run_track_stage(
             seg.loc[seg["segment"].to_numpy() == k, list(positions.columns)],
             None if statics is None else statics.loc[static_run == k],
             ports, registry,
             None if sightings is None else sightings.loc[sighting_run == k], params,
-        ))
-    peer = peer_call_counts(pd.concat([s.ais_calls for s in stages], ignore_index=True))
+        )
+        for k in runs
+    ]
+    if statics is not None and len(statics):
+        statics = statics.loc[statics["mmsi"].isin(seg["mmsi"].unique())
+                              | statics["mmsi"].isin(_sighted_mmsi(sightings))]
+    # what the per-run cleaning would count, counted once over all the positions
+    mmsi = positions["mmsi"].drop_duplicates()
+    return SegmentStage(
+        runs, stages, sighting_run, statics, int(positions["mmsi"].nunique()),
+        non_ship_mmsi=int((~np.asarray(is_ship_mmsi(mmsi), dtype=bool)).sum()),
+        untimed_positions=int(positions["timestamp"].isna().sum()))
+
+
+def run_segment_call_stage(
+    stage: SegmentStage,
+    registry: pd.DataFrame | None,
+    sightings: pd.DataFrame | None,
+    params: CountParams,
+    dark_call_ports: list[str] | None,
+    peer_calls: pd.Series | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stage 2 per segment: :func:`run_call_stage` of each run of
+    :func:`run_segment_track_stage`. ``sightings`` are those given to stage 1; other
+    arguments as for :func:`detect_vessels`. Calls and gaps gain a ``segment`` column;
+    calls come sorted by mmsi, arrival and port, gaps by mmsi and start.
+    """
     calls_parts, gap_parts = [], []
-    for k, stage in zip(runs, stages, strict=True):
+    for k, track_stage in zip(stage.runs, stage.stages, strict=True):
         c, g = run_call_stage(
-            stage, registry,
-            None if sightings is None else sightings.loc[sighting_run == k],
-            params, selected, peer)
+            track_stage, registry,
+            None if sightings is None else sightings.loc[stage.sighting_run == k],
+            params, dark_call_ports, peer_calls)
         calls_parts.append(c.assign(segment=np.int64(k)))
         gap_parts.append(g.assign(segment=np.int64(k)))
     calls = pd.concat(calls_parts, ignore_index=True).sort_values(

@@ -50,6 +50,8 @@ from vesseltrack.ais import DecodeReport
 from vesseltrack.bucketed import (
     BucketStage,
     bucket_calls,
+    bucket_ids,
+    bucket_listed,
     bucket_rows,
     bucket_sightings,
     bucket_track_stage,
@@ -183,6 +185,24 @@ def _store_stage1(
     return bucket_track_stage(pos, sta, fences, registry, sightings, params)
 
 
+def _stage_listed(stage: BucketStage, out: dict[str, Any], watchlist: pd.DataFrame
+                  ) -> dict[str, Any]:
+    """Task: watchlist labels of one partition's callers, from its statics (whole: files)."""
+    return bucket_listed(out, stage.stage.statics, watchlist)
+
+
+def _store_listed(root: str, bucket: int, out: dict[str, Any], watchlist: pd.DataFrame
+                  ) -> dict[str, Any]:
+    """Task: watchlist labels of one store bucket's callers, from the identifiers of the
+    bucket's statics at any time (read on the worker)."""
+    from vesseltrack.store import open_store
+
+    if not len(out["calls"]):
+        return bucket_listed(out, None, watchlist)
+    store = open_store(root)
+    return bucket_listed(out, bucket_ids(store, bucket, store.buckets), watchlist)
+
+
 def _peers_of(stage: BucketStage) -> pd.Series:
     """Task: the (flag, fence) AIS call counts of one partition."""
     return peer_call_counts(stage.stage.ais_calls)
@@ -221,6 +241,7 @@ def count_port_calls_dask(
     partitions: int | None = None,
     cap_bbl: int | None = None,
     want_map: bool = False,
+    watchlist: pd.DataFrame | None = None,
 ) -> CountResult:
     """Run ``vesseltrack count`` on a Dask cluster (see the module docstring).
 
@@ -243,6 +264,10 @@ def count_port_calls_dask(
     want_map : bool
         Also gather what the map and the report draw (``map_inputs``,
         :class:`vesseltrack.bucketed.MapInputs`: thinned tracks, statics of called vessels).
+    watchlist : DataFrame, optional
+        :func:`vesseltrack.watchlist.read_watchlist`: mark the calls of listed vessels (a
+        ``watchlist`` column, as :func:`vesseltrack.watchlist.mark_listed_calls`), per
+        partition on the workers.
 
     Returns
     -------
@@ -310,6 +335,9 @@ def count_port_calls_dask(
         outs = [client.submit(bucket_calls, s, registry, sights, params, selected, peers,
                               want_map, pure=False)
                 for s, sights in zip(stages, part_sightings, strict=True)]
+        if watchlist is not None:
+            outs = [client.submit(_stage_listed, s, o, watchlist, pure=False)
+                    for s, o in zip(stages, outs, strict=True)]
         results = client.gather(outs)
         del decoded, stages, outs
         t_detected = time.perf_counter()
@@ -354,6 +382,7 @@ def count_store_dask(
     n_workers: int = 2,
     want_map: bool = False,
     cap_bbl: int | None = None,
+    watchlist: pd.DataFrame | None = None,
 ) -> CountResult:
     """Run ``vesseltrack count`` over a store on a Dask cluster: one task per bucket.
 
@@ -370,6 +399,9 @@ def count_store_dask(
         As for :func:`vesseltrack.bucketed.count_port_calls_store`.
     scheduler, n_workers, want_map
         As for :func:`count_port_calls_dask`.
+    watchlist : DataFrame, optional
+        As for :func:`vesseltrack.bucketed.count_port_calls_store`: each bucket's callers
+        matched on the workers with the identifiers of the bucket's statics at any time.
 
     Returns
     -------
@@ -403,6 +435,9 @@ def count_store_dask(
         outs = [client.submit(bucket_calls, s, registry, sights[b], params, selected, peers,
                               want_map, pure=False)
                 for b, s in enumerate(stages)]
+        if watchlist is not None:
+            outs = [client.submit(_store_listed, root, b, o, watchlist, pure=False)
+                    for b, o in enumerate(outs)]
         results = client.gather(outs)
         del stages, outs
         t_detected = time.perf_counter()

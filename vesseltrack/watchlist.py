@@ -32,6 +32,8 @@ from vesseltrack.params import WatchlistParams
 __all__ = [
     "WATCHLIST_COLUMNS",
     "WatchlistParams",
+    "label_calls",
+    "listed_labels",
     "mark_listed_calls",
     "match_watchlist",
     "name_key",
@@ -248,6 +250,69 @@ def match_watchlist(
     return out
 
 
+def listed_labels(
+    calls: pd.DataFrame,
+    statics: pd.DataFrame | None,
+    watchlist: pd.DataFrame,
+    params: WatchlistParams | None = None,
+) -> pd.Series:
+    """The watchlist label of each listed vessel among the callers.
+
+    Each MMSI is matched with every IMO and name it used (the calls' and the statics'); a
+    vessel's label depends on its own rows only, so labels computed over any partition of
+    the vessels (the buckets of a store, the Dask partitions) concatenate to those of one run.
+
+    Parameters
+    ----------
+    calls : DataFrame
+        Port calls (``mmsi``, ``imo``, ``name``).
+    statics : DataFrame, optional
+        Static reports (``mmsi``, ``imo``, ``name`` at least) of the callers, in stream
+        order; others are ignored.
+    watchlist : DataFrame
+        :func:`read_watchlist`.
+    params : WatchlistParams, optional
+        Matching parameters.
+
+    Returns
+    -------
+    Series
+        ``"<listed name> (<list>; matched by <imo|mmsi|name>)"`` indexed by MMSI (int64),
+        listed vessels only.
+    """
+    params = params or WatchlistParams()
+    combos = calls.loc[:, ["mmsi", "imo", "name"]]
+    if statics is not None and len(statics):
+        seen = statics.loc[statics["mmsi"].isin(calls["mmsi"].unique()), ["mmsi", "imo", "name"]]
+        combos = pd.concat([combos, seen.drop_duplicates()], ignore_index=True)
+    combos = combos.drop_duplicates().reset_index(drop=True)
+    hits = match_watchlist(combos, watchlist, params)
+    if not len(hits):
+        return pd.Series([], index=pd.Index([], dtype="int64"), dtype=object)
+    order = hits["matched_by"].map({"imo": 0, "mmsi": 1, "name": 2})
+    hits = hits.assign(_o=order).sort_values(["mmsi", "_o"], kind="stable")
+    hits = hits.drop_duplicates("mmsi")
+    return pd.Series(
+        [f"{n} ({lst}; matched by {by})" for n, lst, by in
+         zip(hits["listed_name"], hits["list"], hits["matched_by"], strict=True)],
+        index=hits["mmsi"].astype("int64").to_numpy(), dtype=object)
+
+
+def label_calls(result: Any, labels: pd.Series) -> Any:
+    """A copy of a :class:`vesseltrack.CountResult` whose ``port_calls`` and ``all_calls``
+    gain a ``watchlist`` column from ``labels`` (:func:`listed_labels`, or several of them
+    concatenated); blank for vessels not listed."""
+
+    def mark(frame: pd.DataFrame) -> pd.DataFrame:
+        out = frame.assign(watchlist=pd.array(
+            frame["mmsi"].astype("int64").map(labels).fillna("").to_numpy(object),
+            dtype=STRING))
+        out.attrs = dict(frame.attrs)
+        return out
+
+    return replace(result, port_calls=mark(result.port_calls), all_calls=mark(result.all_calls))
+
+
 def mark_listed_calls(
     result: Any,
     watchlist: pd.DataFrame,
@@ -258,31 +323,7 @@ def mark_listed_calls(
     ``port_calls`` and ``all_calls`` gain a ``watchlist`` column (blank for vessels not
     listed; else ``"<listed name> (<list>; matched by <imo|mmsi|name>)"``).
 
-    Each MMSI is matched with every IMO and name it used (the calls' and the statics').
+    Each MMSI is matched with every IMO and name it used (the calls' and the statics'):
+    :func:`listed_labels` then :func:`label_calls`.
     """
-    params = params or WatchlistParams()
-    calls = result.all_calls
-    combos = calls.loc[:, ["mmsi", "imo", "name"]]
-    if statics is not None and len(statics):
-        seen = statics.loc[statics["mmsi"].isin(calls["mmsi"].unique()), ["mmsi", "imo", "name"]]
-        combos = pd.concat([combos, seen.drop_duplicates()], ignore_index=True)
-    combos = combos.drop_duplicates().reset_index(drop=True)
-    hits = match_watchlist(combos, watchlist, params)
-    label = pd.Series(dtype=object)
-    if len(hits):
-        order = hits["matched_by"].map({"imo": 0, "mmsi": 1, "name": 2})
-        hits = hits.assign(_o=order).sort_values(["mmsi", "_o"], kind="stable")
-        hits = hits.drop_duplicates("mmsi")
-        label = pd.Series(
-            [f"{n} ({lst}; matched by {by})" for n, lst, by in
-             zip(hits["listed_name"], hits["list"], hits["matched_by"], strict=True)],
-            index=hits["mmsi"].astype("int64").to_numpy())
-
-    def mark(frame: pd.DataFrame) -> pd.DataFrame:
-        out = frame.assign(watchlist=pd.array(
-            frame["mmsi"].astype("int64").map(label).fillna("").to_numpy(object),
-            dtype=STRING))
-        out.attrs = dict(frame.attrs)
-        return out
-
-    return replace(result, port_calls=mark(result.port_calls), all_calls=mark(calls))
+    return label_calls(result, listed_labels(result.all_calls, statics, watchlist, params))
