@@ -103,3 +103,17 @@ def test_dask_on_a_store_in_slices_writes_the_local_tables(fixture_store, tmp_pa
     same = [(tmp_path / "dask" / f).read_bytes() == (tmp_path / "local" / f).read_bytes()
             for f in ("port_calls.csv", "gaps.csv")]
     assert (summary["engine"]["partitions"] > 16, same) == (True, [True, True])
+
+
+def test_store_reads_use_a_pool_that_returns_memory(monkeypatch):
+    import pyarrow as pa
+
+    from vesseltrack.store import use_releasing_memory_pool
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pa.default_memory_pool()
+    try:
+        backend = use_releasing_memory_pool()
+    finally:
+        pa.set_memory_pool(before)
+    assert backend in ("jemalloc", "system")

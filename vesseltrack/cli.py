@@ -597,10 +597,11 @@ def _open_store(args: argparse.Namespace):
         return None
     from pathlib import Path
 
-    from vesseltrack.store import open_store
+    from vesseltrack.store import open_store, use_releasing_memory_pool
 
     if not Path(args.store).is_dir():
         raise UsageError(f"--store {args.store}: no such folder")
+    use_releasing_memory_pool()  # this process reads the store bucket after bucket
     try:
         return open_store(args.store)
     except ValueError as exc:

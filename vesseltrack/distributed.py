@@ -27,8 +27,9 @@ message split across two files is reassembled, as the local reader does) and add
 messages completed there to their vessels' partitions.
 
 Over a store (:func:`count_store_dask`) there is nothing to decode or shuffle: a store bucket
-already holds whole vessels, so stage 1 is one task per bucket reading it from the store
-(:func:`vesseltrack.bucketed.bucket_rows`), followed by the same reduce and stage 2. Both
+already holds whole vessels, so stage 1 is one task per slice of whole vessels of a bucket
+reading it from the store (:func:`vesseltrack.bucketed.slice_rows`), followed by the same
+reduce and stage 2. Both
 engines can gather what the map and the report need (``want_map``: tracks thinned on the
 workers, :class:`vesseltrack.bucketed.MapInputs`), so ``count --out`` writes every file the
 local engine writes.
@@ -181,8 +182,9 @@ def _store_stage1(
 ) -> BucketStage:
     """Task: read slice ``part`` of one bucket of the store at ``root`` (on the worker,
     :func:`vesseltrack.bucketed.slice_rows`) and run stage 1."""
-    from vesseltrack.store import open_store
+    from vesseltrack.store import open_store, use_releasing_memory_pool
 
+    use_releasing_memory_pool()  # the worker reads slice after slice
     pos, sta = slice_rows(open_store(root), bucket, window, bbox, bounds, part)
     return bucket_track_stage(pos, sta, fences, registry, sightings, params)
 

@@ -47,7 +47,8 @@ from vesseltrack._schema import (
 from vesseltrack.ais import DecodeReport
 from vesseltrack.params import StoreParams
 
-__all__ = ["MANIFEST", "Store", "bucket_of_mmsi", "ingest", "open_store", "stream_frame"]
+__all__ = ["MANIFEST", "Store", "bucket_of_mmsi", "ingest", "open_store", "stream_frame",
+           "use_releasing_memory_pool"]
 
 MANIFEST = "ingest.json"
 TABLES = ("positions", "statics")
@@ -556,6 +557,27 @@ class Store:
         arrow = pa.concat_tables(firsts)
         return (arrow.take(pc.sort_indices(arrow["seq"])).drop_columns(["seq"])
                 .to_pandas(types_mapper={pa.large_string(): pd.StringDtype()}.get))
+
+
+def use_releasing_memory_pool() -> str:
+    """Make pyarrow allocate from jemalloc (or, without it, the system allocator) for the rest
+    of the process, unless ``ARROW_DEFAULT_MEMORY_POOL`` chooses a pool.
+
+    For a process that reads a store bucket after bucket: pyarrow's mimalloc pool kept some
+    of each bucket's memory (about 5 MB per bucket read, so a count of a large store grew
+    with the number of buckets); jemalloc and the system allocator hand it back.
+
+    Returns
+    -------
+    str
+        The backend of the pool in use.
+    """
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        try:
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
+        except NotImplementedError:
+            pa.set_memory_pool(pa.system_memory_pool())
+    return pa.default_memory_pool().backend_name
 
 
 def stream_frame(arrow: pa.Table) -> pd.DataFrame:
