@@ -560,17 +560,20 @@ class Store:
 
 
 def use_releasing_memory_pool() -> str:
-    """Make pyarrow allocate from jemalloc (or, without it, the system allocator) for the rest
-    of the process, unless ``ARROW_DEFAULT_MEMORY_POOL`` chooses a pool.
+    """Make pyarrow allocate from jemalloc (Linux; elsewhere the system allocator) for the
+    rest of the process, unless ``ARROW_DEFAULT_MEMORY_POOL`` chooses a pool.
 
     For a process that reads a store bucket after bucket: pyarrow's mimalloc pool kept some
     of each bucket's memory (about 5 MB per bucket read, so a count of a large store grew
-    with the number of buckets); jemalloc and the system allocator hand it back.
+    with the number of buckets); jemalloc and the system allocator hand it back. The Parquet
+    reader takes the pool named by ``ARROW_DEFAULT_MEMORY_POOL`` when pyarrow is loaded, so
+    the command line sets that variable before (:mod:`vesseltrack.cli`, for ``--store``);
+    this function, called later, changes the pool of pyarrow's Python-level calls only.
 
     Returns
     -------
     str
-        The backend of the pool in use.
+        The backend of pyarrow's Python-level pool now.
     """
     if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         try:
