@@ -949,7 +949,7 @@ def report(r: dict, a: argparse.Namespace) -> str:
                 peak = ds_.get("tree_peak_mb", ds_.get("client_peak_mb", float("nan")))
                 add(f"| `count --store --engine dask`, {w} worker{'s' if w > 1 else ''}, "
                     f"{large['lines']:,} lines, {what} | **{ds_['seconds']:.2f} s**, "
-                    f"{cpu:.1f} CPU-s (cluster start {e.get('startup_s', float('nan')):.2f} s, "
+                    f"{cpu:.1f} CPU-s (start-up {e.get('startup_s', float('nan')):.2f} s, "
                     f"detect {e.get('detect_s', float('nan')):.2f} s, "
                     f"{e.get('partitions', '?')} tasks), peak {peak / 1024:.2f} GB; all runs "
                     f"{ds_.get('all_seconds')} s at load {ds_.get('all_loads')} | | |")
@@ -1008,7 +1008,14 @@ def report(r: dict, a: argparse.Namespace) -> str:
         "at a time) and the same with `--engine dask --workers N`; each is one process "
         "(tree), timed from outside, its peak memory the largest sum of the RSS of the "
         "process and all its descendants (Dask workers included), sampled every 50 ms "
-        "(psutil). `--huge` adds a 100-million-line corpus (100 part files).")
+        "(psutil). `--huge` adds a 100-million-line corpus (100 part files) ingested into "
+        f"{HUGE_BUCKETS} buckets (the bucket size of the 10 M-line store in 16), so that the "
+        "two counts' peak memory compare like for like. Dask on the store runs twice per "
+        "worker count (1 and 2 alternating, the fastest kept): the whole process tree with "
+        "the LocalCluster started inside the timing, and the client process alone against "
+        "a LocalCluster started (and idle) before the timing, as a real cluster would be; "
+        "start-up is starting the cluster (or connecting), with the planning of the slices "
+        "overlapped.")
     add("")
     lines += at_sea_lines(r)
     return "\n".join(lines)
