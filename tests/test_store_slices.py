@@ -117,3 +117,25 @@ def test_store_reads_use_a_pool_that_returns_memory(monkeypatch):
     finally:
         pa.set_memory_pool(before)
     assert backend in ("jemalloc", "system")
+
+
+def test_store_in_slices_plus_files_counts_both(tmp_path, capsys, monkeypatch):
+    import gzip
+
+    # the fixture cut in two files between whole messages: the first in a store, the
+    # second given beside it; slices of at most 3,000 positions take rows of both
+    with gzip.open(FIXTURE, "rb") as fh:
+        lines = fh.read().splitlines(keepends=True)
+    cut = len(lines) // 2
+    while b",2,1," in lines[cut - 1]:  # not after the first sentence of a 2-sentence message
+        cut += 1
+    first, second = tmp_path / "a.nmea", tmp_path / "b.nmea"
+    first.write_bytes(b"".join(lines[:cut]))
+    second.write_bytes(b"".join(lines[cut:]))
+    ingest([first], tmp_path / "store", progress=False)
+    monkeypatch.setattr(bucketed, "StoreParams", functools.partial(StoreParams,
+                                                                   slice_rows=3_000))
+    both = _run(capsys, "count", str(first), str(second), *SIDE, "--json", "-q")
+    mixed = _run(capsys, "count", str(second), "--store", str(tmp_path / "store"), *SIDE,
+                 "--json", "-q")
+    assert mixed == both
