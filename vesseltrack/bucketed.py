@@ -15,6 +15,7 @@ The functions here work on one bucket's rows and are shared with the Dask engine
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ import pandas as pd
 
 from vesseltrack._schema import utc_bounds
 from vesseltrack.count import (
+    DETECTED_COLUMNS,
     CountResult,
     SegmentStage,
     TrackStage,
@@ -48,6 +50,7 @@ __all__ = [
     "bucket_listed",
     "bucket_rows",
     "bucket_sightings",
+    "bucket_slices",
     "bucket_track_stage",
     "count_port_calls_store",
     "detect_gaps_store",
@@ -55,6 +58,11 @@ __all__ = [
     "map_inputs",
     "read_window",
     "select_gaps",
+    "slice_bounds",
+    "slice_of",
+    "slice_rows",
+    "slice_sightings",
+    "store_slices",
     "sum_peers",
     "thin_positions",
 ]
@@ -104,10 +112,11 @@ def read_window(
 def _add_extra(frame: pd.DataFrame, extra: pd.DataFrame | None, bucket: int,
                buckets: int) -> pd.DataFrame:
     """``frame`` followed by the rows of ``extra`` (files given beside the store) in
-    ``bucket``."""
+    ``bucket`` (only the columns of ``frame``)."""
     if extra is None or not len(extra):
         return frame
-    mine = extra.loc[bucket_of_mmsi(extra["mmsi"].to_numpy(), buckets) == bucket]
+    mine = extra.loc[bucket_of_mmsi(extra["mmsi"].to_numpy(), buckets) == bucket,
+                     list(frame.columns)]
     if not len(mine):
         return frame
     if not len(frame):
@@ -261,18 +270,22 @@ def gather_result(
 
 
 def bucket_rows(store: Store | None, bucket: int, buckets: int, window: tuple, bbox: Any,
-                 extra: tuple[pd.DataFrame, pd.DataFrame] | None
+                 extra: tuple[pd.DataFrame, pd.DataFrame] | None,
+                 columns: Sequence[str] | None = None,
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One bucket's positions and statics: the store's (read within ``window``, positions
-    within ``bbox``), then those of ``extra`` (files analysed with the store)."""
+    within ``bbox``), then those of ``extra`` (files analysed with the store). ``columns``:
+    only these position columns (e.g. :data:`vesseltrack.count.DETECTED_COLUMNS`)."""
     from vesseltrack._schema import POSITION_COLUMNS, STATIC_COLUMNS, empty_frame
 
     if store is not None:
         pos = store.read("positions", buckets=[bucket], since=window[0], until=window[1],
-                         bbox=bbox)
+                         bbox=bbox, columns=columns)
         sta = store.read("statics", buckets=[bucket], since=window[0], until=window[1])
     else:
-        pos, sta = empty_frame(POSITION_COLUMNS), empty_frame(STATIC_COLUMNS)
+        pos = empty_frame(POSITION_COLUMNS if columns is None
+                          else {c: POSITION_COLUMNS[c] for c in columns})
+        sta = empty_frame(STATIC_COLUMNS)
     if extra is not None:
         pos = _add_extra(pos, extra[0], bucket, buckets)
         sta = _add_extra(sta, extra[1], bucket, buckets)
@@ -304,6 +317,172 @@ def bucket_listed(out: dict[str, Any], ids: pd.DataFrame | None, watchlist: pd.D
     from vesseltrack.watchlist import listed_labels
 
     return {**out, "listed": listed_labels(out["calls"], ids, watchlist)}
+
+
+def slice_bounds(mmsi: np.ndarray, max_rows: int) -> np.ndarray:
+    """Where to cut a bucket into slices of whole vessels of about equal size.
+
+    Parameters
+    ----------
+    mmsi : array of int
+        The MMSI of each of the bucket's positions.
+    max_rows : int
+        Positions per slice wanted at most (a vessel is never split).
+
+    Returns
+    -------
+    ndarray of int64
+        Sorted MMSIs that start the 2nd, 3rd, ... slice (empty: one slice); an MMSI's slice
+        is :func:`slice_of`.
+
+    Examples
+    --------
+    >>> slice_bounds(np.array([5, 5, 7, 7, 9, 9]), 4).tolist()
+    [9]
+    >>> slice_bounds(np.array([5, 5, 7, 7, 9, 9]), 6).tolist()
+    []
+    """
+    n = len(mmsi)
+    slices = -(-n // max(int(max_rows), 1))
+    if slices <= 1:
+        return np.zeros(0, dtype="int64")
+    vessels, counts = np.unique(np.asarray(mmsi, dtype="int64"), return_counts=True)
+    # each vessel goes to the slice where its first position falls in the cumulative count
+    group = (np.cumsum(counts) - counts) * slices // n
+    return vessels[np.flatnonzero(np.r_[False, group[1:] != group[:-1]])]
+
+
+def slice_of(mmsi: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """The slice (0 .. ``len(bounds)``) of each MMSI (:func:`slice_bounds`)."""
+    return np.searchsorted(bounds, np.asarray(mmsi, dtype="int64"), side="right")
+
+
+def slice_sightings(sightings: pd.DataFrame | None, bounds: np.ndarray, j: int
+                    ) -> pd.DataFrame | None:
+    """The sightings of a bucket (:func:`bucket_sightings`) that belong to its slice ``j``."""
+    if sightings is None or not len(bounds):
+        return sightings
+    return sightings.loc[slice_of(sightings["matched_mmsi"].to_numpy("int64"), bounds) == j]
+
+
+def _extra_of(extra: tuple[pd.DataFrame, pd.DataFrame] | None, bucket: int, buckets: int,
+              columns: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    if extra is None:
+        return None
+    pos, sta = extra
+    return (pos.loc[bucket_of_mmsi(pos["mmsi"].to_numpy(), buckets) == bucket, list(columns)],
+            sta.loc[bucket_of_mmsi(sta["mmsi"].to_numpy(), buckets) == bucket])
+
+
+def bucket_slices(
+    store: Store,
+    bucket: int,
+    window: tuple,
+    bbox: Any,
+    extra: tuple[pd.DataFrame, pd.DataFrame] | None,
+    max_rows: int,
+    spill: Path,
+    columns: Sequence[str] = DETECTED_COLUMNS,
+) -> Iterator[tuple[np.ndarray, int, pd.DataFrame, pd.DataFrame]]:
+    """One bucket's rows (as :func:`bucket_rows`, positions of ``columns``), in slices of
+    whole vessels of at most about ``max_rows`` positions: ``(bounds, j, positions,
+    statics)`` for each slice ``j`` (:func:`slice_bounds`).
+
+    A bucket within ``max_rows`` is read as one slice. A larger one is read once, batch by
+    batch, into one temporary Arrow file per slice under ``spill``; each slice is then
+    loaded on its own, so memory follows the slice, not the bucket.
+    """
+    import pyarrow as pa
+
+    from vesseltrack._schema import POSITION_COLUMNS, empty_frame
+    from vesseltrack.store import stream_frame
+
+    buckets = store.buckets
+    since, until = window
+    counted = [b.column(0).to_numpy() for b in store.scan(
+        "positions", ["mmsi"], buckets=[bucket], since=since, until=until, bbox=bbox)]
+    mine = _extra_of(extra, bucket, buckets, columns)
+    if mine is not None:
+        counted.append(mine[0]["mmsi"].to_numpy("int64"))
+    bounds = slice_bounds(np.concatenate(counted) if counted else np.zeros(0, "int64"),
+                          max_rows)
+    del counted
+    if not len(bounds):
+        yield bounds, 0, *bucket_rows(store, bucket, buckets, window, bbox, extra, columns)
+        return
+    n = len(bounds) + 1
+    paths = [spill / f"slice-{bucket}-{j}.arrow" for j in range(n)]
+    writers: dict[int, Any] = {}
+    try:
+        for batch in store.scan("positions", columns, buckets=[bucket], since=since,
+                                until=until, bbox=bbox):
+            sid = slice_of(batch.column(0).to_numpy(), bounds)
+            order = np.argsort(sid, kind="stable")
+            cuts = np.searchsorted(sid[order], np.arange(n + 1))
+            batch = batch.take(pa.array(order))
+            for j in np.flatnonzero(np.diff(cuts)):
+                if j not in writers:
+                    writers[j] = pa.ipc.new_file(str(paths[j]), batch.schema)
+                writers[j].write_batch(batch.slice(int(cuts[j]), int(cuts[j + 1] - cuts[j])))
+    finally:
+        for w in writers.values():
+            w.close()
+    statics = store.read("statics", buckets=[bucket], since=since, until=until)
+    if mine is not None:
+        statics = _add_extra(statics, mine[1], bucket, buckets)
+    sta_slice = slice_of(statics["mmsi"].to_numpy(), bounds)
+    ex_slice = slice_of(mine[0]["mmsi"].to_numpy(), bounds) if mine is not None else None
+    for j in range(n):
+        if j in writers:
+            with pa.memory_map(str(paths[j])) as source:
+                pos = stream_frame(pa.ipc.open_file(source).read_all())
+            paths[j].unlink()
+        else:
+            pos = empty_frame({c: POSITION_COLUMNS[c] for c in columns})
+        if mine is not None and (ex_slice == j).any():
+            rows = mine[0].loc[ex_slice == j]
+            pos = pd.concat([pos, rows], ignore_index=True) if len(pos) else \
+                rows.reset_index(drop=True)
+        yield bounds, j, pos, statics.loc[sta_slice == j].reset_index(drop=True)
+
+
+def store_slices(store: Store, window: tuple, bbox: Any, max_rows: int
+                 ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For every bucket of ``store`` (positions read within ``window`` and ``bbox``): its
+    :func:`slice_bounds` and the positions of each slice, for :func:`slice_rows` (e.g. one
+    task per slice, the largest first)."""
+    out = []
+    for b in range(store.buckets):
+        counted = [batch.column(0).to_numpy() for batch in store.scan(
+            "positions", ["mmsi"], buckets=[b], since=window[0], until=window[1], bbox=bbox)]
+        mmsi = np.concatenate(counted) if counted else np.zeros(0, "int64")
+        bounds = slice_bounds(mmsi, max_rows)
+        out.append((bounds, np.bincount(slice_of(mmsi, bounds), minlength=len(bounds) + 1)))
+    return out
+
+
+def slice_rows(store: Store, bucket: int, window: tuple, bbox: Any, bounds: np.ndarray,
+               j: int, columns: Sequence[str] = DETECTED_COLUMNS
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Positions (``columns``) and statics of slice ``j`` of ``bucket`` (:func:`slice_of`
+    with ``bounds``), read in stream order; the whole bucket when ``bounds`` is empty."""
+    import pyarrow as pa
+
+    from vesseltrack._schema import POSITION_COLUMNS, empty_frame
+    from vesseltrack.store import stream_frame
+
+    if not len(bounds):
+        return bucket_rows(store, bucket, store.buckets, window, bbox, None, columns)
+    kept = []
+    for batch in store.scan("positions", columns, buckets=[bucket], since=window[0],
+                            until=window[1], bbox=bbox):
+        mine = slice_of(batch.column(0).to_numpy(), bounds) == j
+        if mine.any():
+            kept.append(batch.filter(pa.array(mine)))
+    pos = (stream_frame(pa.Table.from_batches(kept)) if kept
+           else empty_frame({c: POSITION_COLUMNS[c] for c in columns}))
+    sta = store.read("statics", buckets=[bucket], since=window[0], until=window[1])
+    return pos, sta.loc[slice_of(sta["mmsi"].to_numpy(), bounds) == j].reset_index(drop=True)
 
 
 def count_port_calls_store(
@@ -374,34 +553,37 @@ def count_port_calls_store(
     sights = [bucket_sightings(matched, b, buckets) for b in range(buckets)]
     bar = _bar(2 * buckets, progress)
 
-    def stage1(b: int) -> BucketStage:
-        pos, sta = bucket_rows(store, b, buckets, window, bbox, extra)
-        out = bucket_track_stage(pos, sta, fences, registry, sights[b], params)
-        if bar is not None:
-            bar.update(1)
-        return out
-
     import pickle
     import tempfile
 
-    # Stage 1 of each bucket goes to a temporary file (pickle) between the passes: reading
-    # it back is several times cheaper than reading the bucket and running stage 1 again.
+    # Stage 1 of each slice goes to a temporary file (pickle) between the passes: reading
+    # it back is several times cheaper than reading the slice and running stage 1 again.
+    # What the second pass keeps of each slice is its calls and gaps (and map inputs).
     with tempfile.TemporaryDirectory(prefix="vesseltrack-stages-") as spill:
         try:
-            peers = []
+            peers, units = [], []
             for b in range(buckets):
-                bstage = stage1(b)
-                peers.append(peer_call_counts(bstage.stage.ais_calls))
-                with open(Path(spill) / f"{b}.pickle", "wb") as fh:
-                    pickle.dump(bstage, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                del bstage
+                for bounds, j, pos, sta in bucket_slices(store, b, window, bbox, extra,
+                                                         store_params.slice_rows, Path(spill)):
+                    s = slice_sightings(sights[b], bounds, j)
+                    bstage = bucket_track_stage(pos, sta, fences, registry, s, params)
+                    del pos, sta
+                    peers.append(peer_call_counts(bstage.stage.ais_calls))
+                    with open(Path(spill) / f"{b}-{j}.pickle", "wb") as fh:
+                        pickle.dump(bstage, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    del bstage
+                    units.append((b, j, s))
+                if bar is not None:
+                    bar.update(1)
             total = sum_peers(peers)
+            if bar is not None:
+                bar.total = buckets + len(units)
+                bar.refresh()
             outs = []
-            for b in range(buckets):
-                with open(Path(spill) / f"{b}.pickle", "rb") as fh:
+            for b, j, s in units:
+                with open(Path(spill) / f"{b}-{j}.pickle", "rb") as fh:
                     bstage = pickle.load(fh)  # our own file, written just above
-                out = bucket_calls(bstage, registry, sights[b], params, selected, total,
-                                   want_map)
+                out = bucket_calls(bstage, registry, s, params, selected, total, want_map)
                 del bstage
                 if watchlist is not None:  # a bucket without calls has no one to mark
                     ids = (bucket_ids(store, b, buckets, None if extra is None else extra[1])

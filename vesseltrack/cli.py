@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -601,10 +602,11 @@ def _open_store(args: argparse.Namespace):
         return None
     from pathlib import Path
 
-    from vesseltrack.store import open_store
+    from vesseltrack.store import open_store, use_releasing_memory_pool
 
     if not Path(args.store).is_dir():
         raise UsageError(f"--store {args.store}: no such folder")
+    use_releasing_memory_pool()  # the rest of pyarrow's allocations (see main)
     try:
         return open_store(args.store)
     except ValueError as exc:
@@ -950,6 +952,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if getattr(args, "store", None) is not None and not os.environ.get(
+                "ARROW_DEFAULT_MEMORY_POOL"):
+            # before pyarrow loads: its Parquet reader then allocates from a pool that hands
+            # memory back between buckets (vesseltrack.store.use_releasing_memory_pool); Dask
+            # workers started here inherit it
+            os.environ["ARROW_DEFAULT_MEMORY_POOL"] = (
+                "jemalloc" if sys.platform.startswith("linux") else "system")
         return args.func(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -50,6 +50,7 @@ __all__ = [
     "PORT_CALL_COLUMNS",
     "CountParams",
     "CountResult",
+    "DETECTED_COLUMNS",
     "DarkCallParams",
     "cap_for",
     "TrackStage",
@@ -158,8 +159,9 @@ def detect_vessels(
     return run_call_stage(stage, registry, sightings, params, dark_call_ports, peer_calls)
 
 
-_DETECTED_COLUMNS = ("mmsi", "timestamp", "lon", "lat", "sog_knots")
-"""Position columns the detectors read (stage 1 cleans only these)."""
+DETECTED_COLUMNS = ("mmsi", "timestamp", "lon", "lat", "sog_knots")
+"""Position columns the detectors read (stage 1 cleans only these, so a reader may read only
+these)."""
 
 
 @dataclass
@@ -219,7 +221,7 @@ def run_track_stage(
         else fences_from_ports(ports, params.port_calls.exit_margin_m)
     )
     # the detectors read these columns only: cleaning copies no others
-    tracks = sorted_tracks(clean_tracks(positions, params.tracks, columns=_DETECTED_COLUMNS))
+    tracks = sorted_tracks(clean_tracks(positions, params.tracks, columns=DETECTED_COLUMNS))
     if statics is not None and len(statics):
         statics = statics.loc[statics["mmsi"].isin(tracks["mmsi"].unique())
                               | statics["mmsi"].isin(_sighted_mmsi(sightings))]

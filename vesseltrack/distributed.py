@@ -27,8 +27,9 @@ message split across two files is reassembled, as the local reader does) and add
 messages completed there to their vessels' partitions.
 
 Over a store (:func:`count_store_dask`) there is nothing to decode or shuffle: a store bucket
-already holds whole vessels, so stage 1 is one task per bucket reading it from the store
-(:func:`vesseltrack.bucketed.bucket_rows`), followed by the same reduce and stage 2. Both
+already holds whole vessels, so stage 1 is one task per slice of whole vessels of a bucket
+reading it from the store (:func:`vesseltrack.bucketed.slice_rows`), followed by the same
+reduce and stage 2. Both
 engines can gather what the map and the report need (``want_map``: tracks thinned on the
 workers, :class:`vesseltrack.bucketed.MapInputs`), so ``count --out`` writes every file the
 local engine writes.
@@ -52,11 +53,13 @@ from vesseltrack.bucketed import (
     bucket_calls,
     bucket_ids,
     bucket_listed,
-    bucket_rows,
     bucket_sightings,
     bucket_track_stage,
     gather_result,
     read_window,
+    slice_rows,
+    slice_sightings,
+    store_slices,
     sum_peers,
 )
 from vesseltrack.count import (
@@ -172,16 +175,19 @@ def _store_stage1(
     bucket: int,
     window: tuple,
     bbox: Any,
+    bounds: np.ndarray,
+    part: int,
     fences: list,
     registry: pd.DataFrame | None,
     sightings: pd.DataFrame | None,
     params: CountParams,
 ) -> BucketStage:
-    """Task: read one bucket of the store at ``root`` (on the worker) and run stage 1."""
-    from vesseltrack.store import open_store
+    """Task: read slice ``part`` of one bucket of the store at ``root`` (on the worker,
+    :func:`vesseltrack.bucketed.slice_rows`) and run stage 1."""
+    from vesseltrack.store import open_store, use_releasing_memory_pool
 
-    store = open_store(root)
-    pos, sta = bucket_rows(store, bucket, store.buckets, window, bbox, None)
+    use_releasing_memory_pool()  # the worker reads slice after slice
+    pos, sta = slice_rows(open_store(root), bucket, window, bbox, bounds, part)
     return bucket_track_stage(pos, sta, fences, registry, sightings, params)
 
 
@@ -384,12 +390,16 @@ def count_store_dask(
     cap_bbl: int | None = None,
     watchlist: pd.DataFrame | None = None,
 ) -> CountResult:
-    """Run ``vesseltrack count`` over a store on a Dask cluster: one task per bucket.
+    """Run ``vesseltrack count`` over a store on a Dask cluster: one task per slice of a
+    bucket.
 
-    A store bucket holds whole vessels, so no shuffle is needed: each stage-1 task reads its
-    bucket from the store itself (every worker must see ``store_dir`` at the same path, e.g.
-    on a shared file system), the small (flag, fence) table is reduced on the client, and
-    stage 2 runs where stage 1 left its tracks.
+    A store bucket holds whole vessels, so no shuffle is needed. While the cluster starts,
+    the client cuts each bucket into slices of whole vessels of about
+    ``store_params.slice_rows`` positions (:func:`vesseltrack.bucketed.store_slices`); each
+    stage-1 task reads its slice from the store itself (every worker must see ``store_dir``
+    at the same path, e.g. on a shared file system), the largest first; the small (flag,
+    fence) table is reduced on the client, and stage 2 runs where stage 1 left its tracks,
+    so only calls, gaps (and map inputs) come back.
 
     Parameters
     ----------
@@ -409,35 +419,61 @@ def count_store_dask(
         Identical to :func:`vesseltrack.bucketed.count_port_calls_store` (and so to
         :func:`vesseltrack.count_port_calls` on the files ingested), with ``input_report``:
         the store's decode report plus ``engine`` (``name`` ``"dask"``, ``scheduler``,
-        ``workers``, ``partitions`` (the buckets), ``startup_s``, ``detect_s``, ``total_s``).
+        ``workers``, ``partitions`` (the slices, one task each), ``buckets``, ``plan_s``
+        (planning the slices, during the start-up), ``startup_s``, ``detect_s``,
+        ``total_s``).
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from vesseltrack.store import open_store
 
     t_start = time.perf_counter()
     params = params or CountParams()
+    store_params = store_params or StoreParams()
     store = open_store(store_dir)
     root = str(Path(store_dir).resolve())
     selected = select_ports(ports, port)
-    fences = fences_from_ports(ports, params.port_calls.exit_margin_m)
-    window = read_window(since, until, store_params or StoreParams())
-    matched = (match_sightings(sightings, registry, store.ids())
-               if sightings is not None else None)
-    sights = [bucket_sightings(matched, b, store.buckets) for b in range(store.buckets)]
-
-    client, cluster = _connect(scheduler, n_workers)
+    # the cluster starts (or the client connects) while the client plans the tasks
+    with ThreadPoolExecutor(1) as pool:
+        connecting = pool.submit(_connect, scheduler, n_workers)
+        try:
+            fences = fences_from_ports(ports, params.port_calls.exit_margin_m)
+            window = read_window(since, until, store_params)
+            matched = (match_sightings(sightings, registry, store.ids())
+                       if sightings is not None else None)
+            # tasks: slices of whole vessels of about equal size (a bucket may be several)
+            plan = store_slices(store, window, bbox, store_params.slice_rows)
+            units, sizes = [], []
+            for b, (bounds, rows) in enumerate(plan):
+                sights = bucket_sightings(matched, b, store.buckets)
+                units += [(b, j, bounds, slice_sightings(sights, bounds, j))
+                          for j in range(len(bounds) + 1)]
+                sizes += rows.tolist()
+        except BaseException:
+            client, cluster = connecting.result()
+            client.close()
+            if cluster is not None:
+                cluster.close()
+            raise
+        t_planned = time.perf_counter()
+        client, cluster = connecting.result()
     t_connected = time.perf_counter()
     try:
         workers = len(client.scheduler_info().get("workers", {})) or n_workers
-        stages = [client.submit(_store_stage1, root, b, window, bbox, fences, registry,
-                                sights[b], params, pure=False)
-                  for b in range(store.buckets)]
+        # the largest slices first (a task submitted earlier runs earlier): no long task
+        # left alone at the end
+        stages: list = [None] * len(units)
+        for k in np.argsort(-np.asarray(sizes), kind="stable"):
+            b, j, bounds, s = units[k]
+            stages[k] = client.submit(_store_stage1, root, b, window, bbox, bounds, j, fences,
+                                      registry, s, params, pure=False)
         peers = sum_peers(client.gather(client.map(_peers_of, stages, pure=False)))
-        outs = [client.submit(bucket_calls, s, registry, sights[b], params, selected, peers,
+        outs = [client.submit(bucket_calls, st, registry, s, params, selected, peers,
                               want_map, pure=False)
-                for b, s in enumerate(stages)]
+                for st, (_, _, _, s) in zip(stages, units, strict=True)]
         if watchlist is not None:
             outs = [client.submit(_store_listed, root, b, o, watchlist, pure=False)
-                    for b, o in enumerate(outs)]
+                    for o, (b, _, _, _) in zip(outs, units, strict=True)]
         results = client.gather(outs)
         del stages, outs
         t_detected = time.perf_counter()
@@ -451,8 +487,10 @@ def count_store_dask(
         "name": "dask",
         "scheduler": scheduler_address,
         "workers": workers,
-        "partitions": store.buckets,
+        "partitions": len(units),
+        "buckets": store.buckets,
         "store": root,
+        "plan_s": round(t_planned - t_start, 3),
         "startup_s": round(t_connected - t_start, 3),
         "detect_s": round(t_detected - t_connected, 3),
         "total_s": round(time.perf_counter() - t_start, 3),

@@ -607,11 +607,17 @@ class StoreParams:
         A read limited by ``--since``/``--until`` takes this much more data on either side,
         hours, so that a port call or gap straddling the window's edge is still seen whole
         (30 days: longer calls and gaps are cut at the margin).
+    slice_rows : int
+        An analysis bucket by bucket splits a bucket of more positions than this into slices
+        of whole vessels of about equal size, analysed one at a time: peak memory follows
+        this, not the size of the buckets (a vessel is never split, so one vessel with more
+        positions makes a larger slice).
     """
 
     buckets: int = 16
     flush_rows: int = 2_000_000
     window_margin_hours: float = 720.0
+    slice_rows: int = 300_000
 
 
 @dataclass(frozen=True)

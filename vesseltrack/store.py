@@ -27,7 +27,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,8 @@ from vesseltrack._schema import (
 from vesseltrack.ais import DecodeReport
 from vesseltrack.params import StoreParams
 
-__all__ = ["MANIFEST", "Store", "bucket_of_mmsi", "ingest", "open_store"]
+__all__ = ["MANIFEST", "Store", "bucket_of_mmsi", "ingest", "open_store", "stream_frame",
+           "use_releasing_memory_pool"]
 
 MANIFEST = "ingest.json"
 TABLES = ("positions", "statics")
@@ -445,6 +446,54 @@ class Store:
                           partitioning=ds.partitioning(_PARTITIONING, flavor="hive"),
                           partition_base_dir=str(self.root / table))
 
+    def _filter(self, table: str, buckets: Iterable[int] | None, since: Any, until: Any,
+                bbox: Sequence[float] | None):
+        """The reader's filter expression (None: every row) for :meth:`read`/:meth:`scan`."""
+        import pyarrow.dataset as ds
+
+        if table not in TABLES:
+            raise ValueError(f"no table {table!r} in a store (have: {', '.join(TABLES)})")
+        expr = None
+
+        def both(e):
+            return e if expr is None else expr & e
+
+        if buckets is not None:
+            expr = both(ds.field("bucket").isin(pa.array(sorted(set(map(int, buckets))),
+                                                         pa.int32())))
+        start, end = utc_bounds(since, until)
+        ts_type = pa.timestamp("ns", tz="UTC")
+        if start is not None:
+            expr = both(ds.field("month") >= start.strftime("%Y-%m"))
+            expr = both(ds.field("timestamp") >= pa.scalar(start.value, ts_type))
+        if end is not None:
+            expr = both(ds.field("month") <= end.strftime("%Y-%m"))
+            expr = both(ds.field("timestamp") <= pa.scalar(end.value, ts_type))
+        if bbox is not None and table == "positions":
+            min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
+            expr = both((ds.field("lon") >= min_lon) & (ds.field("lon") <= max_lon)
+                        & (ds.field("lat") >= min_lat) & (ds.field("lat") <= max_lat))
+        return expr
+
+    def scan(
+        self,
+        table: str,
+        columns: Sequence[str],
+        *,
+        buckets: Iterable[int] | None = None,
+        since: Any = None,
+        until: Any = None,
+        bbox: Sequence[float] | None = None,
+    ) -> Iterator[pa.RecordBatch]:
+        """The rows :meth:`read` would return, as Arrow record batches in no particular
+        order, with ``seq`` (their place in the stream) after ``columns``: memory is that of
+        one batch, whatever the size of the data."""
+        expr = self._filter(table, buckets, since, until, bbox)
+        if not self.parts(table):
+            return iter(())
+        return self.dataset(table).to_batches(columns=[*columns, "seq"], filter=expr,
+                                              use_threads=False)
+
     def read(
         self,
         table: str,
@@ -476,46 +525,71 @@ class Store:
         DataFrame
             The table contract (:mod:`vesseltrack._schema`) when ``columns`` is None.
         """
-        import pyarrow.compute as pc
-        import pyarrow.dataset as ds
-
-        if table not in TABLES:
-            raise ValueError(f"no table {table!r} in a store (have: {', '.join(TABLES)})")
-        expr = None
-
-        def both(e):
-            return e if expr is None else expr & e
-
-        if buckets is not None:
-            expr = both(ds.field("bucket").isin(pa.array(sorted(set(map(int, buckets))),
-                                                         pa.int32())))
-        start, end = utc_bounds(since, until)
-        ts_type = pa.timestamp("ns", tz="UTC")
-        if start is not None:
-            expr = both(ds.field("month") >= start.strftime("%Y-%m"))
-            expr = both(ds.field("timestamp") >= pa.scalar(start.value, ts_type))
-        if end is not None:
-            expr = both(ds.field("month") <= end.strftime("%Y-%m"))
-            expr = both(ds.field("timestamp") <= pa.scalar(end.value, ts_type))
-        if bbox is not None and table == "positions":
-            min_lon, min_lat, max_lon, max_lat = (float(v) for v in bbox)
-            expr = both((ds.field("lon") >= min_lon) & (ds.field("lon") <= max_lon)
-                        & (ds.field("lat") >= min_lat) & (ds.field("lat") <= max_lat))
+        expr = self._filter(table, buckets, since, until, bbox)
         contract = _CONTRACTS[table]
         wanted = list(columns) if columns is not None else list(contract)
         if not self.parts(table):
             return empty_frame({c: contract[c] for c in wanted})
-        arrow = self.dataset(table).to_table(columns=[*wanted, "seq"], filter=expr)
-        arrow = arrow.take(pc.sort_indices(arrow["seq"])).drop_columns(["seq"])
-        frame = arrow.to_pandas(types_mapper={pa.large_string(): pd.StringDtype()}.get)
+        frame = stream_frame(self.dataset(table).to_table(columns=[*wanted, "seq"], filter=expr))
         if columns is None:
             return _CONFORM[table](frame)
         return frame
 
     def ids(self) -> pd.DataFrame:
-        """Distinct ``mmsi``, ``imo``, ``name`` of the statics (for matching sightings)."""
-        return self.read("statics", columns=["mmsi", "imo", "name"]).drop_duplicates(
-            ignore_index=True)
+        """Distinct ``mmsi``, ``imo``, ``name`` of the statics (for matching sightings), in
+        the order of their first report.
+
+        Read one bucket at a time, three columns: memory follows the vessels, not the
+        reports (a bucket holds whole vessels, so no key is in two buckets).
+        """
+        import pyarrow.compute as pc
+
+        keys = ["mmsi", "imo", "name"]
+        firsts = []
+        for b in range(self.buckets):
+            arrow = pa.Table.from_batches(
+                list(self.scan("statics", keys, buckets=[b])),
+                schema=pa.schema([_SCHEMAS["statics"].field(c) for c in (*keys, "seq")]))
+            firsts.append(arrow.group_by(keys, use_threads=False).aggregate([("seq", "min")])
+                          .rename_columns([*keys, "seq"]))
+        if not firsts:
+            return self.read("statics", columns=keys)
+        arrow = pa.concat_tables(firsts)
+        return (arrow.take(pc.sort_indices(arrow["seq"])).drop_columns(["seq"])
+                .to_pandas(types_mapper={pa.large_string(): pd.StringDtype()}.get))
+
+
+def use_releasing_memory_pool() -> str:
+    """Make pyarrow allocate from jemalloc (Linux; elsewhere the system allocator) for the
+    rest of the process, unless ``ARROW_DEFAULT_MEMORY_POOL`` chooses a pool.
+
+    For a process that reads a store bucket after bucket: pyarrow's mimalloc pool kept some
+    of each bucket's memory (about 5 MB per bucket read, so a count of a large store grew
+    with the number of buckets); jemalloc and the system allocator hand it back. The Parquet
+    reader takes the pool named by ``ARROW_DEFAULT_MEMORY_POOL`` when pyarrow is loaded, so
+    the command line sets that variable before (:mod:`vesseltrack.cli`, for ``--store``);
+    this function, called later, changes the pool of pyarrow's Python-level calls only.
+
+    Returns
+    -------
+    str
+        The backend of pyarrow's Python-level pool now.
+    """
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        try:
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
+        except NotImplementedError:
+            pa.set_memory_pool(pa.system_memory_pool())
+    return pa.default_memory_pool().backend_name
+
+
+def stream_frame(arrow: pa.Table) -> pd.DataFrame:
+    """A table of store rows (with ``seq``) as a DataFrame in stream order, without ``seq``
+    (the order of a direct read of the files ingested)."""
+    import pyarrow.compute as pc
+
+    arrow = arrow.take(pc.sort_indices(arrow["seq"])).drop_columns(["seq"])
+    return arrow.to_pandas(types_mapper={pa.large_string(): pd.StringDtype()}.get)
 
 
 def open_store(store_dir: str | os.PathLike) -> Store:
