@@ -193,3 +193,53 @@ def test_gaps_store_split_identical_to_the_files(fixture, args, tmp_path):
     _run("gaps", str(fixture), *options, "-o", str(tmp_path / "direct.csv"))
     _run("gaps", "--store", str(root), *options, "-o", str(tmp_path / "store.csv"))
     assert (tmp_path / "store.csv").read_bytes() == (tmp_path / "direct.csv").read_bytes()
+
+
+# --------------------------------------------------------------------------------------------
+# buckets cut into slices of whole vessels (large buckets): the options still answer as the files
+
+
+@pytest.fixture
+def small_slices(monkeypatch):
+    """Slices of at most about 3,000 positions: the fixture's buckets (2,413 to 23,188
+    positions) are most of them cut into several slices."""
+    import functools
+
+    from vesseltrack import bucketed
+    from vesseltrack import distributed as engine
+    from vesseltrack.params import StoreParams
+
+    small = functools.partial(StoreParams, slice_rows=3_000)
+    monkeypatch.setattr(bucketed, "StoreParams", small)
+    monkeypatch.setattr(engine, "StoreParams", small)
+    slices = []
+    real = bucketed.bucket_slices
+
+    def spy(*args, **kwargs):
+        for item in real(*args, **kwargs):
+            slices.append(item[1])
+            yield item
+
+    monkeypatch.setattr(bucketed, "bucket_slices", spy)
+    return slices
+
+
+@pytest.mark.parametrize("option", sorted(OPTIONS))
+def test_count_store_in_slices_writes_the_tables_of_the_files(option, vostochny_store, direct,
+                                                              small_slices, tmp_path):
+    _run("count", "--store", str(vostochny_store), *SIDE, *OPTIONS[option], "-q", "--json",
+         "--out", str(tmp_path))
+    # more slices than the store's 16 buckets: some bucket was cut
+    assert (len(small_slices) > 16, _same(direct(option), tmp_path)) == (True, [True, True])
+
+
+@pytest.mark.parametrize("option", sorted(OPTIONS))
+def test_dask_engine_on_a_store_in_slices_writes_the_tables_of_the_files(
+        option, vostochny_store, direct, small_slices, cluster, tmp_path):
+    _run("count", "--store", str(vostochny_store), *SIDE, *OPTIONS[option], "-q", "--json",
+         "--engine", "dask", "--scheduler", cluster.scheduler_address, "--out", str(tmp_path))
+    summary = (tmp_path / "summary.json").read_text()
+    import json
+
+    partitions = json.loads(summary)["engine"]["partitions"]
+    assert (partitions > 16, _same(direct(option), tmp_path)) == (True, [True, True])
