@@ -128,3 +128,29 @@ def test_lookups_without_any_report_find_nothing():
 def test_a_blank_last_name_keeps_the_name_reported_before():
     statics = _statics([(7, 0.0, 2.5, "SEA STAR", None), (7, 1.0, 2.5, " ", None)])
     assert latest_identity(statics)["name"].tolist() == ["SEA STAR"]
+
+
+def test_timeline_of_a_single_report_holds_it():
+    tl = timeline(_statics([(7, 1.0, 3.0, None, None)]), "draught_m")
+    assert list(zip(tl["mmsi"], (tl["timestamp"] - T) / H, tl["draught_m"], strict=True)) == [
+        (7, 1.0, 3.0)]
+
+
+@pytest.mark.parametrize("column", ["draught_m", "name"])
+def test_timeline_has_only_the_vessel_time_and_value_columns(column):
+    assert list(timeline(STATICS, column).columns) == ["mmsi", "timestamp", column]
+
+
+def test_name_timeline_drops_a_report_without_a_time():
+    # the second report has a name but no time (NaN hours -> NaT)
+    statics = _statics([(7, 0.0, 2.5, "SEA STAR", None), (7, np.nan, 2.5, "GHOST", None)])
+    assert timeline(statics, "name")["name"].tolist() == ["SEA STAR"]
+
+
+def test_registry_listing_an_mmsi_twice_gives_one_identity():
+    registry = pd.DataFrame({
+        "mmsi": pd.array([8, 8], dtype="Int64"),
+        "imo": pd.array([9000008, 9000009], dtype="Int64"),
+        "name": pd.array(["FIRST", "SECOND"], dtype="string"),
+    }).astype({c: REGISTRY_COLUMNS[c] for c in ("mmsi", "imo", "name")})
+    assert latest_identity(None, registry).index.tolist() == [8]
