@@ -352,3 +352,29 @@ def test_peer_counts_count_ais_calls_with_or_without_a_sighting():
     calls = pd.DataFrame({"mmsi": [DPRK] * 4, "port": [TERM] * 4,
                           "evidence": ["ais", "ais+sighting", "ais-gap", "sighting"]})
     assert peer_call_counts(calls).to_dict() == {("KP", TERM): 2.0}
+
+
+def test_sighting_call_record():
+    at_fence = _at_fence([(0, 9, TERM, T0, "laden"), (1, 9, TERM, T0 + 6 * H, "laden")])
+    _, new = apply_sightings(_calls([CALL]), at_fence, FENCES, DarkCallParams())
+    assert new.to_dict("records") == [{
+        "mmsi": 9, "port": TERM, "kind": "terminal", "evidence": "sighting", "confidence": 2,
+        "arrival_estimated": False, "departure_estimated": False,
+        "arrival": T0, "departure": T0 + 6 * H, "duration_hours": 6.0}]
+
+
+def test_sightings_of_a_vessel_after_another_vessels_make_one_call():
+    # vessel 9 once, then vessel 10 twice 1 h apart: two calls, the second of two sightings
+    at_fence = _at_fence([(0, 9, TERM, T0, "laden"), (1, 10, TERM, T0 + H, "laden"),
+                          (2, 10, TERM, T0 + 2 * H, "laden")])
+    _, new = apply_sightings(_calls([CALL]), at_fence, FENCES, DarkCallParams())
+    assert list(zip(new["mmsi"], new["confidence"], strict=True)) == [(9, 1), (10, 2)]
+
+
+def test_sightings_at_a_fence_after_another_fence_make_one_call():
+    # vessel 9 at the anchorage, then twice at the terminal 1 h apart: two calls
+    at_fence = _at_fence([(0, 9, "Vostochny anchorage", T0, "laden"),
+                          (1, 9, TERM, T0 + H, "laden"), (2, 9, TERM, T0 + 2 * H, "laden")])
+    _, new = apply_sightings(_calls([CALL]), at_fence, FENCES, DarkCallParams())
+    assert list(zip(new["port"], new["confidence"], strict=True)) == [
+        ("Vostochny anchorage", 1), (TERM, 2)]
