@@ -196,3 +196,9 @@ def test_selected_tables_keep_their_columns():
     res = _select(flag="KP")
     assert (list(res.port_calls.columns), list(res.gaps.columns)) == (
         ["mmsi", "flag", "port", "departure"], ["mmsi", "start", "end"])
+
+
+def test_fences_a_count_is_about_when_a_fence_has_no_kind():
+    ports = make_ports(("terminal", "port"))
+    ports["kind"] = pd.array(["terminal", pd.NA], dtype="string")
+    assert select_ports(ports, None) == [TERM]
