@@ -336,10 +336,11 @@ def test_crossing_arrival_and_departure_meet_in_the_middle(d_in_nm, d_out_nm, me
 
 
 def test_arrival_from_the_speed_before_the_gap_departure_from_the_speed_after():
-    # before: median of 10, 10, 4 kn = 10 kn -> 20 / 10 = 2 h after the start; after the
-    # gap: 5 kn -> 30 / 5 = 6 h before the end (T0 + 34 h)
-    got = _dark(tracks=_tracks((10.0, 10.0, 4.0, 5.0, 5.0)))
-    assert _times(got) == [(T0 + 2 * H, T0 + 34 * H)]
+    # before the start (6 h window): median of 10, 10, 4 kn = 10 kn -> 20 / 10 = 2 h after
+    # the start; after the end: median of 4, 8 kn = 6 kn -> 30 / 6 = 5 h before the end
+    # (T0 + 35 h); the 4 kn at the start alone, or at the end alone, would give other times
+    got = _dark(tracks=_tracks((10.0, 10.0, 4.0, 4.0, 8.0)))
+    assert _times(got) == [(T0 + 2 * H, T0 + 35 * H)]
 
 
 def test_dark_call_times_counted_over_rows_without_position():
@@ -378,3 +379,24 @@ def test_sightings_at_a_fence_after_another_fence_make_one_call():
     _, new = apply_sightings(_calls([CALL]), at_fence, FENCES, DarkCallParams())
     assert list(zip(new["port"], new["confidence"], strict=True)) == [
         ("Vostochny anchorage", 1), (TERM, 2)]
+
+
+def test_sighting_confirming_a_call_already_sighted_adds_nothing():
+    calls, _ = apply_sightings(_calls([(7, TERM, T0 + 24 * H, T0 + 48 * H, "ais-gap+sighting")]),
+                               _at_fence([(0, 7, TERM, T0 + 30 * H, "laden")]), FENCES,
+                               DarkCallParams())
+    assert calls["evidence"].tolist() == ["ais-gap+sighting"]
+
+
+def test_no_sightings_at_fences_without_sightings():
+    got = sightings_at_fences(None, FENCES)
+    assert (len(got), list(got.columns)) == (0, list(SIGHTING_AT_FENCE_COLUMNS))
+
+
+def test_a_single_sighting_at_a_fence():
+    sightings = pd.DataFrame({
+        "timestamp": pd.to_datetime([T0], utc=True), "lon": [BERTH[0]], "lat": [BERTH[1]],
+        "state": ["laden"], "matched_mmsi": pd.array([5], dtype="Int64")})
+    got = sightings_at_fences(sightings, FENCES)
+    assert got.to_dict("records") == [
+        {"s": 0, "mmsi": 5, "port": TERM, "ts": T0, "state": "laden"}]
