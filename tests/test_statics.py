@@ -200,3 +200,21 @@ def test_draught_in_effect_gives_the_time_of_the_look_ahead_report():
     value, when = draught_in_effect(CALL_STATICS, [7], pd.Series([T + 11 * H]),
                                     since=pd.Series([T + 10.5 * H]), with_time=True)
     assert (value.tolist(), when.tolist()) == ([6.0], [T + 13 * H])
+
+
+def test_timeline_of_no_statics_has_int64_vessels():
+    assert str(timeline(None, "draught_m")["mmsi"].dtype) == "int64"
+
+
+def test_draught_in_effect_gives_the_time_of_the_report_without_a_call():
+    value, when = draught_in_effect(CALL_STATICS, [7], pd.Series([T + 11 * H]), with_time=True)
+    assert (value.tolist(), when.tolist()) == ([5.0], [T + 10 * H])
+
+
+def test_draught_in_effect_times_of_a_call_with_and_one_without_a_report():
+    # the first call (since 10 h) has the report at 10 h; the second (since 10.5 h) has none
+    # and takes the one at 13 h
+    value, when = draught_in_effect(CALL_STATICS, [7, 7], pd.Series([T + 11 * H] * 2),
+                                    since=pd.Series([T + 10 * H, T + 10.5 * H]),
+                                    with_time=True)
+    assert (value.tolist(), when.tolist()) == ([5.0, 6.0], [T + 10 * H, T + 13 * H])
