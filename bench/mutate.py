@@ -48,9 +48,10 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "ports": ("vesseltrack/ports.py",
               ["tests/test_ports.py", "tests/test_ports_values.py", "tests/test_boundaries.py"]),
     "tracks": ("vesseltrack/tracks.py", ["tests/test_tracks.py", "tests/test_tracks_values.py"]),
-    "dark": ("vesseltrack/dark.py", ["tests/test_dark_values.py", *_COUNT_FAST]),
+    "dark": ("vesseltrack/dark.py", ["tests/test_dark_values.py"]),
     # the count pipeline (stages, peer counts, selection, summary)
-    "count": ("vesseltrack/count.py", ["tests/test_count_values.py", *_COUNT_FAST]),
+    "count": ("vesseltrack/count.py", ["tests/test_count_values.py", "tests/test_count_stages.py",
+                                      *_COUNT_FAST]),
     "registry": ("vesseltrack/registry.py",
                  ["tests/test_registry.py"]),
     "params": ("vesseltrack/params.py", ["tests/test_params.py"]),

@@ -184,3 +184,21 @@ def test_summary_without_data_has_no_window_and_zero_counters():
         {"files": 0, "lines": 0, "messages": 0, "bad_lines": 0, "orphan_fragments": 0,
          "positions": 0, "vessels_seen": 0, "non_ship_mmsi": 0,
          "untimed_positions": 0, "failed_files": []})
+
+
+def test_a_draught_change_of_exactly_a_tenth_of_a_metre_counts():
+    # 0.1 - 0.0 = 0.1 exactly: at the 0.1 m bound, counted
+    res = _result([(3, "ais", "unchanged", 0.0, 0.1, None, None, None)])
+    assert res.summary()["draught_coverage"]["calls_with_draught_change"] == 1
+
+
+def test_selected_tables_keep_their_columns():
+    res = _select(flag="KP")
+    assert (list(res.port_calls.columns), list(res.gaps.columns)) == (
+        ["mmsi", "flag", "port", "departure"], ["mmsi", "start", "end"])
+
+
+def test_fences_a_count_is_about_when_a_fence_has_no_kind():
+    ports = make_ports(("terminal", "port"))
+    ports["kind"] = pd.array(["terminal", pd.NA], dtype="string")
+    assert select_ports(ports, None) == [TERM]

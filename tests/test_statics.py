@@ -7,8 +7,15 @@ import pandas as pd
 import pytest
 
 from vesseltrack._schema import statics_frame
+from vesseltrack.params import DraughtParams
 from vesseltrack.registry import REGISTRY_COLUMNS
-from vesseltrack.statics import flags_of, latest_identity, reported_at, timeline
+from vesseltrack.statics import (
+    draught_in_effect,
+    flags_of,
+    latest_identity,
+    reported_at,
+    timeline,
+)
 
 T = pd.Timestamp("2024-03-01T00:00Z")
 H = pd.Timedelta(hours=1)
@@ -128,3 +135,86 @@ def test_lookups_without_any_report_find_nothing():
 def test_a_blank_last_name_keeps_the_name_reported_before():
     statics = _statics([(7, 0.0, 2.5, "SEA STAR", None), (7, 1.0, 2.5, " ", None)])
     assert latest_identity(statics)["name"].tolist() == ["SEA STAR"]
+
+
+def test_timeline_of_a_single_report_holds_it():
+    tl = timeline(_statics([(7, 1.0, 3.0, None, None)]), "draught_m")
+    assert list(zip(tl["mmsi"], (tl["timestamp"] - T) / H, tl["draught_m"], strict=True)) == [
+        (7, 1.0, 3.0)]
+
+
+@pytest.mark.parametrize("column", ["draught_m", "name"])
+def test_timeline_has_only_the_vessel_time_and_value_columns(column):
+    assert list(timeline(STATICS, column).columns) == ["mmsi", "timestamp", column]
+
+
+def test_name_timeline_drops_a_report_without_a_time():
+    # the second report has a name but no time (NaN hours -> NaT)
+    statics = _statics([(7, 0.0, 2.5, "SEA STAR", None), (7, np.nan, 2.5, "GHOST", None)])
+    assert timeline(statics, "name")["name"].tolist() == ["SEA STAR"]
+
+
+def test_registry_listing_an_mmsi_twice_gives_one_identity():
+    registry = pd.DataFrame({
+        "mmsi": pd.array([8, 8], dtype="Int64"),
+        "imo": pd.array([9000008, 9000009], dtype="Int64"),
+        "name": pd.array(["FIRST", "SECOND"], dtype="string"),
+    }).astype({c: REGISTRY_COLUMNS[c] for c in ("mmsi", "imo", "name")})
+    assert latest_identity(None, registry).index.tolist() == [8]
+
+
+# draught_in_effect: the draught of a call's departure (`since` = its arrival), with the
+# look-ahead (24 h by default, before the next arrival) where the call has no report.
+CALL_STATICS = _statics([
+    (7, 0.0, 2.5, None, None),    # before the call
+    (7, 10.0, 5.0, None, None),   # at the call's arrival (10 h)
+    (7, 13.0, 6.0, None, None),   # after its departure (11 h)
+])
+
+
+def test_draught_reported_at_the_arrival_counts_within_the_call():
+    got = draught_in_effect(CALL_STATICS, [7], pd.Series([T + 11 * H]),
+                            since=pd.Series([T + 10 * H]))
+    assert got.tolist() == [5.0]
+
+
+@pytest.mark.parametrize(("next_arrival", "value"),
+                         [(T + 13 * H, 5.0), (T + 13 * H + pd.Timedelta(seconds=1), 6.0)])
+def test_look_ahead_stops_at_the_next_arrival(next_arrival, value):
+    # no report in [10.5 h, 11 h]: the one at 13 h (2 h after departure) stands in, unless
+    # the next arrival is at or before it; then the draught in effect at 11 h (5.0 m) is kept
+    got = draught_in_effect(CALL_STATICS, [7], pd.Series([T + 11 * H]),
+                            since=pd.Series([T + 10.5 * H]), before=pd.Series([next_arrival]))
+    assert got.tolist() == [value]
+
+
+@pytest.mark.parametrize(("lookahead_hours", "value"), [(2.0, 6.0), (1.999, 5.0)])
+def test_look_ahead_ends_at_lookahead_hours_inclusive(lookahead_hours, value):
+    got = draught_in_effect(CALL_STATICS, [7], pd.Series([T + 11 * H]),
+                            since=pd.Series([T + 10.5 * H]),
+                            params=DraughtParams(lookahead_hours=lookahead_hours))
+    assert got.tolist() == [value]
+
+
+def test_draught_in_effect_gives_the_time_of_the_look_ahead_report():
+    value, when = draught_in_effect(CALL_STATICS, [7], pd.Series([T + 11 * H]),
+                                    since=pd.Series([T + 10.5 * H]), with_time=True)
+    assert (value.tolist(), when.tolist()) == ([6.0], [T + 13 * H])
+
+
+def test_timeline_of_no_statics_has_int64_vessels():
+    assert str(timeline(None, "draught_m")["mmsi"].dtype) == "int64"
+
+
+def test_draught_in_effect_gives_the_time_of_the_report_without_a_call():
+    value, when = draught_in_effect(CALL_STATICS, [7], pd.Series([T + 11 * H]), with_time=True)
+    assert (value.tolist(), when.tolist()) == ([5.0], [T + 10 * H])
+
+
+def test_draught_in_effect_times_of_a_call_with_and_one_without_a_report():
+    # the first call (since 10 h) has the report at 10 h; the second (since 10.5 h) has none
+    # and takes the one at 13 h
+    value, when = draught_in_effect(CALL_STATICS, [7, 7], pd.Series([T + 11 * H] * 2),
+                                    since=pd.Series([T + 10 * H, T + 10.5 * H]),
+                                    with_time=True)
+    assert (value.tolist(), when.tolist()) == ([5.0, 6.0], [T + 10 * H, T + 13 * H])

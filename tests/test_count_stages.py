@@ -1,0 +1,134 @@
+"""The count's two stages on tiny tracks: what each argument changes, worked out by hand.
+
+detect_vessels runs stage 1 (clean tracks, AIS calls, gaps) and stage 2 (dark calls,
+sightings, load state, cargo); each test changes one input or parameter and checks the one
+figure it moves.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from _builders import (
+    BERTH,
+    SEA,
+    T0,
+    dark_to,
+    hourly_draught,
+    make_ports,
+    make_statics,
+    make_track,
+    sail,
+    stay,
+    write_registry,
+)
+
+from vesseltrack.count import count_port_calls, detect_vessels
+from vesseltrack.params import CargoParams, CountParams, PortCallParams
+from vesseltrack.ports import fences_from_ports
+from vesseltrack.registry import read_registry
+
+H = pd.Timedelta(hours=1)
+TERM, KOZ = "Vostochny oil terminal", "Kozmino"
+RU = 273000007
+DPRK = 445000002
+SIGHTED = 445000003
+OFF = (133.20, 42.55)  # ~13.1 nm south of the terminal: where AIS goes off
+TERMINAL_ONLY = make_ports(("terminal",))
+# an AIS call at the terminal: 8 kn in, 20 h stopped at the berth, 8 kn out
+TRIP = make_track(RU, SEA, [sail(*BERTH, 8), stay(20), sail(*SEA, 8)])
+AT_SEA = make_track(RU, SEA, [stay(2, knots=10.0)])
+
+
+def _registry(tmp_path, *rows):
+    return read_registry(write_registry(tmp_path / "r.csv", list(rows)))
+
+
+def _dark_trip(rise_to=5.3):
+    """AIS off at OFF for 40 h; the draught 2.7 m before, ``rise_to`` after."""
+    trk = make_track(DPRK, SEA, [sail(*OFF, 6), dark_to(OFF[0], OFF[1], 40.0), sail(*SEA, 6)])
+    i_on = int(trk["timestamp"].diff().idxmax())
+    t_off, t_on = trk.loc[i_on - 1, "timestamp"], trk.loc[i_on, "timestamp"]
+    st = hourly_draught(DPRK, T0, trk["timestamp"].max(), [(T0, 2.7), (t_off + 20 * H, rise_to)])
+    return trk, st.loc[(st["timestamp"] <= t_off) | (st["timestamp"] >= t_on)]
+
+
+def _sighting(lon=BERTH[0], lat=BERTH[1], when=T0 + 5 * H):
+    return pd.DataFrame({"timestamp": pd.to_datetime([when], utc=True), "lon": [lon],
+                         "lat": [lat], "mmsi": pd.array([SIGHTED], dtype="Int64"),
+                         "imo": pd.array([pd.NA], dtype="Int64"),
+                         "name": pd.array([pd.NA], dtype="string"),
+                         "state": ["laden"], "source": ["img"],
+                         "matched_mmsi": pd.array([SIGHTED], dtype="Int64")})
+
+
+def test_a_call_is_named_from_the_registry_where_the_statics_say_nothing(tmp_path):
+    reg = _registry(tmp_path, f"{RU},9000007,REG NAME,RU,3003,84,13.0,5.6,2.7,diesel")
+    calls, _ = detect_vessels(TRIP, None, TERMINAL_ONLY, registry=reg)
+    assert calls["name"].tolist() == ["REG NAME"]
+
+
+def test_a_vessel_only_sighted_is_named_from_its_statics():
+    statics = make_statics([(SIGHTED, T0, 3.0)], name="SEEN ONCE")
+    calls, _ = detect_vessels(AT_SEA, statics, TERMINAL_ONLY, sightings=_sighting())
+    assert calls["name"].tolist() == ["SEEN ONCE"]
+
+
+def test_call_id_is_mmsi_port_arrival_to_the_minute_and_evidence():
+    calls, _ = detect_vessels(AT_SEA, None, TERMINAL_ONLY, sightings=_sighting())
+    assert calls["call_id"].tolist() == [f"{SIGHTED}/{TERM}/20240301T0500Z/sighting"]
+
+
+def test_sightings_within_the_exit_margin_from_the_parameters():
+    # 42.740 N is 0.008 deg = 890 m south of the terminal's edge: inside a 1000 m margin
+    params = CountParams(port_calls=PortCallParams(exit_margin_m=1000.0))
+    calls, _ = detect_vessels(AT_SEA, None, TERMINAL_ONLY, params=params,
+                              sightings=_sighting(lat=42.740))
+    assert calls["port"].tolist() == [TERM]
+
+
+def test_prebuilt_fences_are_used_as_given():
+    calls, _ = detect_vessels(TRIP, None, fences_from_ports(TERMINAL_ONLY))
+    assert calls["port"].tolist() == [TERM]
+
+
+def test_dark_calls_go_only_to_the_fences_asked_about():
+    trk, st = _dark_trip()
+    calls, _ = detect_vessels(trk, st, make_ports(), dark_call_ports=[KOZ])
+    assert list(zip(calls["port"], calls["evidence"], strict=True)) == [(KOZ, "ais-gap")]
+
+
+def test_dark_call_approach_distance_from_the_parameters():
+    # the gap starts and ends ~13.1 nm from the terminal: beyond a 10 nm approach
+    trk, st = _dark_trip()
+    params = CountParams(port_calls=PortCallParams(max_dark_approach_nm=10.0))
+    calls, _ = detect_vessels(trk, st, make_ports(), params=params, dark_call_ports=[TERM])
+    assert len(calls) == 0
+
+
+def test_dark_call_rise_threshold_from_the_registry(tmp_path):
+    # +0.9 m (2.7 -> 3.6): under the 1.0 m without a registry, over the registry's
+    # 0.3 x (5.6 - 2.7) = 0.87 m
+    trk, st = _dark_trip(rise_to=3.6)
+    reg = _registry(tmp_path, f"{DPRK},,DARK ONE,KP,3003,84,13.0,5.6,2.7,diesel")
+    calls, _ = detect_vessels(trk, st, make_ports(), registry=reg, dark_call_ports=[TERM])
+    assert calls["evidence"].tolist() == ["ais-gap"]
+
+
+def test_load_state_threshold_from_the_cargo_parameters():
+    # +1.5 m over the call (2.7 -> 4.2): loaded at the default 1.0 m, unchanged at 2.0 m
+    statics = hourly_draught(RU, T0, TRIP["timestamp"].max(), [(T0, 2.7), (T0 + 10 * H, 4.2)])
+    params = CountParams(cargo=CargoParams(loaded_rise_m=2.0))
+    calls, _ = detect_vessels(TRIP, statics, TERMINAL_ONLY, params=params)
+    assert calls["load_state"].tolist() == ["unchanged"]
+
+
+def test_gaps_table_carries_the_gap_parameters():
+    trk, st = _dark_trip()
+    _, gaps = detect_vessels(trk, st, make_ports())
+    assert gaps.attrs["params"] == {"min_gap_hours": 6.0, "observed_silence_hours": 6.0}
+
+
+def test_count_window_is_the_span_of_the_positions_where_not_given():
+    res = count_port_calls(AT_SEA, None, TERMINAL_ONLY)
+    # 2 h at sea, a report every 10 minutes: T0 to T0 + 2 h
+    assert (res.window_start, res.window_end) == (T0, T0 + 2 * H)
