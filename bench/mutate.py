@@ -138,6 +138,73 @@ def _sync(workdir: Path, source: str, tests: list[str]) -> None:
     (workdir / "pyproject.toml").write_text(_pyproject(source, tests))
 
 
+def _shared_fixture_groups(selection: list[str]) -> list[set[str]]:
+    """Test ids that share one computed fixture of the project (module, class or session scope).
+
+    mutmut links a test to the functions it executed; a fixture computed once for many tests
+    runs inside the first of them, so only that first test would be linked to what the fixture
+    calls (the identity checks run once on a scenario and asserted by a dozen tests: their
+    mutants would be tested by one of the dozen). Every test of such a group is linked to what
+    any of them executed.
+    """
+    import inspect
+
+    import pytest
+
+    groups: dict[tuple[str, str, str], set[str]] = {}
+
+    class Collector:
+        def pytest_collection_modifyitems(self, items: list) -> None:
+            for item in items:
+                info = getattr(item, "_fixtureinfo", None)
+                for name in getattr(item, "fixturenames", ()):
+                    defs = info.name2fixturedefs.get(name) if info else None
+                    if not defs or defs[-1].scope == "function":
+                        continue
+                    source = inspect.getsourcefile(defs[-1].func) or ""
+                    if f"{os.sep}tests{os.sep}" not in source:  # pytest's own (tmp_path_factory)
+                        continue
+                    scope = defs[-1].scope
+                    where = "" if scope == "session" else item.nodeid.split("::")[0]
+                    groups.setdefault((name, scope, where), set()).add(item.nodeid)
+
+    out, sys.stdout = sys.stdout, open(os.devnull, "w")
+    try:
+        pytest.main(["--rootdir=.", "--collect-only", "-qq", *selection, "-p", "no:cov",
+                     "-p", "no:cacheprovider"], plugins=[Collector()])
+    finally:
+        sys.stdout = out
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _mutmut_main(args: list[str]) -> None:
+    """``mutmut ARGS`` (in a scratch copy), its test links widened by :func:`_shared_fixture_groups`."""
+    import mutmut.__main__ as mm
+    from mutmut.configuration import config
+    from mutmut.state import state
+    from mutmut.stats import save_stats
+    from mutmut.utils.file_utils import change_cwd
+
+    collect = mm.collect_or_load_stats
+
+    def collect_and_widen(*a: object, **kw: object) -> None:
+        collect(*a, **kw)
+        with change_cwd("mutants"):
+            groups = _shared_fixture_groups(config().pytest_add_cli_args_test_selection)
+        known = set(state().duration_by_test)
+        changed = False
+        for tests in state().tests_by_mangled_function_name.values():
+            for group in groups:
+                if tests & group and not group & known <= tests:
+                    tests |= group & known
+                    changed = True
+        if changed:
+            save_stats()
+
+    mm.collect_or_load_stats = collect_and_widen
+    mm.cli(args=args)
+
+
 def _run_timed(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float]:
     """Run ``cmd``; return (wall seconds, CPU seconds of it and every process it waited for)."""
     t0 = time.monotonic()
@@ -166,8 +233,9 @@ def run_module(key: str, children: int, fresh: bool, survivors: bool) -> dict[st
     if survivors and (workdir / "survivors.txt").exists():
         names = (workdir / "survivors.txt").read_text().split()
     _sync(workdir, source, tests)
-    wall, cpu = _run_timed([sys.executable, "-m", "mutmut", "run", "--max-children",
-                            str(children), *names], workdir, workdir / "mutmut.log")
+    wall, cpu = _run_timed([sys.executable, str(Path(__file__).resolve()), "--mutmut", "run",
+                            "--max-children", str(children), *names], workdir,
+                           workdir / "mutmut.log")
     counts: dict[str, float] = dict(_counts(workdir))
     (workdir / "last_run.json").write_text(json.dumps({"cpu_seconds": round(cpu, 1),
                                                        "seconds": round(wall, 1), **counts}))
@@ -186,6 +254,10 @@ def _line(key: str, c: dict[str, float]) -> tuple[str, int, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--mutmut"]:  # inside a scratch copy, as run_module starts it
+        _mutmut_main(argv[1:])
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", metavar="MODULE",
                         help=f"modules to mutate (default all: {', '.join(MODULES)})")
