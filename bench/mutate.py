@@ -185,7 +185,16 @@ def _mutmut_main(args: list[str]) -> None:
     from mutmut.stats import save_stats
     from mutmut.utils.file_utils import change_cwd
 
-    collect = mm.collect_or_load_stats
+    collect, make_runner = mm.collect_or_load_stats, mm.get_mutant_runner
+    fresh_stats = not Path("mutants/mutmut-stats.json").exists()
+
+    def without_clean_run_after_fresh_stats(*a: object, **kw: object) -> object:
+        # The stats run has just run every selected test on the unmutated code and stopped
+        # on any failure; the clean run would run the same tests on the same code again.
+        runner = make_runner(*a, **kw)
+        if fresh_stats:
+            runner.run_clean_tests = lambda tests: 0
+        return runner
 
     def collect_and_widen(*a: object, **kw: object) -> None:
         collect(*a, **kw)
@@ -202,6 +211,7 @@ def _mutmut_main(args: list[str]) -> None:
             save_stats()
 
     mm.collect_or_load_stats = collect_and_widen
+    mm.get_mutant_runner = without_clean_run_after_fresh_stats
     mm.cli(args=args)
 
 
