@@ -1,11 +1,15 @@
-"""Mutation testing of the analysis modules (``make mutate``), one module at a time.
+"""Mutation testing of the analysis modules (``make mutate``), several modules at a time.
 
 Each module is mutated by mutmut (3.x) against only the fast tests that cover it, in its own
 scratch copy of the repository under ``.mutate/`` (so runs of different modules never share
 mutmut's state). mutmut runs, for each mutant, only the tests that executed the mutated
-function, ``--children`` of them at a time (default: the number of CPUs). The score is printed
-per module and in total. MODULES is the one list to edit when an analysis module is added,
-moved or renamed.
+function (fastest first, stopping at the first failure). ``--jobs`` modules run at once (default:
+the number of CPUs), each with ``--children`` mutmut workers (default 1): running modules side
+by side also overlaps their serial phases (mutant generation, the coverage, stats and clean-test
+runs), which one module's workers cannot. The largest modules start first. The score and the
+CPU time are printed per module and in total. MODULES is the one table to edit when an analysis
+module is added, moved or renamed, or a test file covers one (``bench/MUTATION.md`` says which
+modules are analysis and why).
 
 A scratch copy is kept between runs: mutmut then re-tests only mutants of functions whose code
 or tests changed (``--fresh`` starts from nothing, as a first run does).
@@ -14,7 +18,7 @@ Usage::
 
     python bench/mutate.py                 # every module
     python bench/mutate.py cargo gaps      # some (by key)
-    python bench/mutate.py --children 1    # fewer parallel workers
+    python bench/mutate.py --jobs 1        # one module at a time
     python bench/mutate.py --fresh         # discard earlier results
     python bench/mutate.py --survivors     # re-test only the last run's survivors
 """
@@ -27,14 +31,26 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRATCH = ROOT / ".mutate"
 
-# The fast analysis tests (no committed-fixture or generated-scenario runs).
+# The fast analysis tests: no committed-fixture or generated-scenario runs, no CLI, map or
+# report rendering (each costs seconds per mutant and is covered by the unit tests named).
 _COUNT_FAST = ["tests/test_count.py", "-k", "not committed and not other_seeds"]
+_ENCOUNTERS_FAST = [
+    "tests/test_encounters.py", "tests/test_encounters_segments.py",
+    "--deselect", "tests/test_encounters.py::test_fixture",  # the at-sea fixture (5 s set-up)
+    "--deselect", "tests/test_encounters.py::test_results_record_their_parameters",  # same
+    "--deselect", "tests/test_encounters.py::test_at_sea_fixture_is_what_the_generator_writes",
+    "--deselect", "tests/test_encounters.py::test_ship_names_are_escaped",  # map and report
+    "--deselect", "tests/test_encounters_segments.py::test_cli",
+    "--deselect", "tests/test_encounters_segments.py::test_split_changes_no_event_on_the_at_sea",
+]
 
 # module key -> (source file, test files and pytest options that cover it, fast ones only)
 MODULES: dict[str, tuple[str, list[str]]] = {
@@ -55,6 +71,19 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "registry": ("vesseltrack/registry.py",
                  ["tests/test_registry.py"]),
     "params": ("vesseltrack/params.py", ["tests/test_params.py"]),
+    "voyages": ("vesseltrack/voyages.py",
+                ["tests/test_voyages.py", "-k", "not fixture and not count_json"]),
+    "resample": ("vesseltrack/resample.py", _ENCOUNTERS_FAST),
+    "encounters": ("vesseltrack/encounters.py", _ENCOUNTERS_FAST),
+    "loitering": ("vesseltrack/loitering.py", _ENCOUNTERS_FAST),
+    "segments": ("vesseltrack/segments.py",
+                 ["tests/test_segments.py", "tests/test_split_shared.py",
+                  "-k", "not vostochny and not cli"]),
+    "identity": ("vesseltrack/identity.py",
+                 ["tests/test_identity.py", "-k", "not cli and not regenerates"]),
+    "watchlist": ("vesseltrack/watchlist.py",
+                  ["tests/test_watchlist.py",  # the fixture's count and map: seconds a mutant
+                   "-k", "not cli and not map and not count_marks and not summary_counts"]),
 }
 
 # Lines never mutated: logging and warnings, and the wording of raised errors (an error's
@@ -66,12 +95,19 @@ DO_NOT_MUTATE_PATTERNS = [
     r"^\s*raise \w+\(",
 ]
 
+# pytest plugins each mutant's run does without: none changes a test's outcome here (warnings
+# are ignored anyway, ``-W ignore``), each costs time in every one of thousands of runs
+# (``unraisableexception`` runs ``gc.collect()`` five times per run).
+_PLUGINS_OFF = ["cacheprovider", "randomly", "cov", "unraisableexception", "threadexception",
+                "faulthandler", "junitxml", "pastebin", "doctest", "stepwise", "setuponly",
+                "setupplan"]
+
 
 def _pyproject(source: str, tests: list[str]) -> str:
+    plugins = [arg for name in _PLUGINS_OFF for arg in ("-p", f"no:{name}")]
     lines = ["[tool.mutmut]", 'source_paths = ["vesseltrack"]', f"only_mutate = [{source!r}]",
              "pytest_add_cli_args_test_selection = " + json.dumps(tests),
-             'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly", '
-             '"-p", "no:cov", "-W", "ignore"]',
+             "pytest_add_cli_args = " + json.dumps([*plugins, "-W", "ignore"]),
              "do_not_mutate_patterns = " + json.dumps(DO_NOT_MUTATE_PATTERNS),
              'also_copy = ["data"]', "mutate_only_covered_lines = true"]
     return "\n".join(lines) + "\n"
@@ -103,7 +139,102 @@ def _sync(workdir: Path, source: str, tests: list[str]) -> None:
     (workdir / "pyproject.toml").write_text(_pyproject(source, tests))
 
 
-def run_module(key: str, children: int, fresh: bool, survivors: bool) -> dict[str, int]:
+def _shared_fixture_groups(selection: list[str]) -> list[set[str]]:
+    """Test ids that share one computed fixture of the project (module, class or session scope).
+
+    mutmut links a test to the functions it executed; a fixture computed once for many tests
+    runs inside the first of them, so only that first test would be linked to what the fixture
+    calls (the identity checks run once on a scenario and asserted by a dozen tests: their
+    mutants would be tested by one of the dozen). Every test of such a group is linked to what
+    any of them executed.
+    """
+    import inspect
+
+    import pytest
+
+    groups: dict[tuple[str, str, str], set[str]] = {}
+
+    class Collector:
+        def pytest_collection_modifyitems(self, items: list) -> None:
+            for item in items:
+                info = getattr(item, "_fixtureinfo", None)
+                for name in getattr(item, "fixturenames", ()):
+                    defs = info.name2fixturedefs.get(name) if info else None
+                    if not defs or defs[-1].scope == "function":
+                        continue
+                    source = inspect.getsourcefile(defs[-1].func) or ""
+                    if f"{os.sep}tests{os.sep}" not in source:  # pytest's own (tmp_path_factory)
+                        continue
+                    scope = defs[-1].scope
+                    where = "" if scope == "session" else item.nodeid.split("::")[0]
+                    groups.setdefault((name, scope, where), set()).add(item.nodeid)
+
+    out, sys.stdout = sys.stdout, open(os.devnull, "w")
+    try:
+        pytest.main(["--rootdir=.", "--collect-only", "-qq", *selection, "-p", "no:cov",
+                     "-p", "no:cacheprovider"], plugins=[Collector()])
+    finally:
+        sys.stdout = out
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _mutmut_main(args: list[str]) -> None:
+    """``mutmut ARGS`` (in a scratch copy), its test links widened by :func:`_shared_fixture_groups`."""
+    import mutmut.__main__ as mm
+    from mutmut.configuration import config
+    from mutmut.state import state
+    from mutmut.stats import save_stats
+    from mutmut.utils.file_utils import change_cwd
+
+    collect, make_runner = mm.collect_or_load_stats, mm.get_mutant_runner
+    fresh_stats = not Path("mutants/mutmut-stats.json").exists()
+
+    def without_clean_run_after_fresh_stats(*a: object, **kw: object) -> object:
+        # The stats run has just run every selected test on the unmutated code and stopped
+        # on any failure; the clean run would run the same tests on the same code again.
+        runner = make_runner(*a, **kw)
+        if fresh_stats:
+            runner.run_clean_tests = lambda tests: 0
+        return runner
+
+    def collect_and_widen(*a: object, **kw: object) -> None:
+        collect(*a, **kw)
+        with change_cwd("mutants"):
+            groups = _shared_fixture_groups(config().pytest_add_cli_args_test_selection)
+        known = set(state().duration_by_test)
+        changed = False
+        for tests in state().tests_by_mangled_function_name.values():
+            for group in groups:
+                if tests & group and not group & known <= tests:
+                    tests |= group & known
+                    changed = True
+        if changed:
+            save_stats()
+
+    mm.collect_or_load_stats = collect_and_widen
+    mm.get_mutant_runner = without_clean_run_after_fresh_stats
+    mm.cli(args=args)
+
+
+def _run_timed(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float]:
+    """Run ``cmd``; return (wall seconds, CPU seconds of it and every process it waited for)."""
+    t0 = time.monotonic()
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.monotonic() - t0, usage.ru_utime + usage.ru_stime
+
+
+def _expected_cost(key: str) -> float:
+    """Seconds of CPU the module took last time, else its source size (to start big ones first)."""
+    last = SCRATCH / key / "last_run.json"
+    if last.exists():
+        return float(json.loads(last.read_text()).get("cpu_seconds", 0.0))
+    return (ROOT / MODULES[key][0]).stat().st_size / 100.0
+
+
+def run_module(key: str, children: int, fresh: bool, survivors: bool) -> dict[str, float]:
     source, tests = MODULES[key]
     workdir = SCRATCH / key
     if fresh:
@@ -113,21 +244,38 @@ def run_module(key: str, children: int, fresh: bool, survivors: bool) -> dict[st
     if survivors and (workdir / "survivors.txt").exists():
         names = (workdir / "survivors.txt").read_text().split()
     _sync(workdir, source, tests)
-    t0 = time.monotonic()
-    subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(children),
-                    *names], cwd=workdir, check=False, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    counts = _counts(workdir)
-    counts["seconds"] = round(time.monotonic() - t0)
+    wall, cpu = _run_timed([sys.executable, str(Path(__file__).resolve()), "--mutmut", "run",
+                            "--max-children", str(children), *names], workdir,
+                           workdir / "mutmut.log")
+    counts: dict[str, float] = dict(_counts(workdir))
+    (workdir / "last_run.json").write_text(json.dumps({"cpu_seconds": round(cpu, 1),
+                                                       "seconds": round(wall, 1), **counts}))
+    counts["seconds"], counts["cpu_seconds"] = wall, cpu
     return counts
 
 
+def _line(key: str, c: dict[str, float]) -> tuple[str, int, int]:
+    killed = int(c.get("killed", 0) + c.get("timeout", 0) + c.get("segfault", 0))
+    scored = killed + int(c.get("survived", 0))
+    score = f"{killed / scored:.1%}" if scored else "n/a"
+    other = {k: int(v) for k, v in c.items() if k not in ("seconds", "cpu_seconds")}
+    text = (f"{key:10s} {MODULES[key][0]:26s} killed {killed:4d}/{scored:<4d} ({score:>6s})  "
+            f"{c['seconds']:5.0f} s  cpu {c['cpu_seconds']:5.0f} s  {json.dumps(other)}")
+    return text, killed, scored
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--mutmut"]:  # inside a scratch copy, as run_module starts it
+        _mutmut_main(argv[1:])
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", metavar="MODULE",
                         help=f"modules to mutate (default all: {', '.join(MODULES)})")
-    parser.add_argument("--children", type=int, default=os.cpu_count() or 1,
-                        help="parallel workers (default: the number of CPUs)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="modules mutated at once (default: the number of CPUs)")
+    parser.add_argument("--children", type=int, default=1,
+                        help="mutmut workers per module (default 1)")
     parser.add_argument("--fresh", action="store_true", help="discard earlier results")
     parser.add_argument("--survivors", action="store_true",
                         help="re-test only the survivors of the last run (same test selection)")
@@ -135,21 +283,38 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(args.modules) - set(MODULES))
     if unknown:
         parser.error(f"unknown module {', '.join(unknown)} (have: {', '.join(MODULES)})")
-    total_killed = total = 0
+    keys = args.modules or list(MODULES)
+    order = sorted(keys, key=_expected_cost, reverse=True)
+    load0 = os.getloadavg()
     t0 = time.monotonic()
-    for key in args.modules or list(MODULES):
+    lock = threading.Lock()
+    results: dict[str, dict[str, float]] = {}
+
+    def one(key: str) -> None:
         c = run_module(key, args.children, args.fresh, args.survivors)
-        killed = c.get("killed", 0) + c.get("timeout", 0) + c.get("segfault", 0)
-        scored = killed + c.get("survived", 0)
-        total_killed, total = total_killed + killed, total + scored
-        score = f"{killed / scored:.1%}" if scored else "n/a"
-        print(f"{key:8s} {MODULES[key][0]:24s} killed {killed:4d}/{scored:<4d} ({score:>6s})  "
-              f"{c['seconds']:4d} s  "
-              f"{json.dumps({k: v for k, v in c.items() if k != 'seconds'})}", flush=True)
+        with lock:
+            results[key] = c
+            print(_line(key, c)[0], flush=True)
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for future in [pool.submit(one, key) for key in order]:
+            future.result()
+    wall = time.monotonic() - t0
+    total_killed = total = 0
+    cpu = 0.0
+    print("\nmodule     source                     score" + " " * 31 + "wall       CPU")
+    for key in keys:
+        text, killed, scored = _line(key, results[key])
+        total_killed, total, cpu = total_killed + killed, total + scored, \
+            cpu + results[key]["cpu_seconds"]
+        print(text)
+    load1 = os.getloadavg()
     if total:
-        print(f"TOTAL    killed {total_killed}/{total} ({total_killed / total:.1%}) in "
-              f"{time.monotonic() - t0:.0f} s; survivors in .mutate/MODULE/survivors.txt "
-              "(cd .mutate/MODULE && mutmut show NAME)")
+        print(f"TOTAL      killed {total_killed}/{total} ({total_killed / total:.1%}) in "
+              f"{wall:.0f} s wall, {cpu:.0f} s CPU ({cpu / wall:.2f} CPUs busy), "
+              f"{args.jobs} modules at once x {args.children} workers; load average "
+              f"{load0[0]:.1f} at the start, {load1[0]:.1f} at the end; survivors in "
+              ".mutate/MODULE/survivors.txt (cd .mutate/MODULE && mutmut show NAME)")
     return 0
 
 
