@@ -109,7 +109,9 @@ def _pyproject(source: str, tests: list[str]) -> str:
              "pytest_add_cli_args_test_selection = " + json.dumps(tests),
              "pytest_add_cli_args = " + json.dumps([*plugins, "-W", "ignore"]),
              "do_not_mutate_patterns = " + json.dumps(DO_NOT_MUTATE_PATTERNS),
-             'also_copy = ["data"]', "mutate_only_covered_lines = true"]
+             'also_copy = ["data"]', "mutate_only_covered_lines = true",
+             # mutmut's coverage run (for mutate_only_covered_lines) traces only the module
+             "", "[tool.coverage.run]", f"include = [{('*/mutants/' + source)!r}]"]
     return "\n".join(lines) + "\n"
 
 
@@ -134,9 +136,24 @@ def _sync(workdir: Path, source: str, tests: list[str]) -> None:
     """Make ``workdir`` a copy of the package, tests and data (mutmut's state kept)."""
     for name in ("vesseltrack", "tests", "data"):
         shutil.rmtree(workdir / name, ignore_errors=True)
-        shutil.copytree(ROOT / name, workdir / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        # numba's on-disk cache (__pycache__/*.nbi, *.nbc) is copied with the sources (their
+        # modification times too, which the cache checks): see _warm_numba_cache
+        shutil.copytree(ROOT / name, workdir / name, ignore=shutil.ignore_patterns("*.pyc"))
     (workdir / "pyproject.toml").write_text(_pyproject(source, tests))
+
+
+def _warm_numba_cache() -> tuple[float, float]:
+    """Compile the package's eagerly compiled numba functions once, into its ``__pycache__``.
+
+    ``vesseltrack.ais._compiled`` compiles its functions with explicit signatures on import
+    (``cache=True``): about 20 CPU s in each module's fresh scratch copy (the coverage run
+    imports it first), unless the cache files are there with sources of the same modification
+    time and size. They are made here once (nothing to do if tests ran in this clone) and
+    copied with the sources by :func:`_sync` and by mutmut. Returns (wall, CPU) seconds.
+    """
+    log = SCRATCH / "numba-warm.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    return _run_timed([sys.executable, "-c", "import vesseltrack.ais._compiled"], ROOT, log)
 
 
 def _shared_fixture_groups(selection: list[str]) -> list[set[str]]:
@@ -178,23 +195,110 @@ def _shared_fixture_groups(selection: list[str]) -> list[set[str]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
+class _CollectedSession:
+    """The module's test selection configured and collected once, in mutmut's parent process.
+
+    mutmut forks a child per mutant and calls ``pytest.main`` with the mutant's tests there:
+    configuration, plugin loading and collection of the named test files, repeated for each of
+    thousands of mutants (about 0.08 CPU s each). The parent does them once here, before it
+    forks; each child runs only the mutant's items through pytest's own run-test loop (the
+    ``runtest`` protocol of each item, its fixtures set up and torn down as ``pytest.main``
+    would), in mutmut's order (fastest first), stopping at the first failure (``-x``).
+
+    The outcome is ``pytest.main``'s exit code for the same items: 1 if a test failed or errored
+    (set-up, call or teardown), 2 if interrupted, 3 on an internal error, 0 if all passed.
+    Nothing runs in the parent: module- and session-scoped fixtures are computed in each child,
+    with the mutant active, as before.
+    """
+
+    def __init__(self, args: list[str]) -> None:
+        from _pytest.config import _prepareconfig
+        from _pytest.main import Session
+
+        # pytest's terminal reporter writes to the sys.stdout it is configured with: as in
+        # mutmut's children (which run pytest.main with sys.stdout set to /dev/null), none of
+        # its reporting reaches mutmut's log
+        real = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 -- held by pytest
+        try:
+            self.config = _prepareconfig(args, plugins=[])
+            self.config._do_configure()
+            self.session = Session.from_config(self.config)
+            self.config.hook.pytest_sessionstart(session=self.session)
+            self.config.hook.pytest_collection(session=self.session)
+        finally:
+            sys.stdout, sys.stderr = real
+        self.ok = self.session.testsfailed == 0  # no collection error
+        self.items = {item.nodeid: item for item in self.session.items}
+
+    def run(self, tests: list[str]) -> int | None:
+        """Exit code for ``tests`` (node ids, in order); None if one of them was not collected."""
+        import _pytest.outcomes
+
+        if not self.ok or any(test not in self.items for test in tests):
+            return None
+        session = self.session
+        session.items = [self.items[test] for test in tests]
+        session.testscollected = len(session.items)
+        try:
+            self.config.hook.pytest_runtestloop(session=session)
+        except session.Failed:
+            return 1
+        except (KeyboardInterrupt, _pytest.outcomes.Exit):
+            return 2
+        except BaseException:  # noqa: BLE001 -- pytest.main's internal error
+            return 3
+        return 1 if session.testsfailed else (0 if session.items else 5)
+
+
 def _mutmut_main(args: list[str]) -> None:
-    """``mutmut ARGS`` (in a scratch copy), its test links widened by :func:`_shared_fixture_groups`."""
+    """``mutmut ARGS`` (in a scratch copy): test links widened by :func:`_shared_fixture_groups`,
+    each mutant run by :class:`_CollectedSession` (unless ``MUTATE_PYTEST_MAIN=1``)."""
     import mutmut.__main__ as mm
     from mutmut.configuration import config
+    from mutmut.runners.harness import PytestRunner
     from mutmut.state import state
     from mutmut.stats import save_stats
     from mutmut.utils.file_utils import change_cwd
 
     collect, make_runner = mm.collect_or_load_stats, mm.get_mutant_runner
     fresh_stats = not Path("mutants/mutmut-stats.json").exists()
+    one_collection = os.environ.get("MUTATE_PYTEST_MAIN", "") != "1"
 
-    def without_clean_run_after_fresh_stats(*a: object, **kw: object) -> object:
-        # The stats run has just run every selected test on the unmutated code and stopped
-        # on any failure; the clean run would run the same tests on the same code again.
+    def fast_runner(*a: object, **kw: object) -> object:
         runner = make_runner(*a, **kw)
         if fresh_stats:
+            # The stats run has just run every selected test on the unmutated code and
+            # stopped on any failure; the clean run would run the same tests on the same code.
             runner.run_clean_tests = lambda tests: 0
+        test_runner = getattr(runner, "test_runner", None)
+        if not one_collection or not isinstance(test_runner, PytestRunner):
+            return runner
+        startup, run_tests = runner.startup, test_runner.run_tests
+        held: dict[str, _CollectedSession] = {}
+
+        def startup_after_collection() -> None:
+            cfg = config()
+            with change_cwd("mutants"):
+                held["session"] = _CollectedSession(
+                    ["--rootdir=.", "--tb=native", "-x", "-q", "-p", "no:randomly", "-p", "no:random-order",
+                     *cfg.pytest_add_cli_args_test_selection, *cfg.pytest_add_cli_args])
+            startup()
+
+        def run_collected(*, mutant_name: str | None, tests: list[str]) -> int:
+            if mutant_name is None or "session" not in held or config().debug:
+                return run_tests(mutant_name=mutant_name, tests=tests)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            with change_cwd("mutants"):
+                code = held["session"].run(list(tests))
+            if code is None:
+                return run_tests(mutant_name=mutant_name, tests=tests)
+            return code
+
+        runner.startup = startup_after_collection
+        test_runner.run_tests = run_collected
         return runner
 
     def collect_and_widen(*a: object, **kw: object) -> None:
@@ -212,7 +316,7 @@ def _mutmut_main(args: list[str]) -> None:
             save_stats()
 
     mm.collect_or_load_stats = collect_and_widen
-    mm.get_mutant_runner = without_clean_run_after_fresh_stats
+    mm.get_mutant_runner = fast_runner
     mm.cli(args=args)
 
 
@@ -287,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     order = sorted(keys, key=_expected_cost, reverse=True)
     load0 = os.getloadavg()
     t0 = time.monotonic()
+    warm_cpu = _warm_numba_cache()[1]
     lock = threading.Lock()
     results: dict[str, dict[str, float]] = {}
 
@@ -301,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
             future.result()
     wall = time.monotonic() - t0
     total_killed = total = 0
-    cpu = 0.0
+    cpu = warm_cpu
     print("\nmodule     source                     score" + " " * 31 + "wall       CPU")
     for key in keys:
         text, killed, scored = _line(key, results[key])
@@ -312,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     if total:
         print(f"TOTAL      killed {total_killed}/{total} ({total_killed / total:.1%}) in "
               f"{wall:.0f} s wall, {cpu:.0f} s CPU ({cpu / wall:.2f} CPUs busy), "
-              f"{args.jobs} modules at once x {args.children} workers; load average "
+              f"{args.jobs} modules at once x {args.children} workers (numba cache "
+              f"{warm_cpu:.0f} s CPU of it); load average "
               f"{load0[0]:.1f} at the start, {load1[0]:.1f} at the end; survivors in "
               ".mutate/MODULE/survivors.txt (cd .mutate/MODULE && mutmut show NAME)")
     return 0
