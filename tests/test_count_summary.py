@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vesseltrack.count import CountResult
+from vesseltrack.count import CountResult, cap_for, departure_window
 
 T = pd.Timestamp("2024-03-02T00:00:00Z")
 H = pd.Timedelta(hours=1)
@@ -71,3 +71,67 @@ def test_a_missing_draught_change_is_no_change():
     res = _result([(1, "unchanged", 0.5, None, None), (2, "unknown", None, None, None)],
                   change_dtype="Float64")
     assert res.summary()["draught_coverage"]["calls_with_draught_change"] == 1
+
+
+def test_discharge_ports_count_the_next_port_of_each_loaded_departure():
+    # loaded: next ports Nampo, Nampo, Chongjin; the unchanged call's next port not counted
+    res = _result([(1, "loaded", 2.0, 2000.0, 15000.0), (1, "loaded", 2.0, 2000.0, 15000.0),
+                   (2, "loaded", 2.0, 2000.0, 15000.0), (3, "unchanged", 0.0, None, None)])
+    res.port_calls["next_port"] = pd.array(["Nampo", "Nampo", "Chongjin", "Nampo"],
+                                           dtype="string")
+    assert res.summary()["discharge_ports"] == {"Chongjin": 1, "Nampo": 2}
+
+
+def test_no_discharge_port_is_known_without_next_calls():
+    assert _result([(1, "loaded", 2.0, 2000.0, 15000.0)]).summary()["discharge_ports"] == {}
+
+
+@pytest.mark.parametrize(
+    ("flag", "cap_bbl", "cap"),
+    [("KP", None, 500_000),   # the UN resolution 2397 cap for the DPRK flag
+     ("kp", None, 500_000),   # any case
+     ("RU", None, None), (None, None, None),
+     ("KP", 0, None),         # 0: no cap
+     (None, 1_000, 1_000), ("KP", 1_000, 1_000)],
+)
+def test_the_cap_a_count_is_compared_with(flag, cap_bbl, cap):
+    assert cap_for(flag, cap_bbl) == cap
+
+
+def test_a_negative_cap_is_refused():
+    with pytest.raises(ValueError, match="positive number of barrels"):
+        cap_for("KP", -1)
+
+
+def test_watchlist_summary_of_marked_calls():
+    # listed: calls 0 (UN, loaded) and 3 (OFAC, unchanged) of vessels 1 and 3; call 1 is
+    # blank, call 2 missing: two calls, one loaded departure, two vessels
+    res = _result([(1, "loaded", 2.0, 2000.0, 15000.0), (1, "loaded", 2.0, 2000.0, 15000.0),
+                   (2, "loaded", 2.0, 2000.0, 15000.0), (3, "unchanged", 0.0, None, None)])
+    res.port_calls["watchlist"] = pd.array(["UN", "", pd.NA, "OFAC"], dtype="string")
+    assert res.summary()["watchlist"] == {"calls": 2, "loaded_departures": 1, "vessels": 2}
+
+
+def test_a_listed_call_of_unknown_load_state_is_no_loaded_departure():
+    res = _result([(1, pd.NA, 2.0, None, None)])
+    res.port_calls["watchlist"] = pd.array(["UN"], dtype="string")
+    res.port_calls["load_state"] = pd.array([pd.NA], dtype="string")
+    assert res.summary()["watchlist"] == {"calls": 1, "loaded_departures": 0, "vessels": 1}
+
+
+def test_no_watchlist_key_without_marked_calls():
+    assert "watchlist" not in _result(LOADED_NO_CARGO).summary()
+
+
+@pytest.mark.parametrize(("since", "until", "window"), [
+    ("2024-03-02", "2024-03-02", (T, T + 24 * H - pd.Timedelta(nanoseconds=1))),  # one day
+    ("2024-03-02T05:00Z", "2024-03-02T05:00Z", (T + 5 * H, T + 5 * H)),  # one instant
+    (None, "2024-03-02T05:00", (None, T + 5 * H)),                       # naive: UTC
+])
+def test_departure_window(since, until, window):
+    assert departure_window(since, until) == window
+
+
+def test_a_window_that_ends_before_it_starts_is_refused():
+    with pytest.raises(ValueError, match="is after until"):
+        departure_window("2024-03-02T05:00:01Z", "2024-03-02T05:00Z")
