@@ -298,10 +298,12 @@ def test_circle_limits_are_inclusive():
     assert len(_circles(_positions(_circle(lat_step=0.0)), params)) == 1
 
 
-def test_circle_positions_without_position_or_time_are_left_out():
-    # a seventh report without longitude: six positions, as before
-    rows = _circle() + [(RU, 30, float("nan"), 40.0, 10.0)]
+@pytest.mark.parametrize("missing", ["lon", "lat"])
+def test_circle_reports_without_a_position_are_left_out(missing):
+    # a seventh report without longitude (latitude): six positions, as before
+    rows = _circle() + [(RU, 30, 130.0, 40.0, 10.0)]
     p = _positions(rows)
+    p.loc[6, missing] = float("nan")
     assert _circles(p, IdentityParams(circle_min_positions=7)).empty
 
 
@@ -479,9 +481,35 @@ def test_imo_and_name_exchanged_are_one_swap_of_two_fields():
 
 
 def test_a_swap_spans_both_vessels_changes():
-    # RU changes 60 -> 600 min, RU2 from 60 to 700 min: 60 -> 700 min
-    rows, _ = _swap(_swap_statics(b_minutes=(700, 760)), _side_by_side(minutes=range(0, 761, 60)))
-    assert rows[["start", "end"]].values.tolist()[0] == [T0 + 60 * MIN, T0 + 700 * MIN]
+    # RU changes 60 -> 600 min, RU2 from 0 (its old IMO at -60 and 0 min) to 700 min:
+    # 0 -> 700 min
+    rows = [r for r in _swap_statics(b_minutes=(700, 760)) if not (r[0] == RU2 and r[1] < 100)]
+    rows += [(RU2, -60, IMO_B, "", ""), (RU2, 0, IMO_B, "", "")]
+    found, _ = _swap(rows, _side_by_side(minutes=range(0, 761, 60)))
+    assert found[["start", "end"]].values.tolist() == [[T0, T0 + 700 * MIN]] * 2
+
+
+def test_callsigns_exchanged_are_a_swap():
+    rows = [(m, t, pd.NA, "", {IMO_A: "ABC1", IMO_B: "XYZ2"}[v]) for m, t, v, _, _ in
+            _swap_statics()]
+    found, _ = _swap(rows, _side_by_side())
+    assert found["details"].tolist()[0] == (f"exchanged callsign with MMSI {RU2} "
+                                            "(closest approach 1.11 km)")
+
+
+@pytest.mark.parametrize(("minutes", "found"), [
+    (60 - 72 * 60, 2), (59 - 72 * 60, 0),     # the swap's start (60 min) - 72 h
+    (600 + 72 * 60, 2), (601 + 72 * 60, 0),   # its end (600 min) + 72 h
+])
+def test_the_vessels_must_meet_within_swap_window_hours_of_the_swap(minutes, found):
+    rows, _ = _swap(_swap_statics(), _side_by_side(minutes=[minutes]))
+    assert len(rows) == found
+
+
+def test_vessels_never_heard_together_made_no_swap():
+    # RU2 heard 2 h after RU each time: never within 30 min
+    rows, _ = _swap(_swap_statics(), _side_by_side(b_offset_minutes=120, minutes=[0]))
+    assert len(rows) == 0
 
 
 @pytest.mark.parametrize(("hours", "found"), [(2.0, 2), (1.99, 0)])
@@ -533,6 +561,13 @@ def test_closest_approach_is_the_smallest_distance():
                            _positions([(RU, 60, 130.0, 40.0, 0.0),
                                        (RU2, 60, 130.0, 40.9, 0.0)])], ignore_index=True)
     assert round(_closest_km(positions, RU, RU2, T0, T0 + H), 3) == 1.112
+
+
+def test_closest_approach_skips_reports_without_a_position():
+    # RU2 at 0 min without latitude, at 20 min 0.01 deg north of RU: 1.11 km
+    positions = _positions([(RU, 0, 130.0, 40.0, 0.0), (RU2, 0, 130.0, float("nan"), 0.0),
+                            (RU2, 20, 130.0, 40.01, 0.0)])
+    assert round(_closest_km(positions, RU, RU2, T0, T0 + H), 2) == 1.11
 
 
 def test_no_closest_approach_of_a_vessel_never_heard():
@@ -648,6 +683,13 @@ def test_the_flag_of_the_imo_wins_over_that_of_the_mmsi():
                               "registry")) == 0
 
 
+def test_an_mmsi_without_a_country_has_no_flag_mismatch():
+    # MID 111 is no country (a SAR aircraft's prefix)
+    positions = _positions([(111000001, 0, 130.0, 40.0, 0.0)])
+    v = _vessels(positions, NO_STATICS)
+    assert len(_flag_mismatch(v, _reference([(111000001, pd.NA, "PA")]), "registry")) == 0
+
+
 def test_blank_reference_flags_are_no_mismatch():
     *_, v = _vessel_table()
     assert len(_flag_mismatch(v, _reference([(RU, IMO_A, " "), (KP, pd.NA, pd.NA)]),
@@ -725,6 +767,27 @@ def test_registry_and_watchlist_flags_both_checked(tmp_path):
         [KP, "watchlist", "matched by mmsi: LISTED (UN)"]]
 
 
+def test_an_area_comes_after_the_vessels_of_its_kind():
+    # three vessels jammed at once (as in test_jamming_found_through_the_segments) and a
+    # fourth reporting 10 kn while staying put for an hour: a circle
+    rows = []
+    for i in range(3):
+        for k in range(20):
+            jam = 8 <= k < 11
+            rows.append((RU + i, 10 * k + 30 * i, 135.2 if jam else 130.0 + i,
+                         38.2 if jam else 40.0, 0.0))
+    rows += _circle(mmsi=KP)
+    f = check_identity(_positions(rows))
+    assert f[["mmsi", "kind"]].values.tolist() == [[KP, "spoofed-position"],
+                                                   [pd.NA, "spoofed-position"]]
+
+
+def test_no_finding_is_an_empty_typed_table():
+    f = check_identity(_positions([(RU, 0, 130.0, 40.0, 0.0)]))
+    assert (len(f), [str(t) for t in f.dtypes]) == (
+        0, ["Int64", "str", "datetime64[ns, UTC]", "datetime64[ns, UTC]", "string", "int64"])
+
+
 def test_identity_table_types_and_parameters():
     positions = _positions([(0, 0, 130.0, 40.0, 0.0)])
     f = check_identity(positions, params=IdentityParams(min_reports=5),
@@ -749,16 +812,22 @@ def test_identity_summary():
 
 
 def test_scores_of_findings_against_truth():
-    # name-change: found RU and RU2, planted RU and RU3: precision 1/2, recall 1/2;
-    # areas: one found 1-2 h, planted 0-1 h (touching: a match) and 5-6 h (missed)
+    # name-change: found RU and RU2, planted RU and RU3: 1 true, precision 1/2, recall 1/2;
+    # areas: one found 1-2 h; planted 0-1 h and 2-3 h (each touching it: matches) and
+    # 5-6 h (missed): the found one is true (1/1), two of three planted found (2/3)
     f = pd.DataFrame({"mmsi": pd.array([RU, RU2, pd.NA], dtype="Int64"),
                       "kind": ["name-change", "name-change", "spoofed-position"],
                       "start": [T0, T0, T0 + H], "end": [T0, T0, T0 + 2 * H]})
-    truth = pd.DataFrame({"mmsi": [RU, RU3, None, None],
-                          "kind": ["name-change", "name-change", "spoofed-position",
-                                   "spoofed-position"],
-                          "start": [T0, T0, T0, T0 + 5 * H],
-                          "end": [T0, T0, T0 + H, T0 + 6 * H]})
+    truth = pd.DataFrame({"mmsi": [RU, RU3, None, None, None],
+                          "kind": ["name-change", "name-change"] + ["spoofed-position"] * 3,
+                          "start": [T0, T0, T0, T0 + 2 * H, T0 + 5 * H],
+                          "end": [T0, T0, T0 + H, T0 + 3 * H, T0 + 6 * H]})
     s = score_findings(f, truth)
     assert (s.loc["name-change"].tolist(), s.loc["spoofed-position"].tolist()) == (
-        [2, 2, 1, 0.5, 0.5], [2, 1, 1, 1.0, 0.5])
+        [2, 2, 1, 0.5, 0.5], [3, 1, 2, 1.0, 2 / 3])
+
+
+def test_scores_of_a_kind_neither_found_nor_planted_are_undefined():
+    f = pd.DataFrame({"mmsi": pd.array([], dtype="Int64"), "kind": [], "start": [], "end": []})
+    s = score_findings(f, f)
+    assert s.loc["watchlist"].tolist()[:3] + [s.loc["watchlist"].isna().sum()] == [0, 0, 0, 2]
