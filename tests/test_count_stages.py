@@ -8,6 +8,7 @@ figure it moves.
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from _builders import (
     BERTH,
     SEA,
@@ -132,3 +133,17 @@ def test_count_window_is_the_span_of_the_positions_where_not_given():
     res = count_port_calls(AT_SEA, None, TERMINAL_ONLY)
     # 2 h at sea, a report every 10 minutes: T0 to T0 + 2 h
     assert (res.window_start, res.window_end) == (T0, T0 + 2 * H)
+
+
+@pytest.mark.parametrize(("flag", "cap_bbl", "cap"), [("KP", None, 500_000), ("kp", 1_000, 1_000),
+                                                      ("RU", None, None)])
+def test_count_carries_the_cap_of_the_flag_counted_or_the_one_given(flag, cap_bbl, cap):
+    # KP: the UN resolution 2397 cap, 500,000 bbl a year; a cap given wins
+    assert count_port_calls(AT_SEA, None, TERMINAL_ONLY, flag=flag, cap_bbl=cap_bbl).cap_bbl == cap
+
+
+def test_count_says_whether_a_registry_was_given(tmp_path):
+    reg = _registry(tmp_path, f"{RU},9000007,REG NAME,RU,3003,84,13.0,5.6,2.7,diesel")
+    given = [count_port_calls(AT_SEA, None, TERMINAL_ONLY, registry=r).registry_given
+             for r in (None, reg)]
+    assert given == [False, True]
