@@ -690,6 +690,20 @@ def test_an_mmsi_without_a_country_has_no_flag_mismatch():
     assert len(_flag_mismatch(v, _reference([(111000001, pd.NA, "PA")]), "registry")) == 0
 
 
+def test_the_first_flag_given_for_an_imo_is_used():
+    *_, v = _vessel_table()
+    bad = _flag_mismatch(v, _reference([(pd.NA, IMO_A, "PA"), (pd.NA, IMO_A, "RU")]),
+                         "registry")
+    assert bad["details"].tolist() == ["MMSI's MID flag RU, registry flag PA"]
+
+
+def test_a_row_without_flag_does_not_hide_a_flag_given_for_the_same_imo():
+    *_, v = _vessel_table()
+    bad = _flag_mismatch(v, _reference([(pd.NA, IMO_A, pd.NA), (pd.NA, IMO_A, "PA")]),
+                         "registry")
+    assert bad["details"].tolist() == ["MMSI's MID flag RU, registry flag PA"]
+
+
 def test_blank_reference_flags_are_no_mismatch():
     *_, v = _vessel_table()
     assert len(_flag_mismatch(v, _reference([(RU, IMO_A, " "), (KP, pd.NA, pd.NA)]),
@@ -735,6 +749,25 @@ def test_a_listed_name_used_once_is_caught(tmp_path):
     listed, _ = _watchlisted(v, statics, _watchlist(tmp_path, ",,DARK ONE,,NAMES,"),
                              WatchlistParams())
     assert listed["mmsi"].tolist() == [RU]
+
+
+def test_a_vessel_listed_by_imo_and_by_a_name_it_used_is_listed_by_imo(tmp_path):
+    # RU called itself LISTED NAME (no IMO) at 10 min, then Sea Star with IMO_A: matched
+    # by name on the first report, by IMO on the second; the IMO match is reported
+    positions, statics, _ = _vessel_table()
+    statics = pd.concat([_statics([(RU, 10, pd.NA, "LISTED NAME", "")]), statics],
+                        ignore_index=True)
+    v = _vessels(positions, statics)
+    w = _watchlist(tmp_path, ",,LISTED NAME,,NAMES,", f"{IMO_A},,OTHER,,IMOS,")
+    listed, _ = _watchlisted(v, statics, w, WatchlistParams())
+    assert listed["details"].tolist() == ["matched by imo: OTHER (IMOS)"]
+
+
+def test_watchlist_matched_with_the_parameters_given(tmp_path):
+    positions, statics, v = _vessel_table()
+    w = _watchlist(tmp_path, ",,SEA STAR,,NAMES,")
+    listed, _ = _watchlisted(v, statics, w, WatchlistParams(match_names=False))
+    assert len(listed) == 0
 
 
 def test_no_watchlist_match(tmp_path):
@@ -798,6 +831,16 @@ def test_identity_table_types_and_parameters():
          "int64"], 5, 90.0)
 
 
+def test_identity_summary_input_counters_and_no_parameters():
+    f = pd.DataFrame({"mmsi": pd.array([], dtype="Int64"), "kind": []})
+    report = {"files": 1, "lines": 2, "messages": 3, "bad_lines": 4, "positions": 5,
+              "failed_files": ["a"], "statics": 6}
+    s = identity_summary(f, report)
+    assert (s["input"], s["params"], s["vessels_flagged"]) == (
+        {"files": 1, "lines": 2, "messages": 3, "bad_lines": 4, "positions": 5,
+         "failed_files": ["a"]}, {}, 0)
+
+
 def test_identity_summary():
     # two findings of RU, one of MMSI 0, one area (no MMSI): two vessels flagged
     f = pd.DataFrame({"mmsi": pd.array([RU, RU, 0, pd.NA], dtype="Int64"),
@@ -812,19 +855,29 @@ def test_identity_summary():
 
 
 def test_scores_of_findings_against_truth():
-    # name-change: found RU and RU2, planted RU and RU3: 1 true, precision 1/2, recall 1/2;
-    # areas: one found 1-2 h; planted 0-1 h and 2-3 h (each touching it: matches) and
-    # 5-6 h (missed): the found one is true (1/1), two of three planted found (2/3)
-    f = pd.DataFrame({"mmsi": pd.array([RU, RU2, pd.NA], dtype="Int64"),
-                      "kind": ["name-change", "name-change", "spoofed-position"],
-                      "start": [T0, T0, T0 + H], "end": [T0, T0, T0 + 2 * H]})
-    truth = pd.DataFrame({"mmsi": [RU, RU3, None, None, None],
-                          "kind": ["name-change", "name-change"] + ["spoofed-position"] * 3,
-                          "start": [T0, T0, T0, T0 + 2 * H, T0 + 5 * H],
-                          "end": [T0, T0, T0 + H, T0 + 3 * H, T0 + 6 * H]})
-    s = score_findings(f, truth)
-    assert (s.loc["name-change"].tolist(), s.loc["spoofed-position"].tolist()) == (
-        [2, 2, 1, 0.5, 0.5], [3, 1, 2, 1.0, 2 / 3])
+    # name-change: found RU and RU2, planted RU and RU3: one true, precision and recall 1/2
+    f = pd.DataFrame({"mmsi": pd.array([RU, RU2], dtype="Int64"),
+                      "kind": ["name-change", "name-change"], "start": [T0, T0],
+                      "end": [T0, T0]})
+    truth = pd.DataFrame({"mmsi": [RU, RU3], "kind": ["name-change", "name-change"],
+                          "start": [T0, T0], "end": [T0, T0]})
+    assert score_findings(f, truth).loc["name-change"].to_dict() == {
+        "truth": 2, "found": 2, "true_positives": 1, "precision": 0.5, "recall": 0.5}
+
+
+def test_areas_match_by_overlapping_time_their_ends_included():
+    # found areas 1-2 h and 10-11 h; planted 2-3 h (touching the first at 2 h) and 5-6 h
+    # (overlapping neither): one found area of two is true, one planted area of two found.
+    # Times as read from CSV text without an offset: UTC
+    f = pd.DataFrame({"mmsi": pd.array([pd.NA, pd.NA], dtype="Int64"),
+                      "kind": ["spoofed-position"] * 2,
+                      "start": ["2024-06-01T01:00", "2024-06-01T10:00"],
+                      "end": ["2024-06-01T02:00", "2024-06-01T11:00"]})
+    truth = pd.DataFrame({"mmsi": [None, None], "kind": ["spoofed-position"] * 2,
+                          "start": ["2024-06-01T02:00", "2024-06-01T05:00"],
+                          "end": ["2024-06-01T03:00", "2024-06-01T06:00"]})
+    assert score_findings(f, truth).loc["spoofed-position"].to_dict() == {
+        "truth": 2, "found": 2, "true_positives": 1, "precision": 0.5, "recall": 0.5}
 
 
 def test_scores_of_a_kind_neither_found_nor_planted_are_undefined():
