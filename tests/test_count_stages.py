@@ -147,3 +147,45 @@ def test_count_says_whether_a_registry_was_given(tmp_path):
     given = [count_port_calls(AT_SEA, None, TERMINAL_ONLY, registry=r).registry_given
              for r in (None, reg)]
     assert given == [False, True]
+
+
+def _sightings(tmp_path, imo="", name=""):
+    """One sighting at the berth at T0 + 5 h, laden, without MMSI: an IMO or a name."""
+    from _builders import write_sightings
+
+    from vesseltrack.registry import read_sightings
+
+    row = f"{(T0 + 5 * H).isoformat()},{BERTH[0]},{BERTH[1]},,{imo},{name},laden,img"
+    return read_sightings(write_sightings(tmp_path / "s.csv", [row]))
+
+
+def test_count_matches_a_sighting_by_imo_through_the_registry(tmp_path):
+    reg = _registry(tmp_path, f"{SIGHTED},9000007,REG NAME,KP,3003,84,13.0,5.6,2.7,diesel")
+    res = count_port_calls(AT_SEA, None, TERMINAL_ONLY, registry=reg,
+                           sightings=_sightings(tmp_path, imo="9000007"))
+    assert res.port_calls[["mmsi", "name", "evidence"]].values.tolist() == [
+        [SIGHTED, "REG NAME", "sighting"]]
+
+
+def test_count_matches_a_sighting_by_name_through_the_statics_and_names_it(tmp_path):
+    # SIGHTED is never heard by position: its statics are kept for the sighting's call
+    statics = make_statics([(SIGHTED, T0, 3.0)], name="SEEN ONCE")
+    res = count_port_calls(AT_SEA, statics, TERMINAL_ONLY,
+                           sightings=_sightings(tmp_path, name="SEEN ONCE"))
+    assert res.port_calls[["mmsi", "name", "evidence"]].values.tolist() == [
+        [SIGHTED, "SEEN ONCE", "sighting"]]
+
+
+def test_count_names_a_call_from_the_registry(tmp_path):
+    reg = _registry(tmp_path, f"{RU},9000007,REG NAME,RU,3003,84,13.0,5.6,2.7,diesel")
+    res = count_port_calls(TRIP, None, TERMINAL_ONLY, registry=reg)
+    assert res.port_calls["name"].tolist() == ["REG NAME"]
+
+
+def test_count_reports_non_ship_stations_and_positions_without_time():
+    # MMSI 0 is no ship station; one report of the vessel has no time
+    odd = make_track(0, SEA, [stay(0.5)])
+    untimed = AT_SEA.iloc[:1].assign(timestamp=pd.Series([pd.NaT], dtype=AT_SEA["timestamp"].dtype))
+    res = count_port_calls(pd.concat([AT_SEA, odd, untimed], ignore_index=True), None,
+                           TERMINAL_ONLY)
+    assert (res.non_ship_mmsi, res.untimed_positions, res.vessels_seen) == (1, 1, 2)
