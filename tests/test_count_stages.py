@@ -189,3 +189,16 @@ def test_count_reports_non_ship_stations_and_positions_without_time():
     res = count_port_calls(pd.concat([AT_SEA, odd, untimed], ignore_index=True), None,
                            TERMINAL_ONLY)
     assert (res.non_ship_mmsi, res.untimed_positions, res.vessels_seen) == (1, 1, 2)
+
+
+def test_track_cleaning_parameters_from_the_count_parameters():
+    # 4 h stopped at sea; the report at 2 h is at the berth, ~23 nm away and back within
+    # 10 min each way (~140 kn): a jump dropped under the default 50 kn, a one-report call
+    # at the terminal when any speed is allowed
+    from vesseltrack.params import TrackParams
+
+    trk = make_track(RU, SEA, [stay(4)])
+    trk.loc[12, ["lon", "lat"]] = BERTH
+    found = [len(detect_vessels(trk, None, TERMINAL_ONLY, params=p)[0]) for p in
+             (CountParams(), CountParams(tracks=TrackParams(max_implied_speed_knots=1e6)))]
+    assert found == [0, 1]
