@@ -110,6 +110,23 @@ def test_shared_mmsi_needs_min_shared_positions_on_both_ships(positions, found):
     assert len(shared) == found
 
 
+def test_a_shared_mmsi_after_another_vessel():
+    # RU2 (ABABA) after RU, a lone track of 25 reports at 120 E
+    rows = [(RU, 10 * k, 120.0, 30.0, 0.0) for k in range(25)] + _two_ships(
+        RU2, [("A", 5), ("B", 5), ("A", 5), ("B", 5), ("A", 5)])
+    shared, _ = _shared_and_jammed(_positions(rows), IdentityParams())
+    assert shared[["mmsi", "evidence_count"]].values.tolist() == [[RU2, 4]]
+
+
+def test_reports_alternating_one_by_one_between_two_ships():
+    # A B A B ... 24 reports: 12 each, 23 switches between segments 1 and 2
+    rows = _two_ships(RU, [("A", 1), ("B", 1)] * 12)
+    shared, _ = _shared_and_jammed(_positions(rows), IdentityParams())
+    assert shared["details"].tolist() == [
+        "two ships at once: segments 1 and 2 (12 and 12 positions, median positions 111 km "
+        "apart)"]
+
+
 def test_switches_are_counted_within_one_mmsi():
     # two MMSIs, each A5 B5 A5 B5 (three switches): the first ends on its ship B, the second
     # starts on its ship A, which is no fourth switch of the second MMSI
@@ -191,6 +208,14 @@ def test_the_longest_segment_of_a_vessel_is_its_track_not_an_excursion():
     # the excursions (3 positions) are longer than the tracks (2): the tracks, at 130-132 E,
     # are the excursions now, each in a cell of its own
     assert len(_jamming(_jammed(excursion_positions=30), set(), IdentityParams())) == 0
+
+
+def test_two_areas_jammed_at_once_are_two_findings():
+    # three vessels jump into 135-135.5 E, three others (mmsi + 10) into 140-140.5 E
+    other = _jammed(lons=(140.1, 140.2, 140.3)).assign(mmsi=lambda f: f["mmsi"] + 10)
+    jammed = _jamming(pd.concat([_jammed(), other], ignore_index=True), set(),
+                      IdentityParams())
+    assert jammed["evidence_count"].tolist() == [3, 3]
 
 
 def test_a_shared_mmsi_is_no_jammed_vessel():
@@ -292,6 +317,26 @@ def test_circle_radius_must_be_under_circle_max_extent_share_of_the_distance_run
     assert len(flagged) == found
 
 
+@pytest.mark.parametrize(("share", "found"), [(0.016, 1), (0.014, 0)])
+def test_the_distance_run_grows_with_the_time_heard(share, found):
+    # six reports every 24 min: heard 2 h, 10 kn x 2 h = 37.04 km; 0.556 / 37.04 = 0.0150
+    flagged = _circles(_positions(_circle(every_minutes=24)),
+                       IdentityParams(circle_max_extent_share=share))
+    assert len(flagged) == found
+
+
+def test_three_bins_in_a_row_are_one_finding():
+    rows = _circle() + _circle(t0_minutes=180) + _circle(t0_minutes=360)
+    assert _circles(_positions(rows), IdentityParams())["evidence_count"].tolist() == [18]
+
+
+def test_bins_in_a_row_of_a_second_vessel_are_one_finding():
+    # RU one bin; RU2 the two bins after it
+    rows = _circle() + _circle(t0_minutes=180, mmsi=RU2) + _circle(t0_minutes=360, mmsi=RU2)
+    flagged = _circles(_positions(rows), IdentityParams())
+    assert flagged[["mmsi", "evidence_count"]].values.tolist() == [[RU, 6], [RU2, 12]]
+
+
 def test_circle_limits_are_inclusive():
     # positions all in one spot: a radius of 0 km, within 0 km and within 0 x 18.52 km
     params = IdentityParams(circle_max_radius_km=0.0, circle_max_extent_share=0.0)
@@ -381,13 +426,36 @@ def test_names_the_same_once_normalised_are_no_change():
     assert len(_changes(_statics(rows), IdentityParams())["name-change"]) == 0
 
 
-def test_blank_values_and_imo_zero_are_no_identity():
-    # a blank name, IMO 0 and a blank call sign after real values: no change of any kind
-    rows = (_change_rows("name", "SEA STAR", "  ") + _change_rows("imo", IMO_A, 0)
-            + _change_rows("callsign", "ABC1", " "))
-    changes = _changes(_statics(rows), IdentityParams())
-    assert [len(changes[k]) for k in ("name-change", "imo-change", "callsign-change")] == [
-        0, 0, 0]
+@pytest.mark.parametrize(("kind", "old", "new"), [("name", "SEA STAR", "  "),
+                                                  ("imo", IMO_A, 0), ("callsign", "ABC1", " ")])
+def test_blank_values_and_imo_zero_are_no_identity(kind, old, new):
+    # a blank name, IMO 0, a blank call sign after a real value: no change
+    changes = _changes(_statics(_change_rows(kind, old, new)), IdentityParams())
+    assert len(changes[f"{kind}-change"]) == 0
+
+
+def test_imo_1_is_a_value():
+    # the smallest positive number (its check digit is wrong: that is another finding)
+    changes = _changes(_statics(_change_rows("imo", 1, IMO_A)), IdentityParams())
+    assert changes["imo-change"][["old", "new"]].values.tolist() == [["1", str(IMO_A)]]
+
+
+def test_three_values_in_turn_are_two_changes():
+    # A at 0, 60; B at 120, 180, 240; C at 300, 360: A -> B (60 -> 120 min, 3 reports of B),
+    # B -> C (240 -> 300 min, 2 reports of C)
+    rows = _change_rows("name", "A", "B") + [(RU, t, pd.NA, "C", "") for t in (300, 360)]
+    c = _changes(_statics(rows), IdentityParams())["name-change"]
+    assert c.values.tolist() == [[RU, "A", "B", T0 + 60 * MIN, T0 + 120 * MIN, 3],
+                                 [RU, "B", "C", T0 + 240 * MIN, T0 + 300 * MIN, 2]]
+
+
+def test_a_value_overlapping_the_one_before_is_no_change_from_it():
+    # A at 0, 60; B at 120-300; C at 200, 360 overlaps B: only A -> B
+    rows = ([(RU, t, pd.NA, "A", "") for t in (0, 60)]
+            + [(RU, t, pd.NA, "B", "") for t in (120, 300)]
+            + [(RU, t, pd.NA, "C", "") for t in (200, 360)])
+    c = _changes(_statics(rows), IdentityParams())["name-change"]
+    assert c[["old", "new"]].values.tolist() == [["A", "B"]]
 
 
 @pytest.mark.parametrize(("minimum", "found"), [(2, 1), (3, 0)])
@@ -477,7 +545,27 @@ def test_imo_and_name_exchanged_are_one_swap_of_two_fields():
     rows = _swap_statics() + [(m, t, pd.NA, n, "") for m, t, _, n, _ in
                               _swap_statics(field="name")]
     found, _ = _swap(rows, _side_by_side())
-    assert found[["mmsi", "evidence_count"]].values.tolist() == [[RU, 2], [RU2, 2]]
+    assert found[["mmsi", "details", "evidence_count"]].values.tolist() == [
+        [RU, f"exchanged imo/name with MMSI {RU2} (closest approach 1.11 km)", 2],
+        [RU2, f"exchanged imo/name with MMSI {RU} (closest approach 1.11 km)", 2]]
+
+
+@pytest.mark.parametrize(("name_times", "span"), [
+    # names: RU's old at -120/-60, new at 700/760; RU2's old at -60/0, new at 650/710:
+    # min(60, -60, 0) -> max(600, 700, 650) = -60 -> 700 min (the IMOs 60 -> 600 min)
+    ((-120, -60, 700, 760, -60, 0, 650, 710), (-60, 700)),
+    # names: RU 100/130 -> 500/560, RU2 140/160 -> 550/610: within the IMOs' 60 -> 600 min
+    ((100, 130, 500, 560, 140, 160, 550, 610), (60, 600)),
+])
+def test_a_swap_of_two_fields_spans_both(name_times, span):
+    a0, a1, a2, a3, b0, b1, b2, b3 = name_times
+    names = ([(RU, t, pd.NA, "SEA STAR", "") for t in (a0, a1)]
+             + [(RU, t, pd.NA, "OCEAN GLORY", "") for t in (a2, a3)]
+             + [(RU2, t, pd.NA, "OCEAN GLORY", "") for t in (b0, b1)]
+             + [(RU2, t, pd.NA, "SEA STAR", "") for t in (b2, b3)])
+    found, _ = _swap(_swap_statics() + names, _side_by_side(minutes=range(-120, 761, 60)))
+    assert found[["start", "end"]].values.tolist()[0] == [T0 + span[0] * MIN,
+                                                          T0 + span[1] * MIN]
 
 
 def test_a_swap_spans_both_vessels_changes():
@@ -631,10 +719,12 @@ def test_invalid_mmsi_record_counts_positions_and_statics():
 def test_invalid_imo_record():
     # IMO_BAD reported at 0 and 60 min (one report is enough), IMO_A is valid
     statics = _statics([(RU, 0, IMO_BAD, "", ""), (RU, 60, IMO_BAD, "", ""),
-                        (RU2, 0, IMO_A, "", "")])
+                        (RU2, 0, IMO_A, "", ""), (RU3, 30, 1234568, "", "")])
     _, bad_imo = _invalid(_positions([]), statics)
     assert _values(bad_imo) == [[RU, "invalid-imo", T0, T0 + H,
-                                 f"IMO {IMO_BAD} fails its check digit", 2]]
+                                 f"IMO {IMO_BAD} fails its check digit", 2],
+                                [RU3, "invalid-imo", T0 + 30 * MIN, T0 + 30 * MIN,
+                                 "IMO 1234568 fails its check digit", 1]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -821,6 +911,19 @@ def test_no_finding_is_an_empty_typed_table():
         0, ["Int64", "str", "datetime64[ns, UTC]", "datetime64[ns, UTC]", "string", "int64"])
 
 
+def test_a_swap_in_the_whole_table_is_no_mmsi_change():
+    f = check_identity(_side_by_side(), _statics(_swap_statics()))
+    assert f[["mmsi", "kind"]].values.tolist() == [
+        [RU, "imo-change"], [RU2, "imo-change"], [RU, "identity-swap"], [RU2, "identity-swap"]]
+
+
+def test_watchlist_parameters_reach_the_match(tmp_path):
+    positions, statics, _ = _vessel_table()
+    f = check_identity(positions, statics, watchlist=_watchlist(tmp_path, ",,SEA STAR,,X,"),
+                       watchlist_params=WatchlistParams(match_names=False))
+    assert len(f) == 0
+
+
 def test_identity_table_types_and_parameters():
     positions = _positions([(0, 0, 130.0, 40.0, 0.0)])
     f = check_identity(positions, params=IdentityParams(min_reports=5),
@@ -878,6 +981,16 @@ def test_areas_match_by_overlapping_time_their_ends_included():
                           "end": ["2024-06-01T03:00", "2024-06-01T06:00"]})
     assert score_findings(f, truth).loc["spoofed-position"].to_dict() == {
         "truth": 2, "found": 2, "true_positives": 1, "precision": 0.5, "recall": 0.5}
+
+
+def test_an_area_touching_the_start_of_the_planted_one_matches():
+    # found 1-2 h, planted 0-1 h: precision and recall 1
+    f = pd.DataFrame({"mmsi": pd.array([pd.NA], dtype="Int64"), "kind": ["spoofed-position"],
+                      "start": [T0 + H], "end": [T0 + 2 * H]})
+    truth = pd.DataFrame({"mmsi": [None], "kind": ["spoofed-position"], "start": [T0],
+                          "end": [T0 + H]})
+    assert score_findings(f, truth).loc["spoofed-position", ["precision", "recall"]].tolist(
+    ) == [1.0, 1.0]
 
 
 def test_scores_of_a_kind_neither_found_nor_planted_are_undefined():
