@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vesseltrack.count import CountResult, cap_for, departure_window
+from vesseltrack.count import CountParams, CountResult, cap_for, departure_window, select_result
 
 T = pd.Timestamp("2024-03-02T00:00:00Z")
 H = pd.Timedelta(hours=1)
@@ -104,12 +104,13 @@ def test_a_negative_cap_is_refused():
 
 
 def test_watchlist_summary_of_marked_calls():
-    # listed: calls 0 (UN, loaded) and 3 (OFAC, unchanged) of vessels 1 and 3; call 1 is
-    # blank, call 2 missing: two calls, one loaded departure, two vessels
+    # listed: calls 0 and 1 (UN, loaded) of vessel 1, call 3 (OFAC, unchanged) of vessel 3;
+    # call 2 unmarked (missing), call 4 blank: three calls, two loaded departures, two vessels
     res = _result([(1, "loaded", 2.0, 2000.0, 15000.0), (1, "loaded", 2.0, 2000.0, 15000.0),
-                   (2, "loaded", 2.0, 2000.0, 15000.0), (3, "unchanged", 0.0, None, None)])
-    res.port_calls["watchlist"] = pd.array(["UN", "", pd.NA, "OFAC"], dtype="string")
-    assert res.summary()["watchlist"] == {"calls": 2, "loaded_departures": 1, "vessels": 2}
+                   (2, "loaded", 2.0, 2000.0, 15000.0), (3, "unchanged", 0.0, None, None),
+                   (4, "loaded", 2.0, 2000.0, 15000.0)])
+    res.port_calls["watchlist"] = pd.array(["UN", "UN", pd.NA, "OFAC", ""], dtype="string")
+    assert res.summary()["watchlist"] == {"calls": 3, "loaded_departures": 2, "vessels": 2}
 
 
 def test_a_listed_call_of_unknown_load_state_is_no_loaded_departure():
@@ -135,3 +136,12 @@ def test_departure_window(since, until, window):
 def test_a_window_that_ends_before_it_starts_is_refused():
     with pytest.raises(ValueError, match="is after until"):
         departure_window("2024-03-02T05:00:01Z", "2024-03-02T05:00Z")
+
+
+def test_a_selection_without_input_counters_counts_none():
+    calls = pd.DataFrame({"port": pd.array([], dtype="string"), "departure": pd.Series(
+        [], dtype="datetime64[ns, UTC]")})
+    gaps = pd.DataFrame({"mmsi": [], "start": [], "end": []})
+    res = select_result(calls, gaps, ["T"], flag=None, since=None, until=None,
+                        params=CountParams(), data_start=None, data_end=None, vessels_seen=0)
+    assert (res.non_ship_mmsi, res.untimed_positions) == (0, 0)
