@@ -202,3 +202,12 @@ def test_track_cleaning_parameters_from_the_count_parameters():
     found = [len(detect_vessels(trk, None, TERMINAL_ONLY, params=p)[0]) for p in
              (CountParams(), CountParams(tracks=TrackParams(max_implied_speed_knots=1e6)))]
     assert found == [0, 1]
+
+
+def test_the_track_stage_counts_every_mmsi_heard():
+    # RU and MMSI 0 (no ship station, left out of the tracks): two MMSIs seen
+    from vesseltrack.count import run_track_stage
+
+    positions = pd.concat([AT_SEA, make_track(0, SEA, [stay(0.5)])], ignore_index=True)
+    stage = run_track_stage(positions, None, TERMINAL_ONLY, None, None, CountParams())
+    assert (stage.vessels_seen, stage.non_ship_mmsi) == (2, 1)

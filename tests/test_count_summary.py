@@ -138,10 +138,31 @@ def test_a_window_that_ends_before_it_starts_is_refused():
         departure_window("2024-03-02T05:00:01Z", "2024-03-02T05:00Z")
 
 
-def test_a_selection_without_input_counters_counts_none():
+def _select_nothing(**kw):
     calls = pd.DataFrame({"port": pd.array([], dtype="string"), "departure": pd.Series(
         [], dtype="datetime64[ns, UTC]")})
     gaps = pd.DataFrame({"mmsi": [], "start": [], "end": []})
-    res = select_result(calls, gaps, ["T"], flag=None, since=None, until=None,
-                        params=CountParams(), data_start=None, data_end=None, vessels_seen=0)
-    assert (res.non_ship_mmsi, res.untimed_positions) == (0, 0)
+    args = {"data_start": None, "data_end": None, **kw}
+    return select_result(calls, gaps, ["T"], flag=None, since=None, until=None,
+                         params=CountParams(), vessels_seen=0, **args)
+
+
+def test_a_selection_without_input_counters_counts_none():
+    res = _select_nothing()
+    assert (res.non_ship_mmsi, res.untimed_positions, res.input_report) == (0, 0, None)
+
+
+def test_a_selection_carries_the_input_report_given():
+    assert _select_nothing(input_report={"files": 3}).input_report == {"files": 3}
+
+
+def test_a_data_span_not_known_is_no_window():
+    # NaT (the minimum of no times) stands for no window end
+    res = _select_nothing(data_start=pd.NaT, data_end=pd.NaT)
+    assert (res.window_start, res.window_end) == (None, None)
+
+
+def test_every_table_of_a_fresh_selection_carries_the_parameters():
+    res = _select_nothing()
+    record = CountParams().record()
+    assert (res.port_calls.attrs["params"], res.all_calls.attrs["params"]) == (record, record)
