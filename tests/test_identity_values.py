@@ -853,6 +853,16 @@ def test_a_vessel_listed_by_imo_and_by_a_name_it_used_is_listed_by_imo(tmp_path)
     assert listed["details"].tolist() == ["matched by imo: OTHER (IMOS)"]
 
 
+def test_an_imo_match_on_an_older_report_wins_over_a_name_match_on_the_latest(tmp_path):
+    # RU reported IMO_A at 10 min, IMO_B at 60 min, both as SEA STAR: its latest identity
+    # (IMO_B, SEA STAR) is listed by name only, its older report by IMO_A
+    positions = _positions([(RU, 0, 130.0, 40.0, 0.0)])
+    statics = _statics([(RU, 10, IMO_A, "SEA STAR", ""), (RU, 60, IMO_B, "SEA STAR", "")])
+    w = _watchlist(tmp_path, ",,SEA STAR,,NAMES,", f"{IMO_A},,OTHER,,IMOS,")
+    listed, _ = _watchlisted(_vessels(positions, statics), statics, w, WatchlistParams())
+    assert listed["details"].tolist() == ["matched by imo: OTHER (IMOS)"]
+
+
 def test_watchlist_matched_with_the_parameters_given(tmp_path):
     positions, statics, v = _vessel_table()
     w = _watchlist(tmp_path, ",,SEA STAR,,NAMES,")
