@@ -211,3 +211,10 @@ def test_the_track_stage_counts_every_mmsi_heard():
     positions = pd.concat([AT_SEA, make_track(0, SEA, [stay(0.5)])], ignore_index=True)
     stage = run_track_stage(positions, None, TERMINAL_ONLY, None, None, CountParams())
     assert (stage.vessels_seen, stage.non_ship_mmsi) == (2, 1)
+
+
+def test_a_dark_call_is_never_cut_by_the_edge_of_the_data():
+    # the ports detector flags AIS calls; a dark call (from a gap) gets False, not missing
+    trk, st = _dark_trip()
+    calls, _ = detect_vessels(trk, st, make_ports(), dark_call_ports=[TERM])
+    assert calls[["evidence", "truncated"]].values.tolist() == [["ais-gap", False]]
