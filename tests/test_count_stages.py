@@ -8,6 +8,7 @@ figure it moves.
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from _builders import (
     BERTH,
     SEA,
@@ -132,3 +133,88 @@ def test_count_window_is_the_span_of_the_positions_where_not_given():
     res = count_port_calls(AT_SEA, None, TERMINAL_ONLY)
     # 2 h at sea, a report every 10 minutes: T0 to T0 + 2 h
     assert (res.window_start, res.window_end) == (T0, T0 + 2 * H)
+
+
+@pytest.mark.parametrize(("flag", "cap_bbl", "cap"), [("KP", None, 500_000), ("kp", 1_000, 1_000),
+                                                      ("RU", None, None)])
+def test_count_carries_the_cap_of_the_flag_counted_or_the_one_given(flag, cap_bbl, cap):
+    # KP: the UN resolution 2397 cap, 500,000 bbl a year; a cap given wins
+    assert count_port_calls(AT_SEA, None, TERMINAL_ONLY, flag=flag, cap_bbl=cap_bbl).cap_bbl == cap
+
+
+def test_count_says_whether_a_registry_was_given(tmp_path):
+    reg = _registry(tmp_path, f"{RU},9000007,REG NAME,RU,3003,84,13.0,5.6,2.7,diesel")
+    given = [count_port_calls(AT_SEA, None, TERMINAL_ONLY, registry=r).registry_given
+             for r in (None, reg)]
+    assert given == [False, True]
+
+
+def _sightings(tmp_path, imo="", name=""):
+    """One sighting at the berth at T0 + 5 h, laden, without MMSI: an IMO or a name."""
+    from _builders import write_sightings
+
+    from vesseltrack.registry import read_sightings
+
+    row = f"{(T0 + 5 * H).isoformat()},{BERTH[0]},{BERTH[1]},,{imo},{name},laden,img"
+    return read_sightings(write_sightings(tmp_path / "s.csv", [row]))
+
+
+def test_count_matches_a_sighting_by_imo_through_the_registry(tmp_path):
+    reg = _registry(tmp_path, f"{SIGHTED},9000007,REG NAME,KP,3003,84,13.0,5.6,2.7,diesel")
+    res = count_port_calls(AT_SEA, None, TERMINAL_ONLY, registry=reg,
+                           sightings=_sightings(tmp_path, imo="9000007"))
+    assert res.port_calls[["mmsi", "name", "evidence"]].values.tolist() == [
+        [SIGHTED, "REG NAME", "sighting"]]
+
+
+def test_count_matches_a_sighting_by_name_through_the_statics_and_names_it(tmp_path):
+    # SIGHTED is never heard by position: its statics are kept for the sighting's call
+    statics = make_statics([(SIGHTED, T0, 3.0)], name="SEEN ONCE")
+    res = count_port_calls(AT_SEA, statics, TERMINAL_ONLY,
+                           sightings=_sightings(tmp_path, name="SEEN ONCE"))
+    assert res.port_calls[["mmsi", "name", "evidence"]].values.tolist() == [
+        [SIGHTED, "SEEN ONCE", "sighting"]]
+
+
+def test_count_names_a_call_from_the_registry(tmp_path):
+    reg = _registry(tmp_path, f"{RU},9000007,REG NAME,RU,3003,84,13.0,5.6,2.7,diesel")
+    res = count_port_calls(TRIP, None, TERMINAL_ONLY, registry=reg)
+    assert res.port_calls["name"].tolist() == ["REG NAME"]
+
+
+def test_count_reports_non_ship_stations_and_positions_without_time():
+    # MMSI 0 is no ship station; one report of the vessel has no time
+    odd = make_track(0, SEA, [stay(0.5)])
+    untimed = AT_SEA.iloc[:1].assign(timestamp=pd.Series([pd.NaT], dtype=AT_SEA["timestamp"].dtype))
+    res = count_port_calls(pd.concat([AT_SEA, odd, untimed], ignore_index=True), None,
+                           TERMINAL_ONLY)
+    assert (res.non_ship_mmsi, res.untimed_positions, res.vessels_seen) == (1, 1, 2)
+
+
+def test_track_cleaning_parameters_from_the_count_parameters():
+    # 4 h stopped at sea; the report at 2 h is at the berth, ~23 nm away and back within
+    # 10 min each way (~140 kn): a jump dropped under the default 50 kn, a one-report call
+    # at the terminal when any speed is allowed
+    from vesseltrack.params import TrackParams
+
+    trk = make_track(RU, SEA, [stay(4)])
+    trk.loc[12, ["lon", "lat"]] = BERTH
+    found = [len(detect_vessels(trk, None, TERMINAL_ONLY, params=p)[0]) for p in
+             (CountParams(), CountParams(tracks=TrackParams(max_implied_speed_knots=1e6)))]
+    assert found == [0, 1]
+
+
+def test_the_track_stage_counts_every_mmsi_heard():
+    # RU and MMSI 0 (no ship station, left out of the tracks): two MMSIs seen
+    from vesseltrack.count import run_track_stage
+
+    positions = pd.concat([AT_SEA, make_track(0, SEA, [stay(0.5)])], ignore_index=True)
+    stage = run_track_stage(positions, None, TERMINAL_ONLY, None, None, CountParams())
+    assert (stage.vessels_seen, stage.non_ship_mmsi) == (2, 1)
+
+
+def test_a_dark_call_is_never_cut_by_the_edge_of_the_data():
+    # the ports detector flags AIS calls; a dark call (from a gap) gets False, not missing
+    trk, st = _dark_trip()
+    calls, _ = detect_vessels(trk, st, make_ports(), dark_call_ports=[TERM])
+    assert calls[["evidence", "truncated"]].values.tolist() == [["ais-gap", False]]
