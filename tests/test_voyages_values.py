@@ -392,3 +392,35 @@ def test_vessels_are_ranked_over_calls_and_gaps():
     out = add_next_calls(c, g, gf, FENCES)
     assert out["next_port"].fillna("-").tolist() == ["-", "Nampo"]
 
+
+
+def test_times_are_compared_to_the_second():
+    # an arrival half a second after the departure is in the same second: not "after" it;
+    # the call at h(20) is next
+    c = calls([(1, "Terminal", h(0), h(10), "ais"),
+               (1, "Kozmino", h(10) + pd.Timedelta(milliseconds=500), h(12), "ais"),
+               (1, "Home", h(20), h(30), "ais")])
+    out = add_next_calls(c, NO_GAPS, NO_GAP_FENCES, FENCES)
+    assert next_of_first(out) == ("Home", h(20), "ais")
+
+
+def test_a_destination_of_three_letters_naming_no_fence_makes_no_dark_arrival():
+    # "BUS" (3 characters, more than 2) is a destination, and it names neither Home nor Nampo
+    gf = gap_fences([(0, 0, 30.0, 10.0, True), (0, 2, 12.0, 20.0, True)])
+    st = destinations([(1, h(12), "bus")])
+    out = add_next_calls(ONE_CALL, one_gap(), gf, FENCES, statics=st)
+    assert next_of_first(out) == (None, None, None)
+
+
+def test_the_detour_is_the_sum_of_both_distances():
+    # Home 10 + 30 = 40 nm, Nampo 20 + 12 = 32 nm: Nampo (their differences, -20 and 8,
+    # would pick Home); h(20) + 100 h * 20 / 32 = h(82.5)
+    gf = gap_fences([(0, 0, 10.0, 30.0, True), (0, 2, 20.0, 12.0, True)])
+    out = add_next_calls(ONE_CALL, one_gap(), gf, FENCES)
+    assert next_of_first(out) == ("Nampo", h(82.5), "ais-gap")
+
+
+def test_a_fence_under_a_mile_from_both_ends_is_shared_by_distance():
+    # 0.75 nm in, 0.25 nm out (1 nm in all): h(20) + 100 h * 0.75 = h(95)
+    out = add_next_calls(ONE_CALL, one_gap(), gap_fences([(0, 0, 0.75, 0.25, True)]), FENCES)
+    assert next_of_first(out) == ("Home", h(95), "ais-gap")

@@ -584,3 +584,11 @@ def test_mark_listed_calls_uses_the_parameters():
     marked = mark_listed_calls(Result(c, c), watchlist([(None, None, "SEA STAR")]), None,
                                WatchlistParams(match_names=False))
     assert marked.port_calls["watchlist"].tolist() == [""]
+
+
+def test_names_with_other_numbers_score_zero():
+    # "SEA STAR 1" and "SEA STAR 2": the letters are equal (100) but the numbers differ:
+    # score 0, under even a minimum of 1
+    hits = match_watchlist(vessels([(1, None, "SEA STAR 1")]), watchlist([(None, None, "SEA STAR 2")]),
+                           WatchlistParams(min_name_score=1.0))
+    assert len(hits) == 0
