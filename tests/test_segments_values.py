@@ -441,3 +441,29 @@ def test_gaps_per_segment_are_sorted_by_vessel_and_start():
     assert gaps[["mmsi", "segment", "start"]].values.tolist() == [
         [445000001, 2, T0 + pd.Timedelta(minutes=50)],
         [445000002, 1, T0 + pd.Timedelta(minutes=20)]]
+
+
+def _wild_along_meridian(t_s: list[float], lat: list[float], params: SegmentParams) -> list[bool]:
+    n = len(t_s)
+    return isolated_positions(np.ones(n, dtype=np.int64), np.asarray(t_s, dtype=float),
+                              np.full(n, 130.0), np.asarray(lat, dtype=float), params).tolist()
+
+
+def test_a_wild_point_at_exactly_the_distance_limit_breaks_the_track():
+    # 0.004° = 444.78 m out and back in 1 s steps (864 kn): off the track when the distance
+    # limit is exactly 444.78 m (not under it), on it just above
+    d_m = EARTH_RADIUS_M * np.radians(0.004)
+    at = _wild_along_meridian([0, 1, 2], [0.0, 0.004, 0.0], SegmentParams(split_distance_m=d_m))
+    above = _wild_along_meridian([0, 1, 2], [0.0, 0.004, 0.0],
+                                 SegmentParams(split_distance_m=np.nextafter(d_m, np.inf)))
+    assert (at, above) == ([False, True, False], [False, False, False])
+
+
+def test_a_point_at_exactly_the_speed_limit_stays_on_the_track():
+    # 1° of meridian out and back in 1 h steps: 60.04 kn each way; on the track at a limit of
+    # exactly that speed, wild just under it
+    v = ONE_DEGREE_KNOTS_IN_AN_HOUR
+    at = _wild_along_meridian([0, 3600, 7200], [0.0, 1.0, 0.0], SegmentParams(split_speed_knots=v))
+    under = _wild_along_meridian([0, 3600, 7200], [0.0, 1.0, 0.0],
+                                 SegmentParams(split_speed_knots=np.nextafter(v, 0.0)))
+    assert (at, under) == ([False, False, False], [False, True, False])
