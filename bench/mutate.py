@@ -72,13 +72,14 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                  ["tests/test_registry.py"]),
     "params": ("vesseltrack/params.py", ["tests/test_params.py"]),
     "voyages": ("vesseltrack/voyages.py",
-                ["tests/test_voyages.py", "-k", "not fixture and not count_json"]),
+                ["tests/test_voyages.py", "tests/test_voyages_values.py",
+                 "-k", "not fixture and not count_json"]),
     "resample": ("vesseltrack/resample.py", _ENCOUNTERS_FAST),
     "encounters": ("vesseltrack/encounters.py", _ENCOUNTERS_FAST),
     "loitering": ("vesseltrack/loitering.py", _ENCOUNTERS_FAST),
     "segments": ("vesseltrack/segments.py",
-                 ["tests/test_segments.py", "tests/test_split_shared.py",
-                  "-k", "not vostochny and not cli"]),
+                 ["tests/test_segments.py", "tests/test_segments_values.py",
+                  "tests/test_split_shared.py", "-k", "not vostochny and not cli"]),
     # hand-made frames per finding kind; the scenario's checks (one 0.25 s fixture computed in
     # every mutant's run) and the CLI stay in the suite, out of the selection
     "identity": ("vesseltrack/identity.py",
@@ -88,6 +89,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                   "tests/test_identity.py::test_default_mmsi_is_invalid"]),
     "watchlist": ("vesseltrack/watchlist.py",
                   ["tests/test_watchlist.py",  # the fixture's count and map: seconds a mutant
+                   "tests/test_watchlist_values.py",
                    "-k", "not cli and not map and not count_marks and not summary_counts"]),
 }
 

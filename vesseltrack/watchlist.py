@@ -44,11 +44,23 @@ WATCHLIST_COLUMNS = ("imo", "mmsi", "name", "flag", "list", "program")
 """Columns of a watchlist table (as :func:`read_watchlist` returns it)."""
 
 
+_DECIMAL = re.compile(r"\s*\d+\.\d*\s*")
+
+
 def _digits(value: object) -> float:
-    """The integer in an identifier such as ``"IMO 8916293"`` (NaN when none)."""
+    """The integer in an identifier such as ``"IMO 8916293"`` (NaN when none).
+
+    A decimal number such as ``"8916293.0"`` (a float column written out, a JSON number) is
+    read as the number it is, not as the digits of its text (89162930); one with a fraction
+    is no identifier (NaN).
+    """
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return np.nan
-    found = re.sub(r"\D", "", str(value))
+    text = str(value)
+    if _DECIMAL.fullmatch(text):
+        number = float(text)
+        return number if number.is_integer() else np.nan
+    found = re.sub(r"\D", "", text)
     return float(found) if found else np.nan
 
 
@@ -305,7 +317,9 @@ def label_calls(result: Any, labels: pd.Series) -> Any:
 
     def mark(frame: pd.DataFrame) -> pd.DataFrame:
         out = frame.assign(watchlist=pd.array(
-            frame["mmsi"].astype("int64").map(labels).fillna("").to_numpy(object),
+            # object before the fill: with no label the map gives float64 NaN, which pandas
+            # will no longer fill with text
+            frame["mmsi"].astype("int64").map(labels).astype(object).fillna("").to_numpy(object),
             dtype=STRING))
         out.attrs = dict(frame.attrs)
         return out
