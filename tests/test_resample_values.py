@@ -215,3 +215,20 @@ def test_cell_pairs_with_an_empty_side_are_empty_integer_arrays():
                         np.array([124.0, 124.1]), np.array([34.0, 34.0]), 500.0)
     assert (ia.dtype, ib.dtype, len(ia), len(ib)) == (
         np.dtype("int64"), np.dtype("int64"), 0, 0)
+
+
+def test_an_instant_is_interpolated_towards_the_next_report_not_the_previous():
+    # reports at 0 s (lat 34.00, 1 kn), 300 s (34.01, 2 kn), 900 s (34.03, 4 kn): the instant
+    # at 600 s lies halfway from 300 s to 900 s: lat 34.02, 3 kn
+    grid = grid_of(track_rows(1, [(0, 124.0, 34.0, 1.0), (300, 124.0, 34.01, 2.0),
+                                  (900, 124.0, 34.03, 4.0)]))
+    row = grid.loc[grid["step"] == K0 + 1].iloc[0]
+    assert (round(row["lat"], 9), round(row["speed_knots"], 9)) == (34.02, 3.0)
+
+
+def test_reports_one_second_apart_are_an_interval():
+    # reports at 0, 599 and 600 s: the instant at 600 s comes from the 599 .. 600 s interval
+    grid = grid_of(track_rows(1, [(0, 124.0, 34.0, 1.0), (599, 124.0, 34.0, 1.0),
+                                  (600, 124.01, 34.0, 1.0)]))
+    assert (grid["step"].tolist(), grid["lon"].round(9).tolist()) == (
+        [K0, K0 + 1], [124.0, 124.01])
