@@ -232,3 +232,27 @@ def test_reports_one_second_apart_are_an_interval():
                                   (600, 124.01, 34.0, 1.0)]))
     assert (grid["step"].tolist(), grid["lon"].round(9).tolist()) == (
         [K0, K0 + 1], [124.0, 124.01])
+
+
+def test_implied_speed_is_measured_between_the_interval_own_two_reports():
+    # 0 .. 600 s: 0.01 deg north at lon 124.0 (3.602432 kn); the last report, 2 h later at lon
+    # 125.0, is not interpolated to and takes no part in the first interval's speed
+    grid = grid_of(track_rows(1, [(0, 124.0, 34.0, NAN), (600, 124.0, 34.01, NAN),
+                                  (7800, 125.0, 34.01, NAN)]))
+    assert grid["speed_knots"].round(5).tolist() == [3.60243, 3.60243]
+
+
+def test_a_second_vessel_keeps_each_of_its_instants_once():
+    # vessel 2 reports at 0, 600 and 1200 s: K0 + 1 ends one interval and starts the next
+    grid = grid_of(track_rows(1, [(0, 124.0, 34.0, 1.0), (600, 124.01, 34.0, 1.0)]),
+                   track_rows(2, [(0, 125.0, 34.0, 1.0), (600, 125.01, 34.0, 1.0),
+                                  (1200, 125.02, 34.0, 1.0)]))
+    assert grid.loc[grid["mmsi"] == 2, "step"].tolist() == [K0, K0 + 1, K0 + 2]
+
+
+def test_points_in_neighbouring_cells_are_paired_once():
+    # cells of 500 m: 500 / 111,195.08 = 0.0044966 deg of latitude; 34.0 and 34.006 lie in
+    # neighbouring rows of cells (0.006 / 0.0044966 = 1.33): one candidate pair, (0, 1)
+    ia, ib = cell_pairs(np.zeros(2), np.array([124.0, 124.0]), np.array([34.0, 34.006]),
+                        None, None, None, 500.0)
+    assert list(zip(ia.tolist(), ib.tolist(), strict=True)) == [(0, 1)]
