@@ -710,3 +710,9 @@ def test_the_summary_input_copies_the_reader_counters():
 def test_visible_and_dark_encounters_of_a_result():
     r = result_with([(1.0, 1.0)] * 3)
     assert (r.visible.index.tolist(), r.dark.index.tolist()) == ([0, 2], [1])
+
+
+def test_a_draught_change_on_one_side_only_is_not_a_transfer():
+    # -1.0 m against 0.0 m: signs -1 and 0, product 0, not below 0
+    s = result_with([(-1.0, 0.0), (0.0, -1.0), (1.0, 1.0)]).summary()
+    assert s["transfers"] == 0
