@@ -224,3 +224,10 @@ def test_cli_split_shared_mmsi_on_a_store_equals_the_files(tmp_path):
                      "--out", str(tmp_path / name)]) == 0
     files, store = (pd.read_csv(tmp_path / n / "encounters.csv") for n in ("files", "store"))
     assert files.equals(store)
+
+
+def test_the_split_uses_the_segment_parameters_and_drops_noise():
+    # segments of fewer than 20 positions are noise (segment 0) and dropped: the third vessel's
+    # 3 h at 10 min (19 reports) is noise, so nobody is left to meet X (37 reports)
+    params = AtSeaParams(segments=SegmentParams(min_segment_positions=20))
+    assert len(detect_at_sea(shared_case(), params=params).encounters) == 0
