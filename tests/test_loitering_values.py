@@ -246,3 +246,9 @@ def test_the_fence_distance_is_a_parameter(shore_at):
     lo = detect_loitering(six_hours_adrift(), LoiteringParams(min_fence_distance_nm=4.0),
                           ports=fences)
     assert len(lo) == 1
+
+
+def test_a_break_shorter_than_one_step_allows_no_break():
+    # 9.9 min * 60 = 594 s // 600 s = 0 steps: consecutive steps (1 apart) are each a run of
+    # their own, none lasts 4 h
+    assert len(slow_runs(grid(range(25), 0.5), 2.0, 4.0, 9.9)) == 0
