@@ -644,9 +644,10 @@ def test_the_at_sea_job_orders_visible_and_dark_encounters_by_start(shore_far):
 
 def test_a_dark_vessel_draught_change_is_the_one_across_its_gap(shore_far):
     # A: 8.0 m before its gap (01:00), 12.04 m reported at its reappearance (09:30): +4.04,
-    # rounded 4.0; B (visible): 5.0 m throughout, 0.0
+    # rounded 4.0 (its gap is row 0 of the gaps table); not the encounter's window, which
+    # would see 10.0 m reported at 20:00 (+2.0); B (visible): 5.0 m throughout, 0.0
     statics = make_statics([(A, T0 + HOUR, 8.0), (A, T0 + pd.Timedelta(hours=9.5), 12.04),
-                            (B, T0 - HOUR, 5.0)])
+                            (A, T0 + pd.Timedelta(hours=20), 10.0), (B, T0 - HOUR, 5.0)])
     enc = detect_at_sea(dark_scene(), statics).encounters
     dark = enc.loc[enc["evidence"] == "ais-gap"].iloc[0]
     assert (dark["draught_change_a_m"], dark["draught_change_b_m"]) == (0.0, 4.0)
