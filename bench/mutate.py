@@ -44,6 +44,8 @@ SCRATCH = ROOT / ".mutate"
 _COUNT_FAST = ["tests/test_count.py", "-k", "not committed and not other_seeds"]
 _ENCOUNTERS_FAST = [
     "tests/test_encounters.py", "tests/test_encounters_segments.py",
+    "tests/test_encounters_values.py", "tests/test_loitering_values.py",
+    "tests/test_resample_values.py",
     "--deselect", "tests/test_encounters.py::test_fixture",  # the at-sea fixture (5 s set-up)
     "--deselect", "tests/test_encounters.py::test_results_record_their_parameters",  # same
     "--deselect", "tests/test_encounters.py::test_at_sea_fixture_is_what_the_generator_writes",

@@ -224,3 +224,21 @@ def test_cli_split_shared_mmsi_on_a_store_equals_the_files(tmp_path):
                      "--out", str(tmp_path / name)]) == 0
     files, store = (pd.read_csv(tmp_path / n / "encounters.csv") for n in ("files", "store"))
     assert files.equals(store)
+
+
+def test_the_split_uses_the_segment_parameters_and_drops_noise():
+    # segments of fewer than 20 positions are noise (segment 0) and dropped: the third vessel's
+    # 3 h at 10 min (19 reports) is noise, so nobody is left to meet X (37 reports)
+    params = AtSeaParams(segments=SegmentParams(min_segment_positions=20))
+    assert len(detect_at_sea(shared_case(), params=params).encounters) == 0
+
+
+def test_with_splitting_a_dark_vessel_draught_change_is_the_one_across_its_gap():
+    # statics listed shared MMSI first: the third vessel 8.0 m before its gap (01:30) and
+    # 12.0 m at its reappearance (09:30): +4.0 across the gap, read from its own key's statics
+    statics = make_statics([(SHARED, T0 - pd.Timedelta(hours=1), 6.0),
+                            (SHARED, T0 + pd.Timedelta(hours=2), 6.0),
+                            (THIRD, T0 + pd.Timedelta(hours=1), 8.0),
+                            (THIRD, T0 + pd.Timedelta(hours=9.5), 12.0)])
+    enc = detect_at_sea(dark_case(), statics, params=SPLIT).encounters
+    assert enc["draught_change_b_m"].tolist() == [4.0]
