@@ -517,7 +517,7 @@ class WholePositions:
 
 MAX_ARENA_ROWS = 1 << 26
 """Largest arena (rows) that :func:`read_ais` reserves (address space only: 3.4 GB)."""
-MIN_ARENA_CHUNK_BYTES = 1 << 20
+MIN_ARENA_CHUNK_BYTES = 1 << 19
 """A first chunk shorter than this gives no arena (see :meth:`WholePositions.arena_for`)."""
 
 
