@@ -318,6 +318,9 @@ def _frozen(values: np.ndarray, dtype: type) -> np.ndarray:
 _WORDS = _readonly(types.uint64)
 _ONES = np.uint64(0x0101_0101_0101_0101)
 _HIGHS = np.uint64(0x8080_8080_8080_8080)
+_LOWS = np.uint64(0x7F7F_7F7F_7F7F_7F7F)
+_SEVEN = np.uint64(7)
+_FIFTY_SIX = np.uint64(56)
 
 
 @njit([(_BYTES, _WORDS, types.int64)], cache=True, nogil=True)
@@ -326,10 +329,29 @@ def _line_offsets(buf, words, head):  # pragma: no cover (compiled)
     n = len(buf)
     lf = 0
     cr = 0
-    for i in range(n):  # (a loop the compiler vectorises)
-        b = buf[i]
-        lf += b == 10
-        cr += b == 13
+    tail = head + 8 * len(words)
+    for i in range(head):
+        lf += buf[i] == 10
+        cr += buf[i] == 13
+    for i in range(tail, n):
+        lf += buf[i] == 10
+        cr += buf[i] == 13
+    # the words: LF counted and CR looked for eight bytes at a time, without a branch (a
+    # byte loop counting both is not vectorised by the compiler, and ten times slower)
+    line_feeds = np.uint64(0x0A0A_0A0A_0A0A_0A0A)
+    returns = np.uint64(0x0D0D_0D0D_0D0D_0D0D)
+    lf_words = np.uint64(0)
+    cr_bits = np.uint64(0)
+    for j in range(len(words)):
+        # the high bit of every zero byte of v, and no other bit (exact, unlike the test
+        # below, whose borrows may also mark a 0x01 byte above a zero byte)
+        v = words[j] ^ line_feeds
+        zero = ~(((v & _LOWS) + _LOWS) | v | _LOWS)
+        lf_words += (zero >> _SEVEN) * _ONES >> _FIFTY_SIX  # LF bytes in the word
+        v = words[j] ^ returns
+        cr_bits |= ~(((v & _LOWS) + _LOWS) | v | _LOWS)
+    lf += np.int64(lf_words)
+    cr += cr_bits != 0
     if cr == 0:  # LF only, the usual case: eight bytes at a time
         out = np.empty(lf + 2, dtype=np.int64)
         out[0] = 0
@@ -338,7 +360,6 @@ def _line_offsets(buf, words, head):  # pragma: no cover (compiled)
             if buf[i] == 10:
                 out[k] = i + 1
                 k += 1
-        line_feeds = np.uint64(0x0A0A_0A0A_0A0A_0A0A)
         for j in range(len(words)):
             v = words[j] ^ line_feeds  # a zero byte where buf holds LF
             if (v - _ONES) & ~v & _HIGHS:  # (no false negative; a false positive only costs)
@@ -737,23 +758,23 @@ def _triage(data, extra, starts, lengths, fill, null, non_ascii, armor, fast, po
 
 class Triage:
     """What :func:`triage_messages` found: one entry per message in ``code``; the position
-    columns (rows ``0 .. n_positions - 1``), the statics' message rows and types, and the
+    columns (rows ``0 .. n_positions - 1``; views of a :class:`PositionArena` when
+    ``arena`` is set), the statics' message rows and types, and the
     messages left to the NumPy decoder (``rest*``), each with its position and statics row
     (-1: none).
     """
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, arena: PositionArena | None = None) -> None:
         self.code = np.empty(n, dtype=np.int8)
         self.pos_row = np.empty(n, dtype=np.int64)
-        self.pos_type = np.empty(n, dtype=np.int8)
-        self.mmsi = np.empty(n, dtype=np.int64)
-        self.lon_deg = np.empty(n)
-        self.lat_deg = np.empty(n)
-        self.sog_knots = np.empty(n)
-        self.cog_deg = np.empty(n)
-        self.heading_deg = np.empty(n)
-        self.status = np.empty(n, dtype=np.int8)
-        self.status_na = np.empty(n, dtype=np.bool_)
+        # the position columns: the arena's next n rows if it has room, else buffers of
+        # their own
+        self.arena = arena if arena is not None and arena.has_room(n) else None
+        self.arena_start = self.arena.used if self.arena is not None else 0
+        for name, dtype in PositionArena.COLUMNS.items():
+            column = (self.arena.next_rows(name, n) if self.arena is not None
+                      else np.empty(n, dtype=dtype))
+            setattr(self, name, column)
         self.sta_row = np.empty(n, dtype=np.int64)
         self.sta_type = np.empty(n, dtype=np.int8)
         self.rest = np.empty(n, dtype=np.int64)
@@ -775,6 +796,51 @@ class Triage:
         self.n_positions = self.n_statics = self.n_rest = 0
 
 
+class PositionArena:
+    """Position columns for every chunk of one read, filled in place chunk after chunk.
+
+    The triage of a chunk of ``n`` messages writes its position rows into the arena's next
+    ``n`` rows and keeps the first ``n_positions`` of them (:meth:`advance`); the tables of
+    successive chunks are then consecutive slices of the same buffers, and the whole read's
+    table is a view of them, with no concatenation (no copy, no fresh memory to fault in).
+    The buffers are sized for ``capacity`` rows but only the rows written occupy memory
+    (the untouched pages of a large ``numpy.empty`` are never mapped in). A chunk that does
+    not fit gets buffers of its own, and the caller concatenates as before.
+
+    Parameters
+    ----------
+    capacity : int
+        Rows the arena can hold.
+    """
+
+    COLUMNS = {"pos_type": np.int8, "mmsi": np.int64, "lon_deg": np.float64,
+               "lat_deg": np.float64, "sog_knots": np.float64, "cog_deg": np.float64,
+               "heading_deg": np.float64, "status": np.int8, "status_na": np.bool_}
+    """The columns (the triage's names) and their dtypes."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.used = 0
+        self.columns = {name: np.empty(capacity, dtype=dtype)
+                        for name, dtype in self.COLUMNS.items()}
+
+    def has_room(self, n: int) -> bool:
+        """Whether ``n`` more rows fit."""
+        return self.used + n <= self.capacity
+
+    def next_rows(self, name: str, n: int) -> np.ndarray:
+        """A view of column ``name``'s next ``n`` rows (after the rows kept so far)."""
+        return self.columns[name][self.used:self.used + n]
+
+    def advance(self, n: int) -> None:
+        """Keep ``n`` more rows (those just filled)."""
+        self.used += n
+
+    def head(self, name: str) -> np.ndarray:
+        """A view of column ``name``'s rows kept so far."""
+        return self.columns[name][:self.used]
+
+
 _NO_FLAGS = np.zeros(0, dtype=np.bool_)
 _NO_FLAGS.flags.writeable = False
 
@@ -782,7 +848,8 @@ _NO_FLAGS.flags.writeable = False
 def triage_messages(data: np.ndarray, extra: np.ndarray, starts: np.ndarray,
                     lengths: np.ndarray, fill: np.ndarray, null: np.ndarray | None,
                     non_ascii: np.ndarray | None, fast: np.ndarray, position: np.ndarray,
-                    complete_bits: np.ndarray, static_bits: np.ndarray) -> Triage:
+                    complete_bits: np.ndarray, static_bits: np.ndarray,
+                    arena: PositionArena | None = None) -> Triage:
     """Sort messages by what becomes of them, and decode the common position reports.
 
     One pass over the messages: the type from the first character, the checks of
@@ -809,6 +876,9 @@ def triage_messages(data: np.ndarray, extra: np.ndarray, starts: np.ndarray,
         Per message type: the bit length from which this kernel decodes a position report.
     static_bits : ndarray of int64
         The same for static reports: type 5, type 24 part A, type 24 part B.
+    arena : PositionArena, optional
+        Where to write the position rows (if it has room for every message; the rows kept
+        advance it).
 
     Returns
     -------
@@ -816,7 +886,7 @@ def triage_messages(data: np.ndarray, extra: np.ndarray, starts: np.ndarray,
         ``code`` per message (:data:`UNHANDLED`, :data:`EMPTY`, :data:`BAD_FILL`,
         :data:`UNKNOWN_TYPE`, :data:`BAD_PART`, :data:`DECODED`) and the rows.
     """
-    out = Triage(len(starts))
+    out = Triage(len(starts), arena)
     out.n_positions, out.n_statics, out.n_rest = _triage(
         _frozen(data, np.uint8), _frozen(extra, np.uint8), _frozen(starts, np.int64),
         _frozen(lengths, np.int64), _frozen(fill, np.int8),
@@ -828,4 +898,6 @@ def triage_messages(data: np.ndarray, extra: np.ndarray, starts: np.ndarray,
         out.rest, out.rest_type, out.rest_pos, out.rest_sta, out.rest_part_b, out.sta_mmsi,
         out.imo, out.imo_na, out.ship_type, out.ship_type_na, out.draught_m, out.length_m,
         out.beam_m, out.name, out.callsign, out.destination)
+    if out.arena is not None:
+        out.arena.advance(out.n_positions)
     return out

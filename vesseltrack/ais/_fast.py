@@ -57,6 +57,7 @@ from vesseltrack.ais._compiled import (
     DECODED,
     EMPTY,
     UNKNOWN_TYPE,
+    PositionArena,
     triage_messages,
 )
 from vesseltrack.ais._decode import POSITION_FIELDS, STATIC_FIELDS, DecodedBatch
@@ -400,9 +401,12 @@ class _Positions:
 
     def __init__(self, triage, n: int) -> None:
         self.rows = triage.pos_row[:n]
+        # the arena the columns are rows of (None: buffers of their own), and where they start
+        self.arena = triage.arena
+        self.arena_start = triage.arena_start
         # the table keeps these columns: views while they hold most of the buffers (sized
-        # for every message), copies otherwise
-        own = _trim(n, len(triage.code))
+        # for every message) or lie in an arena, copies otherwise
+        own = _trim(n, n if self.arena is not None else len(triage.code))
         self.msg_type = own(triage.pos_type)
         self.mmsi = own(triage.mmsi)
         self.lon_deg = own(triage.lon_deg)
@@ -644,9 +648,13 @@ def decode_span_columns(
     null: np.ndarray | None = None,
     is_text: bool = False,
     extra: np.ndarray | None = None,
+    arena: PositionArena | None = None,
 ) -> tuple[_Positions, _Statics, Counter, np.ndarray]:
     """:func:`decode_spans` without building DataFrames: the positions and statics column
-    buffers (``rows``, ``columns()``), the error counts and the ``handled`` mask."""
+    buffers (``rows``, ``columns()``), the error counts and the ``handled`` mask.
+
+    With an ``arena``, the position columns are its next rows when they fit (see
+    :class:`vesseltrack.ais._compiled.PositionArena`)."""
     n = len(starts)
     fill = np.asarray(fill_bits)
     if fill.shape != (n,):
@@ -658,7 +666,7 @@ def decode_span_columns(
     spans = _Spans(data, extra)
     triage = triage_messages(data, extra if extra is not None else _NO_BYTES, starts, lengths,
                              fill, null, non_ascii, _FAST, _POSITION_TYPES, _COMPLETE_BITS,
-                             _STATIC_BITS)
+                             _STATIC_BITS, arena)
     positions = _Positions(triage, triage.n_positions)
     statics = _Statics(triage, triage.n_statics)
 

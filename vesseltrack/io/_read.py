@@ -35,7 +35,7 @@ from vesseltrack._schema import (
     statics_frame,
 )
 from vesseltrack.ais import DecodeReport
-from vesseltrack.ais._compiled import line_offsets
+from vesseltrack.ais._compiled import PositionArena, line_offsets
 from vesseltrack.ais._decode import decode_batch
 from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer
 from vesseltrack.io._csv import LayoutError
@@ -375,7 +375,10 @@ def _payload_types(msgs: Messages, rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool,
+                     whole: WholePositions | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The positions and statics tables of a chunk's messages (``whole``: see
+    :class:`WholePositions`)."""
     report = framer.report
     report.messages += len(msgs)
     time_ns = framer.validate_times(np.asarray(msgs.time_ns, dtype=np.int64))
@@ -391,7 +394,8 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
             decode_span_columns = None
         if decode_span_columns is not None:
             positions, statics, errors, handled = decode_span_columns(
-                msgs.data, msgs.starts, msgs.lengths, fills, extra=msgs.extra)
+                msgs.data, msgs.starts, msgs.lengths, fills, extra=msgs.extra,
+                arena=None if whole is None else whole.arena_for(len(msgs), len(msgs.data)))
             decoded = (positions, statics)
             for reason, n in errors.items():
                 report.add_decode_error(reason, n)
@@ -403,9 +407,12 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
     if decoded is not None and not len(remaining):
         # every row from the vectorised decoder, in stream order: the tables straight from
         # its columns (no frame to conform, nothing to sort)
-        return tuple(_table(part.rows, part.columns(), contract, time_ns, msgs)
-                     for part, contract in zip(decoded, (POSITION_COLUMNS, STATIC_COLUMNS),
-                                               strict=True))
+        pos, sta = (_table(part.rows, part.columns(), contract, time_ns, msgs)
+                    for part, contract in zip(decoded, (POSITION_COLUMNS, STATIC_COLUMNS),
+                                              strict=True))
+        if whole is not None and decoded[0].arena is not None and len(pos):
+            whole.tables.append(pos)
+        return pos, sta
     if decoded is not None:
         parts_pos.append(decoded[0].frame())
         parts_sta.append(decoded[1].frame())
@@ -438,6 +445,82 @@ def _decode_messages(msgs: Messages, framer: NMEAFramer, fast: bool) -> tuple[pd
     return pos, sta
 
 
+class WholePositions:
+    """The positions of a whole :func:`read_ais` call, written chunk after chunk into one
+    :class:`~vesseltrack.ais._compiled.PositionArena`, so that the whole table's numeric
+    columns are views of it instead of a concatenation of the chunks' tables (a copy of every
+    column into fresh memory).
+
+    Attributes
+    ----------
+    arena : PositionArena or None
+        The columns (None until the first chunk, or when not worth one).
+    tables : list of pandas.DataFrame
+        The chunks' positions tables built on the arena, in order.
+    """
+
+    def __init__(self) -> None:
+        self.arena: PositionArena | None = None
+        self.tables: list[pd.DataFrame] = []
+        self._bytes = 0
+        self._sized = False
+
+    def reserve(self, paths: list[Path]) -> None:
+        """Note the bytes of the plain NMEA files among ``paths`` (those the arena is for)."""
+        for path in paths:
+            try:
+                if sniff_format(path) == "nmea" and not _compression(path):
+                    self._bytes += _size(path)
+            except OSError:
+                continue
+
+    def arena_for(self, n_messages: int, chunk_bytes: int) -> PositionArena | None:
+        """The arena, made at the first chunk (``n_messages`` in ``chunk_bytes``): sized for
+        the messages of all the files at the first chunk's rate, plus a tenth and a chunk's
+        worth; at most a row per 32 bytes (a position report's line is longer) and
+        :data:`MAX_ARENA_ROWS`. None if there are no such files, if the first chunk is
+        shorter than :data:`MIN_ARENA_CHUNK_BYTES` (too few bytes to tell a rate: a small
+        read, or a very long line) or if the address space is refused: the chunks' tables
+        are then concatenated."""
+        if not self._sized:
+            self._sized = True
+            rate = n_messages / max(chunk_bytes, 1)
+            rows = min(int(self._bytes * rate * 1.1) + n_messages, self._bytes // 32)
+            if chunk_bytes >= MIN_ARENA_CHUNK_BYTES and 0 < rows <= MAX_ARENA_ROWS:
+                try:
+                    self.arena = PositionArena(rows)
+                except MemoryError:
+                    self.arena = None
+        return self.arena
+
+    def table(self, parts: list[pd.DataFrame]) -> pd.DataFrame | None:
+        """The concatenation of ``parts`` (as ``pd.concat(parts, ignore_index=True)``), its
+        numeric columns views of the arena; None unless ``parts`` are exactly the tables
+        built on it (a chunk decoded otherwise, or a table read from another format)."""
+        if self.arena is None or not parts or len(parts) != len(self.tables) or any(
+                a is not b for a, b in zip(parts, self.tables, strict=True)):
+            return None
+        if sum(len(p) for p in parts) != self.arena.used:
+            return None
+        head = self.arena.head
+        columns = {
+            "mmsi": head("mmsi"), "lon": head("lon_deg"), "lat": head("lat_deg"),
+            "sog_knots": head("sog_knots"), "cog_deg": head("cog_deg"),
+            "heading_deg": head("heading_deg"),
+            "nav_status": pd.arrays.IntegerArray(head("status"), head("status_na")),
+            "msg_type": head("pos_type"),
+        }
+        for name in ("timestamp", "source"):  # (no numeric buffer to share)
+            columns[name] = pd.concat([p[name] for p in parts], ignore_index=True).array
+        return pd.DataFrame({name: columns[name] for name in POSITION_COLUMNS}, copy=False)
+
+
+MAX_ARENA_ROWS = 1 << 26
+"""Largest arena (rows) that :func:`read_ais` reserves (address space only: 3.4 GB)."""
+MIN_ARENA_CHUNK_BYTES = 1 << 19
+"""A first chunk shorter than this gives no arena (see :meth:`WholePositions.arena_for`)."""
+
+
 def _timestamps(time_ns: np.ndarray, rows: np.ndarray) -> pd.DatetimeIndex:
     """Receiver times of ``rows``: int64 nanoseconds (NaT as its int64 sentinel) viewed as
     UTC times, no conversion."""
@@ -456,10 +539,16 @@ def _table(rows: np.ndarray, columns: dict, contract: dict[str, object], time_ns
 
 
 def _source_column(msgs: Messages, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """The ``source`` strings of ``rows``, built from the codes without a Python loop."""
+    """The ``source`` strings of ``rows``, built from the codes without a Python loop.
+
+    The codes index ``msgs.source_values`` by construction (-1: none), so Arrow is not asked
+    to check them, and a chunk without a line lacking a source needs no validity mask.
+    """
     codes = msgs.source[rows]
     values = pa.array(msgs.source_values, type=pa.large_string())
-    arr = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0, type=pa.int32()), values)
+    missing = codes < 0
+    indices = pa.array(codes, mask=missing if missing.any() else None, type=pa.int32())
+    arr = pa.DictionaryArray.from_arrays(indices, values, safe=False)
     return pd.array(arr.cast(pa.large_string()), dtype=STRING)
 
 
@@ -475,6 +564,7 @@ def iter_ais(
     first_file_index: int = 1,
     columns: dict[str, str] | None = None,
     dayfirst: bool = False,
+    whole: WholePositions | None = None,
 ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
     """Stream ``(positions, statics)`` chunks from AIS files, with bounded memory.
 
@@ -486,6 +576,9 @@ def iter_ais(
     :class:`vesseltrack.ais._nmea.Leftovers`) instead of being joined and counted, to be
     joined across all files with :func:`join_leftovers`; ``first_file_index`` numbers the
     files read here (give each process distinct numbers).
+
+    For a caller that keeps every chunk (:func:`read_ais`), ``whole`` (a
+    :class:`WholePositions`) receives the position columns of every chunk in one arena.
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
@@ -498,6 +591,8 @@ def iter_ais(
         except ValueError as exc:
             raise InputError(str(exc)) from None
     files = expand_inputs(inputs)
+    if whole is not None:
+        whole.reserve(files)
     framer = NMEAFramer(report, framing)
     total = sum(_size(p) for p in files)
     bar = _progress(total, progress)
@@ -537,7 +632,7 @@ def iter_ais(
                         last = 0
                         for lines, non_ascii in _iter_line_chunks(fh, chunk_bytes, report):
                             msgs = framer.feed(lines, non_ascii)
-                            pos, sta = _decode_messages(msgs, framer, fast)
+                            pos, sta = _decode_messages(msgs, framer, fast, whole)
                             del lines, non_ascii, msgs  # the chunk's buffer can go
                             report.positions += len(pos)
                             report.statics += len(sta)
@@ -562,7 +657,7 @@ def iter_ais(
             return
         late = framer.flush()
         if len(late):
-            pos, sta = _decode_messages(late, framer, fast)
+            pos, sta = _decode_messages(late, framer, fast, whole)
             report.positions += len(pos)
             report.statics += len(sta)
             yield pos, sta
@@ -706,15 +801,19 @@ def read_ais(
     report = DecodeReport()
     pos_parts = []
     sta_parts = []
+    whole = WholePositions()
     for pos, sta in iter_ais(inputs, report=report, chunk_bytes=chunk_bytes, framing=framing,
                              fast=fast, progress=progress, leftovers=leftovers,
                              first_file_index=first_file_index, columns=columns,
-                             dayfirst=dayfirst):
+                             dayfirst=dayfirst, whole=whole):
         if len(pos):
             pos_parts.append(pos)
         if len(sta):
             sta_parts.append(sta)
-    positions = pd.concat(pos_parts, ignore_index=True) if pos_parts else empty_frame(POSITION_COLUMNS)
+    positions = whole.table(pos_parts)
+    if positions is None:
+        positions = (pd.concat(pos_parts, ignore_index=True) if pos_parts
+                     else empty_frame(POSITION_COLUMNS))
     statics = pd.concat(sta_parts, ignore_index=True) if sta_parts else empty_frame(STATIC_COLUMNS)
     positions["timestamp"] = positions["timestamp"].astype(UTC_NS)
     statics["timestamp"] = statics["timestamp"].astype(UTC_NS)
