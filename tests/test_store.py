@@ -76,6 +76,17 @@ def test_partitions_hold_the_rows_of_their_bucket_and_month(stream_store):
             and (table["month"].astype(str) == expected_month).all())
 
 
+def test_bucket_bytes_are_the_sizes_of_each_buckets_files(stream_store):
+    """Bucket 3's bytes are the sum of the file sizes under positions/bucket=3 (worked out
+    here from the file system), and the 16 buckets add up to every positions file."""
+    from vesseltrack.store import open_store
+
+    sizes = open_store(stream_store).bucket_bytes("positions")
+    own = sum(p.stat().st_size for p in (stream_store / "positions" / "bucket=3").rglob("*.parquet"))
+    every = sum(p.stat().st_size for p in (stream_store / "positions").rglob("*.parquet"))
+    assert (len(sizes), int(sizes[3]), int(sizes.sum()), own > 0) == (16, own, every, True)
+
+
 def test_manifest_records_the_file_hash(stream_store):
     import hashlib
 

@@ -741,32 +741,57 @@ def _cmd_port_calls(args: argparse.Namespace) -> int:
     return _check_failed(report.to_dict(), args)
 
 
-def _count_dask(args: argparse.Namespace):
-    from vesseltrack.distributed import count_port_calls_dask, count_store_dask
+def _input_error() -> type[Exception]:
+    """:class:`vesseltrack.io.InputError`, imported when an ``except`` clause first needs it
+    (loading :mod:`vesseltrack.io` loads the compiled reader, which a store count never uses)."""
     from vesseltrack.io import InputError
+
+    return InputError
+
+
+def _count_dask(args: argparse.Namespace):
+    from pathlib import Path
 
     if args.columns is not None or args.dayfirst:
         raise UsageError("--columns and --dayfirst need --engine local")
-    _check_selection(args)
     if args.store is not None and args.inputs:
         raise UsageError("--engine dask reads INPUT files or --store, not both: ingest the "
                          "files into the store first")
-    store = _open_store(args)
-    if store is None and not args.inputs:
-        raise UsageError("give INPUT files, or --store DIR (see `vesseltrack ingest`)")
-    side = _load_side_inputs(args)
-    common = {"registry": side["registry"], "sightings": side["sightings"], "port": args.port,
-              "flag": args.flag, "since": args.since, "until": args.until,
-              "params": _count_params(args), "scheduler": args.scheduler,
-              "n_workers": args.workers, "want_map": bool(args.out), "cap_bbl": args.cap_bbl,
-              "watchlist": side["watchlist"]}
+    connecting = None
+    if args.store is not None and Path(args.store).is_dir():
+        # start the cluster (or connect) first: its workers boot while this process imports
+        # the analysis modules and reads the side inputs
+        from vesseltrack.cluster import connect_in_background
+
+        connecting = connect_in_background(args.scheduler, args.workers)
     try:
-        if store is not None:
-            return count_store_dask(store.root, side["ports"], bbox=_bbox(args), **common)
-        if args.bbox is not None:
+        _check_selection(args)
+        store = _open_store(args)
+        if store is None and not args.inputs:
+            raise UsageError("give INPUT files, or --store DIR (see `vesseltrack ingest`)")
+        if store is None and args.bbox is not None:
             raise UsageError("--bbox with --engine dask needs --store")
+        side = _load_side_inputs(args)
+        common = {"registry": side["registry"], "sightings": side["sightings"],
+                  "port": args.port, "flag": args.flag, "since": args.since,
+                  "until": args.until, "params": _count_params(args),
+                  "scheduler": args.scheduler, "n_workers": args.workers,
+                  "want_map": bool(args.out), "cap_bbl": args.cap_bbl,
+                  "watchlist": side["watchlist"]}
+        box = _bbox(args)
+        from vesseltrack.distributed import count_port_calls_dask, count_store_dask
+    except BaseException:
+        if connecting is not None:  # given up before the engine took the connection over
+            from vesseltrack.cluster import abandon
+
+            abandon(connecting)
+        raise
+    try:
+        if store is not None:  # the engine closes the connection, whatever happens
+            return count_store_dask(store.root, side["ports"], bbox=box,
+                                    connecting=connecting, **common)
         return count_port_calls_dask(args.inputs, side["ports"], **common)
-    except InputError as exc:
+    except _input_error() as exc:
         raise UsageError(str(exc)) from None
     except ValueError as exc:  # an unknown --port, a bad date
         raise UsageError(_first_line(exc)) from None

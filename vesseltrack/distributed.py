@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import os
 import time
-import warnings
 from collections.abc import Iterable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -54,14 +54,14 @@ from vesseltrack.bucketed import (
     bucket_ids,
     bucket_listed,
     bucket_sightings,
+    bucket_slices,
     bucket_track_stage,
     gather_result,
     read_window,
-    slice_rows,
     slice_sightings,
-    store_slices,
     sum_peers,
 )
+from vesseltrack.cluster import abandon, connect, connect_in_background, disconnect
 from vesseltrack.count import (
     CountParams,
     CountResult,
@@ -70,7 +70,6 @@ from vesseltrack.count import (
     peer_call_counts,
     select_ports,
 )
-from vesseltrack.io import join_leftovers
 from vesseltrack.params import StoreParams
 from vesseltrack.ports import fences_from_ports
 from vesseltrack.store import bucket_of_mmsi
@@ -175,38 +174,69 @@ def _store_stage1(
     bucket: int,
     window: tuple,
     bbox: Any,
-    bounds: np.ndarray,
-    part: int,
-    fences: list,
-    registry: pd.DataFrame | None,
+    max_rows: int,
+    shared: dict[str, Any],
     sightings: pd.DataFrame | None,
-    params: CountParams,
-) -> BucketStage:
-    """Task: read slice ``part`` of one bucket of the store at ``root`` (on the worker,
-    :func:`vesseltrack.bucketed.slice_rows`) and run stage 1."""
+) -> list[tuple[BucketStage, pd.DataFrame | None]]:
+    """Task: stage 1 of one bucket of the store at ``root``, read on the worker once, in
+    slices of whole vessels of at most about ``max_rows`` positions
+    (:func:`vesseltrack.bucketed.bucket_slices`, as the local engine reads it): each slice's
+    stage and sightings."""
+    import tempfile
+
     from vesseltrack.store import open_store, use_releasing_memory_pool
 
-    use_releasing_memory_pool()  # the worker reads slice after slice
-    pos, sta = slice_rows(open_store(root), bucket, window, bbox, bounds, part)
-    return bucket_track_stage(pos, sta, fences, registry, sightings, params)
+    use_releasing_memory_pool()  # the worker reads bucket after bucket
+    stages = []
+    with tempfile.TemporaryDirectory(prefix="vesseltrack-slices-") as spill:
+        for bounds, j, pos, sta in bucket_slices(open_store(root), bucket, window, bbox, None,
+                                                 max_rows, Path(spill)):
+            s = slice_sightings(sightings, bounds, j)
+            stages.append((bucket_track_stage(pos, sta, shared["fences"], shared["registry"],
+                                              s, shared["params"]), s))
+            del pos, sta
+    return stages
+
+
+def _store_peers(stages: list[tuple[BucketStage, pd.DataFrame | None]]) -> list[pd.Series]:
+    """Task: the (flag, fence) AIS call counts of each slice of one bucket."""
+    return [peer_call_counts(st.stage.ais_calls) for st, _ in stages]
+
+
+def _sum_peer_lists(parts: list[list[pd.Series]]) -> pd.Series:
+    """Task: the (flag, fence) AIS call counts of the whole store."""
+    return sum_peers([p for bucket in parts for p in bucket])
+
+
+def _store_stage2(
+    root: str,
+    bucket: int,
+    stages: list[tuple[BucketStage, pd.DataFrame | None]],
+    peers: pd.Series,
+    shared: dict[str, Any],
+    want_map: bool,
+) -> list[dict[str, Any]]:
+    """Task: stage 2 of each slice of one bucket (where stage 1 left it) and, with a
+    watchlist, the labels of its callers from the identifiers of the bucket's statics at any
+    time (read once per bucket, on the worker, when the bucket has calls)."""
+    from vesseltrack.store import open_store
+
+    outs = [bucket_calls(st, shared["registry"], s, shared["params"], shared["selected"],
+                         peers, want_map) for st, s in stages]
+    watchlist = shared["watchlist"]
+    if watchlist is None:
+        return outs
+    ids = None
+    if any(len(o["calls"]) for o in outs):
+        store = open_store(root)
+        ids = bucket_ids(store, bucket, store.buckets)
+    return [bucket_listed(o, ids if len(o["calls"]) else None, watchlist) for o in outs]
 
 
 def _stage_listed(stage: BucketStage, out: dict[str, Any], watchlist: pd.DataFrame
                   ) -> dict[str, Any]:
     """Task: watchlist labels of one partition's callers, from its statics (whole: files)."""
     return bucket_listed(out, stage.stage.statics, watchlist)
-
-
-def _store_listed(root: str, bucket: int, out: dict[str, Any], watchlist: pd.DataFrame
-                  ) -> dict[str, Any]:
-    """Task: watchlist labels of one store bucket's callers, from the identifiers of the
-    bucket's statics at any time (read on the worker)."""
-    from vesseltrack.store import open_store
-
-    if not len(out["calls"]):
-        return bucket_listed(out, None, watchlist)
-    store = open_store(root)
-    return bucket_listed(out, bucket_ids(store, bucket, store.buckets), watchlist)
 
 
 def _peers_of(stage: BucketStage) -> pd.Series:
@@ -216,19 +246,6 @@ def _peers_of(stage: BucketStage) -> pd.Series:
 
 # --------------------------------------------------------------------------------------------
 # client side
-
-
-def _connect(scheduler: str | None, n_workers: int):
-    """A client on ``scheduler``, or on a new LocalCluster (loopback, no dashboard)."""
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        return Client(scheduler), None
-    with warnings.catch_warnings():  # the scheduler's HTTP port may be taken: it picks another
-        warnings.filterwarnings("ignore", message="Port .* is already in use")
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
-    return Client(cluster), cluster
 
 
 def count_port_calls_dask(
@@ -293,7 +310,7 @@ def count_port_calls_dask(
     vesseltrack.io.InputError
         A missing input path, a glob matching nothing, a folder without AIS files.
     """
-    from vesseltrack.io import expand_inputs
+    from vesseltrack.io import expand_inputs, join_leftovers
 
     t_start = time.perf_counter()
     cap = cap_for(flag, cap_bbl)
@@ -304,7 +321,7 @@ def count_port_calls_dask(
     files = [str(p) for p in expand_inputs(inputs)]
     fences = fences_from_ports(ports, params.port_calls.exit_margin_m)
 
-    client, cluster = _connect(scheduler, n_workers)
+    client, cluster = connect(scheduler, n_workers)
     t_connected = time.perf_counter()
     try:
         workers = len(client.scheduler_info().get("workers", {})) or n_workers
@@ -349,9 +366,7 @@ def count_port_calls_dask(
         t_detected = time.perf_counter()
         scheduler_address = client.scheduler.address
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        disconnect(client, cluster)
 
     rep = report.to_dict()
     rep["engine"] = {
@@ -389,17 +404,18 @@ def count_store_dask(
     want_map: bool = False,
     cap_bbl: int | None = None,
     watchlist: pd.DataFrame | None = None,
+    connecting: Future | None = None,
 ) -> CountResult:
-    """Run ``vesseltrack count`` over a store on a Dask cluster: one task per slice of a
-    bucket.
+    """Run ``vesseltrack count`` over a store on a Dask cluster: one task per bucket.
 
-    A store bucket holds whole vessels, so no shuffle is needed. While the cluster starts,
-    the client cuts each bucket into slices of whole vessels of about
-    ``store_params.slice_rows`` positions (:func:`vesseltrack.bucketed.store_slices`); each
-    stage-1 task reads its slice from the store itself (every worker must see ``store_dir``
-    at the same path, e.g. on a shared file system), the largest first; the small (flag,
-    fence) table is reduced on the client, and stage 2 runs where stage 1 left its tracks,
-    so only calls, gaps (and map inputs) come back.
+    A store bucket holds whole vessels, so no shuffle is needed. Each stage-1 task reads its
+    bucket from the store itself (every worker must see ``store_dir`` at the same path, e.g.
+    on a shared file system), once, in slices of whole vessels of at most about
+    ``store_params.slice_rows`` positions (:func:`vesseltrack.bucketed.bucket_slices`, as the
+    local engine reads a bucket), the largest buckets (bytes on disk) first; the small
+    (flag, fence) table is reduced on a worker, and stage 2 runs where stage 1 left its
+    tracks, so only calls, gaps (and map inputs) come back. The client plans nothing but
+    the order of the buckets: it reads no data.
 
     Parameters
     ----------
@@ -412,6 +428,10 @@ def count_store_dask(
     watchlist : DataFrame, optional
         As for :func:`vesseltrack.bucketed.count_port_calls_store`: each bucket's callers
         matched on the workers with the identifiers of the bucket's statics at any time.
+    connecting : concurrent.futures.Future, optional
+        A connection already being made (:func:`vesseltrack.cluster.connect_in_background`,
+        e.g. by the command line before its imports): used, and closed, instead of
+        connecting to ``scheduler`` or starting ``n_workers``.
 
     Returns
     -------
@@ -419,75 +439,70 @@ def count_store_dask(
         Identical to :func:`vesseltrack.bucketed.count_port_calls_store` (and so to
         :func:`vesseltrack.count_port_calls` on the files ingested), with ``input_report``:
         the store's decode report plus ``engine`` (``name`` ``"dask"``, ``scheduler``,
-        ``workers``, ``partitions`` (the slices, one task each), ``buckets``, ``plan_s``
-        (planning the slices, during the start-up), ``startup_s``, ``detect_s``,
-        ``total_s``).
+        ``workers``, ``partitions`` (the slices), ``buckets`` (one stage-1 and one stage-2
+        task each), ``plan_s`` (preparing the tasks, during the start-up), ``startup_s``,
+        ``detect_s``, ``total_s``).
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     from vesseltrack.store import open_store
 
     t_start = time.perf_counter()
     params = params or CountParams()
     store_params = store_params or StoreParams()
-    store = open_store(store_dir)
-    root = str(Path(store_dir).resolve())
-    selected = select_ports(ports, port)
-    # the cluster starts (or the client connects) while the client plans the tasks
-    with ThreadPoolExecutor(1) as pool:
-        connecting = pool.submit(_connect, scheduler, n_workers)
-        try:
-            fences = fences_from_ports(ports, params.port_calls.exit_margin_m)
-            window = read_window(since, until, store_params)
-            matched = (match_sightings(sightings, registry, store.ids())
-                       if sightings is not None else None)
-            # tasks: slices of whole vessels of about equal size (a bucket may be several)
-            plan = store_slices(store, window, bbox, store_params.slice_rows)
-            units, sizes = [], []
-            for b, (bounds, rows) in enumerate(plan):
-                sights = bucket_sightings(matched, b, store.buckets)
-                units += [(b, j, bounds, slice_sightings(sights, bounds, j))
-                          for j in range(len(bounds) + 1)]
-                sizes += rows.tolist()
-        except BaseException:
-            client, cluster = connecting.result()
-            client.close()
-            if cluster is not None:
-                cluster.close()
-            raise
+    try:
+        selected = select_ports(ports, port)  # an unknown port: refused before any work
+    except BaseException:
+        if connecting is not None:
+            abandon(connecting)
+        raise
+    if connecting is None:
+        connecting = connect_in_background(scheduler, n_workers)
+    # the cluster starts (or the client connects) while the client prepares the tasks
+    try:
+        store = open_store(store_dir)
+        root = str(Path(store_dir).resolve())
+        shared = {"fences": fences_from_ports(ports, params.port_calls.exit_margin_m),
+                  "registry": registry, "params": params, "selected": selected,
+                  "watchlist": watchlist}
+        window = read_window(since, until, store_params)
+        matched = (match_sightings(sightings, registry, store.ids())
+                   if sightings is not None else None)
+        sights = [bucket_sightings(matched, b, store.buckets) for b in range(store.buckets)]
+        # the largest buckets first (a task submitted earlier runs earlier): no long task
+        # left alone at the end
+        order = np.argsort(-store.bucket_bytes("positions"), kind="stable").tolist()
         t_planned = time.perf_counter()
         client, cluster = connecting.result()
+    except BaseException:
+        abandon(connecting)
+        raise
     t_connected = time.perf_counter()
     try:
         workers = len(client.scheduler_info().get("workers", {})) or n_workers
-        # the largest slices first (a task submitted earlier runs earlier): no long task
-        # left alone at the end
-        stages: list = [None] * len(units)
-        for k in np.argsort(-np.asarray(sizes), kind="stable"):
-            b, j, bounds, s = units[k]
-            stages[k] = client.submit(_store_stage1, root, b, window, bbox, bounds, j, fences,
-                                      registry, s, params, pure=False)
-        peers = sum_peers(client.gather(client.map(_peers_of, stages, pure=False)))
-        outs = [client.submit(bucket_calls, st, registry, s, params, selected, peers,
-                              want_map, pure=False)
-                for st, (_, _, _, s) in zip(stages, units, strict=True)]
-        if watchlist is not None:
-            outs = [client.submit(_store_listed, root, b, o, watchlist, pure=False)
-                    for o, (b, _, _, _) in zip(outs, units, strict=True)]
-        results = client.gather(outs)
-        del stages, outs
+        # what every task reads, sent to each worker once
+        [shared_f] = client.scatter([shared], broadcast=True, hash=False)
+        stages: list = [None] * store.buckets
+        for b in order:
+            stages[b] = client.submit(_store_stage1, root, b, window, bbox,
+                                      store_params.slice_rows, shared_f, sights[b], pure=False)
+        peers = client.submit(_sum_peer_lists,
+                              [client.submit(_store_peers, stages[b], pure=False) for b in order],
+                              pure=False)
+        outs: list = [None] * store.buckets
+        for b in order:
+            outs[b] = client.submit(_store_stage2, root, b, stages[b], peers, shared_f,
+                                    want_map, pure=False)
+        results = [out for bucket in client.gather(outs) for out in bucket]
+        del stages, peers, outs, shared_f
         t_detected = time.perf_counter()
         scheduler_address = client.scheduler.address
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        disconnect(client, cluster)
     rep = store.report().to_dict()
     rep["engine"] = {
         "name": "dask",
         "scheduler": scheduler_address,
         "workers": workers,
-        "partitions": len(units),
+        "partitions": len(results),
         "buckets": store.buckets,
         "store": root,
         "plan_s": round(t_planned - t_start, 3),

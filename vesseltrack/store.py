@@ -421,6 +421,15 @@ class Store:
         return [self.root / p for run in self.manifest["runs"] for p in run["parts"]
                 if p.startswith(f"{table}/")]
 
+    def bucket_bytes(self, table: str) -> np.ndarray:
+        """Bytes on disk of each bucket's Parquet files of ``table`` (from the file system,
+        no file opened): how large the buckets are, e.g. to start on the largest."""
+        sizes = np.zeros(self.buckets, dtype="int64")
+        for part in self.parts(table):
+            # positions/bucket=B/month=M/part-RUN.parquet
+            sizes[int(part.parent.parent.name.partition("=")[2])] += part.stat().st_size
+        return sizes
+
     def report(self) -> DecodeReport:
         """The decode report of every file ingested (as one direct read of them all)."""
         rep = DecodeReport()

@@ -1,0 +1,92 @@
+"""Connecting the Dask engine (:mod:`vesseltrack.distributed`) to a cluster, started early.
+
+This module imports nothing heavy (Dask itself only when a connection is made), so that the
+command line can start a LocalCluster before it loads pandas, pyarrow and the analysis
+modules: the worker processes boot while the client imports and prepares its tasks, instead
+of after.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from concurrent.futures import Future
+from typing import Any
+
+__all__ = ["abandon", "connect", "connect_in_background", "disconnect"]
+
+
+def connect(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
+    """A client on ``scheduler``, or on a new LocalCluster (loopback, no dashboard).
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://HOST:PORT``); None: start a LocalCluster
+        of ``n_workers`` single-threaded worker processes on 127.0.0.1.
+    n_workers : int
+        Workers of the LocalCluster (ignored with ``scheduler``).
+
+    Returns
+    -------
+    (distributed.Client, distributed.LocalCluster or None)
+        The client, and the cluster it started (None with ``scheduler``).
+    """
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        return Client(scheduler), None
+    with warnings.catch_warnings():  # the scheduler's HTTP port may be taken: it picks another
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None)
+    try:
+        return Client(cluster), cluster
+    except BaseException:
+        cluster.close()
+        raise
+
+
+def connect_in_background(scheduler: str | None, n_workers: int) -> Future:
+    """Start :func:`connect` on a thread of its own and return at once.
+
+    Parameters
+    ----------
+    scheduler, n_workers
+        As for :func:`connect`.
+
+    Returns
+    -------
+    concurrent.futures.Future
+        Its ``result()`` is what :func:`connect` returns (or raises). Whoever holds it must
+        close the connection: :func:`disconnect` on the result, or :func:`abandon`.
+    """
+    done: Future = Future()
+
+    def run() -> None:
+        try:
+            done.set_result(connect(scheduler, n_workers))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
+            done.set_exception(exc)
+
+    threading.Thread(target=run, name="vesseltrack-connect", daemon=True).start()
+    return done
+
+
+def disconnect(client: Any, cluster: Any) -> None:
+    """Close ``client`` and then ``cluster`` (when :func:`connect` started one)."""
+    try:
+        client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def abandon(connecting: Future) -> None:
+    """Close what :func:`connect_in_background` made, once made (a job given up on an error);
+    a connection that failed leaves nothing to close."""
+    try:
+        client, cluster = connecting.result()
+    except Exception:  # noqa: BLE001 - the caller reports its own error
+        return
+    disconnect(client, cluster)
