@@ -51,7 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 # Mutation testing of the analysis modules (bench/mutate.py; figures in bench/MUTATION.md).
-mutate: $(STAMP)
+mutate: provision $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[mutate]'
 	$(BIN)/python bench/mutate.py
 
