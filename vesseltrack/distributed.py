@@ -27,9 +27,9 @@ message split across two files is reassembled, as the local reader does) and add
 messages completed there to their vessels' partitions.
 
 Over a store (:func:`count_store_dask`) there is nothing to decode or shuffle: a store bucket
-already holds whole vessels, so stage 1 is one task per slice of whole vessels of a bucket
-reading it from the store (:func:`vesseltrack.bucketed.slice_rows`), followed by the same
-reduce and stage 2. Both
+already holds whole vessels, so stage 1 is one task per bucket, which reads the bucket once on
+its worker in slices of whole vessels (:func:`vesseltrack.bucketed.bucket_slices`, as the local
+engine reads it), largest bucket first, followed by the same reduce and stage 2. Both
 engines can gather what the map and the report need (``want_map``: tracks thinned on the
 workers, :class:`vesseltrack.bucketed.MapInputs`), so ``count --out`` writes every file the
 local engine writes.
