@@ -32,14 +32,21 @@ def connect(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
     (distributed.Client, distributed.LocalCluster or None)
         The client, and the cluster it started (None with ``scheduler``).
     """
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
         return Client(scheduler), None
     with warnings.catch_warnings():  # the scheduler's HTTP port may be taken: it picks another
         warnings.filterwarnings("ignore", message="Port .* is already in use")
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
+        # one task at a time per worker, the next handed to whichever worker is free first
+        # (the tasks are few and long: none waits queued behind another while a worker is
+        # idle), and no work stealing, which would move a task away from the tens of MB it
+        # reads on its worker
+        with dask.config.set({"distributed.scheduler.worker-saturation": 1.0,
+                              "distributed.scheduler.work-stealing": False}):
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address=None)
     try:
         return Client(cluster), cluster
     except BaseException:

@@ -37,6 +37,7 @@ local engine writes.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Iterable
@@ -46,6 +47,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from dask.sizeof import sizeof
 
 from vesseltrack.ais import DecodeReport
 from vesseltrack.bucketed import (
@@ -65,6 +67,8 @@ from vesseltrack.cluster import abandon, connect, connect_in_background, disconn
 from vesseltrack.count import (
     CountParams,
     CountResult,
+    SegmentStage,
+    TrackStage,
     cap_for,
     match_sightings,
     peer_call_counts,
@@ -98,6 +102,21 @@ def partition_of_mmsi(mmsi: np.ndarray | pd.Series, partitions: int) -> np.ndarr
     ndarray of int64
     """
     return bucket_of_mmsi(mmsi, partitions)
+
+
+@sizeof.register(BucketStage)
+@sizeof.register(TrackStage)
+@sizeof.register(SegmentStage)
+def _sizeof_stage(stage: BucketStage | TrackStage | SegmentStage) -> int:
+    """Bytes of a stage-1 result (its tracks, statics, calls, gaps...), as Dask counts the
+    data a worker holds: the sum of its fields.
+
+    Without it Dask sees a few dozen bytes (the object, not its tables), so its scheduler
+    takes a stage for free to move: it handed stage-2 tasks to an idle worker and copied the
+    bucket's tracks there (seconds), where running them where stage 1 left them costs
+    nothing.
+    """
+    return sum(sizeof(getattr(stage, f.name)) for f in dataclasses.fields(stage))
 
 
 # --------------------------------------------------------------------------------------------
@@ -476,6 +495,8 @@ def count_store_dask(
         abandon(connecting)
         raise
     t_connected = time.perf_counter()
+    from distributed import as_completed
+
     try:
         workers = len(client.scheduler_info().get("workers", {})) or n_workers
         # what every task reads, sent to each worker once
@@ -487,10 +508,15 @@ def count_store_dask(
         peers = client.submit(_sum_peer_lists,
                               [client.submit(_store_peers, stages[b], pure=False) for b in order],
                               pure=False)
+        # stage 2 of a bucket where its stage 1 is (a stage is tens of MB: moving it to an
+        # idle worker costs more than the task), submitted as each stage 1 ends
+        bucket_of = {stages[b].key: b for b in order}
         outs: list = [None] * store.buckets
-        for b in order:
-            outs[b] = client.submit(_store_stage2, root, b, stages[b], peers, shared_f,
-                                    want_map, pure=False)
+        for done in as_completed([stages[b] for b in order]):
+            b = bucket_of[done.key]
+            holders = client.who_has([done]).get(done.key) or None
+            outs[b] = client.submit(_store_stage2, root, b, done, peers, shared_f, want_map,
+                                    workers=holders, allow_other_workers=True, pure=False)
         results = [out for bucket in client.gather(outs) for out in bucket]
         del stages, peers, outs, shared_f
         t_detected = time.perf_counter()

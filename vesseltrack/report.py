@@ -31,7 +31,6 @@ import pandas as pd
 
 from vesseltrack._schema import is_missing
 from vesseltrack._units import UN_CAP_BBL
-from vesseltrack.io._write import atomic_path
 
 __all__ = ["CHART_FILES", "format_summary", "md_text", "plot_charts",
            "render_encounter_report", "render_report", "write_encounter_report", "write_report"]
@@ -192,6 +191,8 @@ def plot_charts(
     """
     import matplotlib.ticker
     from matplotlib.figure import Figure
+
+    from vesseltrack.io._write import atomic_path
 
     def subplots(figsize: tuple[float, float]):
         # A bare Figure renders with Agg and touches no pyplot state: no display is needed
