@@ -13,7 +13,11 @@ import warnings
 from concurrent.futures import Future
 from typing import Any
 
-__all__ = ["abandon", "connect", "connect_in_background", "disconnect"]
+__all__ = ["abandon", "connect", "connect_in_background", "disconnect",
+           "disconnect_in_background", "wait_closed"]
+
+_CLOSING: list[threading.Thread] = []
+"""Connections being closed on threads of their own (:func:`disconnect_in_background`)."""
 
 
 def connect(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
@@ -87,6 +91,30 @@ def disconnect(client: Any, cluster: Any) -> None:
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def disconnect_in_background(client: Any, cluster: Any) -> None:
+    """Start :func:`disconnect` on a thread of its own and return at once.
+
+    Closing a LocalCluster (its worker processes stop and exit) takes a good part of a
+    second: the caller writes its outputs meanwhile. The thread is not a daemon, so the
+    interpreter waits for it before it exits; :func:`wait_closed` waits for it earlier.
+
+    Parameters
+    ----------
+    client, cluster
+        As :func:`connect` returns them.
+    """
+    thread = threading.Thread(target=disconnect, args=(client, cluster),
+                              name="vesseltrack-disconnect", daemon=False)
+    _CLOSING.append(thread)
+    thread.start()
+
+
+def wait_closed() -> None:
+    """Wait until every connection given to :func:`disconnect_in_background` is closed."""
+    while _CLOSING:
+        _CLOSING.pop().join()
 
 
 def abandon(connecting: Future) -> None:

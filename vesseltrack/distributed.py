@@ -63,7 +63,13 @@ from vesseltrack.bucketed import (
     slice_sightings,
     sum_peers,
 )
-from vesseltrack.cluster import abandon, connect, connect_in_background, disconnect
+from vesseltrack.cluster import (
+    abandon,
+    connect,
+    connect_in_background,
+    disconnect,
+    disconnect_in_background,
+)
 from vesseltrack.count import (
     CountParams,
     CountResult,
@@ -424,6 +430,7 @@ def count_store_dask(
     cap_bbl: int | None = None,
     watchlist: pd.DataFrame | None = None,
     connecting: Future | None = None,
+    close_in_background: bool = False,
 ) -> CountResult:
     """Run ``vesseltrack count`` over a store on a Dask cluster: one task per bucket.
 
@@ -451,6 +458,12 @@ def count_store_dask(
         A connection already being made (:func:`vesseltrack.cluster.connect_in_background`,
         e.g. by the command line before its imports): used, and closed, instead of
         connecting to ``scheduler`` or starting ``n_workers``.
+    close_in_background : bool
+        Once the results are in, close the connection (and the cluster it started) on a
+        thread of its own (:func:`vesseltrack.cluster.disconnect_in_background`) instead of
+        before returning: the caller goes on meanwhile and
+        :func:`vesseltrack.cluster.wait_closed` waits for it. On an error the connection is
+        closed before the error is raised, as without it.
 
     Returns
     -------
@@ -517,11 +530,18 @@ def count_store_dask(
             holders = client.who_has([done]).get(done.key) or None
             outs[b] = client.submit(_store_stage2, root, b, done, peers, shared_f, want_map,
                                     workers=holders, allow_other_workers=True, pure=False)
-        results = [out for bucket in client.gather(outs) for out in bucket]
-        del stages, peers, outs, shared_f
+        # each bucket's calls and gaps fetched as soon as they are ready, not all at the end
+        got = {fut.key: res for fut, res in as_completed(outs, with_results=True)}
+        results = [out for fut in outs for out in got[fut.key]]
+        del stages, peers, outs, shared_f, got
         t_detected = time.perf_counter()
         scheduler_address = client.scheduler.address
-    finally:
+    except BaseException:
+        disconnect(client, cluster)
+        raise
+    if close_in_background:
+        disconnect_in_background(client, cluster)
+    else:
         disconnect(client, cluster)
     rep = store.report().to_dict()
     rep["engine"] = {
