@@ -122,3 +122,48 @@ def test_unknown_port_is_refused_before_any_work(split_files, side):
     with pytest.raises(ValueError, match="no geofence named 'Nowhere'"):
         count_port_calls_dask(split_files, side["ports"], port="Nowhere",
                               scheduler="tcp://127.0.0.1:1")
+
+
+def test_a_stage_counts_the_bytes_of_its_tables_for_dask():
+    """Dask places and moves tasks by the bytes their inputs hold: a stage of 100,000 float
+    positions holds 100,000 x 8 = 800,000 bytes of tracks (the other fields are empty: Dask
+    counts an empty table at about 2 KB, so four of them under 10 KB), not the few dozen bytes
+    of the object itself."""
+    from dask.sizeof import sizeof
+
+    from vesseltrack.bucketed import BucketStage
+    from vesseltrack.count import TrackStage
+
+    empty = pd.DataFrame({"mmsi": pd.Series([], dtype="int64")})
+    tracks = pd.DataFrame({"lat": np.zeros(100_000)})
+    stage = BucketStage(TrackStage(fences=[], tracks=tracks, statics=None, identity=empty,
+                                   ais_calls=empty, gaps=empty, gap_fences=empty,
+                                   vessels_seen=0, non_ship_mmsi=0, untimed_positions=0),
+                        None, None)
+    assert 800_000 <= sizeof(stage) < 820_000
+    assert 800_000 <= sizeof([(stage, None)]) < 820_000  # what a stage-1 task returns
+
+
+def test_a_cluster_closed_in_the_background_is_closed_once_waited_for():
+    from distributed.core import Status
+
+    from vesseltrack.cluster import connect, disconnect_in_background, wait_closed
+
+    client, cluster = connect(None, 1)
+    disconnect_in_background(client, cluster)
+    wait_closed()
+    assert client.status == "closed"
+    assert cluster.status == Status.closed
+
+
+def test_waiting_for_a_close_raises_what_closing_raised():
+    from vesseltrack.cluster import disconnect_in_background, wait_closed
+
+    class Failing:
+        def close(self) -> None:
+            raise RuntimeError("comm closed")
+
+    disconnect_in_background(Failing(), None)
+    with pytest.raises(RuntimeError, match="comm closed"):
+        wait_closed()
+    wait_closed()  # nothing left to wait for: returns

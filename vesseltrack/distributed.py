@@ -29,7 +29,8 @@ messages completed there to their vessels' partitions.
 Over a store (:func:`count_store_dask`) there is nothing to decode or shuffle: a store bucket
 already holds whole vessels, so stage 1 is one task per bucket, which reads the bucket once on
 its worker in slices of whole vessels (:func:`vesseltrack.bucketed.bucket_slices`, as the local
-engine reads it), largest bucket first, followed by the same reduce and stage 2. Both
+engine reads it), largest bucket first, followed by the same reduce and stage 2, each
+bucket's stage 2 on the worker that holds its stage 1 (submitted as that stage 1 ends). Both
 engines can gather what the map and the report need (``want_map``: tracks thinned on the
 workers, :class:`vesseltrack.bucketed.MapInputs`), so ``count --out`` writes every file the
 local engine writes.
