@@ -41,14 +41,19 @@ def connect(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
 
     if scheduler is not None:
         return Client(scheduler), None
-    with warnings.catch_warnings():  # the scheduler's HTTP port may be taken: it picks another
-        warnings.filterwarnings("ignore", message="Port .* is already in use")
+    config = {
         # one task at a time per worker, the next handed to whichever worker is free first
         # (the tasks are few and long: none waits queued behind another while a worker is
         # idle), and no work stealing, which would move a task away from the tens of MB it
         # reads on its worker
-        with dask.config.set({"distributed.scheduler.worker-saturation": 1.0,
-                              "distributed.scheduler.work-stealing": False}):
+        "distributed.scheduler.worker-saturation": 1.0,
+        "distributed.scheduler.work-stealing": False,
+    }
+    if _preload_forkserver():
+        config["distributed.worker.multiprocessing-method"] = "forkserver"
+    with warnings.catch_warnings():  # the scheduler's HTTP port may be taken: it picks another
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
+        with dask.config.set(config):
             cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                                    host="127.0.0.1", dashboard_address=None)
     try:
@@ -58,6 +63,32 @@ def connect(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
     except BaseException:
         cluster.close()
         raise
+
+
+def _preload_forkserver() -> bool:
+    """Have the workers of a LocalCluster forked from one process that has imported Dask and
+    the engine (and so pandas and pyarrow) once, where the platform allows it.
+
+    Each worker otherwise starts a fresh interpreter and imports all of it itself, after the
+    scheduler is up and before its first task; with two workers on two cores, two such
+    imports side by side took seconds of the start.
+
+    Returns
+    -------
+    bool
+        Whether the ``forkserver`` start method is available (not on Windows).
+    """
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    import distributed.utils
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(
+        ["distributed", "vesseltrack.distributed"])
+    # Dask would otherwise set its own list (every optional package, imported here first)
+    distributed.utils._forkserver_preload_set = True
+    return True
 
 
 def _exit_without_teardown() -> None:
