@@ -143,27 +143,3 @@ def test_a_stage_counts_the_bytes_of_its_tables_for_dask():
     assert 800_000 <= sizeof(stage) < 820_000
     assert 800_000 <= sizeof([(stage, None)]) < 820_000  # what a stage-1 task returns
 
-
-def test_a_cluster_closed_in_the_background_is_closed_once_waited_for():
-    from distributed.core import Status
-
-    from vesseltrack.cluster import connect, disconnect_in_background, wait_closed
-
-    client, cluster = connect(None, 1)
-    disconnect_in_background(client, cluster)
-    wait_closed()
-    assert client.status == "closed"
-    assert cluster.status == Status.closed
-
-
-def test_waiting_for_a_close_raises_what_closing_raised():
-    from vesseltrack.cluster import disconnect_in_background, wait_closed
-
-    class Failing:
-        def close(self) -> None:
-            raise RuntimeError("comm closed")
-
-    disconnect_in_background(Failing(), None)
-    with pytest.raises(RuntimeError, match="comm closed"):
-        wait_closed()
-    wait_closed()  # nothing left to wait for: returns

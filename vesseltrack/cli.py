@@ -789,8 +789,7 @@ def _count_dask(args: argparse.Namespace):
     try:
         if store is not None:  # the engine closes the connection, whatever happens
             return count_store_dask(store.root, side["ports"], bbox=box,
-                                    connecting=connecting, close_in_background=True,
-                                    **common)
+                                    connecting=connecting, **common)
         return count_port_calls_dask(args.inputs, side["ports"], **common)
     except _input_error() as exc:
         raise UsageError(str(exc)) from None
@@ -835,20 +834,15 @@ def _print_summary(args: argparse.Namespace, summary: dict) -> None:
 
 def _cmd_count(args: argparse.Namespace) -> int:
     if args.engine == "dask":
-        from vesseltrack.cluster import wait_closed
-
-        try:  # a cluster started for a store closes while the outputs are written
-            result = _count_dask(args)
-            report = result.input_report or {}
-            summary = result.summary(report)
-            summary["engine"] = report.get("engine", {"name": "dask"})
-            if args.out:
-                maps = result.map_inputs
-                _write_out(args, result, summary, maps.positions, maps.statics,
-                           _load_side_inputs(args))
-            _print_summary(args, summary)
-        finally:
-            wait_closed()
+        result = _count_dask(args)
+        report = result.input_report or {}
+        summary = result.summary(report)
+        summary["engine"] = report.get("engine", {"name": "dask"})
+        if args.out:
+            maps = result.map_inputs
+            _write_out(args, result, summary, maps.positions, maps.statics,
+                       _load_side_inputs(args))
+        _print_summary(args, summary)
         _warn_untimed(args, summary["input"])
         return _check_failed(report, args)
     if args.scheduler:

@@ -13,11 +13,7 @@ import warnings
 from concurrent.futures import Future
 from typing import Any
 
-__all__ = ["abandon", "connect", "connect_in_background", "disconnect",
-           "disconnect_in_background", "wait_closed"]
-
-_CLOSING: list[Future] = []
-"""Connections being closed on threads of their own (:func:`disconnect_in_background`)."""
+__all__ = ["abandon", "connect", "connect_in_background", "disconnect"]
 
 
 def connect(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
@@ -135,50 +131,6 @@ def disconnect(client: Any, cluster: Any) -> None:
     finally:
         if cluster is not None:
             cluster.close()
-
-
-def disconnect_in_background(client: Any, cluster: Any) -> None:
-    """Start :func:`disconnect` on a thread of its own and return at once.
-
-    Closing a LocalCluster (its worker processes stop and exit) takes a good part of a
-    second: the caller writes its outputs meanwhile. The thread is not a daemon, so the
-    interpreter waits for it before it exits; :func:`wait_closed` waits for it earlier (and
-    raises what closing raised).
-
-    Parameters
-    ----------
-    client, cluster
-        As :func:`connect` returns them.
-    """
-    done: Future = Future()
-
-    def run() -> None:
-        try:
-            disconnect(client, cluster)
-            done.set_result(None)
-        except BaseException as exc:  # noqa: BLE001 - raised again by wait_closed
-            done.set_exception(exc)
-
-    threading.Thread(target=run, name="vesseltrack-disconnect", daemon=False).start()
-    _CLOSING.append(done)
-
-
-def wait_closed() -> None:
-    """Wait until every connection given to :func:`disconnect_in_background` is closed.
-
-    Raises
-    ------
-    Exception
-        What closing one of them raised (the others are still waited for).
-    """
-    errors = []
-    while _CLOSING:
-        try:
-            _CLOSING.pop().result()
-        except Exception as exc:  # noqa: BLE001 - the first is raised below
-            errors.append(exc)
-    if errors:
-        raise errors[0]
 
 
 def abandon(connecting: Future) -> None:

@@ -64,13 +64,7 @@ from vesseltrack.bucketed import (
     slice_sightings,
     sum_peers,
 )
-from vesseltrack.cluster import (
-    abandon,
-    connect,
-    connect_in_background,
-    disconnect,
-    disconnect_in_background,
-)
+from vesseltrack.cluster import abandon, connect, connect_in_background, disconnect
 from vesseltrack.count import (
     CountParams,
     CountResult,
@@ -431,7 +425,6 @@ def count_store_dask(
     cap_bbl: int | None = None,
     watchlist: pd.DataFrame | None = None,
     connecting: Future | None = None,
-    close_in_background: bool = False,
 ) -> CountResult:
     """Run ``vesseltrack count`` over a store on a Dask cluster: one task per bucket.
 
@@ -459,13 +452,6 @@ def count_store_dask(
         A connection already being made (:func:`vesseltrack.cluster.connect_in_background`,
         e.g. by the command line before its imports): used, and closed, instead of
         connecting to ``scheduler`` or starting ``n_workers``.
-    close_in_background : bool
-        Once the results are in, close the connection (and the cluster it started) on a
-        thread of its own (:func:`vesseltrack.cluster.disconnect_in_background`) instead of
-        before returning: the caller goes on meanwhile and
-        :func:`vesseltrack.cluster.wait_closed` waits for it. On an error the connection is
-        closed before the error is raised, as without it.
-
     Returns
     -------
     CountResult
@@ -537,12 +523,7 @@ def count_store_dask(
         del stages, peers, outs, shared_f, got
         t_detected = time.perf_counter()
         scheduler_address = client.scheduler.address
-    except BaseException:
-        disconnect(client, cluster)
-        raise
-    if close_in_background:
-        disconnect_in_background(client, cluster)
-    else:
+    finally:
         disconnect(client, cluster)
     rep = store.report().to_dict()
     rep["engine"] = {
