@@ -467,3 +467,77 @@ def test_a_point_at_exactly_the_speed_limit_stays_on_the_track():
     under = _wild_along_meridian([0, 3600, 7200], [0.0, 1.0, 0.0],
                                  SegmentParams(split_speed_knots=np.nextafter(v, 0.0)))
     assert (at, under) == ([False, False, False], [False, True, False])
+
+
+# --- "continues" through isolated_positions (the vectorised test, not the Numba kernel) ---
+
+EPOCH_S = 1_704_067_200.0  # 2024-01-01 in seconds: times far from 0, as real reports
+
+
+def _out_and_back(dt_s: float, lon: tuple[float, float], lat: tuple[float, float],
+                  params: SegmentParams) -> list[bool]:
+    """isolated_positions of A, B, A (one vessel, ``dt_s`` apart, from 2024-01-01): the two A
+    reports continue each other (same place), so B is wild exactly when it does not continue
+    A (out) or A does not continue it (back)."""
+    t = EPOCH_S + np.array([0.0, dt_s, 2 * dt_s])
+    return isolated_positions(np.ones(3, dtype=np.int64), t, np.array([lon[0], lon[1], lon[0]]),
+                              np.array([lat[0], lat[1], lat[0]]), params).tolist()
+
+
+def test_a_degree_of_meridian_at_60_north_in_two_hours_is_30_knots():
+    # 60° N to 61° N along 10° E: R * pi / 180 = 6,371,008.8 * 0.0174533 = 111,194.9 m
+    # = 60.0405 nm, in 2 h: 30.020 kn; on the track under a 30.03 kn limit, wild under 30.01
+    on = _out_and_back(7200.0, (10.0, 10.0), (60.0, 61.0), SegmentParams(split_speed_knots=30.03))
+    off = _out_and_back(7200.0, (10.0, 10.0), (60.0, 61.0), SegmentParams(split_speed_knots=30.01))
+    assert (on, off) == ([False, False, False], [False, True, False])
+
+
+def test_a_degree_of_the_60th_parallel_in_an_hour_is_30_knots():
+    # 10° E to 11° E along 60° N: haversine h = cos²(60°) sin²(0.5°) = (0.5 * 0.0087265)²,
+    # d = 2R asin(0.00436327) = 12,742,017.6 * 0.00436328 = 55,597.0 m = 30.020 nm in 1 h
+    # (half a degree of meridian: the parallel shrinks by cos 60° = 0.5)
+    on = _out_and_back(3600.0, (10.0, 11.0), (60.0, 60.0), SegmentParams(split_speed_knots=30.03))
+    off = _out_and_back(3600.0, (10.0, 11.0), (60.0, 60.0), SegmentParams(split_speed_knots=30.01))
+    assert (on, off) == ([False, False, False], [False, True, False])
+
+
+def test_a_wild_point_in_no_time_is_taken_one_second_away():
+    # 0.005° of meridian = 555.97 m = 0.30020 nm, three reports in the same second: taken
+    # over 1 s it is 1080.7 kn: wild under a 1000 kn limit, on the track under 1100 kn
+    # (over 2 s it would be 540 kn: on the track under both)
+    off = _out_and_back(0.0, (10.0, 10.0), (60.0, 60.005), SegmentParams(split_speed_knots=1000.0))
+    on = _out_and_back(0.0, (10.0, 10.0), (60.0, 60.005), SegmentParams(split_speed_knots=1100.0))
+    assert (off, on) == ([False, True, False], [False, False, False])
+
+
+def test_a_second_ship_found_from_its_later_report_looking_back():
+    # track at 40° N every 10 min (0.01° = 852 m: 2.8 kn); rows 2 and 5 are a second ship at
+    # 40.5° N (55 km north): each off the track. Row 5 finds row 2 three rows back: 0.05° of
+    # the 40.5° parallel = 5,559.7 * cos 40.5° = 4,228 m = 2.28 nm in 30 min (4.6 kn), so
+    # they continue each other (over 1 s it would be 8,200 kn): partners, nobody wild
+    lon = [130.0, 130.01, 130.0, 130.03, 130.04, 130.05, 130.06, 130.07]
+    lat = [40.0, 40.0, 40.5, 40.0, 40.0, 40.5, 40.0, 40.0]
+    t = EPOCH_S + 600.0 * np.arange(8)
+    out = isolated_positions(np.ones(8, dtype=np.int64), t, np.array(lon), np.array(lat))
+    assert out.tolist() == [False] * 8
+
+
+def test_a_second_ship_whose_first_report_is_the_vessels_first():
+    # row 0 (135° E) is off the track: neither of the next two reports continues it; row 3
+    # (135° E again, 30 min later) is off the track between rows 2 and 4: the two continue
+    # each other (same place), so each is the other's partner, row 3 finding row 0 three
+    # rows back
+    lon = [135.0, 130.01, 130.02, 135.0, 130.04, 130.05]
+    t = EPOCH_S + 600.0 * np.arange(6)
+    out = isolated_positions(np.ones(6, dtype=np.int64), t, np.array(lon), np.full(6, 40.0))
+    assert out.tolist() == [False] * 6
+
+
+def test_positions_just_beyond_the_range_are_not_a_segment():
+    # three reports at 180.5° E and three at 90.5° N are not positions: segment 0, not a
+    # second track (vessel 2 sorts first)
+    p = frame([130.0, 130.01, 180.5, 180.5, 180.5, 130.05, 130.06, 130.07])
+    q = frame([130.0, 130.01, 130.02, 130.03, 130.04, 130.05, 130.06],
+              lat=[40.0, 40.0, 90.5, 90.5, 90.5, 40.0, 40.0], mmsi=2)
+    s = segment_tracks(pd.concat([p, q], ignore_index=True))
+    assert s["segment"].tolist() == [1, 1, 0, 0, 0, 1, 1] + [1, 1, 0, 0, 0, 1, 1, 1]
