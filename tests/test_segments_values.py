@@ -541,3 +541,82 @@ def test_positions_just_beyond_the_range_are_not_a_segment():
               lat=[40.0, 40.0, 90.5, 90.5, 90.5, 40.0, 40.0], mmsi=2)
     s = segment_tracks(pd.concat([p, q], ignore_index=True))
     assert s["segment"].tolist() == [1, 1, 0, 0, 0, 1, 1] + [1, 1, 0, 0, 0, 1, 1, 1]
+
+
+# --- from the last run's survivors ----------------------------------------------------------
+
+def test_segment_tracks_adds_only_the_segment_column():
+    p = frame([130.0, 130.01, 130.02])
+    assert list(segment_tracks(p).columns) == [*p.columns, "segment"]
+
+
+def test_one_row_is_noise_and_segment_ids_stay_int64():
+    # one report: not wild (bool), a segment of 1 < 3 (noise, 0); two reports: noise too
+    one = isolated_positions(np.array([1]), np.array([0.0]), np.array([130.0]), np.array([40.0]))
+    two = segment_ids(np.array([1, 1]), np.array([0.0, 600.0]), np.array([130.0, 130.01]),
+                      np.array([40.0, 40.0]))
+    seg = segment_tracks(frame([130.0]))["segment"]
+    assert ((one.tolist(), one.dtype), (two.tolist(), two.dtype), seg.tolist()) == (
+        ([False], np.dtype(bool)), ([0, 0], np.dtype("int64")), [0])
+
+
+def test_wild_points_are_judged_with_the_given_speed_limit():
+    # 0.5° of longitude at 40° N = 42.6 km in 10 min (138 kn) out and back: under a 300 kn
+    # limit the report continues the track (one segment), under the default 40 kn it is wild
+    lon = [130.0, 130.01, 130.52, 130.03, 130.04]
+    fast = segment_tracks(frame(lon), SegmentParams(split_speed_knots=300.0))["segment"]
+    assert (fast.tolist(), segment_tracks(frame(lon))["segment"].tolist()) == (
+        [1, 1, 1, 1, 1], [1, 1, 0, 1, 1])
+
+
+def test_a_wild_point_beside_a_second_segment_stays_noise():
+    # the track at 130° (segment 1), a wild report at 135° (noise), three reports at 131°
+    # (85 km off, segment 2): the wild report joins neither
+    lon = [130.0, 130.01, 135.0, 130.03, 131.0, 131.0, 131.0, 130.07, 130.08]
+    assert segment_tracks(frame(lon))["segment"].tolist() == [1, 1, 0, 1, 2, 2, 2, 1, 1]
+
+
+def test_segments_of_many_vessels_stay_apart():
+    # vessel 1: its track and a three-report excursion (segments 1 and 2); vessels 2 to 4:
+    # one track each (segment 1 of their own)
+    a = frame([130.0, 130.01, 131.0, 131.0, 131.0, 130.05, 130.06], mmsi=1)
+    others = [frame([100.0 + 10 * v, 100.01 + 10 * v, 100.02 + 10 * v], mmsi=v) for v in (2, 3, 4)]
+    s = segment_tracks(pd.concat([a, *others], ignore_index=True))
+    assert s["segment"].tolist() == [1, 1, 2, 2, 2, 1, 1] + [1] * 9
+
+
+def test_summary_counts_switches_of_a_second_vessel():
+    # vessel 1 one track; vessel 2 alternates between two tracks 1° apart: its segment 1 is
+    # entered 3 times, segment 2 four times (as for one vessel); switches are int64
+    a = frame([140.0, 140.01, 140.02], mmsi=1)
+    k = np.arange(8)
+    b = frame(np.where(k % 2 == 0, 130.0 + k * 0.0005, 131.0 - k * 0.0005), mmsi=2)
+    out = segment_summary(segment_tracks(pd.concat([a, b], ignore_index=True)))
+    assert (out[["mmsi", "segment", "switches"]].values.tolist(), out["switches"].dtype) == (
+        [[1, 1, 0], [2, 1, 3], [2, 2, 4]], np.dtype("int64"))
+
+
+def test_summary_of_two_rows_in_two_segments_counts_one_switch():
+    s = pd.DataFrame({"mmsi": [1, 1], "segment": [1, 2], "timestamp": [T0, T0 + pd.Timedelta(minutes=10)],
+                      "lon": [130.0, 131.0], "lat": [40.0, 40.0]})
+    assert segment_summary(s)["switches"].tolist() == [0, 1]
+
+
+def test_gaps_per_segment_use_the_segment_parameters():
+    # ship B's reports 85 km from ship A are one ship with A under a 1000 kn limit: no
+    # segment of A alone, so no 8 h gap (the MMSI reports every 15 min)
+    gaps = detect_gaps_by_segment(_two_ships_one_silent(),
+                                  gap_params=GapParams(min_gap_hours=6.0),
+                                  params=SegmentParams(split_speed_knots=1000.0))
+    assert len(gaps) == 0
+
+
+def test_gaps_per_segment_leave_noise_out():
+    # two wild reports (135°, 136°) 8 h apart on a track reported every 30 min: noise, no
+    # segment, so no gap between them
+    t_min = list(range(0, 720, 30))
+    lon = [130.0 + 0.001 * k for k in range(len(t_min))]
+    lon[3], lon[19] = 135.0, 136.0
+    p = pd.DataFrame({"mmsi": 445000001, "timestamp": T0 + pd.to_timedelta(t_min, unit="min"),
+                      "lon": lon, "lat": 40.0})
+    assert len(detect_gaps_by_segment(p, gap_params=GapParams(min_gap_hours=6.0))) == 0
