@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from shapely.geometry import box
 
 from vesseltrack._units import EARTH_RADIUS_M, METERS_PER_NM
 from vesseltrack.params import GapParams, SegmentParams
@@ -620,3 +621,19 @@ def test_gaps_per_segment_leave_noise_out():
     p = pd.DataFrame({"mmsi": 445000001, "timestamp": T0 + pd.to_timedelta(t_min, unit="min"),
                       "lon": lon, "lat": 40.0})
     assert len(detect_gaps_by_segment(p, gap_params=GapParams(min_gap_hours=6.0))) == 0
+
+
+def test_gaps_per_segment_take_the_statics_and_the_ports():
+    # ship A's 8 h gap (02:00-10:00 at 130.004 and 130.005° E, 40° N): draught 5.0 m reported
+    # an hour before T0, 7.5 m during the gap (in effect at its end); the pier 0.046° and
+    # 0.045° east of its ends (3.9 and 3.8 km, 2.12 + 2.07 nm at 12 kn = 0.35 h, + 2 h
+    # dwell <= 8 h) was reachable
+    statics = pd.DataFrame({"mmsi": [445000001, 445000001],
+                            "timestamp": [T0 - pd.Timedelta(hours=1), T0 + pd.Timedelta(hours=9)],
+                            "draught_m": [5.0, 7.5]})
+    ports = pd.DataFrame({"name": ["Pier"], "kind": ["port"],
+                          "geometry": [box(130.05, 40.0, 130.06, 40.01)]})
+    gaps = detect_gaps_by_segment(_two_ships_one_silent(), statics, ports,
+                                  gap_params=GapParams(min_gap_hours=6.0))
+    assert gaps[["draught_before_m", "draught_after_m", "reachable_ports"]].values.tolist() == [
+        [5.0, 7.5, "Pier"]]
