@@ -110,6 +110,17 @@ def test_two_keys_of_one_mmsi_are_never_paired():
     assert (len(same), len(apart)) == (0, 1)
 
 
+def test_two_ships_of_one_mmsi_side_by_side_are_no_encounter():
+    # X and Y on one MMSI drift 200 m apart for 6 h, X reporting at T0, T0 + 10 min, ...,
+    # Y 5 min later each time: with a 100 m, 1 kn split (200 m in 5 min is 1.3 kn) they are
+    # segments 1 and 2 of the MMSI, which are two ships but never meet each other
+    x = make_track(SHARED, P, [stay(6.0, 0.5)])
+    y = make_track(SHARED, (P[0] + EAST_200M, P[1]), [stay(6.0, 0.5)], t0=T0 + MIN5)
+    split = AtSeaParams(segments=SegmentParams(split_distance_m=100.0, split_speed_knots=1.0))
+    out = detect_at_sea(make_positions(x, y), params=split)
+    assert (len(out.encounters), out.loitering["segment"].tolist()) == (0, [1, 2])
+
+
 # --------------------------------------------------------------------------------------------
 # dark encounters and loitering
 
@@ -122,6 +133,17 @@ def test_with_splitting_a_dark_encounter_with_one_ship_of_a_shared_mmsi_is_found
     # = 3.3 h + 2 h alongside <= 8 h; the waiting ship is X, segment 1
     assert got == [("ais-gap", SHARED, 1, THIRD, 1, T0 + pd.Timedelta(hours=1.5),
                     T0 + pd.Timedelta(hours=9.5))]
+
+
+def test_a_dark_ship_reappearing_near_the_other_ship_of_its_mmsi_is_no_dark_encounter():
+    # the dark case with the dark vessel on X's MMSI: Y reports 20 nm west of X, is dark 8 h
+    # and reappears 20 nm east (as the third vessel of the case above, a dark encounter
+    # with X), but X and Y are segments 1 and 2 of one MMSI: no encounter
+    x = make_track(SHARED, P, [stay(10.0, 0.3)])
+    y = make_track(SHARED, (P[0] - NM20_LON, P[1]), [stay(0.5, 10.0), dark_to(P[0] + NM20_LON, P[1], 8.0),
+                                                   stay(0.5, 10.0)], t0=T0 + pd.Timedelta(hours=1))
+    out = detect_at_sea(make_positions(x, y), params=SPLIT)
+    assert (len(out.encounters), sorted(set(out.loitering["segment"]))) == (0, [1])
 
 
 def test_without_splitting_the_dark_encounter_is_lost():

@@ -34,7 +34,9 @@ from vesseltrack.params import (
     EncounterParams,
     GapParams,
     GridParams,
+    SegmentParams,
     SpeedParams,
+    TrackParams,
 )
 from vesseltrack.ports import fences_from_ports
 
@@ -659,6 +661,37 @@ def test_the_at_sea_job_records_its_parameters(shore_far):
     assert (result.params, result.encounters.attrs["params"],
             result.loitering.attrs["params"]) == (
         params.record(), params.record(), params.record()["loitering"])
+
+
+@pytest.mark.parametrize("segments", [None, SegmentParams()])
+def test_the_at_sea_job_cleans_tracks_with_its_track_parameters(shore_far, segments):
+    # A's report at T0 + 1 h is 3000 m north of its place (10 * NORTH_300M), back 10 min
+    # later: 1.62 nm each way in 10 min, 9.7 kn. Under a 5 kn jump limit it is dropped and
+    # A's instant at T0 + 1 h is interpolated at its place (300 m from B): one encounter
+    # T0 .. T0 + 3 h. Under the default 50 kn it stays, 3300 m from B, and with
+    # consecutive instants only (breaks up to 10 min = one step) the pair splits into
+    # T0 .. T0 + 50 min and T0 + 70 min .. T0 + 3 h, both
+    # under 2 h: no encounter. The same with splitting (9.7 kn is one ship under 40 kn:
+    # each MMSI one segment, cleaned with the same parameters)
+    pos = drifting_pair()
+    glitch = (pos["mmsi"] == A) & (pos["timestamp"] == T0 + HOUR)
+    pos.loc[glitch, "lat"] = P[1] + 11 * NORTH_300M
+    no_break = EncounterParams(max_break_minutes=10.0)
+    strict = detect_at_sea(pos, params=AtSeaParams(
+        tracks=TrackParams(max_implied_speed_knots=5.0), encounters=no_break,
+        segments=segments)).encounters
+    default = detect_at_sea(pos, params=AtSeaParams(encounters=no_break,
+                                                    segments=segments)).encounters
+    assert (list(zip(strict["start"], strict["end"], strict=True)), len(default)) == (
+        [(T0, T0 + 3 * HOUR)], 0)
+
+
+def test_the_at_sea_job_resamples_with_its_grid_parameters(shore_far):
+    # reports every 10 min: nothing is interpolated across more than 0.1 h (6 min), so the
+    # grid is empty and nothing is found; under the default 1 h the pair meets T0 .. T0 + 3 h
+    short = AtSeaParams(encounters=EncounterParams(grid=GridParams(max_interpolation_hours=0.1)))
+    assert (len(detect_at_sea(drifting_pair(), params=short).encounters),
+            len(detect_at_sea(drifting_pair()).encounters)) == (0, 1)
 
 
 def test_the_at_sea_job_uses_its_loitering_parameters(shore_far):

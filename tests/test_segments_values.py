@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from shapely.geometry import box
 
 from vesseltrack._units import EARTH_RADIUS_M, METERS_PER_NM
 from vesseltrack.params import GapParams, SegmentParams
@@ -467,3 +468,172 @@ def test_a_point_at_exactly_the_speed_limit_stays_on_the_track():
     under = _wild_along_meridian([0, 3600, 7200], [0.0, 1.0, 0.0],
                                  SegmentParams(split_speed_knots=np.nextafter(v, 0.0)))
     assert (at, under) == ([False, False, False], [False, True, False])
+
+
+# --- "continues" through isolated_positions (the vectorised test, not the Numba kernel) ---
+
+EPOCH_S = 1_704_067_200.0  # 2024-01-01 in seconds: times far from 0, as real reports
+
+
+def _out_and_back(dt_s: float, lon: tuple[float, float], lat: tuple[float, float],
+                  params: SegmentParams) -> list[bool]:
+    """isolated_positions of A, B, A (one vessel, ``dt_s`` apart, from 2024-01-01): the two A
+    reports continue each other (same place), so B is wild exactly when it does not continue
+    A (out) or A does not continue it (back)."""
+    t = EPOCH_S + np.array([0.0, dt_s, 2 * dt_s])
+    return isolated_positions(np.ones(3, dtype=np.int64), t, np.array([lon[0], lon[1], lon[0]]),
+                              np.array([lat[0], lat[1], lat[0]]), params).tolist()
+
+
+def test_a_degree_of_meridian_at_60_north_in_two_hours_is_30_knots():
+    # 60° N to 61° N along 10° E: R * pi / 180 = 6,371,008.8 * 0.0174533 = 111,194.9 m
+    # = 60.0405 nm, in 2 h: 30.020 kn; on the track under a 30.03 kn limit, wild under 30.01
+    on = _out_and_back(7200.0, (10.0, 10.0), (60.0, 61.0), SegmentParams(split_speed_knots=30.03))
+    off = _out_and_back(7200.0, (10.0, 10.0), (60.0, 61.0), SegmentParams(split_speed_knots=30.01))
+    assert (on, off) == ([False, False, False], [False, True, False])
+
+
+def test_a_degree_of_the_60th_parallel_in_an_hour_is_30_knots():
+    # 10° E to 11° E along 60° N: haversine h = cos²(60°) sin²(0.5°) = (0.5 * 0.0087265)²,
+    # d = 2R asin(0.00436327) = 12,742,017.6 * 0.00436328 = 55,597.0 m = 30.020 nm in 1 h
+    # (half a degree of meridian: the parallel shrinks by cos 60° = 0.5)
+    on = _out_and_back(3600.0, (10.0, 11.0), (60.0, 60.0), SegmentParams(split_speed_knots=30.03))
+    off = _out_and_back(3600.0, (10.0, 11.0), (60.0, 60.0), SegmentParams(split_speed_knots=30.01))
+    assert (on, off) == ([False, False, False], [False, True, False])
+
+
+def test_a_wild_point_in_no_time_is_taken_one_second_away():
+    # 0.005° of meridian = 555.97 m = 0.30020 nm, three reports in the same second: taken
+    # over 1 s it is 1080.7 kn: wild under a 1000 kn limit, on the track under 1100 kn
+    # (over 2 s it would be 540 kn: on the track under both)
+    off = _out_and_back(0.0, (10.0, 10.0), (60.0, 60.005), SegmentParams(split_speed_knots=1000.0))
+    on = _out_and_back(0.0, (10.0, 10.0), (60.0, 60.005), SegmentParams(split_speed_knots=1100.0))
+    assert (off, on) == ([False, True, False], [False, False, False])
+
+
+def test_a_second_ship_found_from_its_later_report_looking_back():
+    # track at 40° N every 10 min (0.01° = 852 m: 2.8 kn); rows 2 and 5 are a second ship at
+    # 40.5° N (55 km north): each off the track. Row 5 finds row 2 three rows back: 0.05° of
+    # the 40.5° parallel = 5,559.7 * cos 40.5° = 4,228 m = 2.28 nm in 30 min (4.6 kn), so
+    # they continue each other (over 1 s it would be 8,200 kn): partners, nobody wild
+    lon = [130.0, 130.01, 130.0, 130.03, 130.04, 130.05, 130.06, 130.07]
+    lat = [40.0, 40.0, 40.5, 40.0, 40.0, 40.5, 40.0, 40.0]
+    t = EPOCH_S + 600.0 * np.arange(8)
+    out = isolated_positions(np.ones(8, dtype=np.int64), t, np.array(lon), np.array(lat))
+    assert out.tolist() == [False] * 8
+
+
+def test_a_second_ship_whose_first_report_is_the_vessels_first():
+    # row 0 (135° E) is off the track: neither of the next two reports continues it; row 3
+    # (135° E again, 30 min later) is off the track between rows 2 and 4: the two continue
+    # each other (same place), so each is the other's partner, row 3 finding row 0 three
+    # rows back
+    lon = [135.0, 130.01, 130.02, 135.0, 130.04, 130.05]
+    t = EPOCH_S + 600.0 * np.arange(6)
+    out = isolated_positions(np.ones(6, dtype=np.int64), t, np.array(lon), np.full(6, 40.0))
+    assert out.tolist() == [False] * 6
+
+
+def test_positions_just_beyond_the_range_are_not_a_segment():
+    # three reports at 180.5° E and three at 90.5° N are not positions: segment 0, not a
+    # second track (vessel 2 sorts first)
+    p = frame([130.0, 130.01, 180.5, 180.5, 180.5, 130.05, 130.06, 130.07])
+    q = frame([130.0, 130.01, 130.02, 130.03, 130.04, 130.05, 130.06],
+              lat=[40.0, 40.0, 90.5, 90.5, 90.5, 40.0, 40.0], mmsi=2)
+    s = segment_tracks(pd.concat([p, q], ignore_index=True))
+    assert s["segment"].tolist() == [1, 1, 0, 0, 0, 1, 1] + [1, 1, 0, 0, 0, 1, 1, 1]
+
+
+# --- from the last run's survivors ----------------------------------------------------------
+
+def test_segment_tracks_adds_only_the_segment_column():
+    p = frame([130.0, 130.01, 130.02])
+    assert list(segment_tracks(p).columns) == [*p.columns, "segment"]
+
+
+def test_one_row_is_noise_and_segment_ids_stay_int64():
+    # one report: not wild (bool), a segment of 1 < 3 (noise, 0); two reports: noise too
+    one = isolated_positions(np.array([1]), np.array([0.0]), np.array([130.0]), np.array([40.0]))
+    two = segment_ids(np.array([1, 1]), np.array([0.0, 600.0]), np.array([130.0, 130.01]),
+                      np.array([40.0, 40.0]))
+    seg = segment_tracks(frame([130.0]))["segment"]
+    assert ((one.tolist(), one.dtype), (two.tolist(), two.dtype), seg.tolist()) == (
+        ([False], np.dtype(bool)), ([0, 0], np.dtype("int64")), [0])
+
+
+def test_wild_points_are_judged_with_the_given_speed_limit():
+    # 0.5° of longitude at 40° N = 42.6 km in 10 min (138 kn) out and back: under a 300 kn
+    # limit the report continues the track (one segment), under the default 40 kn it is wild
+    lon = [130.0, 130.01, 130.52, 130.03, 130.04]
+    fast = segment_tracks(frame(lon), SegmentParams(split_speed_knots=300.0))["segment"]
+    assert (fast.tolist(), segment_tracks(frame(lon))["segment"].tolist()) == (
+        [1, 1, 1, 1, 1], [1, 1, 0, 1, 1])
+
+
+def test_a_wild_point_beside_a_second_segment_stays_noise():
+    # the track at 130° (segment 1), a wild report at 135° (noise), three reports at 131°
+    # (85 km off, segment 2): the wild report joins neither
+    lon = [130.0, 130.01, 135.0, 130.03, 131.0, 131.0, 131.0, 130.07, 130.08]
+    assert segment_tracks(frame(lon))["segment"].tolist() == [1, 1, 0, 1, 2, 2, 2, 1, 1]
+
+
+def test_segments_of_many_vessels_stay_apart():
+    # vessel 1: its track and a three-report excursion (segments 1 and 2); vessels 2 to 4:
+    # one track each (segment 1 of their own)
+    a = frame([130.0, 130.01, 131.0, 131.0, 131.0, 130.05, 130.06], mmsi=1)
+    others = [frame([100.0 + 10 * v, 100.01 + 10 * v, 100.02 + 10 * v], mmsi=v) for v in (2, 3, 4)]
+    s = segment_tracks(pd.concat([a, *others], ignore_index=True))
+    assert s["segment"].tolist() == [1, 1, 2, 2, 2, 1, 1] + [1] * 9
+
+
+def test_summary_counts_switches_of_a_second_vessel():
+    # vessel 1 one track; vessel 2 alternates between two tracks 1° apart: its segment 1 is
+    # entered 3 times, segment 2 four times (as for one vessel); switches are int64
+    a = frame([140.0, 140.01, 140.02], mmsi=1)
+    k = np.arange(8)
+    b = frame(np.where(k % 2 == 0, 130.0 + k * 0.0005, 131.0 - k * 0.0005), mmsi=2)
+    out = segment_summary(segment_tracks(pd.concat([a, b], ignore_index=True)))
+    assert (out[["mmsi", "segment", "switches"]].values.tolist(), out["switches"].dtype) == (
+        [[1, 1, 0], [2, 1, 3], [2, 2, 4]], np.dtype("int64"))
+
+
+def test_summary_of_two_rows_in_two_segments_counts_one_switch():
+    s = pd.DataFrame({"mmsi": [1, 1], "segment": [1, 2], "timestamp": [T0, T0 + pd.Timedelta(minutes=10)],
+                      "lon": [130.0, 131.0], "lat": [40.0, 40.0]})
+    assert segment_summary(s)["switches"].tolist() == [0, 1]
+
+
+def test_gaps_per_segment_use_the_segment_parameters():
+    # ship B's reports 85 km from ship A are one ship with A under a 1000 kn limit: no
+    # segment of A alone, so no 8 h gap (the MMSI reports every 15 min)
+    gaps = detect_gaps_by_segment(_two_ships_one_silent(),
+                                  gap_params=GapParams(min_gap_hours=6.0),
+                                  params=SegmentParams(split_speed_knots=1000.0))
+    assert len(gaps) == 0
+
+
+def test_gaps_per_segment_leave_noise_out():
+    # two wild reports (135°, 136°) 8 h apart on a track reported every 30 min: noise, no
+    # segment, so no gap between them
+    t_min = list(range(0, 720, 30))
+    lon = [130.0 + 0.001 * k for k in range(len(t_min))]
+    lon[3], lon[19] = 135.0, 136.0
+    p = pd.DataFrame({"mmsi": 445000001, "timestamp": T0 + pd.to_timedelta(t_min, unit="min"),
+                      "lon": lon, "lat": 40.0})
+    assert len(detect_gaps_by_segment(p, gap_params=GapParams(min_gap_hours=6.0))) == 0
+
+
+def test_gaps_per_segment_take_the_statics_and_the_ports():
+    # ship A's 8 h gap (02:00-10:00 at 130.004 and 130.005° E, 40° N): draught 5.0 m reported
+    # an hour before T0, 7.5 m during the gap (in effect at its end); the pier 0.046° and
+    # 0.045° east of its ends (3.9 and 3.8 km, 2.12 + 2.07 nm at 12 kn = 0.35 h, + 2 h
+    # dwell <= 8 h) was reachable
+    statics = pd.DataFrame({"mmsi": [445000001, 445000001],
+                            "timestamp": [T0 - pd.Timedelta(hours=1), T0 + pd.Timedelta(hours=9)],
+                            "draught_m": [5.0, 7.5]})
+    ports = pd.DataFrame({"name": ["Pier"], "kind": ["port"],
+                          "geometry": [box(130.05, 40.0, 130.06, 40.01)]})
+    gaps = detect_gaps_by_segment(_two_ships_one_silent(), statics, ports,
+                                  gap_params=GapParams(min_gap_hours=6.0))
+    assert gaps[["draught_before_m", "draught_after_m", "reachable_ports"]].values.tolist() == [
+        [5.0, 7.5, "Pier"]]

@@ -136,7 +136,7 @@ def isolated_positions(
     """
     params = params or SegmentParams()
     n = len(mmsi)
-    if n < 2:
+    if n < 2:  # pragma: no mutate -- two rows are never off track: "<= 2", "< 3" change nothing
         return np.zeros(n, dtype=bool)
     step = _fits(mmsi, t_s, lon, lat, 1, params)
     skip = _fits(mmsi, t_s, lon, lat, 2, params) if n > 2 else np.zeros(0, dtype=bool)
