@@ -161,6 +161,40 @@ def test_read_ports_repairs_a_self_intersecting_polygon(tmp_path):
     assert (geom.is_valid, round(geom.area, 9)) == (True, round(2 * 0.5 * 0.008 * 0.007, 9))
 
 
+SWAPPED = "latitude and longitude look swapped"
+OUTSIDE = "coordinates outside"
+
+
+def _box(lon0, lon1, lat0, lat1):
+    return [(lon0, lat0), (lon1, lat0), (lon1, lat1), (lon0, lat1)]
+
+
+@pytest.mark.parametrize(("corners", "error"), [
+    # a latitude beyond 90 deg with every longitude within +-90 deg: the two swapped (a fence
+    # at 42.7 N 133.1 E written latitude first), the longitude range's ends included
+    (_box(42.748, 42.756, 133.062, 133.076), SWAPPED),
+    (_box(-90.0, -89.9, 95.0, 95.1), SWAPPED),
+    (_box(89.9, 90.0, 95.0, 95.1), SWAPPED),
+    # a longitude beyond 90 deg (either side), beyond 180 deg, or a latitude beyond 90 deg
+    # with a longitude beyond 180 deg: not degrees at all
+    (_box(-90.5, -90.0, 95.0, 95.1), OUTSIDE),
+    (_box(90.0, 90.5, 95.0, 95.1), OUTSIDE),
+    (_box(181.0, 181.1, 95.0, 95.1), OUTSIDE),
+    (_box(181.0, 181.1, 42.0, 42.1), OUTSIDE),
+])
+def test_read_ports_refuses_corners_that_are_no_degrees(tmp_path, corners, error):
+    path = write_ports_geojson(tmp_path / "p.geojson", [polygon_feature("T", corners)])
+    with pytest.raises(ValueError, match=error):
+        read_ports(path)
+
+
+def test_read_ports_takes_a_fence_within_90_degrees_of_both_axes(tmp_path):
+    # a box at 10-11 E, 10-11 N: every coordinate could be either, none is beyond 90 deg
+    ports = read_ports(write_ports_geojson(tmp_path / "p.geojson",
+                                           [polygon_feature("T", _box(10.0, 11.0, 10.0, 11.0))]))
+    assert ports.geometry.iloc[0].bounds == (10.0, 10.0, 11.0, 11.0)
+
+
 # ------------------------------------------------------------------------ visits and stops
 
 
