@@ -181,11 +181,22 @@ def _box(lon0, lon1, lat0, lat1):
     (_box(90.0, 90.5, 95.0, 95.1), OUTSIDE),
     (_box(181.0, 181.1, 95.0, 95.1), OUTSIDE),
     (_box(181.0, 181.1, 42.0, 42.1), OUTSIDE),
+    (_box(180.0, 180.5, 42.0, 42.1), OUTSIDE),
+    (_box(-180.5, -180.0, 42.0, 42.1), OUTSIDE),
 ])
 def test_read_ports_refuses_corners_that_are_no_degrees(tmp_path, corners, error):
     path = write_ports_geojson(tmp_path / "p.geojson", [polygon_feature("T", corners)])
     with pytest.raises(ValueError, match=error):
         read_ports(path)
+
+
+@pytest.mark.parametrize("corners", [_box(179.9, 180.0, 42.0, 42.1),
+                                     _box(-180.0, -179.9, 42.0, 42.1)])
+def test_read_ports_takes_a_fence_at_the_antimeridian(tmp_path, corners):
+    # longitudes of +-180 deg exactly are degrees
+    ports = read_ports(write_ports_geojson(tmp_path / "p.geojson",
+                                           [polygon_feature("T", corners)]))
+    assert len(ports) == 1
 
 
 def test_read_ports_takes_a_fence_within_90_degrees_of_both_axes(tmp_path):
@@ -305,6 +316,29 @@ def test_one_missing_speed_is_the_implied_speed_to_the_next_report():
     # the same place: implied 0 kn, a stop, so the short visit is a call
     rows = [(0, *SOUTH, 8.0), (HOUR, *BERTH, 5.0), (1.5 * HOUR, *BERTH, float("nan")),
             (2 * HOUR, *BERTH, 5.0), (3 * HOUR, *SOUTH, 8.0)]
+    assert len(_calls(track_rows(445000001, rows))) == 1
+
+
+@pytest.mark.parametrize(("step_m", "calls"), [(150.0, 1), (500.0, 0)])
+def test_implied_speed_is_the_step_over_its_time_in_knots(step_m, calls):
+    # 1 h inside (half the minimum dwell): a call only with a stop. The report at 1 h has no
+    # speed; the next, 30 min later, is step_m north: 150 m / 1852 / 0.5 h = 0.162 kn (at or
+    # below the 0.2 kn where a stop begins: a call), 500 m / 1852 / 0.5 h = 0.540 kn (at or
+    # above the 0.5 kn where one ends: none)
+    nan = float("nan")
+    rows = [(0, *SOUTH, 8.0), (HOUR, 133.069, 42.7485, nan),
+            (1.5 * HOUR, 133.069, 42.7485 + step_m / 111_195.0, 5.0),
+            (2 * HOUR, 133.069, 42.7485, 5.0), (3 * HOUR, *SOUTH, 8.0)]
+    assert len(_calls(track_rows(445000001, rows))) == calls
+
+
+def test_implied_speed_is_to_the_next_report_not_the_previous():
+    # the report at 1.5 h has no speed: 500 m from the one before (0.540 kn over 30 min,
+    # moving) but at the place of the next (0 kn, a stop): a call, 1 h inside
+    nan = float("nan")
+    north = 42.7485 + 500.0 / 111_195.0
+    rows = [(0, *SOUTH, 8.0), (HOUR, 133.069, 42.7485, 5.0), (1.5 * HOUR, 133.069, north, nan),
+            (2 * HOUR, 133.069, north, 5.0), (3 * HOUR, *SOUTH, 8.0)]
     assert len(_calls(track_rows(445000001, rows))) == 1
 
 
