@@ -186,8 +186,9 @@ def _box(lon0, lon1, lat0, lat1):
 ])
 def test_read_ports_refuses_corners_that_are_no_degrees(tmp_path, corners, error):
     path = write_ports_geojson(tmp_path / "p.geojson", [polygon_feature("T", corners)])
-    with pytest.raises(ValueError, match=error):
+    with pytest.raises(ValueError, match=error) as refused:
         read_ports(path)
+    assert str(refused.value).startswith(f"{path}: feature 'T': ")  # the file and the fence
 
 
 @pytest.mark.parametrize("corners", [_box(179.9, 180.0, 42.0, 42.1),
@@ -340,6 +341,18 @@ def test_implied_speed_is_to_the_next_report_not_the_previous():
     rows = [(0, *SOUTH, 8.0), (HOUR, 133.069, 42.7485, 5.0), (1.5 * HOUR, 133.069, north, nan),
             (2 * HOUR, 133.069, north, 5.0), (3 * HOUR, *SOUTH, 8.0)]
     assert len(_calls(track_rows(445000001, rows))) == 1
+
+
+def test_in_port_silence_of_each_visit_at_a_fence_is_its_own():
+    # two vessels, each 3 reports at 1 kn inside (moving: no stop), entered and left an hour
+    # from their last report outside: vessel 1 reports hourly (longest silence 1 h), vessel 2
+    # at 1 h, 6 h and 7 h (a 5 h silence, at least the 4 h of an in-port gap: +1 confidence)
+    one = track_rows(445000001, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 1.0) for h in (1, 2, 3)]
+                     + [(4 * HOUR, *SOUTH, 8.0)])
+    two = track_rows(445000002, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 1.0) for h in (1, 6, 7)]
+                     + [(8 * HOUR, *SOUTH, 8.0)])
+    got = _calls(one, two)[["mmsi", "confidence"]].values.tolist()
+    assert got == [[445000001, 3], [445000002, 4]]  # 1 + entry + exit (+ the in-port gap)
 
 
 def test_a_fence_without_visits_does_not_hide_the_next_one():
