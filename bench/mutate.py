@@ -4,9 +4,11 @@ Each module is mutated by mutmut (3.x) against only the fast tests that cover it
 scratch copy of the repository under ``.mutate/`` (so runs of different modules never share
 mutmut's state). mutmut runs, for each mutant, only the tests that executed the mutated
 function (fastest first, stopping at the first failure). ``--jobs`` modules run at once (default:
-the number of CPUs), each with ``--children`` mutmut workers (default 1): running modules side
-by side also overlaps their serial phases (mutant generation, the coverage, stats and clean-test
-runs), which one module's workers cannot. The largest modules start first. The score and the
+the number of CPUs), each with ``--children`` mutmut workers of its own (default 1): running
+modules side by side also overlaps their serial phases (mutant generation, the coverage, stats
+and clean-test runs), which one module's workers cannot. The costliest modules start first, and
+a core no module will start on any more goes to the modules still running (one more worker
+while it is free, :func:`_share_cores`), so the last module does not run on one core alone. The score and the
 CPU time are printed per module and in total. MODULES is the one table to edit when an analysis
 module is added, moved or renamed, or a test file covers one (``bench/MUTATION.md`` says which
 modules are analysis and why).
