@@ -410,7 +410,7 @@ def _run_timed(cmd: list[str], cwd: Path, log: Path,
 # params.py is as large as ports.py and takes seconds).
 _MEASURED_CPU_S = {
     "encounters": 750, "identity": 602, "count": 496, "cargo": 336, "ports": 305,
-    "tracks": 261, "statics": 236, "dark": 232, "segments": 166, "resample": 165,
+    "tracks": 261, "statics": 236, "dark": 272, "segments": 166, "resample": 165,
     "watchlist": 164, "loitering": 160, "voyages": 94, "registry": 63, "gaps": 54, "params": 5,
 }
 
