@@ -4,9 +4,11 @@ Each module is mutated by mutmut (3.x) against only the fast tests that cover it
 scratch copy of the repository under ``.mutate/`` (so runs of different modules never share
 mutmut's state). mutmut runs, for each mutant, only the tests that executed the mutated
 function (fastest first, stopping at the first failure). ``--jobs`` modules run at once (default:
-the number of CPUs), each with ``--children`` mutmut workers (default 1): running modules side
-by side also overlaps their serial phases (mutant generation, the coverage, stats and clean-test
-runs), which one module's workers cannot. The largest modules start first. The score and the
+the number of CPUs), each with ``--children`` mutmut workers of its own (default 1): running
+modules side by side also overlaps their serial phases (mutant generation, the coverage, stats
+and clean-test runs), which one module's workers cannot. The costliest modules start first, and
+a core no module will start on any more goes to the modules still running (one more worker
+while it is free, :func:`_share_cores`), so the last module does not run on one core alone. The score and the
 CPU time are printed per module and in total. MODULES is the one table to edit when an analysis
 module is added, moved or renamed, or a test file covers one (``bench/MUTATION.md`` says which
 modules are analysis and why).
@@ -26,6 +28,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import shutil
@@ -264,6 +267,57 @@ class _CollectedSession:
         return 1 if session.testsfailed else (0 if session.items else 5)
 
 
+def _share_cores(runner: object) -> None:
+    """Let a module's mutmut run more than its own workers while cores would otherwise idle.
+
+    ``main`` hands out cores as tokens through a pipe (``MUTATE_TOKENS``: its read and write
+    ends): each module running holds one core for itself (``MUTATE_CHILDREN`` workers, 1 by
+    default) and a token appears in the pipe for each core no module will start on any more
+    (a module finished and none is left to start, or more cores than modules). A module's
+    mutmut forks a further worker only when it takes a token, and puts the token back as soon
+    as it runs no more workers than its own, so the workers of all modules never outnumber
+    the cores: the timeouts (``timeout_multiplier`` times a mutant's expected test time, wall
+    and CPU) see no more load than with one worker each. Without the variable (mutmut run by
+    hand) nothing changes.
+    """
+    tokens = os.environ.get("MUTATE_TOKENS", "")
+    running = getattr(runner, "_running", None)
+    if not tokens or not isinstance(running, dict):  # the fork server runner: left alone
+        return
+    read_end, write_end = (int(fd) for fd in tokens.split(","))
+    own = int(os.environ.get("MUTATE_CHILDREN", "1"))
+    held = [0]  # tokens taken from the pipe
+
+    def give_back(keep: int) -> None:
+        while held[0] > keep:
+            os.write(write_end, b"+")
+            held[0] -= 1
+
+    def has_capacity() -> bool:
+        busy = len(running)
+        if busy >= runner.max_workers:  # type: ignore[attr-defined]
+            return False
+        if busy < own + held[0]:
+            return True
+        try:
+            taken = os.read(read_end, 1)
+        except BlockingIOError:
+            return False
+        held[0] += len(taken)
+        return bool(taken)
+
+    wait_for_result = runner.wait_for_result  # type: ignore[attr-defined]
+
+    def wait_and_give_back(*a: object, **kw: object) -> object:
+        result = wait_for_result(*a, **kw)
+        give_back(max(0, len(running) - own))
+        return result
+
+    runner.has_capacity = has_capacity  # type: ignore[attr-defined]
+    runner.wait_for_result = wait_and_give_back  # type: ignore[attr-defined]
+    atexit.register(give_back, 0)
+
+
 def _mutmut_main(args: list[str]) -> None:
     """``mutmut ARGS`` (in a scratch copy): test links widened by :func:`_shared_fixture_groups`,
     each mutant run by :class:`_CollectedSession` (unless ``MUTATE_PYTEST_MAIN=1``)."""
@@ -280,6 +334,7 @@ def _mutmut_main(args: list[str]) -> None:
 
     def fast_runner(*a: object, **kw: object) -> object:
         runner = make_runner(*a, **kw)
+        _share_cores(runner)
         if fresh_stats:
             # The stats run has just run every selected test on the unmutated code and
             # stopped on any failure; the clean run would run the same tests on the same code.
@@ -333,25 +388,52 @@ def _mutmut_main(args: list[str]) -> None:
     mm.cli(args=args)
 
 
-def _run_timed(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float]:
-    """Run ``cmd``; return (wall seconds, CPU seconds of it and every process it waited for)."""
+def _run_timed(cmd: list[str], cwd: Path, log: Path,
+               tokens: tuple[int, int] | None = None, children: int = 1) -> tuple[float, float]:
+    """Run ``cmd``; return (wall seconds, CPU seconds of it and every process it waited for).
+
+    ``tokens`` (the read and write ends of ``main``'s pipe of spare cores) is passed on to it
+    with ``children``, its own number of workers (see :func:`_share_cores`).
+    """
+    env, fds = None, ()
+    if tokens is not None:
+        env = {**os.environ, "MUTATE_TOKENS": f"{tokens[0]},{tokens[1]}",
+               "MUTATE_CHILDREN": str(children)}
+        fds = tokens
     t0 = time.monotonic()
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                pass_fds=fds)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
     return time.monotonic() - t0, usage.ru_utime + usage.ru_stime
 
 
+# CPU seconds of each module in the last whole run from nothing (bench/MUTATION.md): the order
+# of a first run, when no module has a last_run.json of its own (source size is a poor guess:
+# params.py is as large as ports.py and takes seconds).
+_MEASURED_CPU_S = {
+    "encounters": 750, "identity": 602, "count": 496, "cargo": 336, "ports": 305,
+    "tracks": 261, "statics": 236, "dark": 272, "segments": 166, "resample": 165,
+    "watchlist": 164, "loitering": 160, "voyages": 94, "registry": 63, "gaps": 54, "params": 5,
+}
+
+
 def _expected_cost(key: str) -> float:
-    """Seconds of CPU the module took last time, else its source size (to start big ones first)."""
+    """Seconds of CPU the module took last time (else as measured, else its source size): the
+    costliest start first, so that the last to finish are short."""
     last = SCRATCH / key / "last_run.json"
     if last.exists():
         return float(json.loads(last.read_text()).get("cpu_seconds", 0.0))
+    if key in _MEASURED_CPU_S:
+        return float(_MEASURED_CPU_S[key])
     return (ROOT / MODULES[key][0]).stat().st_size / 100.0
 
 
-def run_module(key: str, children: int, fresh: bool, survivors: bool) -> dict[str, float]:
+def run_module(key: str, children: int, fresh: bool, survivors: bool,
+               tokens: tuple[int, int] | None = None, spare: int = 0) -> dict[str, float]:
+    """Mutate one module with ``children`` workers of its own and up to ``spare`` more while
+    cores are free (tokens of ``tokens``, see :func:`_share_cores`)."""
     source, tests = MODULES[key]
     workdir = SCRATCH / key
     if fresh:
@@ -362,8 +444,8 @@ def run_module(key: str, children: int, fresh: bool, survivors: bool) -> dict[st
         names = (workdir / "survivors.txt").read_text().split()
     _sync(workdir, source, tests)
     wall, cpu = _run_timed([sys.executable, str(Path(__file__).resolve()), "--mutmut", "run",
-                            "--max-children", str(children), *names], workdir,
-                           workdir / "mutmut.log")
+                            "--max-children", str(children + spare), *names], workdir,
+                           workdir / "mutmut.log", tokens, children)
     counts: dict[str, float] = dict(_counts(workdir))
     (workdir / "last_run.json").write_text(json.dumps({"cpu_seconds": round(cpu, 1),
                                                        "seconds": round(wall, 1), **counts}))
@@ -407,15 +489,28 @@ def main(argv: list[str] | None = None) -> int:
     warm_cpu = _warm_numba_cache()[1]
     lock = threading.Lock()
     results: dict[str, dict[str, float]] = {}
+    waiting = list(order)
+    jobs = max(1, args.jobs)
+    # spare cores as tokens (see _share_cores): one for each core no module will start on
+    tokens = os.pipe()
+    os.set_blocking(tokens[0], False)
+    os.write(tokens[1], b"+" * max(0, jobs - len(order)))
 
-    def one(key: str) -> None:
-        c = run_module(key, args.children, args.fresh, args.survivors)
-        with lock:
-            results[key] = c
-            print(_line(key, c)[0], flush=True)
+    def modules_in_turn() -> None:
+        while True:
+            with lock:
+                if not waiting:
+                    return
+                key = waiting.pop(0)
+            c = run_module(key, args.children, args.fresh, args.survivors, tokens, jobs - 1)
+            with lock:
+                results[key] = c
+                print(_line(key, c)[0], flush=True)
+                if not waiting:  # this core goes to the modules still running
+                    os.write(tokens[1], b"+")
 
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        for future in [pool.submit(one, key) for key in order]:
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for future in [pool.submit(modules_in_turn) for _ in range(min(jobs, len(order)))]:
             future.result()
     wall = time.monotonic() - t0
     total_killed = total = 0
@@ -430,7 +525,8 @@ def main(argv: list[str] | None = None) -> int:
     if total:
         print(f"TOTAL      killed {total_killed}/{total} ({total_killed / total:.1%}) in "
               f"{wall:.0f} s wall, {cpu:.0f} s CPU ({cpu / wall:.2f} CPUs busy), "
-              f"{args.jobs} modules at once x {args.children} workers (numba cache "
+              f"{jobs} modules at once, {args.children} worker(s) each and the cores "
+              f"no module starts on any more shared among those running (numba cache "
               f"{warm_cpu:.0f} s CPU of it); load average "
               f"{load0[0]:.1f} at the start, {load1[0]:.1f} at the end; survivors in "
               ".mutate/MODULE/survivors.txt (cd .mutate/MODULE && mutmut show NAME)")

@@ -138,16 +138,17 @@ ANCH = "Vostochny anchorage"
 ALL_FENCES = fences_from_ports(make_ports())  # terminal, port, anchorage, Kozmino
 
 
-def _tracks(sog_knots=(10.0, 10.0, 10.0, 10.0, 10.0), gap_hours=40.0, first_lat=SEA[1]):
+def _tracks(sog_knots=(10.0, 10.0, 10.0, 10.0, 10.0), gap_hours=40.0, first_lat=SEA[1],
+            mmsi=DPRK):
     """Rows 0-4 of the vessel: T0 - 2 h, T0 - 1 h, T0 (gap start), T0 + gap, T0 + gap + 1 h."""
     seconds = [-7200.0, -3600.0, 0.0, gap_hours * 3600.0, gap_hours * 3600.0 + 3600.0]
     lats = [first_lat] + [SEA[1]] * 4
-    return sorted_tracks(track_rows(DPRK, [(s, SEA[0], lat, v) for s, lat, v in
+    return sorted_tracks(track_rows(mmsi, [(s, SEA[0], lat, v) for s, lat, v in
                                            zip(seconds, lats, sog_knots, strict=True)]))
 
 
-def _gaps(before_m=2.5, after_m=3.5, gap_hours=40.0):
-    return pd.DataFrame({"mmsi": [DPRK], "start_row": [2], "end_row": [3],
+def _gaps(before_m=2.5, after_m=3.5, gap_hours=40.0, mmsi=DPRK):
+    return pd.DataFrame({"mmsi": [mmsi], "start_row": [2], "end_row": [3],
                          "start": [T0], "end": [T0 + gap_hours * H],
                          "draught_before_m": [before_m], "draught_after_m": [after_m]})
 
@@ -302,6 +303,27 @@ def test_dark_call_goes_to_the_fence_of_one_flag_mates_call():
     got = _dark(_gap_fences(term=(10.0, 10.0), koz=(20.0, 20.0)), ports=(TERM, KOZ),
                 peer_calls=peers)
     assert got["port"].tolist() == [KOZ]
+
+
+# MID 100 and 111 belong to no country: vessels of no known flag
+NO_FLAG_A, NO_FLAG_B = 100000001, 111000001
+
+
+def test_peer_counts_key_vessels_of_no_known_flag_together():
+    calls = pd.DataFrame({"mmsi": [NO_FLAG_A, NO_FLAG_B, DPRK], "port": [KOZ, KOZ, TERM],
+                          "evidence": ["ais"] * 3})
+    assert peer_call_counts(calls).to_dict() == {("", KOZ): 2.0, ("KP", TERM): 1.0}
+
+
+def test_vessels_of_no_known_flag_are_flag_mates_of_one_another():
+    # the rule as it stands: the flag key of a vessel with no known flag is empty, the same for
+    # all of them. Kozmino is farther (20 + 20 nm against 10 + 10 nm) but another vessel of no
+    # known flag called there once; a KP vessel's calls at the terminal do not count.
+    peers = peer_call_counts(pd.DataFrame({
+        "mmsi": [NO_FLAG_B, DPRK, DPRK], "port": [KOZ, TERM, TERM], "evidence": ["ais"] * 3}))
+    got = _dark(_gap_fences(term=(10.0, 10.0), koz=(20.0, 20.0)), ports=(TERM, KOZ),
+                tracks=_tracks(mmsi=NO_FLAG_A), gaps=_gaps(mmsi=NO_FLAG_A), peer_calls=peers)
+    assert got[["mmsi", "port"]].to_dict("records") == [{"mmsi": NO_FLAG_A, "port": KOZ}]
 
 
 def test_dark_call_goes_to_the_fence_nearest_by_both_distances():

@@ -365,3 +365,19 @@ def test_registry_without_imo_still_matches_calls_that_carry_one(tmp_path):
     # matched by its MMSI: row 0
     calls = _one_call().assign(imo=[9999999])
     assert registry_rows_for(calls, _registry(tmp_path))["registry_row"].tolist() == [0]
+
+
+def test_a_one_report_call_looks_ahead_past_its_own_arrival():
+    # a call of one report arrives and departs at DEP; 3.0 m in effect since ARR - 5 h, 5.0 m
+    # reported 2 h after: its own arrival at DEP is not its next call, so the 5.0 m is taken
+    calls = pd.DataFrame({"mmsi": [MMSI], "port": ["T"], "arrival": [DEP], "departure": [DEP]})
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + 2 * H, 5.0)])
+    assert assess_load(calls, st)["departure_draught_m"].iloc[0] == 5.0
+
+
+def test_registry_rows_give_the_numeric_columns_as_floats(tmp_path):
+    # the row of ROW: dwt 4000 t, summer 6.0 m, ballast 2.0 m, diesel at 7.46 bbl/t
+    rows = registry_rows_for(_one_call(), _registry(tmp_path))
+    numeric = ["dwt_t", "summer_draught_m", "ballast_draught_m", "bbl_per_t"]
+    assert [str(rows[c].dtype) for c in numeric] == ["float64"] * 4
+    assert rows[numeric].iloc[0].tolist() == [4000.0, 6.0, 2.0, 7.46]

@@ -10,6 +10,7 @@ from vesseltrack.params import (
     DarkCallParams,
     GapParams,
     PortCallParams,
+    SegmentParams,
     SpeedParams,
     TrackParams,
 )
@@ -45,3 +46,11 @@ def test_record_holds_each_concept_once_with_its_values():
             rec["dark"]["sighting_match_hours"], rec["cargo"]["loaded_rise_m"]) == (
         800.0, 300.0, 9.0, 15.0, 6.0, 1.5)
     assert "gaps" not in rec["port_calls"] and "speed" not in rec["port_calls"]
+
+
+def test_record_holds_the_segment_parameters_when_shared_mmsis_are_split():
+    params = CountParams(segments=SegmentParams(split_speed_knots=30.0, isolation_lags=4))
+    rec = params.record()
+    assert list(rec)[-1] == "segments"
+    assert (rec["segments"]["split_speed_knots"], rec["segments"]["split_distance_m"],
+            rec["segments"]["isolation_lags"]) == (30.0, 500.0, 4)

@@ -161,6 +161,52 @@ def test_read_ports_repairs_a_self_intersecting_polygon(tmp_path):
     assert (geom.is_valid, round(geom.area, 9)) == (True, round(2 * 0.5 * 0.008 * 0.007, 9))
 
 
+SWAPPED = "latitude and longitude look swapped"
+OUTSIDE = "coordinates outside"
+
+
+def _box(lon0, lon1, lat0, lat1):
+    return [(lon0, lat0), (lon1, lat0), (lon1, lat1), (lon0, lat1)]
+
+
+@pytest.mark.parametrize(("corners", "error"), [
+    # a latitude beyond 90 deg with every longitude within +-90 deg: the two swapped (a fence
+    # at 42.7 N 133.1 E written latitude first), the longitude range's ends included
+    (_box(42.748, 42.756, 133.062, 133.076), SWAPPED),
+    (_box(-90.0, -89.9, 95.0, 95.1), SWAPPED),
+    (_box(89.9, 90.0, 95.0, 95.1), SWAPPED),
+    # a longitude beyond 90 deg (either side), beyond 180 deg, or a latitude beyond 90 deg
+    # with a longitude beyond 180 deg: not degrees at all
+    (_box(-90.5, -90.0, 95.0, 95.1), OUTSIDE),
+    (_box(90.0, 90.5, 95.0, 95.1), OUTSIDE),
+    (_box(181.0, 181.1, 95.0, 95.1), OUTSIDE),
+    (_box(181.0, 181.1, 42.0, 42.1), OUTSIDE),
+    (_box(180.0, 180.5, 42.0, 42.1), OUTSIDE),
+    (_box(-180.5, -180.0, 42.0, 42.1), OUTSIDE),
+])
+def test_read_ports_refuses_corners_that_are_no_degrees(tmp_path, corners, error):
+    path = write_ports_geojson(tmp_path / "p.geojson", [polygon_feature("T", corners)])
+    with pytest.raises(ValueError, match=error) as refused:
+        read_ports(path)
+    assert str(refused.value).startswith(f"{path}: feature 'T': ")  # the file and the fence
+
+
+@pytest.mark.parametrize("corners", [_box(179.9, 180.0, 42.0, 42.1),
+                                     _box(-180.0, -179.9, 42.0, 42.1)])
+def test_read_ports_takes_a_fence_at_the_antimeridian(tmp_path, corners):
+    # longitudes of +-180 deg exactly are degrees
+    ports = read_ports(write_ports_geojson(tmp_path / "p.geojson",
+                                           [polygon_feature("T", corners)]))
+    assert len(ports) == 1
+
+
+def test_read_ports_takes_a_fence_within_90_degrees_of_both_axes(tmp_path):
+    # a box at 10-11 E, 10-11 N: every coordinate could be either, none is beyond 90 deg
+    ports = read_ports(write_ports_geojson(tmp_path / "p.geojson",
+                                           [polygon_feature("T", _box(10.0, 11.0, 10.0, 11.0))]))
+    assert ports.geometry.iloc[0].bounds == (10.0, 10.0, 11.0, 11.0)
+
+
 # ------------------------------------------------------------------------ visits and stops
 
 
@@ -272,6 +318,41 @@ def test_one_missing_speed_is_the_implied_speed_to_the_next_report():
     rows = [(0, *SOUTH, 8.0), (HOUR, *BERTH, 5.0), (1.5 * HOUR, *BERTH, float("nan")),
             (2 * HOUR, *BERTH, 5.0), (3 * HOUR, *SOUTH, 8.0)]
     assert len(_calls(track_rows(445000001, rows))) == 1
+
+
+@pytest.mark.parametrize(("step_m", "calls"), [(150.0, 1), (500.0, 0)])
+def test_implied_speed_is_the_step_over_its_time_in_knots(step_m, calls):
+    # 1 h inside (half the minimum dwell): a call only with a stop. The report at 1 h has no
+    # speed; the next, 30 min later, is step_m north: 150 m / 1852 / 0.5 h = 0.162 kn (at or
+    # below the 0.2 kn where a stop begins: a call), 500 m / 1852 / 0.5 h = 0.540 kn (at or
+    # above the 0.5 kn where one ends: none)
+    nan = float("nan")
+    rows = [(0, *SOUTH, 8.0), (HOUR, 133.069, 42.7485, nan),
+            (1.5 * HOUR, 133.069, 42.7485 + step_m / 111_195.0, 5.0),
+            (2 * HOUR, 133.069, 42.7485, 5.0), (3 * HOUR, *SOUTH, 8.0)]
+    assert len(_calls(track_rows(445000001, rows))) == calls
+
+
+def test_implied_speed_is_to_the_next_report_not_the_previous():
+    # the report at 1.5 h has no speed: 500 m from the one before (0.540 kn over 30 min,
+    # moving) but at the place of the next (0 kn, a stop): a call, 1 h inside
+    nan = float("nan")
+    north = 42.7485 + 500.0 / 111_195.0
+    rows = [(0, *SOUTH, 8.0), (HOUR, 133.069, 42.7485, 5.0), (1.5 * HOUR, 133.069, north, nan),
+            (2 * HOUR, 133.069, north, 5.0), (3 * HOUR, *SOUTH, 8.0)]
+    assert len(_calls(track_rows(445000001, rows))) == 1
+
+
+def test_in_port_silence_of_each_visit_at_a_fence_is_its_own():
+    # two vessels, each 3 reports at 1 kn inside (moving: no stop), entered and left an hour
+    # from their last report outside: vessel 1 reports hourly (longest silence 1 h), vessel 2
+    # at 1 h, 6 h and 7 h (a 5 h silence, at least the 4 h of an in-port gap: +1 confidence)
+    one = track_rows(445000001, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 1.0) for h in (1, 2, 3)]
+                     + [(4 * HOUR, *SOUTH, 8.0)])
+    two = track_rows(445000002, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 1.0) for h in (1, 6, 7)]
+                     + [(8 * HOUR, *SOUTH, 8.0)])
+    got = _calls(one, two)[["mmsi", "confidence"]].values.tolist()
+    assert got == [[445000001, 3], [445000002, 4]]  # 1 + entry + exit (+ the in-port gap)
 
 
 def test_a_fence_without_visits_does_not_hide_the_next_one():

@@ -16,6 +16,7 @@ import pytest
 
 import vesseltrack.tracks as tracks_module
 from vesseltrack._schema import positions_frame
+from vesseltrack._units import EARTH_RADIUS_M
 from vesseltrack.params import PortCallParams, SpeedParams, TrackParams
 from vesseltrack.tracks import (
     EpochSeconds,
@@ -45,6 +46,19 @@ def test_duplicate_window_is_strictly_shorter_than_duplicate_seconds(seconds, ke
     assert len(clean_tracks(_rows([(1, 0, 133.0, 42.0), (1, seconds, 133.0, 42.0)]))) == kept
 
 
+@pytest.mark.parametrize("rows", [
+    [(1, 0, 133.0, 42.0), (1, 30, 133.0, 42.0)],                              # one row back
+    [(1, 0, 133.0, 42.0), (1, 10, 133.0, 42.0005), (1, 30, 133.0, 42.0)],     # two rows back
+])
+def test_duplicate_window_is_exact_at_the_epoch(rows):
+    # reports from 1970-01-01T00:00Z on: seconds since the epoch are small, so the window is
+    # compared without rounding; a report exactly 30 s after one at the same place is kept
+    pos = _rows(rows)
+    pos["timestamp"] -= T0 - pd.Timestamp("1970-01-01T00:00Z")
+    out = clean_tracks(pos)
+    assert (len(out), out.attrs["dropped"]["duplicate"]) == (len(rows), 0)
+
+
 @pytest.mark.parametrize(("third_s", "kept"), [(20, 2), (31, 3)])
 def test_duplicate_of_a_report_two_rows_back(third_s, kept):
     # A at p, B 56 m away 10 s later, C at p again: a duplicate of A if less than 30 s after
@@ -71,6 +85,17 @@ def test_displacements_under_min_jump_m_are_never_jumps(offset_m, kept):
     rows = [(1, 0, 133.0, 42.0), (1, 1, 133.0, 42.0 + offset_m / M_PER_DEG),
             (1, 2, 133.0, 42.0001)]
     assert len(clean_tracks(_rows(rows))) == kept
+
+
+def test_a_displacement_of_exactly_min_jump_m_can_be_a_jump():
+    # half the equator, 0 E to 180 E and back, an hour each way (10 807 kn): the haversine of
+    # that step is pi R in floating point too (sin 90 deg = 1 and asin 1 = pi / 2, both
+    # exact to the last bit, and 2 R x pi / 2 is the same product as R x pi): with
+    # min_jump_m = pi R the two displacements are not under min_jump_m, so 180 E is a jump
+    half_equator_m = EARTH_RADIUS_M * np.pi
+    rows = [(1, 0, 0.0, 0.0), (1, 3600, 180.0, 0.0), (1, 7200, 0.0, 0.0)]
+    out = clean_tracks(_rows(rows), TrackParams(min_jump_m=half_equator_m))
+    assert (out["lon"].tolist(), out.attrs["dropped"]["jump"]) == ([0.0, 0.0], 1)
 
 
 @pytest.mark.parametrize(("knots", "kept"), [(49.0, 3), (51.0, 2)])
@@ -388,6 +413,17 @@ def test_blocks_find_a_duplicate_late_in_a_track(monkeypatch):
     rows = [(1, 3600 * h, 133.0, 42.0 + 0.01 * h) for h in range(5)] + [
         (1, 4 * 3600 + 10, 133.0, 42.04)]
     assert clean_tracks(_rows(rows)).attrs["dropped"]["duplicate"] == 1
+
+
+def test_blocks_decide_every_row_of_a_long_track(monkeypatch):
+    # two rows per block, 60 reports at one place, 10 s then 40 s apart in turn
+    # (0, 10, 50, 60, 100, ...): every second report is 10 s after the one before (30
+    # duplicates), the others 40 s after it (kept): each row's window is decided by its block
+    monkeypatch.setattr(tracks_module, "CHUNK_ROWS", 2)
+    rows = [(1, 50 * (k // 2) + 10 * (k % 2), 133.0, 42.0) for k in range(60)]
+    out = clean_tracks(_rows(rows))
+    kept_s = ((out["timestamp"] - T0).dt.total_seconds()).tolist()
+    assert (kept_s, out.attrs["dropped"]["duplicate"]) == ([50.0 * k for k in range(30)], 30)
 
 
 def test_reports_of_one_second_keep_their_input_order_when_sorted_by_time():

@@ -367,15 +367,15 @@ def _visits_at_fence(state: _VisitState, fence: Fence) -> pd.DataFrame:
         {c: np.array([], dtype="int64") for c in ("first", "last", "run_start", "run_end")}
     )
     if n == 0:
-        return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))
+        return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))  # pragma: no mutate (only its emptiness is read)
     idx = _box_rows(lon, lat, fence)
     if len(idx) == 0:
-        return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))
+        return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))  # pragma: no mutate (only its emptiness is read)
     near_idx = fence.near(lon[idx], lat[idx])
     inside_idx = fence.contains(lon[idx], lat[idx]) & near_idx
     in_rows = idx[inside_idx]
     if len(in_rows) == 0:
-        return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))
+        return empty.assign(stop=np.array([], bool), max_silence_s=np.array([], float))  # pragma: no mutate (only its emptiness is read)
     near = np.zeros(n, dtype=bool)
     near_rows = idx[near_idx]
     near[near_rows] = True
@@ -437,7 +437,7 @@ def _speed_or_implied_knots(arrays: TrackArrays) -> np.ndarray:
     if len(missing) == 0:
         return sog
     speed = sog.copy()
-    speed[missing] = np.nan
+    speed[missing] = np.nan  # pragma: no mutate (None in a float array is NaN)
     i = missing[missing < len(sog) - 1]
     j = i + 1
     mmsi, t_s, lon, lat = arrays.mmsi, arrays.t_s, arrays.lon, arrays.lat
