@@ -218,3 +218,60 @@ def test_a_dark_call_is_never_cut_by_the_edge_of_the_data():
     trk, st = _dark_trip()
     calls, _ = detect_vessels(trk, st, make_ports(), dark_call_ports=[TERM])
     assert calls[["evidence", "truncated"]].values.tolist() == [["ais-gap", False]]
+
+
+def test_an_ais_call_cut_by_the_data_keeps_its_flag_beside_a_dark_call():
+    # RU's data start at the berth (the call's start is not observed: truncated); DPRK's dark
+    # call comes from a gap, never cut
+    trk, st = _dark_trip()
+    cut = make_track(RU, BERTH, [stay(20), sail(*SEA, 8)])
+    calls, _ = detect_vessels(pd.concat([cut, trk], ignore_index=True), st, TERMINAL_ONLY,
+                              dark_call_ports=[TERM])
+    assert calls[["mmsi", "evidence", "truncated"]].values.tolist() == [
+        [RU, "ais", True], [DPRK, "ais-gap", False]]
+
+
+def _discharge_trip(destination=None):
+    """RU calls at the terminal laden (2.7 m, 5.3 m from 10 h), sails to OFF and goes dark
+    for 40 h there; the draught after the gap is 2.7 m: a 2.6 m drop."""
+    trk = make_track(RU, SEA, [sail(*BERTH, 8), stay(20), sail(*OFF, 8),
+                               dark_to(OFF[0], OFF[1], 40.0), sail(*SEA, 8)])
+    i_on = int(trk["timestamp"].diff().idxmax())
+    t_off, t_on = trk.loc[i_on - 1, "timestamp"], trk.loc[i_on, "timestamp"]
+    st = hourly_draught(RU, T0, trk["timestamp"].max(),
+                        [(T0, 2.7), (T0 + 10 * H, 5.3), (t_off + 20 * H, 2.7)])
+    st = st.loc[(st["timestamp"] <= t_off) | (st["timestamp"] >= t_on)]
+    if destination is not None:
+        st = st.assign(destination=pd.array([destination] * len(st), dtype="string"))
+    return trk, st, t_off
+
+
+def test_the_next_call_is_a_dark_arrival_at_the_shortest_detour_by_default():
+    # from OFF (133.20 E 42.55 N): Kozmino's corner (133.020, 42.715) is
+    # hypot(0.18 * cos 42.6 * 60, 0.165 * 60) = hypot(7.95, 9.90) = 12.7 nm away, the
+    # terminal's (133.076, 42.748) hypot(5.47, 11.88) = 13.1 nm; in = out, so the arrival is
+    # the gap's middle: 20 h after AIS went off
+    trk, st, t_off = _discharge_trip()
+    calls, _ = detect_vessels(trk, st, make_ports(("terminal", "kozmino")))
+    # (the track's times are floats of hours: compared to the millisecond)
+    calls = calls.assign(next_arrival=calls["next_arrival"].dt.round("ms"))
+    assert calls[["port", "next_port", "next_arrival", "next_evidence"]].values.tolist() == [
+        [TERM, KOZ, (t_off + 20 * H).round("ms"), "ais-gap"]]
+
+
+def test_the_discharge_threshold_of_the_next_call_from_the_count_parameters():
+    # a 2.6 m drop: under a 3.0 m threshold, no dark arrival and no next call
+    from vesseltrack.params import VoyageParams
+
+    trk, st, _ = _discharge_trip()
+    params = CountParams(voyages=VoyageParams(min_discharge_drop_m=3.0))
+    calls, _ = detect_vessels(trk, st, make_ports(("terminal", "kozmino")), params=params)
+    assert calls["next_port"].isna().tolist() == [True]
+
+
+def test_the_next_call_follows_the_destination_in_the_statics():
+    # "VOSTOCHNY" is inside the terminal's name: it wins over Kozmino's shorter detour
+    trk, st, t_off = _discharge_trip(destination="VOSTOCHNY")
+    calls, _ = detect_vessels(trk, st, make_ports(("terminal", "kozmino")))
+    assert calls["next_port"].tolist() == [TERM]
+    assert calls["next_arrival"].dt.round("ms").tolist() == [(t_off + 20 * H).round("ms")]
