@@ -218,6 +218,15 @@ def test_two_areas_jammed_at_once_are_two_findings():
     assert jammed["evidence_count"].tolist() == [3, 3]
 
 
+def test_two_areas_jammed_at_once_one_north_of_the_other_are_two_findings():
+    # three vessels jump into 38-38.5 N, three others (mmsi + 10) into 38.5-39 N, both in the
+    # 135-135.5 E column: cells (270, 76) and (270, 77), each of three vessels
+    other = _jammed(lats=(38.6, 38.7, 38.8)).assign(mmsi=lambda f: f["mmsi"] + 10)
+    jammed = _jamming(pd.concat([_jammed(), other], ignore_index=True), set(),
+                      IdentityParams())
+    assert jammed["evidence_count"].tolist() == [3, 3]
+
+
 def test_a_shared_mmsi_is_no_jammed_vessel():
     assert len(_jamming(_jammed(), {RU}, IdentityParams())) == 0
 
@@ -479,6 +488,15 @@ def test_changes_are_per_mmsi():
     assert len(_changes(_statics(rows), IdentityParams())["name-change"]) == 0
 
 
+def test_changes_of_two_mmsis_are_each_their_own():
+    # RU: A -> B (60 -> 120 min); RU2: C -> D at the same times, its first change the first
+    # of its rows
+    rows = _change_rows("name", "A", "B") + _change_rows("name", "C", "D", mmsi=RU2)
+    c = _changes(_statics(rows), IdentityParams())["name-change"]
+    assert c.values.tolist() == [[RU, "A", "B", T0 + 60 * MIN, T0 + 120 * MIN, 3],
+                                 [RU2, "C", "D", T0 + 60 * MIN, T0 + 120 * MIN, 3]]
+
+
 def test_statics_without_a_column_have_no_change_of_it():
     statics = _statics(_change_rows("name", "A", "B")).drop(columns=["callsign"])
     changes = _changes(statics, IdentityParams())
@@ -620,6 +638,28 @@ def test_swap_meet_distance_is_inclusive():
     rows, _ = _swap(_swap_statics(), _side_by_side(lat_apart=0.0),
                     IdentityParams(swap_meet_km=0.0))
     assert len(rows) == 2
+
+
+def test_a_swap_after_an_imo_changed_on_one_side_only():
+    # RU3 alone changes its IMO (one IMO change: no IMO swap); RU and RU2 exchange names
+    imo_once = [(RU3, t, IMO_A, "", "") for t in (0, 60)] + [
+        (RU3, t, IMO_B, "", "") for t in (600, 660)]
+    found, pairs = _swap(_swap_statics(field="name") + imo_once, _side_by_side())
+    assert (found["mmsi"].tolist(), pairs) == ([RU, RU2], {(RU, RU2), (RU2, RU)})
+
+
+def test_a_pair_that_never_met_does_not_hide_the_next_pair():
+    # RU and RU2 exchange IMOs 1 deg of latitude (111 km) apart: no swap; RU3 and KP
+    # exchange names 0.01 deg (1.11 km) apart: a swap
+    other = [(RU3 if m == RU else KP, t, v, n, c) for m, t, v, n, c in
+             _swap_statics(field="name")]
+    positions = pd.concat([_side_by_side(lat_apart=1.0),
+                           _side_by_side().assign(mmsi=lambda f: f["mmsi"].map(
+                               {RU: RU3, RU2: KP}))], ignore_index=True)
+    found, _ = _swap(_swap_statics() + other, positions)
+    assert found[["mmsi", "details"]].values.tolist() == [
+        [RU3, f"exchanged name with MMSI {KP} (closest approach 1.11 km)"],
+        [KP, f"exchanged name with MMSI {RU3} (closest approach 1.11 km)"]]
 
 
 def test_a_one_sided_change_is_no_swap():
