@@ -69,7 +69,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "dark": ("vesseltrack/dark.py", ["tests/test_dark_values.py"]),
     # the count pipeline (stages, peer counts, selection, summary)
     "count": ("vesseltrack/count.py", ["tests/test_count_values.py", "tests/test_count_stages.py",
-                                      "tests/test_count_summary.py", *_COUNT_FAST]),
+                                      "tests/test_count_summary.py"]),
     "registry": ("vesseltrack/registry.py",
                  ["tests/test_registry.py"]),
     "params": ("vesseltrack/params.py", ["tests/test_params.py"]),

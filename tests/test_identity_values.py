@@ -903,6 +903,17 @@ def test_an_imo_match_on_an_older_report_wins_over_a_name_match_on_the_latest(tm
     assert listed["details"].tolist() == ["matched by imo: OTHER (IMOS)"]
 
 
+def test_an_imo_match_on_an_older_report_wins_over_an_mmsi_match(tmp_path):
+    # RU reported IMO_A at 10 min, IMO_B at 60 min; its MMSI is listed, and IMO_A: the
+    # latest identity and the IMO_B report match by MMSI (before them in the table), the
+    # IMO_A report by IMO, which is reported
+    positions = _positions([(RU, 0, 130.0, 40.0, 0.0)])
+    statics = _statics([(RU, 10, IMO_A, "SEA STAR", ""), (RU, 60, IMO_B, "SEA STAR", "")])
+    w = _watchlist(tmp_path, f",{RU},BY MMSI,,MMSIS,", f"{IMO_A},,BY IMO,,IMOS,")
+    listed, _ = _watchlisted(_vessels(positions, statics), statics, w, WatchlistParams())
+    assert listed["details"].tolist() == ["matched by imo: BY IMO (IMOS)"]
+
+
 def test_watchlist_matched_with_the_parameters_given(tmp_path):
     positions, statics, v = _vessel_table()
     w = _watchlist(tmp_path, ",,SEA STAR,,NAMES,")
