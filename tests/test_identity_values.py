@@ -11,6 +11,7 @@ Distances: haversine on a sphere of 6,371,008.8 m, so 1 deg of latitude is
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -34,6 +35,15 @@ from vesseltrack.identity import (
     score_findings,
 )
 from vesseltrack.params import IdentityParams, SegmentParams, WatchlistParams
+from vesseltrack.segments import segment_ids
+
+# The segmentation's Numba kernel loaded once, when the tests are collected: the mutation run
+# (bench/mutate.py) forks one process per mutant from the collecting one, and each fork would
+# otherwise import Numba and load the kernel from its cache again (about 0.45 CPU s a mutant
+# whose tests split a track, against 0.03 s for the test itself). segments.py is not what
+# these tests mutate.
+segment_ids(np.array([1, 1]), np.array([0.0, 60.0]), np.array([130.0, 130.0]),
+            np.array([40.0, 40.0]))
 
 T0 = pd.Timestamp("2024-06-01", tz="UTC")  # a multiple of 3 h since the epoch
 MIN = pd.Timedelta(minutes=1)
