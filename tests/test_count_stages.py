@@ -275,3 +275,34 @@ def test_the_next_call_follows_the_destination_in_the_statics():
     calls, _ = detect_vessels(trk, st, make_ports(("terminal", "kozmino")))
     assert calls["next_port"].tolist() == [TERM]
     assert calls["next_arrival"].dt.round("ms").tolist() == [(t_off + 20 * H).round("ms")]
+
+
+def test_a_dark_call_goes_where_the_peer_calls_given_say_flag_mates_call():
+    # from OFF, Kozmino is the nearer of the two terminals (12.7 against 13.1 nm): the dark
+    # call goes there alone, to the oil terminal where one KP call was counted
+    trk, st = _dark_trip()
+    ports = make_ports(("terminal", "kozmino"))
+    found = [detect_vessels(trk, st, ports, dark_call_ports=[TERM, KOZ],
+                            peer_calls=peers)[0]["port"].tolist()
+             for peers in (None, pd.Series({("KP", TERM): 1.0}))]
+    assert found == [[KOZ], [TERM]]
+
+
+def test_a_count_attributes_a_dark_call_by_the_flag_mates_calls_it_counted():
+    # a KP flag-mate calls at the oil terminal by AIS: DPRK's dark call goes there, not to
+    # the nearer Kozmino
+    mate = make_track(445000077, SEA, [sail(*BERTH, 8), stay(20), sail(*SEA, 8)])
+    trk, st = _dark_trip()
+    res = count_port_calls(pd.concat([mate, trk], ignore_index=True), st,
+                           make_ports(("terminal", "kozmino")))
+    assert res.all_calls[["mmsi", "port", "evidence"]].values.tolist() == [
+        [DPRK, TERM, "ais-gap"], [445000077, TERM, "ais"]]
+
+
+def test_a_count_without_segment_parameters_has_no_segment_column():
+    from vesseltrack.count import GAP_COLUMNS, PORT_CALL_COLUMNS
+
+    trk, st = _dark_trip()
+    res = count_port_calls(trk, st, TERMINAL_ONLY)
+    assert (tuple(res.all_calls.columns), tuple(res.gaps.columns)) == (
+        PORT_CALL_COLUMNS, GAP_COLUMNS)
