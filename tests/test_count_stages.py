@@ -129,6 +129,14 @@ def test_gaps_table_carries_the_gap_parameters():
     assert gaps.attrs["params"] == {"min_gap_hours": 6.0, "observed_silence_hours": 6.0}
 
 
+def test_calls_table_carries_the_count_parameters():
+    # the record of the parameters given: here a 10 nm approach, the rest the defaults
+    params = CountParams(port_calls=PortCallParams(max_dark_approach_nm=10.0))
+    calls, _ = detect_vessels(TRIP, None, TERMINAL_ONLY, params=params)
+    assert (calls.attrs["params"], calls.attrs["params"]["port_calls"]["max_dark_approach_nm"]) == (
+        params.record(), 10.0)
+
+
 def test_count_window_is_the_span_of_the_positions_where_not_given():
     res = count_port_calls(AT_SEA, None, TERMINAL_ONLY)
     # 2 h at sea, a report every 10 minutes: T0 to T0 + 2 h
