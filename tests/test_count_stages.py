@@ -317,15 +317,17 @@ def test_a_count_without_segment_parameters_has_no_segment_column():
 
 
 def test_the_draught_after_a_gap_looks_ahead_as_the_count_parameters_say():
-    # the first report after the gap comes 2 h after AIS is back: within the default 24 h
-    # look-ahead (5.3 m), beyond a 1 h one (none); the rule is the cargo's (CountParams.draught)
+    # AIS is back at 17:40:22 on 2 March; the hourly reports from 18:00 are dropped but the
+    # one at 19:00 (5.3 m), 1 h 20 min later: within the default 24 h look-ahead, beyond a
+    # 1 h one, where the draught in effect (2.7 m) is kept. The rule is the cargo's
+    # (CountParams.draught)
     from vesseltrack.params import DraughtParams
 
     trk, st = _dark_trip()
     i_on = int(trk["timestamp"].diff().idxmax())
     t_off, t_on = trk.loc[i_on - 1, "timestamp"], trk.loc[i_on, "timestamp"]
-    st = st.loc[(st["timestamp"] <= t_off) | (st["timestamp"] >= t_on + 2 * H)]
+    st = st.loc[(st["timestamp"] <= t_off) | (st["timestamp"] >= t_on + H)]
+    lookahead_1h = CountParams(cargo=CargoParams(draught=DraughtParams(lookahead_hours=1.0)))
     after = [detect_vessels(trk, st, make_ports(), params=p)[1]["draught_after_m"].tolist()
-             for p in (CountParams(),
-                       CountParams(cargo=CargoParams(draught=DraughtParams(lookahead_hours=1.0))))]
-    assert (after[0], pd.isna(after[1])) == ([5.3], [True])
+             for p in (CountParams(), lookahead_1h)]
+    assert after == [[5.3], [2.7]]
