@@ -129,6 +129,14 @@ def test_gaps_table_carries_the_gap_parameters():
     assert gaps.attrs["params"] == {"min_gap_hours": 6.0, "observed_silence_hours": 6.0}
 
 
+def test_calls_table_carries_the_count_parameters():
+    # the record of the parameters given: here a 10 nm approach, the rest the defaults
+    params = CountParams(port_calls=PortCallParams(max_dark_approach_nm=10.0))
+    calls, _ = detect_vessels(TRIP, None, TERMINAL_ONLY, params=params)
+    assert (calls.attrs["params"], calls.attrs["params"]["port_calls"]["max_dark_approach_nm"]) == (
+        params.record(), 10.0)
+
+
 def test_count_window_is_the_span_of_the_positions_where_not_given():
     res = count_port_calls(AT_SEA, None, TERMINAL_ONLY)
     # 2 h at sea, a report every 10 minutes: T0 to T0 + 2 h
@@ -218,3 +226,108 @@ def test_a_dark_call_is_never_cut_by_the_edge_of_the_data():
     trk, st = _dark_trip()
     calls, _ = detect_vessels(trk, st, make_ports(), dark_call_ports=[TERM])
     assert calls[["evidence", "truncated"]].values.tolist() == [["ais-gap", False]]
+
+
+def test_an_ais_call_cut_by_the_data_keeps_its_flag_beside_a_dark_call():
+    # RU's data start at the berth (the call's start is not observed: truncated); DPRK's dark
+    # call comes from a gap, never cut
+    trk, st = _dark_trip()
+    cut = make_track(RU, BERTH, [stay(20), sail(*SEA, 8)])
+    calls, _ = detect_vessels(pd.concat([cut, trk], ignore_index=True), st, TERMINAL_ONLY,
+                              dark_call_ports=[TERM])
+    assert calls[["mmsi", "evidence", "truncated"]].values.tolist() == [
+        [RU, "ais", True], [DPRK, "ais-gap", False]]
+
+
+def _discharge_trip(destination=None):
+    """RU calls at the terminal laden (2.7 m, 5.3 m from 10 h), sails to OFF and goes dark
+    for 40 h there; the draught after the gap is 2.7 m: a 2.6 m drop."""
+    trk = make_track(RU, SEA, [sail(*BERTH, 8), stay(20), sail(*OFF, 8),
+                               dark_to(OFF[0], OFF[1], 40.0), sail(*SEA, 8)])
+    i_on = int(trk["timestamp"].diff().idxmax())
+    t_off, t_on = trk.loc[i_on - 1, "timestamp"], trk.loc[i_on, "timestamp"]
+    st = hourly_draught(RU, T0, trk["timestamp"].max(),
+                        [(T0, 2.7), (T0 + 10 * H, 5.3), (t_off + 20 * H, 2.7)])
+    st = st.loc[(st["timestamp"] <= t_off) | (st["timestamp"] >= t_on)]
+    if destination is not None:
+        st = st.assign(destination=pd.array([destination] * len(st), dtype="string"))
+    return trk, st, t_off
+
+
+def test_the_next_call_is_a_dark_arrival_at_the_shortest_detour_by_default():
+    # from OFF (133.20 E 42.55 N): Kozmino's corner (133.020, 42.715) is
+    # hypot(0.18 * cos 42.6 * 60, 0.165 * 60) = hypot(7.95, 9.90) = 12.7 nm away, the
+    # terminal's (133.076, 42.748) hypot(5.47, 11.88) = 13.1 nm; in = out, so the arrival is
+    # the gap's middle: 20 h after AIS went off
+    trk, st, t_off = _discharge_trip()
+    calls, _ = detect_vessels(trk, st, make_ports(("terminal", "kozmino")))
+    # (the track's times are floats of hours: compared to the millisecond)
+    calls = calls.assign(next_arrival=calls["next_arrival"].dt.round("ms"))
+    assert calls[["port", "next_port", "next_arrival", "next_evidence"]].values.tolist() == [
+        [TERM, KOZ, (t_off + 20 * H).round("ms"), "ais-gap"]]
+
+
+def test_the_discharge_threshold_of_the_next_call_from_the_count_parameters():
+    # a 2.6 m drop: under a 3.0 m threshold, no dark arrival and no next call
+    from vesseltrack.params import VoyageParams
+
+    trk, st, _ = _discharge_trip()
+    params = CountParams(voyages=VoyageParams(min_discharge_drop_m=3.0))
+    calls, _ = detect_vessels(trk, st, make_ports(("terminal", "kozmino")), params=params)
+    assert calls["next_port"].isna().tolist() == [True]
+
+
+def test_the_next_call_follows_the_destination_in_the_statics():
+    # "VOSTOCHNY" is inside the terminal's name: it wins over Kozmino's shorter detour
+    trk, st, t_off = _discharge_trip(destination="VOSTOCHNY")
+    calls, _ = detect_vessels(trk, st, make_ports(("terminal", "kozmino")))
+    assert calls["next_port"].tolist() == [TERM]
+    assert calls["next_arrival"].dt.round("ms").tolist() == [(t_off + 20 * H).round("ms")]
+
+
+def test_a_dark_call_goes_where_the_peer_calls_given_say_flag_mates_call():
+    # from OFF, Kozmino is the nearer of the two terminals (12.7 against 13.1 nm): the dark
+    # call goes there alone, to the oil terminal where one KP call was counted
+    trk, st = _dark_trip()
+    ports = make_ports(("terminal", "kozmino"))
+    found = [detect_vessels(trk, st, ports, dark_call_ports=[TERM, KOZ],
+                            peer_calls=peers)[0]["port"].tolist()
+             for peers in (None, pd.Series({("KP", TERM): 1.0}))]
+    assert found == [[KOZ], [TERM]]
+
+
+def test_a_count_attributes_a_dark_call_by_the_flag_mates_calls_it_counted():
+    # a KP flag-mate calls at the oil terminal by AIS: DPRK's dark call goes there, not to
+    # the nearer Kozmino
+    mate = make_track(445000077, SEA, [sail(*BERTH, 8), stay(20), sail(*SEA, 8)])
+    trk, st = _dark_trip()
+    res = count_port_calls(pd.concat([mate, trk], ignore_index=True), st,
+                           make_ports(("terminal", "kozmino")))
+    assert res.all_calls[["mmsi", "port", "evidence"]].values.tolist() == [
+        [DPRK, TERM, "ais-gap"], [445000077, TERM, "ais"]]
+
+
+def test_a_count_without_segment_parameters_has_no_segment_column():
+    from vesseltrack.count import GAP_COLUMNS, PORT_CALL_COLUMNS
+
+    trk, st = _dark_trip()
+    res = count_port_calls(trk, st, TERMINAL_ONLY)
+    assert (tuple(res.all_calls.columns), tuple(res.gaps.columns)) == (
+        PORT_CALL_COLUMNS, GAP_COLUMNS)
+
+
+def test_the_draught_after_a_gap_looks_ahead_as_the_count_parameters_say():
+    # AIS is back at 17:40:22 on 2 March; the hourly reports from 18:00 are dropped but the
+    # one at 19:00 (5.3 m), 1 h 20 min later: within the default 24 h look-ahead, beyond a
+    # 1 h one, where the draught in effect (2.7 m) is kept. The rule is the cargo's
+    # (CountParams.draught)
+    from vesseltrack.params import DraughtParams
+
+    trk, st = _dark_trip()
+    i_on = int(trk["timestamp"].diff().idxmax())
+    t_off, t_on = trk.loc[i_on - 1, "timestamp"], trk.loc[i_on, "timestamp"]
+    st = st.loc[(st["timestamp"] <= t_off) | (st["timestamp"] >= t_on + H)]
+    lookahead_1h = CountParams(cargo=CargoParams(draught=DraughtParams(lookahead_hours=1.0)))
+    after = [detect_vessels(trk, st, make_ports(), params=p)[1]["draught_after_m"].tolist()
+             for p in (CountParams(), lookahead_1h)]
+    assert after == [[5.3], [2.7]]

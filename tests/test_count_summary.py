@@ -166,3 +166,14 @@ def test_every_table_of_a_fresh_selection_carries_the_parameters():
     res = _select_nothing()
     record = CountParams().record()
     assert (res.port_calls.attrs["params"], res.all_calls.attrs["params"]) == (record, record)
+
+
+def test_the_summary_echoes_the_input_counters_given():
+    # every reader counter by its key; vessels seen and the dropped counts from the result
+    report = {"files": 2, "lines": 100, "messages": 90, "bad_lines": 3, "orphan_fragments": 1,
+              "positions": 80, "failed_files": ["b.nmea"]}
+    summary = _result([(1, "unchanged", 0.0, None, None)]).summary(report)
+    assert summary["input"] == {"files": 2, "lines": 100, "messages": 90, "bad_lines": 3,
+                                "orphan_fragments": 1, "positions": 80, "vessels_seen": 1,
+                                "non_ship_mmsi": 0, "untimed_positions": 0,
+                                "failed_files": ["b.nmea"]}

@@ -11,6 +11,7 @@ Distances: haversine on a sphere of 6,371,008.8 m, so 1 deg of latitude is
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -34,6 +35,15 @@ from vesseltrack.identity import (
     score_findings,
 )
 from vesseltrack.params import IdentityParams, SegmentParams, WatchlistParams
+from vesseltrack.segments import segment_ids
+
+# The segmentation's Numba kernel loaded once, when the tests are collected: the mutation run
+# (bench/mutate.py) forks one process per mutant from the collecting one, and each fork would
+# otherwise import Numba and load the kernel from its cache again (about 0.45 CPU s a mutant
+# whose tests split a track, against 0.03 s for the test itself). segments.py is not what
+# these tests mutate.
+segment_ids(np.array([1, 1]), np.array([0.0, 60.0]), np.array([130.0, 130.0]),
+            np.array([40.0, 40.0]))
 
 T0 = pd.Timestamp("2024-06-01", tz="UTC")  # a multiple of 3 h since the epoch
 MIN = pd.Timedelta(minutes=1)
@@ -213,6 +223,15 @@ def test_the_longest_segment_of_a_vessel_is_its_track_not_an_excursion():
 def test_two_areas_jammed_at_once_are_two_findings():
     # three vessels jump into 135-135.5 E, three others (mmsi + 10) into 140-140.5 E
     other = _jammed(lons=(140.1, 140.2, 140.3)).assign(mmsi=lambda f: f["mmsi"] + 10)
+    jammed = _jamming(pd.concat([_jammed(), other], ignore_index=True), set(),
+                      IdentityParams())
+    assert jammed["evidence_count"].tolist() == [3, 3]
+
+
+def test_two_areas_jammed_at_once_one_north_of_the_other_are_two_findings():
+    # three vessels jump into 38-38.5 N, three others (mmsi + 10) into 38.5-39 N, both in the
+    # 135-135.5 E column: cells (270, 76) and (270, 77), each of three vessels
+    other = _jammed(lats=(38.6, 38.7, 38.8)).assign(mmsi=lambda f: f["mmsi"] + 10)
     jammed = _jamming(pd.concat([_jammed(), other], ignore_index=True), set(),
                       IdentityParams())
     assert jammed["evidence_count"].tolist() == [3, 3]
@@ -479,6 +498,15 @@ def test_changes_are_per_mmsi():
     assert len(_changes(_statics(rows), IdentityParams())["name-change"]) == 0
 
 
+def test_changes_of_two_mmsis_are_each_their_own():
+    # RU: A -> B (60 -> 120 min); RU2: C -> D at the same times, its first change the first
+    # of its rows
+    rows = _change_rows("name", "A", "B") + _change_rows("name", "C", "D", mmsi=RU2)
+    c = _changes(_statics(rows), IdentityParams())["name-change"]
+    assert c.values.tolist() == [[RU, "A", "B", T0 + 60 * MIN, T0 + 120 * MIN, 3],
+                                 [RU2, "C", "D", T0 + 60 * MIN, T0 + 120 * MIN, 3]]
+
+
 def test_statics_without_a_column_have_no_change_of_it():
     statics = _statics(_change_rows("name", "A", "B")).drop(columns=["callsign"])
     changes = _changes(statics, IdentityParams())
@@ -620,6 +648,28 @@ def test_swap_meet_distance_is_inclusive():
     rows, _ = _swap(_swap_statics(), _side_by_side(lat_apart=0.0),
                     IdentityParams(swap_meet_km=0.0))
     assert len(rows) == 2
+
+
+def test_a_swap_after_an_imo_changed_on_one_side_only():
+    # RU3 alone changes its IMO (one IMO change: no IMO swap); RU and RU2 exchange names
+    imo_once = [(RU3, t, IMO_A, "", "") for t in (0, 60)] + [
+        (RU3, t, IMO_B, "", "") for t in (600, 660)]
+    found, pairs = _swap(_swap_statics(field="name") + imo_once, _side_by_side())
+    assert (found["mmsi"].tolist(), pairs) == ([RU, RU2], {(RU, RU2), (RU2, RU)})
+
+
+def test_a_pair_that_never_met_does_not_hide_the_next_pair():
+    # RU and RU2 exchange IMOs 1 deg of latitude (111 km) apart: no swap; RU3 and KP
+    # exchange names 0.01 deg (1.11 km) apart: a swap
+    other = [(RU3 if m == RU else KP, t, v, n, c) for m, t, v, n, c in
+             _swap_statics(field="name")]
+    positions = pd.concat([_side_by_side(lat_apart=1.0),
+                           _side_by_side().assign(mmsi=lambda f: f["mmsi"].map(
+                               {RU: RU3, RU2: KP}))], ignore_index=True)
+    found, _ = _swap(_swap_statics() + other, positions)
+    assert found[["mmsi", "details"]].values.tolist() == [
+        [RU3, f"exchanged name with MMSI {KP} (closest approach 1.11 km)"],
+        [KP, f"exchanged name with MMSI {RU3} (closest approach 1.11 km)"]]
 
 
 def test_a_one_sided_change_is_no_swap():
@@ -861,6 +911,17 @@ def test_an_imo_match_on_an_older_report_wins_over_a_name_match_on_the_latest(tm
     w = _watchlist(tmp_path, ",,SEA STAR,,NAMES,", f"{IMO_A},,OTHER,,IMOS,")
     listed, _ = _watchlisted(_vessels(positions, statics), statics, w, WatchlistParams())
     assert listed["details"].tolist() == ["matched by imo: OTHER (IMOS)"]
+
+
+def test_an_imo_match_on_an_older_report_wins_over_an_mmsi_match(tmp_path):
+    # RU reported IMO_A at 10 min, IMO_B at 60 min; its MMSI is listed, and IMO_A: the
+    # latest identity and the IMO_B report match by MMSI (before them in the table), the
+    # IMO_A report by IMO, which is reported
+    positions = _positions([(RU, 0, 130.0, 40.0, 0.0)])
+    statics = _statics([(RU, 10, IMO_A, "SEA STAR", ""), (RU, 60, IMO_B, "SEA STAR", "")])
+    w = _watchlist(tmp_path, f",{RU},BY MMSI,,MMSIS,", f"{IMO_A},,BY IMO,,IMOS,")
+    listed, _ = _watchlisted(_vessels(positions, statics), statics, w, WatchlistParams())
+    assert listed["details"].tolist() == ["matched by imo: BY IMO (IMOS)"]
 
 
 def test_watchlist_matched_with_the_parameters_given(tmp_path):
