@@ -452,6 +452,7 @@ def count_store_dask(
         A connection already being made (:func:`vesseltrack.cluster.connect_in_background`,
         e.g. by the command line before its imports): used, and closed, instead of
         connecting to ``scheduler`` or starting ``n_workers``.
+
     Returns
     -------
     CountResult
