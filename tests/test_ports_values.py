@@ -36,6 +36,13 @@ def _calls(*tracks):
     return detect_port_calls(make_positions(*tracks), PORTS)
 
 
+def _berth_visit(mmsi, hours, knots, leave_hour):
+    """A vessel 890 m south at hour 0, at the berth at ``hours`` (``knots``), south again at
+    ``leave_hour``."""
+    rows = [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, knots) for h in hours]
+    return track_rows(mmsi, rows + [(leave_hour * HOUR, *SOUTH, 8.0)])
+
+
 def test_call_id_is_vessel_fence_arrival_minute_and_evidence():
     rows = [(0, *SOUTH, 8.0), (HOUR + 59, *BERTH, 0.0), (3 * HOUR, *BERTH, 0.0),
             (4 * HOUR, *SOUTH, 8.0)]
@@ -231,10 +238,8 @@ def test_a_stop_begun_inside_makes_a_short_visit_a_call(stop_at):
 
 def test_another_vessel_stop_does_not_make_a_passage_a_call():
     # vessel 1 stops at the berth; vessel 2 passes through for 1 h at 5 kn: one call
-    one = track_rows(445000001, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)]
-                     + [(4 * HOUR, *SOUTH, 8.0)])
-    two = track_rows(445000002, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 5.0) for h in (1, 1.5, 2)]
-                     + [(3 * HOUR, *SOUTH, 8.0)])
+    one = _berth_visit(445000001, (1, 2, 3), 0.0, 4)
+    two = _berth_visit(445000002, (1, 1.5, 2), 5.0, 3)
     assert _calls(one, two)["mmsi"].tolist() == [445000001]
 
 
@@ -347,10 +352,8 @@ def test_in_port_silence_of_each_visit_at_a_fence_is_its_own():
     # two vessels, each 3 reports at 1 kn inside (moving: no stop), entered and left an hour
     # from their last report outside: vessel 1 reports hourly (longest silence 1 h), vessel 2
     # at 1 h, 6 h and 7 h (a 5 h silence, at least the 4 h of an in-port gap: +1 confidence)
-    one = track_rows(445000001, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 1.0) for h in (1, 2, 3)]
-                     + [(4 * HOUR, *SOUTH, 8.0)])
-    two = track_rows(445000002, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 1.0) for h in (1, 6, 7)]
-                     + [(8 * HOUR, *SOUTH, 8.0)])
+    one = _berth_visit(445000001, (1, 2, 3), 1.0, 4)
+    two = _berth_visit(445000002, (1, 6, 7), 1.0, 8)
     got = _calls(one, two)[["mmsi", "confidence"]].values.tolist()
     assert got == [[445000001, 3], [445000002, 4]]  # 1 + entry + exit (+ the in-port gap)
 
@@ -426,10 +429,8 @@ def test_calls_link_the_rows_of_their_first_and_last_reports_and_run():
 
 def test_a_passage_is_no_call_whatever_the_later_vessels_do():
     # vessel 1 passes through for 1 h at 5 kn; vessel 2 (after it in the table) stops
-    one = track_rows(445000001, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 5.0) for h in (1, 1.5, 2)]
-                     + [(3 * HOUR, *SOUTH, 8.0)])
-    two = track_rows(445000002, [(0, *SOUTH, 8.0)] + [(h * HOUR, *BERTH, 0.0) for h in (1, 2, 3)]
-                     + [(4 * HOUR, *SOUTH, 8.0)])
+    one = _berth_visit(445000001, (1, 1.5, 2), 5.0, 3)
+    two = _berth_visit(445000002, (1, 2, 3), 0.0, 4)
     assert _calls(one, two)["mmsi"].tolist() == [445000002]
 
 
