@@ -59,6 +59,10 @@ def test_decode_readable_report_on_stderr(tmp_path):
         (["decode", str(STREAM), "-o", "x.parquet", "--bogus"], "unrecognized arguments: --bogus"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["synth", "-o", "x.nmea.gz", "--scenario", "atlantis"], "unknown scenario 'atlantis'"),
+        (["count", str(STREAM), "--engine", "dask", "--workers", "0"],
+         "argument --workers: must be at least 1, not 0"),
+        (["count", str(STREAM), "--engine", "dask", "--workers", "two"],
+         "argument --workers: not a whole number: 'two'"),
     ],
 )
 def test_user_mistakes_one_line_exit_1(tmp_path, args, message):

@@ -226,9 +226,20 @@ def _add_count(sub: argparse._SubParsersAction) -> None:
                         "tables as local, --watchlist and --split-shared-mmsi included")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster)")
-    p.add_argument("--workers", type=int, default=2, metavar="N",
+    p.add_argument("--workers", type=_at_least_one, default=2, metavar="N",
                    help="workers of the LocalCluster when no --scheduler is given (default 2)")
     p.set_defaults(func=_cmd_count)
+
+
+def _at_least_one(text: str) -> int:
+    """A whole number of at least 1 (argparse type): workers of a LocalCluster."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _add_identity(sub: argparse._SubParsersAction) -> None:
