@@ -250,6 +250,18 @@ def test_store_ingests_a_semicolon_file(tmp_path):
     assert store.report().malformed == 0
 
 
+def test_dask_decode_task_reads_a_semicolon_file(tmp_path):
+    """The Dask engine's per-file task reads through the same reader (no cluster needed)."""
+    from vesseltrack.distributed import _decode_file
+
+    path = _write(tmp_path, "semi.csv", _text("noaa", ";"))
+    decoded = _decode_file(str(path), 0, 1, False)
+    pos = decoded["positions"][0]
+    assert pos["lat"].tolist() == [55.123, 57.7, 55.1285]
+    assert pos["sog_knots"].tolist() == [10.2, 0.1, 10.4]
+    assert decoded["report"].malformed == 0
+
+
 # ------------------------------------------------------------------------------------ CLI
 
 
