@@ -500,7 +500,8 @@ def sniff_csv(head: bytes) -> str | None:
     head : bytes
         The first bytes of the file (1 KiB is plenty for a plain file). A UTF-8 byte-order
         mark and CRLF line ends are tolerated; a head that starts with gzip, zip or zstd magic
-        bytes is decompressed as far as it goes (zstd needs a whole block, about 64 KiB).
+        bytes is decompressed as far as it goes (zstd needs a whole block, about 64 KiB). The
+        header's fields may be separated by any of :data:`DELIMITERS`.
 
     Returns
     -------
@@ -589,7 +590,8 @@ def iter_csv(
     Parameters
     ----------
     path : str or os.PathLike
-        The CSV file: plain, gzip, zip (one member) or zstd, detected by magic bytes.
+        The CSV file: plain, gzip, zip (one member) or zstd, detected by magic bytes; its
+        delimiter (one of :data:`DELIMITERS`) is the one its header line is read with.
     kind : {"noaa", "dma", "table", "mapped"}
         The layout, as returned by :func:`sniff_csv` ("mapped": read through ``columns``).
     report : DecodeReport
