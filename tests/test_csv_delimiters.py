@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vesseltrack.cli import main
 from vesseltrack.io import _csv as csvmod
@@ -212,6 +214,36 @@ def test_semicolon_number_with_both_separators_is_malformed_not_misread(tmp_path
     data = read_ais(_write(tmp_path, "odd.csv", _text("noaa", ";", rows)), progress=False)
     _same(_positions(data), EXPECTED_POSITIONS[:2])
     assert (data.report.lines, data.report.malformed) == (3, 1)
+
+
+_ROW = st.tuples(
+    st.integers(min_value=100_000_000, max_value=999_999_999),
+    st.integers(min_value=-90_000_000, max_value=90_000_000),  # micro-degrees of latitude
+    st.integers(min_value=-180_000_000, max_value=180_000_000),  # of longitude
+    st.integers(min_value=0, max_value=1022),  # tenths of a knot, below 102.3 (n/a)
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(rows=st.lists(_ROW, min_size=1, max_size=12), name=st.sampled_from(sorted(DELIMITERS)))
+def test_any_delimiter_reads_the_numbers_written(tmp_path_factory, rows, name):
+    """Each value reads back as Python's float of its decimal text ("-12.345678" ->
+    -12.345678), whatever the delimiter, with a decimal comma in semicolon files."""
+    d = DELIMITERS[name]
+    point = "," if d == ";" else "."
+    texts = [(str(m), f"{lat / 1e6:.6f}", f"{lon / 1e6:.6f}", f"{sog / 10:.1f}")
+             for m, lat, lon, sog in rows]
+    body = "".join(d.join((m, "2024-03-01 12:00:00", lon.replace(".", point),
+                           lat.replace(".", point), sog.replace(".", point))) + "\n"
+                   for m, lat, lon, sog in texts)
+    path = tmp_path_factory.mktemp("numbers") / "t.csv"
+    path.write_text(d.join(("mmsi", "timestamp", "lon", "lat", "sog")) + "\n" + body)
+    data = read_ais(path, progress=False)
+    assert data.positions["mmsi"].tolist() == [int(t[0]) for t in texts]
+    assert data.positions["lat"].tolist() == [float(t[1]) for t in texts]
+    assert data.positions["lon"].tolist() == [float(t[2]) for t in texts]
+    assert data.positions["sog_knots"].tolist() == [float(t[3]) for t in texts]
+    assert data.report.malformed == 0
 
 
 def test_decimal_commas_stay_on_the_typed_fast_path(tmp_path, monkeypatch):
