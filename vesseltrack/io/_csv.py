@@ -49,10 +49,11 @@ Delimiters: fields are separated by commas, semicolons (European locales, spread
 exports), tabs (database dumps, ``.tsv``) or pipes, whichever splits the header line into the
 columns of a known layout (or of the mapping): :data:`DELIMITERS` are tried in order, comma
 first, and the first that fits reads the whole file. A header that fits under several (say
-``mmsi;<tab>timestamp;<tab>...``) is read with the earliest of them. In a semicolon file a number may
-carry a decimal comma (``55,123`` is 55.123; ``55.123`` is read too); commas and semicolons
-are never taken for digit grouping, so ``1.234,5`` is not a number. Rows whose number of
-fields differs from the header's are malformed, whatever the delimiter.
+``mmsi;<tab>timestamp;<tab>...``) is read with the earliest of them. In a semicolon file a
+number may carry a decimal comma (``55,123`` is 55.123); a point there is still the decimal
+point (``55.123`` is 55.123 too), never digit grouping, so ``1.234,5`` is not a number (nor is
+``1,2,3``): in the MMSI, time or a coordinate that makes the row malformed. Rows whose number
+of fields differs from the header's are malformed, whatever the delimiter.
 
 Mapping and masking rules
 -------------------------
