@@ -264,7 +264,8 @@ def test_cli_unknown_layout_names_the_file_and_the_layouts_tried(tmp_path, capsy
     assert code == 1
     assert err == (
         f"error: {path}: not AIS data: no AIS sentence (!AIVDM/!AIVDO) and a header in no known "
-        "CSV layout (tried NOAA MarineCadastre (MMSI,BaseDateTime,LAT,LON,... or mmsi,"
+        "CSV layout (delimiters tried: comma, semicolon, tab, pipe; layouts tried: NOAA "
+        "MarineCadastre (MMSI,BaseDateTime,LAT,LON,... or mmsi,"
         "base_date_time,latitude,longitude,...), Danish Maritime Authority (# Timestamp,Type of "
         "mobile,MMSI,...), Global Fishing Watch (ssvid,timestamp,lat,lon,...), MovingPandas-style "
         "(id or mmsi,timestamp,longitude,latitude)); map its columns with --columns "

@@ -43,7 +43,17 @@ names are matched case-insensitively ignoring spaces, underscores and punctuatio
   for a DataFrame in memory.
 
 Files may be plain, gzip, zip (one member) or zstd (the ``zstandard`` package), detected by
-their magic bytes. Rows are split on commas; a field may be quoted (``"A, B"``) but not span lines.
+their magic bytes. A field may be quoted (``"A, B"``) but not span lines.
+
+Delimiters: fields are separated by commas, semicolons (European locales, spreadsheet
+exports), tabs (database dumps, ``.tsv``) or pipes, whichever splits the header line into the
+columns of a known layout (or of the mapping): :data:`DELIMITERS` are tried in order, comma
+first, and the first that fits reads the whole file. A header that fits under several (say
+``mmsi;<tab>timestamp;<tab>...``) is read with the earliest of them. In a semicolon file a
+number may carry a decimal comma (``55,123`` is 55.123); a point there is still the decimal
+point (``55.123`` is 55.123 too), never digit grouping, so ``1.234,5`` is not a number (nor is
+``1,2,3``): in the MMSI, time or a coordinate that makes the row malformed. Rows whose number
+of fields differs from the header's are malformed, whatever the delimiter.
 
 Mapping and masking rules
 -------------------------
@@ -94,7 +104,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import compress, islice, repeat
 from typing import BinaryIO
 
@@ -142,6 +152,11 @@ COLUMN_NAMES: dict[str, str] = {
 """Columns a mapping (``columns=``, ``--columns``) may name: vesseltrack's table columns ->
 the reader's field. ``mmsi``, ``timestamp``, ``lon`` and ``lat`` are required."""
 REQUIRED_COLUMNS = ("mmsi", "timestamp", "lon", "lat")
+
+DELIMITERS = (",", ";", "\t", "|")
+"""Field delimiters tried on a header line, in this order (the first that splits it into a
+known layout, or the mapping's columns, reads the file). A semicolon file's numbers may use a
+decimal comma."""
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -309,6 +324,12 @@ class _Layout:
     columns: dict[str, int]  # logical field -> column position in the file
     ncols: int
     dayfirst: bool = False
+    delimiter: str = ","
+
+    @property
+    def decimal_comma(self) -> bool:
+        """Whether numbers may carry a decimal comma (semicolon-delimited files)."""
+        return self.delimiter == ";"
 
 
 def _norm(text: str) -> str:
@@ -325,12 +346,41 @@ _NON_VESSEL_NORM = frozenset(_norm(k) for k in NON_VESSEL_MOBILE_TYPES)
 # --------------------------------------------------------------------------------- sniffing
 
 
-def _header_fields(line: bytes) -> list[str]:
+def _header_fields(line: bytes, delimiter: str = ",") -> list[str]:
     text = line.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
     try:
-        return next(csv.reader([text]), [])
+        return next(csv.reader([text], delimiter=delimiter), [])
     except csv.Error:  # e.g. a bare CR inside the line: not a CSV header we know
         return []
+
+
+def _detect_layout(header: bytes, columns: dict[str, str] | None = None, dayfirst: bool = False,
+                   where: str = "") -> _Layout | None:
+    """The layout and delimiter of a header line: the first of :data:`DELIMITERS` that splits
+    it into a known layout, or (with ``columns``) into fields holding every mapped column.
+
+    Returns None when no delimiter gives a known layout (no mapping).
+
+    Raises
+    ------
+    LayoutError
+        With ``columns``: no delimiter gives fields holding every mapped column (the message
+        lists the fields of the split with the most of them, comma on a tie).
+    """
+    if columns is None:
+        for delimiter in DELIMITERS:
+            layout = _layout_from_fields(_header_fields(header, delimiter), dayfirst)
+            if layout is not None:
+                return replace(layout, delimiter=delimiter)
+        return None
+    errors: list[tuple[int, LayoutError]] = []
+    for delimiter in DELIMITERS:
+        fields = _header_fields(header, delimiter)
+        try:
+            return replace(_mapped_layout(fields, columns, dayfirst, where), delimiter=delimiter)
+        except LayoutError as exc:
+            errors.append((len(fields), exc))
+    raise max(errors, key=lambda e: e[0])[1]  # max keeps the first (comma) on a tie
 
 
 def _layout_from_fields(fields: list[str], dayfirst: bool = False) -> _Layout | None:
@@ -451,7 +501,8 @@ def sniff_csv(head: bytes) -> str | None:
     head : bytes
         The first bytes of the file (1 KiB is plenty for a plain file). A UTF-8 byte-order
         mark and CRLF line ends are tolerated; a head that starts with gzip, zip or zstd magic
-        bytes is decompressed as far as it goes (zstd needs a whole block, about 64 KiB).
+        bytes is decompressed as far as it goes (zstd needs a whole block, about 64 KiB). The
+        header's fields may be separated by any of :data:`DELIMITERS`.
 
     Returns
     -------
@@ -462,7 +513,7 @@ def sniff_csv(head: bytes) -> str | None:
         return None
     text = _decompress_head(head)
     first = text.split(b"\n", 1)[0]
-    layout = _layout_from_fields(_header_fields(first))
+    layout = _detect_layout(first)
     return layout.kind if layout is not None else None
 
 
@@ -540,7 +591,8 @@ def iter_csv(
     Parameters
     ----------
     path : str or os.PathLike
-        The CSV file: plain, gzip, zip (one member) or zstd, detected by magic bytes.
+        The CSV file: plain, gzip, zip (one member) or zstd, detected by magic bytes; its
+        delimiter (one of :data:`DELIMITERS`) is the one its header line is read with.
     kind : {"noaa", "dma", "table", "mapped"}
         The layout, as returned by :func:`sniff_csv` ("mapped": read through ``columns``).
     report : DecodeReport
@@ -581,11 +633,8 @@ def iter_csv(
     with ExitStack() as stack:
         fh = _open_binary(path, stack)
         header = fh.readline()
-        if columns is not None:
-            layout = _mapped_layout(_header_fields(header), check_columns(columns), dayfirst,
-                                    os.fspath(path))
-        else:
-            layout = _layout_from_fields(_header_fields(header), dayfirst)
+        layout = _detect_layout(header, None if columns is None else check_columns(columns),
+                                dayfirst, os.fspath(path))
         if layout is None or (columns is None and layout.kind != kind):
             shown = header[:80].decode("utf-8", errors="replace").strip()
             raise ValueError(f"{os.fspath(path)}: not a {label} AIS CSV (header: {shown!r})")
@@ -628,9 +677,10 @@ def _convert_parts(parts: list[tuple[pd.DataFrame, np.ndarray]], layout: _Layout
 def _split_rows(lines: list[bytes], layout: _Layout) -> tuple[list[tuple[pd.DataFrame, np.ndarray]], int, int]:
     """Parse a chunk of raw lines into frames of the needed columns.
 
-    Field counts are checked for every line at C speed (``bytes.count`` mapped over the
-    lines, NumPy for the rest); the lines with the right count go to pandas' C parser in one
-    call. Lines containing a quote character (rare in these exports) are split by :mod:`csv`.
+    Field counts (delimiters, ``layout.delimiter``) are checked for every line at C speed
+    (``bytes.count`` mapped over the lines, NumPy for the rest); the lines with the right count
+    go to pandas' C parser in one call. Lines containing a quote character (rare in these
+    exports) are split by :mod:`csv`.
 
     Returns
     -------
@@ -650,7 +700,8 @@ def _split_rows(lines: list[bytes], layout: _Layout) -> tuple[list[tuple[pd.Data
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
     # bytes.count mapped over the lines: C-level iteration, no Python bytecode per line.
-    commas = np.fromiter(map(bytes.count, lines, repeat(b",")), dtype=np.int64, count=n)
+    delimiters = np.fromiter(map(bytes.count, lines, repeat(layout.delimiter.encode())),
+                             dtype=np.int64, count=n)
     if b'"' in data:
         quotes = np.fromiter(map(bytes.count, lines, repeat(b'"')), dtype=np.int64, count=n)
     else:
@@ -659,7 +710,7 @@ def _split_rows(lines: list[bytes], layout: _Layout) -> tuple[list[tuple[pd.Data
     content = content - ((content > 0) & (buf[np.maximum(starts + content - 1, 0)] == ord("\r")))
     blank = content == 0
     quoted = ~blank & (quotes > 0)
-    good = ~blank & ~quoted & (commas == layout.ncols - 1)
+    good = ~blank & ~quoted & (delimiters == layout.ncols - 1)
     malformed = int((~blank & ~quoted & ~good).sum())
 
     names = [f"c{i}" for i in range(layout.ncols)]
@@ -670,11 +721,11 @@ def _split_rows(lines: list[bytes], layout: _Layout) -> tuple[list[tuple[pd.Data
         payload = data if len(good_idx) == n else b"".join(compress(lines, good.tolist()))
         if b"\r" in payload:
             payload = payload.replace(b"\r\n", b"\n")
-        frame = _read_typed(payload, names, rename, len(good_idx))
+        frame = _read_typed(payload, names, rename, len(good_idx), layout)
         if frame is None:
-            frame = _read_arrow_strings(payload, names, rename, len(good_idx))
+            frame = _read_arrow_strings(payload, names, rename, len(good_idx), layout.delimiter)
         if frame is None:
-            frame = _read_strings(payload, names, rename, len(good_idx))
+            frame = _read_strings(payload, names, rename, len(good_idx), layout.delimiter)
         if frame is None:  # the C parser disagreed with the count (never seen): use csv
             frame, _ = _csv_rows([lines[i] for i in good_idx], layout, rename)
         parts.append((frame, good_idx))
@@ -686,13 +737,19 @@ def _split_rows(lines: list[bytes], layout: _Layout) -> tuple[list[tuple[pd.Data
     return parts, malformed, int(blank.sum())
 
 
-def _read_typed(payload: bytes, names: list[str], rename: dict[str, str], n_rows: int) -> pd.DataFrame | None:
-    """Fast path: let the C parser convert the numeric columns; None if any value is not a number."""
+def _read_typed(payload: bytes, names: list[str], rename: dict[str, str], n_rows: int,
+                layout: _Layout) -> pd.DataFrame | None:
+    """Fast path: let the C parser convert the numeric columns; None if any value is not a number.
+
+    In a semicolon file the C parser reads decimal commas; a chunk holding a decimal point
+    there (or any other value it cannot convert) takes the string path.
+    """
     numeric = {c for c, f in rename.items() if f in _NUMERIC}
     dtypes = {c: ("float64" if c in numeric else object) for c in rename}
     try:
         frame = pd.read_csv(
             io.BytesIO(payload), header=None, names=names, usecols=list(rename), dtype=dtypes,
+            sep=layout.delimiter, decimal="," if layout.decimal_comma else ".",
             keep_default_na=False, na_values=[""], quoting=csv.QUOTE_NONE, lineterminator="\n",
             engine="c", index_col=False, encoding="utf-8", encoding_errors="replace",
         )
@@ -706,7 +763,7 @@ def _read_typed(payload: bytes, names: list[str], rename: dict[str, str], n_rows
 
 
 def _read_arrow_strings(payload: bytes, names: list[str], rename: dict[str, str],
-                        n_rows: int) -> pd.DataFrame | None:
+                        n_rows: int, delimiter: str = ",") -> pd.DataFrame | None:
     """Every needed column as Arrow-backed strings, with pyarrow's CSV reader.
 
     The path for a chunk holding a value the fast path cannot convert: numbers are then
@@ -720,7 +777,8 @@ def _read_arrow_strings(payload: bytes, names: list[str], rename: dict[str, str]
         table = pacsv.read_csv(
             io.BytesIO(payload),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(quote_char=False, newlines_in_values=False),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False,
+                                             newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(rename), column_types={c: pa.string() for c in rename},
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -735,11 +793,13 @@ def _read_arrow_strings(payload: bytes, names: list[str], rename: dict[str, str]
     return frame
 
 
-def _read_strings(payload: bytes, names: list[str], rename: dict[str, str], n_rows: int) -> pd.DataFrame | None:
+def _read_strings(payload: bytes, names: list[str], rename: dict[str, str], n_rows: int,
+                  delimiter: str = ",") -> pd.DataFrame | None:
     """Every needed column as strings (empty fields as ``""``); None on a row-count mismatch."""
     try:
         frame = pd.read_csv(
             io.BytesIO(payload), header=None, names=names, usecols=list(rename), dtype=object,
+            sep=delimiter,
             keep_default_na=False, na_filter=False, quoting=csv.QUOTE_NONE, lineterminator="\n",
             engine="c", index_col=False, encoding="utf-8", encoding_errors="replace",
         )
@@ -752,10 +812,10 @@ def _read_strings(payload: bytes, names: list[str], rename: dict[str, str], n_ro
     return frame
 
 
-def _csv_split(text: str) -> list[str]:
+def _csv_split(text: str, delimiter: str = ",") -> list[str]:
     """Fields of one line; an unterminated quote or NUL gives no fields (so: malformed)."""
     try:
-        return next(csv.reader([text], strict=True), [])
+        return next(csv.reader([text], delimiter=delimiter, strict=True), [])
     except csv.Error:
         return []
 
@@ -765,7 +825,8 @@ def _csv_rows(lines: list[bytes], layout: _Layout, rename: dict[str, str]) -> tu
 
     A Python loop over these lines only: the quoted lines of a chunk, which are rare.
     """
-    rows = [_csv_split(ln.decode("utf-8", errors="replace").rstrip("\r\n")) for ln in lines]
+    rows = [_csv_split(ln.decode("utf-8", errors="replace").rstrip("\r\n"), layout.delimiter)
+            for ln in lines]
     ok = np.fromiter((len(r) == layout.ncols for r in rows), dtype=bool, count=len(rows))
     kept = [r for r, k in zip(rows, ok, strict=True) if k]
     cols = {f: [r[int(c[1:])] for r in kept] for c, f in rename.items()}
@@ -776,8 +837,13 @@ def _csv_rows(lines: list[bytes], layout: _Layout, rename: dict[str, str]) -> tu
 # ------------------------------------------------------------------------- converting values
 
 
-def _to_float(col: pd.Series, typed: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Float values of a column, and a mask of non-empty values that are not numbers."""
+def _to_float(col: pd.Series, typed: bool,
+              decimal_comma: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Float values of a column, and a mask of non-empty values that are not numbers.
+
+    With ``decimal_comma`` (text from a semicolon file) a comma reads as the decimal point
+    (``55,123`` -> 55.123), and a point still does; a value with both is not a number.
+    """
     if typed or (pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype)):
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
         return values, np.zeros(len(values), dtype=bool)
@@ -788,6 +854,9 @@ def _to_float(col: pd.Series, typed: bool) -> tuple[np.ndarray, np.ndarray]:
         arr = pa.array(col.array)
     else:
         arr = pa.array(col.to_numpy(dtype=object), type=pa.string())
+    if decimal_comma:
+        arr = pc.if_else(pc.match_substring(arr, "."), arr,
+                         pc.replace_substring(arr, ",", ".", max_replacements=1))
     empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(arr)), 0)
     number = pc.match_substring_regex(arr, _NUMBER_RE)
     values = pc.cast(pc.if_else(number, arr, pa.scalar(None, pa.string())), pa.float64())
@@ -863,15 +932,16 @@ def _clean_text(text: str) -> str | None:
     return text if text and text != "Unknown" else None
 
 
-def _parse_times(col: pd.Series, time_format: str,
-                 dayfirst: bool = False) -> pd.api.extensions.ExtensionArray:
+def _parse_times(col: pd.Series, time_format: str, dayfirst: bool = False,
+                 decimal_comma: bool = False) -> pd.api.extensions.ExtensionArray:
     """UTC timestamps of a column, parsing each distinct text once; NaT where unparseable.
 
     ``time_format`` "any" (tables without a fixed format) reads Unix seconds (9-10 digits,
     fractions allowed) or milliseconds (12-13 digits), ISO 8601 (``T`` or a blank between date
     and time; ``Z``, an offset or a trailing ``UTC``), and other dates as pandas reads them,
     ``dayfirst`` deciding ``01/02/2024``. Times without a zone are UTC. A column that already
-    holds datetimes is taken as it is (naive ones as UTC).
+    holds datetimes is taken as it is (naive ones as UTC). With ``decimal_comma`` (semicolon
+    files) Unix times may carry a decimal comma (``1709294400,5``).
     """
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         values = pd.DatetimeIndex(col)
@@ -882,14 +952,16 @@ def _parse_times(col: pd.Series, time_format: str,
     if time_format != "any":
         parsed = pd.to_datetime(texts, format=time_format, errors="coerce", utc=True, cache=False)
     else:
-        parsed = _parse_any_times(texts.astype(str).str.strip(), dayfirst)
+        parsed = _parse_any_times(texts.astype(str).str.strip(), dayfirst, decimal_comma)
     return parsed.array.take(codes, allow_fill=True)
 
 
-def _parse_any_times(texts: pd.Series, dayfirst: bool) -> pd.Series:
+def _parse_any_times(texts: pd.Series, dayfirst: bool, decimal_comma: bool = False) -> pd.Series:
     out = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns, UTC]")
     if not len(texts):
         return out
+    if decimal_comma:  # Unix seconds or milliseconds with a decimal comma
+        texts = texts.str.replace(r"^([0-9]{9,13}),([0-9]*)$", r"\1.\2", regex=True)
     seconds = texts.str.fullmatch(r"[0-9]{9,10}(?:\.[0-9]*)?")
     millis = texts.str.fullmatch(r"[0-9]{12,13}(?:\.0*)?")
     if seconds.any():
@@ -917,16 +989,17 @@ def _convert(raw: pd.DataFrame, layout: _Layout) -> tuple[pd.DataFrame, np.ndarr
     n = len(raw)
     out: dict[str, object] = {}
 
-    mmsi, bad_mmsi = _to_float(raw["mmsi"], typed)
+    comma = layout.decimal_comma
+    mmsi, bad_mmsi = _to_float(raw["mmsi"], typed, comma)
     bad_mmsi = bad_mmsi | ~np.isfinite(mmsi) | (mmsi != np.floor(mmsi)) | (mmsi < 0) | (mmsi > MAX_MMSI)
     out["mmsi"] = np.where(bad_mmsi, 0, mmsi).astype(np.int64)
 
-    ts = _parse_times(raw["time"], layout.time_format, layout.dayfirst)
+    ts = _parse_times(raw["time"], layout.time_format, layout.dayfirst, comma)
     bad_time = np.asarray(ts.isna())
     out["timestamp"] = ts
 
-    lat, bad_lat = _to_float(raw["lat"], typed)
-    lon, bad_lon = _to_float(raw["lon"], typed)
+    lat, bad_lat = _to_float(raw["lat"], typed, comma)
+    lon, bad_lon = _to_float(raw["lon"], typed, comma)
     with np.errstate(invalid="ignore"):
         no_position = ~((np.abs(lat) <= 90.0) & (np.abs(lon) <= 180.0))
     out["lat"] = np.where(no_position, np.nan, lat)
@@ -939,10 +1012,12 @@ def _convert(raw: pd.DataFrame, layout: _Layout) -> tuple[pd.DataFrame, np.ndarr
             ("cog", "cog_deg", 0.0, 360.0 - 1e-9),
             ("heading", "heading_deg", 0.0, 360.0 - 1e-9),
         ):
-            values = _to_float(raw[field], typed)[0] if field in raw else np.full(n, np.nan)
+            values = (_to_float(raw[field], typed, comma)[0] if field in raw
+                      else np.full(n, np.nan))
             out[name] = np.where((values >= lo) & (values <= hi), values, np.nan)
         for field, name in (("draught", "draught_m"), ("length", "length_m"), ("width", "beam_m")):
-            values = _to_float(raw[field], typed)[0] if field in raw else np.full(n, np.nan)
+            values = (_to_float(raw[field], typed, comma)[0] if field in raw
+                      else np.full(n, np.nan))
             out[name] = np.where(values > 0, values, np.nan)
 
     def distinct(field: str) -> _Distinct:

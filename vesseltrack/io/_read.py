@@ -199,7 +199,8 @@ def _not_ais(path: Path, head: bytes) -> InputError:
     else:
         first = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
         what = ("not AIS data: no AIS sentence (!AIVDM/!AIVDO) and a header in no known CSV "
-                f"layout (tried {LAYOUTS_TRIED}); map its columns with --columns "
+                f"layout (delimiters tried: comma, semicolon, tab, pipe; layouts tried: "
+                f"{LAYOUTS_TRIED}); map its columns with --columns "
                 f"(first line: {first[:80]!r})")
     return InputError(f"{path}: {what}")
 
