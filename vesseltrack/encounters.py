@@ -156,10 +156,15 @@ def find_encounters(grid: pd.DataFrame, fences: list[Fence], params: EncounterPa
     max_break_steps = int(params.max_break_minutes * 60.0 // step_s)
     pairs["run"] = run_ids(pair_key, pairs["step"].to_numpy("int64"), max_break_steps)  # pragma: no mutate (dtype)
     # runs are numbered 0, 1, ... in row order: the groups are in that order sorted or not
-    agg = pairs.groupby("run", sort=True).agg(  # pragma: no mutate (runs come in order)
-        mmsi_a=("mmsi_a", "first"), mmsi_b=("mmsi_b", "first"), first=("step", "min"),
-        last=("step", "max"), lon=("lon", "median"), lat=("lat", "median"),
-        median_distance_m=("d_m", "median"), median_speed_knots=("speed", "median"))
+    g = pairs.groupby("run", sort=True)  # pragma: no mutate (runs come in order)
+    # one reduction a column: a named aggregation (``agg(name=(column, how))``) costs about
+    # five times as much on the small tables of one call
+    agg = pd.DataFrame({
+        "mmsi_a": g["mmsi_a"].first(), "mmsi_b": g["mmsi_b"].first(),
+        "first": g["step"].min(), "last": g["step"].max(),
+        "lon": g["lon"].median(), "lat": g["lat"].median(),
+        "median_distance_m": g["d_m"].median(), "median_speed_knots": g["speed"].median(),
+    })
     out = pd.DataFrame({
         "mmsi_a": agg["mmsi_a"].to_numpy("int64"),  # pragma: no mutate (dtype: the columns already have it)
         "mmsi_b": agg["mmsi_b"].to_numpy("int64"),  # pragma: no mutate (dtype: the columns already have it)
