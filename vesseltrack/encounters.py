@@ -466,7 +466,7 @@ def _keyed_tracks(
     rows = np.repeat(np.arange(len(sm)), cnt)
     first = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
     keyed = statics.iloc[rows].assign(mmsi=first + np.arange(int(cnt.sum())))
-    return tracks, keyed.reset_index(drop=True), keys
+    return tracks, keyed.reset_index(drop=True), keys  # pragma: no mutate (find_gaps reads the statics' draughts by column name)
 
 
 def _unkeyed(found: pd.DataFrame, keys: _Keys | None) -> pd.DataFrame:
