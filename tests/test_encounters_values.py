@@ -841,3 +841,23 @@ def test_an_at_sea_table_with_a_dark_encounter_has_the_encounter_types(shore_far
          "datetime64[ns, UTC]", "datetime64[ns, UTC]", "float64", "float64", "float64", "float64",
          "float64", "string", "float64", "float64", "int64"],
         [True, False])
+
+
+def test_the_shortest_detour_is_the_sum_of_both_legs():
+    # the gap runs from 10 nm south of P to 10 nm north. B waits at P: 10 + 10 = 20 nm. A waits
+    # 3 nm east and 4 nm north of the gap's start: sqrt(3^2 + 4^2) = 5 nm in, sqrt(3^2 + 16^2)
+    # = 16.28 nm out, 21.28 nm: B is kept (A's legs differ more, -11.28 against 0, but their sum
+    # is longer)
+    east_3nm = 3 * 1852 / 92_184.899
+    gaps = gaps_table([(352000003, 1.5, 9.5, P[0], P[1] - 10 * NM_LAT, P[0], P[1] + 10 * NM_LAT)])
+    g = grid_of(waiting(A, lon=P[0] + east_3nm, lat=P[1] - 6 * NM_LAT), waiting(B))
+    assert dark_rows(g, gaps) == [(B, 352000003, 5400.0, 34200.0, 1)]
+
+
+def test_the_at_sea_job_finds_loitering_on_the_encounters_grid(shore_far):
+    # reports every 10 min and a grid interpolating across 0.1 h (6 min) at most: the grid is
+    # empty, so is the loitering table (the default grid, 1 h, would give B's 6 h adrift)
+    pos = make_positions(make_track(B, P, [stay(6.0, 0.5)]))
+    short = AtSeaParams(encounters=EncounterParams(grid=GridParams(max_interpolation_hours=0.1)))
+    assert (len(detect_at_sea(pos, params=short).loitering), len(detect_at_sea(pos).loitering)) == (
+        0, 1)

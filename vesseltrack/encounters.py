@@ -286,7 +286,7 @@ def find_dark_encounters(
 def _draught_change_m(statics: pd.DataFrame | None, mmsi: np.ndarray, start_s: np.ndarray,
                       end_s: np.ndarray, window_hours: float) -> np.ndarray:
     """Draught in effect ``window_hours`` after the end minus that in effect at the start."""
-    if statics is None or len(mmsi) == 0:
+    if statics is None or len(mmsi) == 0:  # pragma: no mutate (draught_at gives NaN without statics and nothing for no vessel: the shortcut's answers)
         return np.full(len(mmsi), np.nan)
     m = pd.Series(np.asarray(mmsi, "int64"))  # pragma: no mutate (dtype: the columns already have it)
     before = draught_at(statics, m, _utc(start_s), "backward")
@@ -532,7 +532,7 @@ def detect_at_sea(
         for side in ("a", "b"):
             rows = dark_found[f"gap_{side}"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
             has = rows >= 0
-            change = (gaps["draught_after_m"].to_numpy(float) - gaps["draught_before_m"].to_numpy(float))
+            change = (gaps["draught_after_m"].to_numpy(float) - gaps["draught_before_m"].to_numpy(float))  # pragma: no mutate (dtype: the columns already have it)
             col = dark[f"draught_change_{side}_m"].to_numpy(float).copy()  # pragma: no mutate (dtype: the columns already have it)
             col[has] = change[gaps.index.get_indexer(rows[has])]
             dark[f"draught_change_{side}_m"] = np.round(col, 1)
