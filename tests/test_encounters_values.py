@@ -133,6 +133,15 @@ def test_fences_of_a_list_is_that_list():
     assert fences_of(fences) is fences
 
 
+def test_fences_of_a_ports_table_have_a_500_m_exit_margin_by_default():
+    # 500.5 m at 34 N's 92,184.899 m a degree of longitude is 500.8 m at 33.95 N (cos 33.95 /
+    # cos 34 = 1.000589): beyond the default 500 m margin (within 501 m); 499.0 m is within it
+    ports = pd.DataFrame({"name": ["a"], "kind": ["port"], "geometry": [box(124.0, 33.9, 124.1, 34.0)]})
+    fence = fences_of(ports)[0]
+    near = fence.near(124.1 + np.array([499.0, 500.5]) / 92_184.899, np.array([33.95, 33.95]))
+    assert near.tolist() == [True, False]
+
+
 def test_fences_of_a_ports_table_are_built_with_the_exit_margin():
     # a 1,000 m margin: a point 900 m east of the fence is near it, as the built fence says
     ports = pd.DataFrame({"name": ["a"], "kind": ["port"], "geometry": [box(124.0, 33.9, 124.1, 34.0)]})
