@@ -264,3 +264,17 @@ def test_with_splitting_a_dark_vessel_draught_change_is_the_one_across_its_gap()
                             (THIRD, T0 + pd.Timedelta(hours=9.5), 12.0)])
     enc = detect_at_sea(dark_case(), statics, params=SPLIT).encounters
     assert enc["draught_change_b_m"].tolist() == [4.0]
+
+
+def test_with_splitting_each_key_takes_only_its_own_mmsis_statics():
+    # keys in MMSI order: 211000001 -> 0, 311000001 -> 1, the third vessel -> 2, the shared
+    # MMSI -> 3, 4. The 311000001 report of 20.0 m (T0 + 1 h 15 min) falls between the third
+    # vessel's 8.0 m (01:00) and its gap (01:30): only the third vessel's own statics say
+    # 8.0 before the gap and 12.0 at its reappearance, +4.0 (20.0 would give -8.0)
+    others = [make_track(211000001, (120.0, 30.0), [stay(10.0, 0.3)]),
+              make_track(311000001, (121.0, 31.0), [stay(10.0, 0.3)])]
+    statics = make_statics([(311000001, T0 + pd.Timedelta(hours=1.25), 20.0),
+                            (THIRD, T0 + pd.Timedelta(hours=1), 8.0),
+                            (THIRD, T0 + pd.Timedelta(hours=9.5), 12.0)])
+    enc = detect_at_sea(make_positions(dark_case(), *others), statics, params=SPLIT).encounters
+    assert enc["draught_change_b_m"].tolist() == [4.0]

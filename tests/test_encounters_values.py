@@ -133,6 +133,15 @@ def test_fences_of_a_list_is_that_list():
     assert fences_of(fences) is fences
 
 
+def test_fences_of_a_ports_table_have_a_500_m_exit_margin_by_default():
+    # 500.5 m at 34 N's 92,184.899 m a degree of longitude is 500.8 m at 33.95 N (cos 33.95 /
+    # cos 34 = 1.000589): beyond the default 500 m margin (within 501 m); 499.0 m is within it
+    ports = pd.DataFrame({"name": ["a"], "kind": ["port"], "geometry": [box(124.0, 33.9, 124.1, 34.0)]})
+    fence = fences_of(ports)[0]
+    near = fence.near(124.1 + np.array([499.0, 500.5]) / 92_184.899, np.array([33.95, 33.95]))
+    assert near.tolist() == [True, False]
+
+
 def test_fences_of_a_ports_table_are_built_with_the_exit_margin():
     # a 1,000 m margin: a point 900 m east of the fence is near it, as the built fence says
     ports = pd.DataFrame({"name": ["a"], "kind": ["port"], "geometry": [box(124.0, 33.9, 124.1, 34.0)]})
@@ -750,3 +759,114 @@ def test_a_draught_change_on_one_side_only_is_not_a_transfer():
     # -1.0 m against 0.0 m: signs -1 and 0, product 0, not below 0
     s = result_with([(-1.0, 0.0), (0.0, -1.0), (1.0, 1.0)]).summary()
     assert s["transfers"] == 0
+
+
+# --------------------------------------------------------------------------------------------
+# tables as returned, and cases of the mutants that survived the tests above
+
+
+FOUND_COLUMNS = {"mmsi_a", "mmsi_b", "start_s", "end_s", "duration_hours", "lon", "lat",
+                 "median_distance_m", "median_speed_knots"}
+DARK_COLUMNS = ["mmsi_a", "mmsi_b", "start_s", "end_s", "duration_hours", "lon", "lat",
+                "median_speed_knots", "dark_vessels", "gap_a", "gap_b", "run_start_s",
+                "run_end_s"]
+
+
+def test_found_encounters_have_their_columns_only_and_a_fresh_index():
+    # vessels 1, 2 meet at steps 20 .. 32, vessels 3, 4 at 0 .. 12: the runs come (1, 2) then
+    # (3, 4), the table by start: rows 0, 1 and no column for the runs' old positions
+    g = grid_of(vessel(1, steps(20, 32), 0.5), vessel(2, steps(20, 32), 0.5, lat=P[1] + NORTH_300M),
+                vessel(3, steps(0, 12), 0.5, lon=126.0),
+                vessel(4, steps(0, 12), 0.5, lon=126.0, lat=P[1] + NORTH_300M))
+    enc = find_encounters(g, [], EncounterParams())
+    assert (set(enc.columns), len(enc.columns), enc.index.tolist()) == (FOUND_COLUMNS, 9, [0, 1])
+
+
+def test_dark_encounters_have_their_columns_only_and_a_fresh_index():
+    # one one-dark (B waiting, A's gap, label 5) and one both-dark (labels 3 and 8, far north)
+    one = gaps_table([(A, 1.5, 9.5, P[0], P[1] - 20 * NM_LAT, P[0], P[1] + 20 * NM_LAT)],
+                     index=[5])
+    north = both_dark_gaps().assign(start_lat=lambda f: f["start_lat"] + 2.0,
+                                    end_lat=lambda f: f["end_lat"] + 2.0)
+    north["mmsi"] = [352000003, 352000004]
+    out = find_dark_encounters(grid_of(waiting()), pd.concat([one, north]), [], AtSeaParams())
+    assert (list(out.columns), out.index.tolist(), out["dark_vessels"].tolist()) == (
+        DARK_COLUMNS, [0, 1], [1, 2])
+
+
+def test_no_dark_encounter_is_an_empty_table_of_float_columns():
+    # one gap and no other vessel: nobody to meet
+    gaps = gaps_table([(A, 1.5, 9.5, P[0], P[1] - 20 * NM_LAT, P[0], P[1] + 20 * NM_LAT)])
+    out = find_dark_encounters(empty_grid(), gaps, [], AtSeaParams())
+    assert (list(out.columns), {str(d) for d in out.dtypes}) == (DARK_COLUMNS, {"float64"})
+
+
+def test_three_ships_of_neighbouring_mmsis_together_are_three_encounters():
+    # nine-digit MMSIs one apart: the pairs (X, Z) and (Y, Z) are runs of their own (a key
+    # mixing the two MMSIs as X / 1e9 + Z could not tell 352000001 from 352000002)
+    x, y, z = 352000001, 352000002, 352000003
+    g = grid_of(vessel(z, steps(0, 12), 0.5), vessel(x, steps(0, 12), 0.5, lat=P[1] + NORTH_300M),
+                vessel(y, steps(0, 12), 0.5, lat=P[1] + NORTH_300M / 2))
+    enc = find_encounters(g, [], EncounterParams())
+    assert found_pairs(enc) == [(x, y, 0.0, 7200.0), (x, z, 0.0, 7200.0), (y, z, 0.0, 7200.0)]
+
+
+def test_a_point_55_nm_east_of_a_fence_at_85_north_is_within_60_nm():
+    # the fence's north-east corner is (10.1, 85.0); the point (20.6, 85.0), 10.5 deg east:
+    # haversine a = cos(85)^2 sin(5.25)^2 = 0.0871557^2 * 0.0915016^2 = 6.35999e-5,
+    # 2 asin(sqrt(a)) = 0.0159500 rad * 3440.07 nm = 54.87 nm (within 60); the box, widened
+    # by 60 / 60 * 1.05 deg / cos(85 + 1.05) = 15.24 deg of longitude, holds it (measured at
+    # cos(85 - 1.05) it would be 9.96 deg, short of 10.5)
+    fences = fence_box(10.0, 84.9, 10.1, 85.0)
+    assert far_from_fences(np.array([20.6]), np.array([85.0]), fences, 60.0).tolist() == [False]
+
+
+def test_a_window_after_an_encounter_keeps_none_of_it(shore_far):
+    # the encounter is T0 .. T0 + 3 h, the loitering T0 .. T0 + 6 h: a window T0 + 7 h ..
+    # T0 + 8 h has neither, although both start before its end
+    pos = make_positions(make_track(B, P, [stay(6.0, 0.5)]),
+                         make_track(A, (P[0], P[1] + NORTH_300M), [stay(3.0, 0.5)]))
+    found = detect_at_sea(pos, since=T0 + 7 * HOUR, until=T0 + 8 * HOUR)
+    assert (len(found.encounters), len(found.loitering)) == (0, 0)
+
+
+def test_a_dark_vessel_draught_change_is_rounded_to_a_tenth(shore_far):
+    # A: 8.0 m before its gap, 10.3 m at its reappearance: 10.3 - 8.0 = 2.3000000000000007,
+    # rounded to 0.1 m: 2.3 (to a whole metre it would be 2.0)
+    statics = make_statics([(A, T0 + HOUR, 8.0), (A, T0 + pd.Timedelta(hours=9.5), 10.3),
+                            (B, T0 - HOUR, 5.0)])
+    enc = detect_at_sea(dark_scene(), statics).encounters
+    dark = enc.loc[enc["evidence"] == "ais-gap"].iloc[0]
+    assert dark["draught_change_b_m"] == 2.3
+
+
+def test_an_at_sea_table_with_a_dark_encounter_has_the_encounter_types(shore_far):
+    # a dark row's median distance (not measured) is NaN in a float column
+    enc = detect_at_sea(dark_scene()).encounters
+    assert (list(enc["evidence"]), [str(d) for d in enc.dtypes],
+            enc["median_distance_m"].isna().tolist()) == (
+        ["ais-gap", "ais"],
+        ["string", "int64", "int64", "string", "string", "string", "string",
+         "datetime64[ns, UTC]", "datetime64[ns, UTC]", "float64", "float64", "float64", "float64",
+         "float64", "string", "float64", "float64", "int64"],
+        [True, False])
+
+
+def test_the_shortest_detour_is_the_sum_of_both_legs():
+    # the gap runs from 10 nm south of P to 10 nm north. B waits at P: 10 + 10 = 20 nm. A waits
+    # 3 nm east and 4 nm north of the gap's start: sqrt(3^2 + 4^2) = 5 nm in, sqrt(3^2 + 16^2)
+    # = 16.28 nm out, 21.28 nm: B is kept (A's legs differ more, -11.28 against 0, but their sum
+    # is longer)
+    east_3nm = 3 * 1852 / 92_184.899
+    gaps = gaps_table([(352000003, 1.5, 9.5, P[0], P[1] - 10 * NM_LAT, P[0], P[1] + 10 * NM_LAT)])
+    g = grid_of(waiting(A, lon=P[0] + east_3nm, lat=P[1] - 6 * NM_LAT), waiting(B))
+    assert dark_rows(g, gaps) == [(B, 352000003, 5400.0, 34200.0, 1)]
+
+
+def test_the_at_sea_job_finds_loitering_on_the_encounters_grid(shore_far):
+    # reports every 10 min and a grid interpolating across 0.1 h (6 min) at most: the grid is
+    # empty, so is the loitering table (the default grid, 1 h, would give B's 6 h adrift)
+    pos = make_positions(make_track(B, P, [stay(6.0, 0.5)]))
+    short = AtSeaParams(encounters=EncounterParams(grid=GridParams(max_interpolation_hours=0.1)))
+    assert (len(detect_at_sea(pos, params=short).loitering), len(detect_at_sea(pos).loitering)) == (
+        0, 1)

@@ -256,3 +256,35 @@ def test_points_in_neighbouring_cells_are_paired_once():
     ia, ib = cell_pairs(np.zeros(2), np.array([124.0, 124.0]), np.array([34.0, 34.006]),
                         None, None, None, 500.0)
     assert list(zip(ia.tolist(), ib.tolist(), strict=True)) == [(0, 1)]
+
+
+DEG_M = np.pi / 180.0 * 6_371_008.8  # metres a degree of latitude (mean earth radius)
+
+
+def test_points_just_within_the_cell_size_north_south_are_paired_wherever_they_fall():
+    # cells of 500 m: 500 / DEG_M = 0.0044966 deg of latitude. c sets the origin (34.0); a is
+    # 1 - 1.5 d cells north of it and b 1 - 0.1 d cells north of a (499.99992 m), d =
+    # 1 / 6,371,008.8: a in the first cell, b in the second, neighbours. (Cells a metre of
+    # earth radius smaller, 1 + d of them in a's span, would put a at 1 - 0.5 d, still the
+    # first, and b at 2 + 0.4 d, the third: the pair lost.)
+    d = 1.0 / 6_371_008.8
+    cy = 500.0 / DEG_M
+    a = 34.0 + (1.0 - 1.5 * d) * cy
+    lat = np.array([34.0, a, a + (1.0 - 0.1 * d) * cy])
+    ia, ib = cell_pairs(np.zeros(3), np.full(3, 124.0), lat, None, None, None, 500.0)
+    assert (1, 2) in set(zip(ia.tolist(), ib.tolist(), strict=True))
+
+
+def test_points_just_within_the_cell_size_east_west_at_the_highest_latitude_are_paired():
+    # all at 60 N; cells of 500 m are widened to 500 / DEG_M / cos(60.1 deg) of longitude
+    # (0.1 deg above the highest point). c sets the origin (lon 124.0); a is 0.999 of a cell
+    # widened for 59.9 deg (500 / DEG_M / cos(59.9)) east of it: 0.999 * cos(60.1) / cos(59.9)
+    # = 0.99297 of a true cell, the first; b is 500 / DEG_M / cos(60) deg east of a (500 m along
+    # the parallel, a little less on the great circle): cos(60.1) / cos(60) = 0.996976 of a
+    # cell, so b is at 1.98994, the second: neighbours. (Cells widened for 59.9 deg would put
+    # b at 0.999 + cos(59.9) / cos(60) = 0.999 + 1.003023 = 2.002, the third: the pair lost.)
+    cy = 500.0 / DEG_M
+    a = 124.0 + 0.999 * cy / np.cos(np.radians(59.9))
+    lon = np.array([124.0, a, a + cy / np.cos(np.radians(60.0))])
+    ia, ib = cell_pairs(np.zeros(3), lon, np.full(3, 60.0), None, None, None, 500.0)
+    assert (1, 2) in set(zip(ia.tolist(), ib.tolist(), strict=True))
