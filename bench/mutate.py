@@ -314,6 +314,7 @@ def _tests_by_mutant(lines_json: Path, groups: list[set[str]]) -> dict[str, froz
                      for node in ([top] if not isinstance(top, ast.ClassDef) else top.body)
                      if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
                      and "__mutmut_" in node.name]
+        by_name = {node.name: node for node in functions}
         originals: dict[str, tuple[ast.AST, list[str]] | None] = {}
         for node in functions:
             mangled, _, number = node.name.rpartition("__mutmut_")
@@ -321,8 +322,14 @@ def _tests_by_mutant(lines_json: Path, groups: list[set[str]]) -> dict[str, froz
                 continue
             if mangled not in originals:
                 orig = _original_function(tree, mangled)
-                originals[mangled] = None if orig is None else (
-                    orig, source[orig.lineno - 1:orig.end_lineno])
+                copy = by_name.get(f"{mangled}__mutmut_orig")
+                originals[mangled] = None
+                if orig is not None and copy is not None:
+                    orig_lines = source[orig.lineno - 1:orig.end_lineno]
+                    copy_lines = mutated_lines[copy.lineno - 1:copy.end_lineno]
+                    copy_lines[0] = copy_lines[0].replace(copy.name, orig.name, 1)
+                    if copy_lines == orig_lines:  # mutmut's copy is the source, line for line
+                        originals[mangled] = orig, orig_lines
             if originals[mangled] is None:
                 continue
             orig, orig_lines = originals[mangled]  # type: ignore[misc]
@@ -345,28 +352,28 @@ def _tests_by_mutant(lines_json: Path, groups: list[set[str]]) -> dict[str, froz
     return result
 
 
-def _kill_order(function: str, tests: list[str], history: str) -> list[str]:
+def _kill_order(function: str, tests: list[str], history: str,
+                durations: dict[str, float]) -> list[str]:
     """``tests`` (fastest first) reordered by the kill history (lines "function<TAB>test"):
-    the tests that killed mutants of ``function`` first (most kills first, then the latest),
-    then those that killed mutants of other functions, then the rest, each fastest first."""
-    same: dict[str, tuple[int, int]] = {}
+    first the tests that killed mutants of ``function``, the least time per kill first
+    (``durations``: seconds a run), then those that killed mutants of other functions, then
+    the rest, each fastest first."""
+    same: dict[str, int] = {}
     other: set[str] = set()
-    for index, line in enumerate(history.splitlines()):
+    for line in history.splitlines():
         killer_of, _, test = line.partition("\t")
         if killer_of == function:
-            same[test] = (same.get(test, (0, 0))[0] + 1, index)
+            same[test] = same.get(test, 0) + 1
         else:
             other.add(test)
     position = {test: i for i, test in enumerate(tests)}
 
-    def rank(test: str) -> tuple[int, int, int]:
+    def rank(test: str) -> tuple[int, float, int]:
         if test in same:
-            count, latest = same[test]
-            return 0, -count, -latest
-        return (1 if test in other else 2), position[test], 0
+            return 0, durations.get(test, 0.0) / same[test], position[test]
+        return (1 if test in other else 2), 0.0, position[test]
 
     return sorted(tests, key=rank)
-
 
 class _CollectedSession:
     """The module's test selection configured and collected once, in mutmut's parent process.
@@ -595,7 +602,8 @@ def _mutmut_main(args: list[str]) -> None:
             if mutant_name in chosen:
                 ordered = [test for test in ordered if test in chosen[mutant_name]] or ordered
             if _ORDER and kills_file.exists():
-                ordered = _kill_order(function, ordered, kills_file.read_text())
+                ordered = _kill_order(function, ordered, kills_file.read_text(),
+                                      state().duration_by_test)
             session = held["session"]
             with change_cwd("mutants"):
                 code = session.run(ordered)
