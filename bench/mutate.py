@@ -2,8 +2,14 @@
 
 Each module is mutated by mutmut (3.x) against only the fast tests that cover it, in its own
 scratch copy of the repository under ``.mutate/`` (so runs of different modules never share
-mutmut's state). mutmut runs, for each mutant, only the tests that executed the mutated
-function (fastest first, stopping at the first failure). ``--jobs`` modules run at once (default:
+mutmut's state). mutmut links each mutant to the tests that executed the mutated function and
+stops at the first failure; of those, a mutant runs only the tests that executed the mutated
+statement in mutmut's coverage run (``MUTATE_LINES=0``: all of them), the tests that killed
+earlier mutants of the same function first, then those that killed mutants elsewhere, then
+the rest, fastest first (``MUTATE_ORDER=0``: all fastest first, mutmut's order). Neither
+changes a verdict: a test that never reaches the mutated statement runs the same code as on
+the original, and the order decides only which failure is met first (``bench/MUTATION.md``).
+``--jobs`` modules run at once (default:
 the number of CPUs), each with ``--children`` mutmut workers of its own (default 1): running
 modules side by side also overlaps their serial phases (mutant generation, the coverage, stats
 and clean-test runs), which one module's workers cannot. The costliest modules start first, and
@@ -23,6 +29,8 @@ Usage::
     python bench/mutate.py --jobs 1        # one module at a time
     python bench/mutate.py --fresh         # discard earlier results
     python bench/mutate.py --survivors     # re-test only the last run's survivors
+    MUTATE_LINES=0 MUTATE_ORDER=0 python bench/mutate.py cargo --fresh   # mutmut's tests, order
+    MUTATE_SCRATCH=/tmp/m python bench/mutate.py cargo   # scratch copies there, not .mutate/
 """
 
 from __future__ import annotations
