@@ -2,8 +2,14 @@
 
 Each module is mutated by mutmut (3.x) against only the fast tests that cover it, in its own
 scratch copy of the repository under ``.mutate/`` (so runs of different modules never share
-mutmut's state). mutmut runs, for each mutant, only the tests that executed the mutated
-function (fastest first, stopping at the first failure). ``--jobs`` modules run at once (default:
+mutmut's state). mutmut links each mutant to the tests that executed the mutated function and
+stops at the first failure; of those, a mutant runs only the tests that executed the mutated
+statement in mutmut's coverage run (``MUTATE_LINES=0``: all of them), the tests that killed
+earlier mutants of the same function first, then those that killed mutants elsewhere, then
+the rest, fastest first (``MUTATE_ORDER=0``: all fastest first, mutmut's order). Neither
+changes a verdict: a test that never reaches the mutated statement runs the same code as on
+the original, and the order decides only which failure is met first (``bench/MUTATION.md``).
+``--jobs`` modules run at once (default:
 the number of CPUs), each with ``--children`` mutmut workers of its own (default 1): running
 modules side by side also overlaps their serial phases (mutant generation, the coverage, stats
 and clean-test runs), which one module's workers cannot. The costliest modules start first, and
@@ -23,12 +29,16 @@ Usage::
     python bench/mutate.py --jobs 1        # one module at a time
     python bench/mutate.py --fresh         # discard earlier results
     python bench/mutate.py --survivors     # re-test only the last run's survivors
+    MUTATE_LINES=0 MUTATE_ORDER=0 python bench/mutate.py cargo --fresh   # mutmut's tests, order
+    MUTATE_SCRATCH=/tmp/m python bench/mutate.py cargo   # scratch copies there, not .mutate/
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import atexit
+import difflib
 import json
 import os
 import shutil
@@ -40,7 +50,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRATCH = ROOT / ".mutate"
+# the scratch copies (MUTATE_SCRATCH=DIR: elsewhere, e.g. to keep two runs side by side)
+SCRATCH = Path(os.environ.get("MUTATE_SCRATCH") or ROOT / ".mutate").resolve()
 
 # The fast analysis tests: no committed-fixture or generated-scenario runs, no CLI, map or
 # report rendering (each costs seconds per mutant and is covered by the unit tests named).
@@ -220,6 +231,158 @@ def _shared_fixture_groups(selection: list[str]) -> list[set[str]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
+# The two refinements of each mutant's test run (``_mutmut_main``), each with a switch to turn
+# it off (``=0``) so that a run can be compared with one without it: the verdicts are the same
+# (bench/MUTATION.md, "How each mutant's tests are chosen and ordered").
+_ORDER = os.environ.get("MUTATE_ORDER", "1") != "0"  # tests that killed mutants first
+_LINES = os.environ.get("MUTATE_LINES", "1") != "0"  # only tests that ran the mutated statement
+_LINES_FILE = "mutate-lines.json"  # per-test lines of the coverage run, in the scratch copy
+_KILLS_FILE = "mutate-kills.txt"  # "function<TAB>test" for each mutant killed, appended
+_CHOSEN_FILE = "mutate-chosen.json"  # the tests chosen for each mutant by its lines
+
+
+def _changed_lines(orig: list[str], mutant: list[str]) -> set[int]:
+    """Indices into ``orig`` of the lines ``mutant`` changes (both a function's lines)."""
+    if len(orig) == len(mutant):
+        return {i for i, (a, b) in enumerate(zip(orig, mutant, strict=True)) if a != b}
+    changed: set[int] = set()
+    matcher = difflib.SequenceMatcher(None, orig, mutant, autojunk=False)
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        # an insertion between two lines: both neighbours
+        changed |= set(range(i1, i2)) if i2 > i1 else {max(i1 - 1, 0), min(i1, len(orig) - 1)}
+    return changed
+
+
+def _statement_lines(func: ast.AST, line: int) -> frozenset[int] | None:
+    """Lines of the innermost statement of ``func`` on ``line``: a simple statement whole, a
+    compound one's header (``if``/``for``/``while``/``with`` ... up to its body). None where
+    executing those lines is not what a change there needs to act: the function's own
+    signature, defaults or decorators, an ``else:``/``finally:`` line, anything unlocated."""
+    holders = [node for node in ast.walk(func)
+               if isinstance(node, ast.stmt | ast.excepthandler)
+               and node.lineno <= line <= (node.end_lineno or node.lineno)]
+    if not holders:
+        return None
+    size = min((node.end_lineno or node.lineno) - node.lineno for node in holders)
+    lines: set[int] = set()
+    for node in holders:
+        end = node.end_lineno or node.lineno
+        if end - node.lineno != size:
+            continue
+        if node is func or getattr(node, "decorator_list", None):
+            return None
+        body = [*getattr(node, "body", ()), *[c.pattern for c in getattr(node, "cases", ())]]
+        if body:  # compound: its header only
+            end = max(node.lineno, min(child.lineno for child in body) - 1)
+            if line > end:
+                return None
+        lines |= set(range(node.lineno, end + 1))
+    return frozenset(lines)
+
+
+def _original_function(tree: ast.Module, mangled: str) -> ast.AST | None:
+    """The function of the original source that mutmut names ``x_f`` or ``xǁClassǁm``."""
+    if mangled.startswith("xǁ"):
+        class_name, _, name = mangled[2:].partition("ǁ")
+        scopes = [node.body for node in tree.body
+                  if isinstance(node, ast.ClassDef) and node.name == class_name]
+    elif mangled.startswith("x_"):
+        name, scopes = mangled[2:], [tree.body]
+    else:
+        return None
+    found = [node for body in scopes for node in body
+             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name]
+    return found[0] if len(found) == 1 else None
+
+
+def _tests_by_mutant(lines_json: Path, groups: list[set[str]]) -> dict[str, frozenset[str]]:
+    """For each mutant, the tests that executed its mutated statement (:func:`_statement_lines`)
+    in the coverage run, widened to every test of a shared fixture group one of them is in.
+
+    A mutant is left out (all its function's tests run) where the change is not located, or
+    is in a line :func:`_statement_lines` gives None for, or its lines ran outside any test
+    (at collection) or in no test. Mutant names as mutmut passes them to a run.
+    """
+    data = json.loads(lines_json.read_text())
+    result: dict[str, frozenset[str]] = {}
+    for rel, by_test in data["files"].items():
+        source_path, mutants_path = Path(rel), Path("mutants") / rel
+        if not source_path.exists() or not mutants_path.exists():
+            continue
+        source = source_path.read_text().splitlines()
+        tree = ast.parse("\n".join(source))
+        mutated = mutants_path.read_text()
+        mutated_lines = mutated.splitlines()
+        outside = set(by_test.pop("", ()))
+        tests_lines = {test: set(lines) for test, lines in by_test.items()}
+        module = rel.removesuffix(".py").replace("/", ".")
+        functions = [node for top in ast.parse(mutated).body
+                     for node in ([top] if not isinstance(top, ast.ClassDef) else top.body)
+                     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                     and "__mutmut_" in node.name]
+        by_name = {node.name: node for node in functions}
+        originals: dict[str, tuple[ast.AST, list[str]] | None] = {}
+        for node in functions:
+            mangled, _, number = node.name.rpartition("__mutmut_")
+            if number == "orig" or not number.isdigit():
+                continue
+            if mangled not in originals:
+                orig = _original_function(tree, mangled)
+                copy = by_name.get(f"{mangled}__mutmut_orig")
+                originals[mangled] = None
+                if orig is not None and copy is not None:
+                    orig_lines = source[orig.lineno - 1:orig.end_lineno]
+                    copy_lines = mutated_lines[copy.lineno - 1:copy.end_lineno]
+                    copy_lines[0] = copy_lines[0].replace(copy.name, orig.name, 1)
+                    if copy_lines == orig_lines:  # mutmut's copy is the source, line for line
+                        originals[mangled] = orig, orig_lines
+            if originals[mangled] is None:
+                continue
+            orig, orig_lines = originals[mangled]  # type: ignore[misc]
+            lines = mutated_lines[node.lineno - 1:node.end_lineno]
+            lines[0] = lines[0].replace(node.name, orig.name, 1)  # type: ignore[attr-defined]
+            spans = [_statement_lines(orig, orig.lineno + i)  # type: ignore[attr-defined]
+                     for i in _changed_lines(orig_lines, lines)]
+            if not spans or any(span is None for span in spans):
+                continue
+            span = frozenset().union(*spans)
+            if span & outside:
+                continue
+            tests = {test for test, ran in tests_lines.items() if ran & span}
+            if not tests:
+                continue
+            for group in groups:
+                if tests & group:
+                    tests |= group
+            result[f"{module}.{node.name}"] = frozenset(tests)
+    return result
+
+
+def _kill_order(function: str, tests: list[str], history: str,
+                durations: dict[str, float]) -> list[str]:
+    """``tests`` (fastest first) reordered by the kill history (lines "function<TAB>test"):
+    first the tests that killed mutants of ``function``, the least time per kill first
+    (``durations``: seconds a run), then those that killed mutants of other functions, then
+    the rest, each fastest first."""
+    same: dict[str, int] = {}
+    other: set[str] = set()
+    for line in history.splitlines():
+        killer_of, _, test = line.partition("\t")
+        if killer_of == function:
+            same[test] = same.get(test, 0) + 1
+        else:
+            other.add(test)
+    position = {test: i for i, test in enumerate(tests)}
+
+    def rank(test: str) -> tuple[int, float, int]:
+        if test in same:
+            return 0, durations.get(test, 0.0) / same[test], position[test]
+        return (1 if test in other else 2), 0.0, position[test]
+
+    return sorted(tests, key=rank)
+
 class _CollectedSession:
     """The module's test selection configured and collected once, in mutmut's parent process.
 
@@ -255,6 +418,13 @@ class _CollectedSession:
             sys.stdout, sys.stderr = real
         self.ok = self.session.testsfailed == 0  # no collection error
         self.items = {item.nodeid: item for item in self.session.items}
+        self.failed: list[str] = []  # node ids of the tests failed in this process's run
+        self.config.pluginmanager.register(self, "mutate-failures")
+
+    def pytest_runtest_logreport(self, report: object) -> None:
+        """Note a failed test (set-up, call or teardown), for the kill history."""
+        if getattr(report, "failed", False):
+            self.failed.append(report.nodeid)  # type: ignore[attr-defined]
 
     def run(self, tests: list[str]) -> int | None:
         """Exit code for ``tests`` (node ids, in order); None if one of them was not collected."""
@@ -327,19 +497,80 @@ def _share_cores(runner: object) -> None:
     atexit.register(give_back, 0)
 
 
+def _record_lines_per_test(lines_file: Path) -> None:
+    """Make mutmut's coverage run (for ``mutate_only_covered_lines``: every selected test on
+    the unmutated module, before the mutants are made) note which test ran each line.
+
+    Each test's set-up, call and teardown run in a coverage context named by its node id
+    (lines run at collection have the empty context); the lines of each context are written
+    to ``lines_file`` as ``{"files": {path: {context: [lines]}}}`` for each measured file that
+    was the original source (on a later run of a kept scratch copy, mutmut measures the
+    trampolined file it made before, whose lines are not the source's: no file is noted and
+    every mutant runs all its function's tests).
+    """
+    from mutmut.runners.harness import PytestRunner
+    from mutmut.utils.file_utils import change_cwd
+
+    lines_file.unlink(missing_ok=True)
+
+    def collect_main_test_coverage(self: PytestRunner, cov: object) -> int:
+        import pytest
+
+        class Contexts:
+            @pytest.hookimpl(hookwrapper=True)
+            def pytest_runtest_protocol(self, item: object, nextitem: object) -> object:
+                cov.switch_context(item.nodeid)  # type: ignore[attr-defined]
+                yield
+                cov.switch_context("")  # type: ignore[attr-defined]
+
+        with change_cwd("mutants"), cov.collect():  # type: ignore[attr-defined]
+            self.prepare_main_test_run()
+            code = int(self.execute_pytest(self._pytest_args_regular_run([]),
+                                           plugins=[Contexts()]))
+        if code != 0:  # stopped early: some tests did not run (mutmut stops on it anyway)
+            return code
+        data = cov.get_data()  # type: ignore[attr-defined]
+        files: dict[str, dict[str, list[int]]] = {}
+        mutants = Path("mutants").resolve()
+        for path in data.measured_files():
+            rel = os.path.relpath(path, mutants)
+            if not Path(rel).is_file() or Path(rel).read_text() != Path(path).read_text():
+                continue
+            by_context: dict[str, list[int]] = {}
+            for line, contexts in (data.contexts_by_lineno(path) or {}).items():
+                for context in contexts:
+                    by_context.setdefault(context, []).append(line)
+            files[rel] = by_context
+        lines_file.write_text(json.dumps({"files": files}))
+        return code
+
+    PytestRunner.collect_main_test_coverage = collect_main_test_coverage  # type: ignore[method-assign]
+
+
 def _mutmut_main(args: list[str]) -> None:
     """``mutmut ARGS`` (in a scratch copy): test links widened by :func:`_shared_fixture_groups`,
-    each mutant run by :class:`_CollectedSession` (unless ``MUTATE_PYTEST_MAIN=1``)."""
+    each mutant run by :class:`_CollectedSession` (unless ``MUTATE_PYTEST_MAIN=1``) with only
+    the tests that ran its mutated statement (:func:`_tests_by_mutant`, unless
+    ``MUTATE_LINES=0``) in kill-history order (:func:`_kill_order`, unless ``MUTATE_ORDER=0``).
+    """
     import mutmut.__main__ as mm
     from mutmut.configuration import config
     from mutmut.runners.harness import PytestRunner
     from mutmut.state import state
     from mutmut.stats import save_stats
     from mutmut.utils.file_utils import change_cwd
+    from mutmut.utils.format_utils import mangled_name_from_mutant_name
 
     collect, make_runner = mm.collect_or_load_stats, mm.get_mutant_runner
     fresh_stats = not Path("mutants/mutmut-stats.json").exists()
     one_collection = os.environ.get("MUTATE_PYTEST_MAIN", "") != "1"
+    lines_file, kills_file = Path(_LINES_FILE).resolve(), Path(_KILLS_FILE).resolve()
+    kills_file.unlink(missing_ok=True)
+    if _LINES:
+        _record_lines_per_test(lines_file)
+    else:
+        lines_file.unlink(missing_ok=True)
+    groups: list[set[str]] = []
 
     def fast_runner(*a: object, **kw: object) -> object:
         runner = make_runner(*a, **kw)
@@ -353,6 +584,7 @@ def _mutmut_main(args: list[str]) -> None:
             return runner
         startup, run_tests = runner.startup, test_runner.run_tests
         held: dict[str, _CollectedSession] = {}
+        chosen: dict[str, frozenset[str]] = {}
 
         def startup_after_collection() -> None:
             cfg = config()
@@ -360,6 +592,11 @@ def _mutmut_main(args: list[str]) -> None:
                 held["session"] = _CollectedSession(
                     ["--rootdir=.", "--tb=native", "-x", "-q", "-p", "no:randomly", "-p", "no:random-order",
                      *cfg.pytest_add_cli_args_test_selection, *cfg.pytest_add_cli_args])
+            if _LINES and lines_file.exists():
+                chosen.update(_tests_by_mutant(lines_file, groups))
+                # what was chosen, for a look (mutants not named run all their tests)
+                Path(_CHOSEN_FILE).write_text(json.dumps(
+                    {name: sorted(tests) for name, tests in sorted(chosen.items())}, indent=0))
             startup()
 
         def run_collected(*, mutant_name: str | None, tests: list[str]) -> int:
@@ -368,10 +605,22 @@ def _mutmut_main(args: list[str]) -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
+            function = mangled_name_from_mutant_name(mutant_name)
+            ordered = list(tests)  # fastest first (mutmut's order)
+            if mutant_name in chosen:
+                ordered = [test for test in ordered if test in chosen[mutant_name]] or ordered
+            if _ORDER and kills_file.exists():
+                ordered = _kill_order(function, ordered, kills_file.read_text(),
+                                      state().duration_by_test)
+            session = held["session"]
             with change_cwd("mutants"):
-                code = held["session"].run(list(tests))
+                code = session.run(ordered)
             if code is None:
                 return run_tests(mutant_name=mutant_name, tests=tests)
+            if session.failed:  # one line, appended at once (the workers share the file)
+                fd = os.open(kills_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+                os.write(fd, f"{function}\t{session.failed[0]}\n".encode())
+                os.close(fd)
             return code
 
         runner.startup = startup_after_collection
@@ -381,7 +630,7 @@ def _mutmut_main(args: list[str]) -> None:
     def collect_and_widen(*a: object, **kw: object) -> None:
         collect(*a, **kw)
         with change_cwd("mutants"):
-            groups = _shared_fixture_groups(config().pytest_add_cli_args_test_selection)
+            groups[:] = _shared_fixture_groups(config().pytest_add_cli_args_test_selection)
         known = set(state().duration_by_test)
         changed = False
         for tests in state().tests_by_mangled_function_name.values():
