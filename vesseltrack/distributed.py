@@ -30,7 +30,8 @@ Over a store (:func:`count_store_dask`) there is nothing to decode or shuffle: a
 already holds whole vessels, so stage 1 is one task per bucket, which reads the bucket once on
 its worker in slices of whole vessels (:func:`vesseltrack.bucketed.bucket_slices`, as the local
 engine reads it), largest bucket first, followed by the same reduce and stage 2, each
-bucket's stage 2 on the worker that holds its stage 1 (submitted as that stage 1 ends). Both
+bucket's stage 2 on the worker that holds its stage 1, handed out by the client as workers
+free up, a worker out of its own buckets taking another's last (:func:`_stage2_fed`). Both
 engines can gather what the map and the report need (``want_map``: tracks thinned on the
 workers, :class:`vesseltrack.bucketed.MapInputs`), so ``count --out`` writes every file the
 local engine writes.
@@ -274,8 +275,9 @@ def _stage2_fed(client: Any, stages: list, order: list[int], args: tuple) -> lis
     A bucket's stage 2 goes to the worker that holds its stage 1 (tens of MB, not moved),
     in the order of ``order``, handed out as the worker's previous ones end rather than all
     at once; once every stage 1 has ended (stage 2 waits for all of them), a worker that has
-    run all of its own takes the last one of the worker with the most left, and moves its
-    stage (tens of MB: less than the time the worker would stand idle). Handed all at once,
+    run all of its own takes the last one of the worker with the most left, if that one has
+    two or more left (it works on the others while the stage moves: tens of MB, which on a
+    slow network may take as long as the task). Handed all at once,
     the scheduler had placed each where its stage 1 was, with no way back: the stage-2 work
     of one worker came out up to twice the other's, which stood idle meanwhile.
 
@@ -314,7 +316,7 @@ def _stage2_fed(client: Any, stages: list, order: list[int], args: tuple) -> lis
                 mine = waiting.get(w)
                 if mine:
                     b = mine.pop(0)
-                elif stage1_left == 0 and any(waiting.values()):
+                elif stage1_left == 0 and max(map(len, waiting.values()), default=0) > 1:
                     other = max(waiting, key=lambda v: len(waiting[v]))
                     b = waiting[other].pop()
                 else:
