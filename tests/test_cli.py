@@ -15,6 +15,7 @@ from vesseltrack.cli import main
 
 DATA = Path(__file__).parent / "data"
 STREAM = DATA / "dma-aislib" / "stream_example.txt"
+PORTS = Path(__file__).parents[1] / "data" / "ports" / "vostochny.geojson"
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -63,6 +64,11 @@ def test_decode_readable_report_on_stderr(tmp_path):
          "argument --workers: must be at least 1, not 0"),
         (["count", str(STREAM), "--engine", "dask", "--workers", "two"],
          "argument --workers: not a whole number: 'two'"),
+        # "." (the test's folder) is a folder, so a cluster would start first: the port is
+        # refused before it, and before the folder is found to be no store
+        (["count", "--store", ".", "--ports", str(PORTS), "--port", "Atlantis", "--engine",
+          "dask"], "no geofence named 'Atlantis' (have: Vostochny oil terminal, Vostochny "
+                   "port, Vostochny anchorage, Kozmino crude terminal)"),
     ],
 )
 def test_user_mistakes_one_line_exit_1(tmp_path, args, message):
@@ -74,6 +80,25 @@ def test_user_mistakes_one_line_exit_1(tmp_path, args, message):
     assert err[0].startswith("error: ")
     assert message in err[0]
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("port", "started"), [("Atlantis", []), ("Vostochny port", [(None, 2)])])
+def test_dask_store_cluster_starts_only_for_a_known_port(tmp_path, monkeypatch, capsys, port,
+                                                        started):
+    """A Dask count over a store starts its cluster before its heavy imports, except when
+    --port names no geofence of --ports: then the one-line error comes first, no cluster."""
+    import vesseltrack.cluster
+
+    calls = []
+    monkeypatch.setattr(vesseltrack.cluster, "connect_in_background",
+                        lambda *args: calls.append(args))  # no cluster: None, "connecting"
+    assert main(["count", "--store", str(tmp_path), "--ports", str(PORTS), "--port", port,
+                 "--engine", "dask", "-q"]) == 1
+    assert calls == started
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    # the empty folder is no store: that is the error once the port is known
+    assert ("no geofence named 'Atlantis'" in err[0]) == (port == "Atlantis")
 
 
 def test_folder_without_ais_is_an_error(tmp_path, capsys):
@@ -141,7 +166,6 @@ def test_strict_turns_a_failed_file_into_exit_1(tmp_path, capsys):
 
 
 FIXTURE = Path(__file__).parents[1] / "data" / "fixtures"
-PORTS = Path(__file__).parents[1] / "data" / "ports" / "vostochny.geojson"
 REGISTRY = Path(__file__).parents[1] / "data" / "vessels" / "dprk_tankers.csv"
 
 

@@ -760,6 +760,38 @@ def _input_error() -> type[Exception]:
     return InputError
 
 
+def _port_surely_named(args: argparse.Namespace) -> bool:
+    """Whether ``--port``, when given, is the name of a feature of the ``--ports`` files,
+    read as plain JSON (no pandas, no shapely: milliseconds, where reading them as geofences
+    takes the imports a Dask count overlaps with the start of its cluster).
+
+    False when the name is not there, or a file cannot be read this way: the caller then
+    reads the ports in full (:func:`_selected_ports`), which reports the error.
+    """
+    if args.port is None:
+        return True
+    names: set[str] = set()
+    for path in args.ports or []:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                features = json.load(fh)["features"]
+            names.update(str((f.get("properties") or {}).get("name", "")).strip()
+                         for f in features)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return False
+    return args.port in names
+
+
+def _selected_ports(ports, port: str | None) -> list[str]:
+    """:func:`vesseltrack.count.select_ports`, an unknown ``port`` a one-line usage error."""
+    from vesseltrack.count import select_ports
+
+    try:
+        return select_ports(ports, port)
+    except ValueError as exc:
+        raise UsageError(_first_line(exc)) from None
+
+
 def _count_dask(args: argparse.Namespace):
     from pathlib import Path
 
@@ -769,7 +801,13 @@ def _count_dask(args: argparse.Namespace):
         raise UsageError("--engine dask reads INPUT files or --store, not both: ingest the "
                          "files into the store first")
     connecting = None
+    side = None
     if args.store is not None and Path(args.store).is_dir():
+        if not _port_surely_named(args):
+            # an unknown --port is a one-line error before any cluster starts: the ports
+            # are read in full first (only then: reading them needs the heavy imports)
+            side = _load_side_inputs(args)
+            _selected_ports(side["ports"], args.port)
         # start the cluster (or connect) first: its workers boot while this process imports
         # the analysis modules and reads the side inputs
         from vesseltrack.cluster import connect_in_background
@@ -782,7 +820,7 @@ def _count_dask(args: argparse.Namespace):
             raise UsageError("give INPUT files, or --store DIR (see `vesseltrack ingest`)")
         if store is None and args.bbox is not None:
             raise UsageError("--bbox with --engine dask needs --store")
-        side = _load_side_inputs(args)
+        side = side or _load_side_inputs(args)
         common = {"registry": side["registry"], "sightings": side["sightings"],
                   "port": args.port, "flag": args.flag, "since": args.since,
                   "until": args.until, "params": _count_params(args),

@@ -30,7 +30,8 @@ Over a store (:func:`count_store_dask`) there is nothing to decode or shuffle: a
 already holds whole vessels, so stage 1 is one task per bucket, which reads the bucket once on
 its worker in slices of whole vessels (:func:`vesseltrack.bucketed.bucket_slices`, as the local
 engine reads it), largest bucket first, followed by the same reduce and stage 2, each
-bucket's stage 2 on the worker that holds its stage 1 (submitted as that stage 1 ends). Both
+bucket's stage 2 on the worker that holds its stage 1, handed out by the client as workers
+free up, a worker out of its own buckets taking another's last (:func:`_stage2_fed`). Both
 engines can gather what the map and the report need (``want_map``: tracks thinned on the
 workers, :class:`vesseltrack.bucketed.MapInputs`), so ``count --out`` writes every file the
 local engine writes.
@@ -268,6 +269,83 @@ def _peers_of(stage: BucketStage) -> pd.Series:
 # client side
 
 
+def _stage2_fed(client: Any, stages: list, order: list[int], args: tuple) -> list[Any]:
+    """Run each bucket's stage 2, fed from the client, and return its results (by bucket).
+
+    A bucket's stage 2 goes to the worker that holds its stage 1 (tens of MB, not moved),
+    in the order of ``order``, handed out as the worker's previous ones end rather than all
+    at once; once every stage 1 has ended (stage 2 waits for all of them), a worker that has
+    run all of its own takes the last one of the worker with the most left, if that one has
+    two or more left (it works on the others while the stage moves: tens of MB, which on a
+    slow network may take as long as the task). Handed all at once,
+    the scheduler had placed each where its stage 1 was, with no way back: the stage-2 work
+    of one worker came out up to twice the other's, which stood idle meanwhile.
+
+    Parameters
+    ----------
+    client : distributed.Client
+    stages : list of Future
+        Stage 1 of each bucket.
+    order : list of int
+        The buckets, in the order their stage 2 should run (the largest first).
+    args : tuple
+        ``(root, peers, shared, want_map)`` of :func:`_store_stage2`.
+
+    Returns
+    -------
+    list
+        The stage-2 result of each bucket, by bucket number, each fetched as it ends.
+    """
+    from distributed import as_completed
+
+    rank = {b: i for i, b in enumerate(order)}
+    bucket_of = {stages[b].key: b for b in order}
+    waiting: dict[str, list[int]] = {}  # worker -> buckets whose stage 1 it holds, in order
+    handed: dict[str, int] = dict.fromkeys(client.scheduler_info().get("workers", {}), 0)
+    owner: dict[str, tuple[str, int]] = {}  # stage-2 key -> (worker, bucket)
+    results: list[Any] = [None] * len(stages)
+    stage1_left = len(order)
+    running = as_completed([stages[b] for b in order])
+
+    def feed() -> None:
+        for w in list(handed):
+            # one more handed ahead of the running one (no wait for the client between
+            # two), but not near the end, where what is handed out can no longer move
+            ahead = 1 if sum(map(len, waiting.values())) > len(handed) else 0
+            while handed[w] <= ahead:
+                mine = waiting.get(w)
+                if mine:
+                    b = mine.pop(0)
+                elif stage1_left == 0 and max(map(len, waiting.values()), default=0) > 1:
+                    other = max(waiting, key=lambda v: len(waiting[v]))
+                    b = waiting[other].pop()
+                else:
+                    break
+                root, peers, shared, want_map = args
+                fut = client.submit(_store_stage2, root, b, stages[b], peers, shared, want_map,
+                                    workers=[w], allow_other_workers=True, pure=False)
+                owner[fut.key] = (w, b)
+                handed[w] += 1
+                running.add(fut)
+
+    for done in running:
+        if done.key in bucket_of:
+            b = bucket_of[done.key]
+            stage1_left -= 1
+            holders = client.who_has([done]).get(done.key) or ()
+            w = holders[0] if holders else min(handed, key=handed.get)
+            mine = waiting.setdefault(w, [])
+            mine.insert(int(np.searchsorted([rank[x] for x in mine], rank[b])), b)
+            handed.setdefault(w, 0)
+            feed()
+        else:
+            w, b = owner.pop(done.key)
+            handed[w] -= 1
+            feed()  # the next one handed out before this one's result is fetched
+            results[b] = done.result()
+    return results
+
+
 def count_port_calls_dask(
     inputs: Iterable[str | os.PathLike] | str | os.PathLike,
     ports: pd.DataFrame,
@@ -496,8 +574,6 @@ def count_store_dask(
         abandon(connecting)
         raise
     t_connected = time.perf_counter()
-    from distributed import as_completed
-
     try:
         workers = len(client.scheduler_info().get("workers", {})) or n_workers
         # what every task reads, sent to each worker once
@@ -509,19 +585,9 @@ def count_store_dask(
         peers = client.submit(_sum_peer_lists,
                               [client.submit(_store_peers, stages[b], pure=False) for b in order],
                               pure=False)
-        # stage 2 of a bucket where its stage 1 is (a stage is tens of MB: moving it to an
-        # idle worker costs more than the task), submitted as each stage 1 ends
-        bucket_of = {stages[b].key: b for b in order}
-        outs: list = [None] * store.buckets
-        for done in as_completed([stages[b] for b in order]):
-            b = bucket_of[done.key]
-            holders = client.who_has([done]).get(done.key) or None
-            outs[b] = client.submit(_store_stage2, root, b, done, peers, shared_f, want_map,
-                                    workers=holders, allow_other_workers=True, pure=False)
-        # each bucket's calls and gaps fetched as soon as they are ready, not all at the end
-        got = {fut.key: res for fut, res in as_completed(outs, with_results=True)}
-        results = [out for fut in outs for out in got[fut.key]]
-        del stages, peers, outs, shared_f, got
+        outs = _stage2_fed(client, stages, order, (root, peers, shared_f, want_map))
+        results = [out for bucket in outs for out in bucket]
+        del stages, peers, shared_f
         t_detected = time.perf_counter()
         scheduler_address = client.scheduler.address
     finally:
