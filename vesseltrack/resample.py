@@ -16,7 +16,7 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
-from vesseltrack._arrays import floats, ints
+from vesseltrack._arrays import ints
 from vesseltrack._units import METERS_PER_NM, SECONDS_PER_HOUR
 from vesseltrack.params import GridParams
 from vesseltrack.tracks import TrackArrays, haversine_m, sorted_tracks
@@ -51,7 +51,8 @@ def resample_tracks(tracks: pd.DataFrame, params: GridParams | None = None) -> p
     arr = TrackArrays.of(tracks)
     n = len(arr)
     empty = pd.DataFrame({"mmsi": np.array([], "int64"), "step": np.array([], "int64"),
-                          "lon": floats([]), "lat": floats([]), "speed_knots": floats([])})
+                          # float64 (np.zeros' default)
+                          "lon": np.zeros(0), "lat": np.zeros(0), "speed_knots": np.zeros(0)})
     empty.attrs.update(params=asdict(params), step_s=step_s)
     if n < 2:
         return empty
