@@ -287,7 +287,8 @@ def find_dark_encounters(
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
     out = pd.concat(parts,
-                    ignore_index=True)  # pragma: no mutate (re-indexed below)
+                    ignore_index=True,  # pragma: no mutate (re-indexed below)
+                    )
     out = stable_sort(out, ["start_s", "mmsi_a", "mmsi_b"])
     return out.reset_index(drop=True)
 
@@ -322,8 +323,7 @@ def _finish(found: pd.DataFrame, statics: pd.DataFrame | None, evidence: str,
     out = pd.DataFrame({
         "encounter_id": pd.array(ids, dtype=STRING),
         "mmsi_a": a, "mmsi_b": b,
-        "name_a": pd.array(ident["name"].reindex(a), dtype=STRING),
-        "name_b": pd.array(ident["name"].reindex(b), dtype=STRING),
+        "name_a": ident["name"].reindex(a).array, "name_b": ident["name"].reindex(b).array,
         "flag_a": flags_of(a).to_numpy(), "flag_b": flags_of(b).to_numpy(),
         "start": start, "end": _utc(end_s),
         "duration_hours": floats(found["duration_hours"]),
@@ -338,7 +338,7 @@ def _finish(found: pd.DataFrame, statics: pd.DataFrame | None, evidence: str,
         "dark_vessels": (ints(found["dark_vessels"]) if "dark_vessels" in found
                          else np.zeros(n, "int64")),
     })
-    for col in ("flag_a", "flag_b"):
+    for col in ("name_a", "name_b", "flag_a", "flag_b"):
         out[col] = out[col].astype(STRING)
     for col in ("draught_change_a_m", "draught_change_b_m"):  # AIS draught: 0.1 m steps
         out[col] = out[col].round(1)
