@@ -99,6 +99,15 @@ def test_split_encounter_takes_draughts_from_the_mmsi_statics():
     assert (enc["draught_change_a_m"].iloc[0], enc["draught_change_b_m"].iloc[0]) == (2.0, -2.0)
 
 
+def test_with_splitting_a_single_static_report_reaches_the_dark_ship():
+    # the third vessel (dark, b) reports 5.0 m once, an hour before T0, and nothing after:
+    # in effect before and after its gap, 5.0 - 5.0 = 0.0 across it; X has no report: NaN
+    statics = make_statics([(THIRD, T0 - pd.Timedelta(hours=1), 5.0)])
+    enc = detect_at_sea(dark_case(), statics, params=SPLIT).encounters
+    assert (enc["mmsi_b"].tolist(), np.isnan(enc["draught_change_a_m"]).tolist(),
+            enc["draught_change_b_m"].tolist()) == ([THIRD], [True], [0.0])
+
+
 def test_two_keys_of_one_mmsi_are_never_paired():
     # keys 0 and 1 drift 200 m apart for 3 h: an encounter when they are two MMSIs, none
     # when both are segments of one MMSI

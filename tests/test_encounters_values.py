@@ -530,6 +530,14 @@ def test_an_encounter_table_has_its_columns_and_types_when_empty():
          "float64", "string", "float64", "float64", "int64"])
 
 
+def test_an_empty_encounter_table_with_statics_has_float_draught_changes():
+    # one hour alongside is too short: no encounter, so no vessel to look a draught up for
+    statics = make_statics([(A, T0, 5.0), (B, T0, 7.0)])
+    enc = detect_encounters(drifting_pair(hours=1.0), statics)
+    assert (len(enc), str(enc["draught_change_a_m"].dtype), str(enc["draught_change_b_m"].dtype)) == (
+        0, "float64", "float64")
+
+
 def test_an_encounter_table_has_its_columns_and_types():
     enc = detect_encounters(drifting_pair())
     assert (tuple(enc.columns), [str(d) for d in enc.dtypes]) == (

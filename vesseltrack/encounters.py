@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vesseltrack._arrays import floats, ints, stable_sort
 from vesseltrack._schema import STRING, UTC_NS, utc_bounds
 from vesseltrack._units import METERS_PER_NM, SECONDS_PER_HOUR
 from vesseltrack.loitering import LOITERING_COLUMNS, detect_loitering, slow_runs
@@ -74,7 +75,7 @@ the segment of each vessel (1, 2, ... per MMSI, :func:`vesseltrack.segment_track
 
 
 def _utc(seconds: np.ndarray) -> pd.Series:
-    return pd.Series(pd.to_datetime(np.round(np.asarray(seconds, float) * 1e9).astype("int64"),  # pragma: no mutate (whole float nanoseconds read as int64 alike)
+    return pd.Series(pd.to_datetime(ints(np.round(floats(seconds) * 1e9)),
                                     utc=True)).astype(UTC_NS)
 
 
@@ -87,18 +88,24 @@ def fences_of(ports: Any, exit_margin_m: float = 500.0) -> list[Fence]:
     return fences_from_ports(ports, exit_margin_m)
 
 
+_BOX_DEG_PER_NM = 1.05 / 60.0
+"""Degrees of latitude that hold one nautical mile, with 5 % to spare (a degree is about 60.04
+nm on the haversine sphere): the margin of :func:`far_from_fences`' boxes."""
+
+
 def far_from_fences(lon: np.ndarray, lat: np.ndarray, fences: list[Fence], nm: float) -> np.ndarray:
     """True where a point is farther than ``nm`` from every fence (one loop per fence, and
     only the points in the fence's box widened by ``nm`` are measured)."""
     far = np.ones(len(lon), dtype=bool)
-    margin_deg = nm / 60.0 * 1.05  # pragma: no mutate (a wider box only measures more points)
+    margin_deg = nm * _BOX_DEG_PER_NM  # pragma: no mutate (nm / the constant is a wider box: the constant is below 1)
     for fence in fences:
         x0, y0, x1, y1 = fence.geometry.bounds
         cos = max(np.cos(np.radians(max(abs(y0), abs(y1)) + margin_deg)), 0.01)
         # the box is a superset of the points within nm (each is measured): a wider box, or
-        # its edge in or out, changes no answer
-        in_lon = (lon >= x0 - margin_deg / cos) & (lon <= x1 + margin_deg / cos)  # pragma: no mutate (a wider box)
-        box = in_lon & (lat >= y0 - margin_deg) & (lat <= y1 + margin_deg)  # pragma: no mutate (a wider box)
+        # its edge in or out, changes no answer; a narrower one does
+        west, east = x0 - margin_deg / cos, x1 + margin_deg / cos
+        south, north = y0 - margin_deg, y1 + margin_deg
+        box = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)  # pragma: no mutate (edges in or out, | for &: a box as wide or wider)
         idx = np.flatnonzero(box)
         if len(idx):
             far[idx[fence.distance_nm(lon[idx], lat[idx]) <= nm]] = False
@@ -128,17 +135,17 @@ def find_encounters(grid: pd.DataFrame, fences: list[Fence], params: EncounterPa
         ``median_distance_m``, ``median_speed_knots``, sorted by start.
     """
     step_s = float(grid.attrs.get("step_s", params.grid.step_minutes * 60.0))
-    lon, lat = grid["lon"].to_numpy(float), grid["lat"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
-    keep = grid["speed_knots"].to_numpy(float) <= params.max_point_speed_knots  # pragma: no mutate (dtype: the columns already have it)
+    lon, lat = floats(grid["lon"]), floats(grid["lat"])
+    keep = floats(grid["speed_knots"]) <= params.max_point_speed_knots
     keep &= np.isfinite(lon) & np.isfinite(lat)
     idx = np.flatnonzero(keep)
     idx = idx[far_from_fences(lon[idx], lat[idx], fences, params.min_fence_distance_nm)]
-    mmsi = grid["mmsi"].to_numpy("int64")[idx]  # pragma: no mutate (dtype: the columns already have it)
-    step = grid["step"].to_numpy("int64")[idx]  # pragma: no mutate (dtype: the columns already have it)
+    mmsi = ints(grid["mmsi"])[idx]
+    step = ints(grid["step"])[idx]
     lon, lat = lon[idx], lat[idx]
-    speed = grid["speed_knots"].to_numpy(float)[idx]  # pragma: no mutate (dtype: the columns already have it)
+    speed = floats(grid["speed_knots"])[idx]
     ia, ib = cell_pairs(step, lon, lat, None, None, None, params.max_distance_m)
-    vessel = mmsi if owner is None else np.asarray(owner, "int64")[mmsi]  # pragma: no mutate (dtype: the columns already have it)
+    vessel = mmsi if owner is None else ints(owner)[mmsi]
     ia, ib = ia[vessel[ia] != vessel[ib]], ib[vessel[ia] != vessel[ib]]
     d_m = haversine_m(lon[ia], lat[ia], lon[ib], lat[ib])
     close = d_m <= params.max_distance_m
@@ -150,13 +157,12 @@ def find_encounters(grid: pd.DataFrame, fences: list[Fence], params: EncounterPa
         "lon": (lon[ia] + lon[ib]) / 2.0, "lat": (lat[ia] + lat[ib]) / 2.0,
         "speed": (speed[ia] + speed[ib]) / 2.0,
     })
-    # a sort on several columns is always stable (pandas reads ``kind`` for one column only)
-    pairs = pairs.sort_values(["mmsi_a", "mmsi_b", "step"], kind="stable")  # pragma: no mutate (always stable)
-    pair_key = pairs["mmsi_a"].to_numpy("int64") * 1_000_000_000 + pairs["mmsi_b"].to_numpy("int64")
+    pairs = stable_sort(pairs, ["mmsi_a", "mmsi_b", "step"])
+    pair_key = ints(pairs["mmsi_a"]) * 1_000_000_000 + ints(pairs["mmsi_b"])
     max_break_steps = int(params.max_break_minutes * 60.0 // step_s)
-    pairs["run"] = run_ids(pair_key, pairs["step"].to_numpy("int64"), max_break_steps)  # pragma: no mutate (dtype)
-    # runs are numbered 0, 1, ... in row order: the groups are in that order sorted or not
-    g = pairs.groupby("run", sort=True)  # pragma: no mutate (runs come in order)
+    pairs["run"] = run_ids(pair_key, ints(pairs["step"]), max_break_steps)
+    # runs are numbered 0, 1, ... in row order: the groups (sorted by default) are in that order
+    g = pairs.groupby("run")
     # one reduction a column: a named aggregation (``agg(name=(column, how))``) costs about
     # five times as much on the small tables of one call
     agg = pd.DataFrame({
@@ -166,14 +172,14 @@ def find_encounters(grid: pd.DataFrame, fences: list[Fence], params: EncounterPa
         "median_distance_m": g["d_m"].median(), "median_speed_knots": g["speed"].median(),
     })
     out = pd.DataFrame({
-        "mmsi_a": agg["mmsi_a"].to_numpy("int64"),  # pragma: no mutate (dtype: the columns already have it)
-        "mmsi_b": agg["mmsi_b"].to_numpy("int64"),  # pragma: no mutate (dtype: the columns already have it)
-        "start_s": agg["first"].to_numpy(float) * step_s,  # pragma: no mutate (dtype: the columns already have it)
-        "end_s": agg["last"].to_numpy(float) * step_s,  # pragma: no mutate (dtype: the columns already have it)
-        "lon": agg["lon"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "lat": agg["lat"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "median_distance_m": agg["median_distance_m"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "median_speed_knots": agg["median_speed_knots"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
+        "mmsi_a": ints(agg["mmsi_a"]),
+        "mmsi_b": ints(agg["mmsi_b"]),
+        "start_s": floats(agg["first"]) * step_s,
+        "end_s": floats(agg["last"]) * step_s,
+        "lon": floats(agg["lon"]),
+        "lat": floats(agg["lat"]),
+        "median_distance_m": floats(agg["median_distance_m"]),
+        "median_speed_knots": floats(agg["median_speed_knots"]),
     })
     out["duration_hours"] = (out["end_s"] - out["start_s"]) / SECONDS_PER_HOUR
     ok = ((out["duration_hours"] >= params.min_duration_hours)
@@ -209,46 +215,46 @@ def find_dark_encounters(
     """
     dk = params.dark
     enc = params.encounters
-    gaps = gaps.loc[gaps["duration_hours"].to_numpy(float) >= dk.gaps.min_gap_hours]  # pragma: no mutate (dtype: the columns already have it)
+    gaps = gaps.loc[floats(gaps["duration_hours"]) >= dk.gaps.min_gap_hours]
     gap_rows = gaps.index.to_numpy()
-    g_mmsi = gaps["mmsi"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
+    g_mmsi = ints(gaps["mmsi"])
     g0 = gaps["start"].to_numpy("datetime64[ns]").view("int64") / 1e9
     g1 = gaps["end"].to_numpy("datetime64[ns]").view("int64") / 1e9
-    slon, slat = gaps["start_lon"].to_numpy(float), gaps["start_lat"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
-    elon, elat = gaps["end_lon"].to_numpy(float), gaps["end_lat"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
+    slon, slat = floats(gaps["start_lon"]), floats(gaps["start_lat"])
+    elon, elat = floats(gaps["end_lon"]), floats(gaps["end_lat"])
     reach_m = dk.max_approach_nm * METERS_PER_NM
     alongside_s = enc.min_duration_hours * SECONDS_PER_HOUR
     cols = ["mmsi_a", "mmsi_b", "start_s", "end_s", "duration_hours", "lon", "lat",
             "median_speed_knots", "dark_vessels", "gap_a", "gap_b", "run_start_s", "run_end_s"]
 
     # one dark: a slow vessel at sea and another's gap
-    lon_g, lat_g = grid["lon"].to_numpy(float), grid["lat"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
+    lon_g, lat_g = floats(grid["lon"]), floats(grid["lat"])
     at_sea = grid.loc[far_from_fences(lon_g, lat_g, fences, params.encounters.min_fence_distance_nm)]
     runs = slow_runs(at_sea, enc.max_median_speed_knots, enc.min_duration_hours,
                      enc.max_break_minutes)
-    rlon, rlat = runs["lon"].to_numpy(float), runs["lat"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
+    rlon, rlat = floats(runs["lon"]), floats(runs["lat"])
     ig, ir = cell_pairs(np.zeros(len(gaps)), slon, slat, np.zeros(len(runs)), rlon, rlat, reach_m)
-    r_mmsi = runs["mmsi"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
-    r0, r1 = runs["start_s"].to_numpy(float), runs["end_s"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
+    r_mmsi = ints(runs["mmsi"])
+    r0, r1 = floats(runs["start_s"]), floats(runs["end_s"])
     d_in = haversine_m(slon[ig], slat[ig], rlon[ir], rlat[ir])
     d_out = haversine_m(elon[ig], elat[ig], rlon[ir], rlat[ir])
     lo, hi = np.maximum(g0[ig], r0[ir]), np.minimum(g1[ig], r1[ir])
     sail_s = (d_in + d_out) / METERS_PER_NM / dk.speed.max_speed_knots * SECONDS_PER_HOUR
     g_vessel, r_vessel = g_mmsi, r_mmsi
     if owner is not None:
-        vessel_of = np.asarray(owner, "int64")  # pragma: no mutate (dtype: the columns already have it)
+        vessel_of = ints(owner)
         g_vessel, r_vessel = vessel_of[g_mmsi], vessel_of[r_mmsi]
     ok = ((g_vessel[ig] != r_vessel[ir]) & (d_in <= reach_m) & (d_out <= reach_m)
           & (hi - lo >= alongside_s) & (sail_s + alongside_s <= g1[ig] - g0[ig]))
     one = pd.DataFrame({"g": ig[ok], "r": ir[ok], "detour": (d_in + d_out)[ok]})
-    one = one.sort_values(["g", "detour", "r"], kind="stable")  # pragma: no mutate (always stable)
+    one = stable_sort(one, ["g", "detour", "r"])
     one = one.drop_duplicates("g")
-    g, r = one["g"].to_numpy("int64"), one["r"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
+    g, r = ints(one["g"]), ints(one["r"])
     lo, hi = np.maximum(g0[g], r0[r]), np.minimum(g1[g], r1[r])
     one_dark = pd.DataFrame({
         "mmsi_a": r_mmsi[r], "mmsi_b": g_mmsi[g], "start_s": lo, "end_s": hi,
         "duration_hours": (hi - lo) / SECONDS_PER_HOUR, "lon": rlon[r], "lat": rlat[r],
-        "median_speed_knots": runs["median_speed_knots"].to_numpy(float)[r],  # pragma: no mutate (dtype: the columns already have it)
+        "median_speed_knots": floats(runs["median_speed_knots"])[r],
         "dark_vessels": 1, "gap_a": -1, "gap_b": gap_rows[g], "run_start_s": r0[r],
         "run_end_s": r1[r]},
         columns=cols,  # pragma: no mutate (the keys are cols in order)
@@ -271,28 +277,35 @@ def find_dark_encounters(
         "lon": (slon[ia] + elon[ia] + slon[ib] + elon[ib]) / 4.0,
         "lat": (slat[ia] + elat[ia] + slat[ib] + elat[ib]) / 4.0,
         # columns=cols: a misspelt key of an all-NaN column would give that column all NaN
-        "median_speed_knots": np.nan, "dark_vessels": 2, "gap_a": gap_rows[ia],  # pragma: no mutate (NaN by name or not)
-        "gap_b": gap_rows[ib], "run_start_s": np.nan, "run_end_s": np.nan},  # pragma: no mutate (NaN by name or not)
+        "median_speed_knots": np.nan,  # pragma: no mutate (NaN by name or not)
+        "dark_vessels": 2, "gap_a": gap_rows[ia], "gap_b": gap_rows[ib],
+        "run_start_s": np.nan,  # pragma: no mutate (NaN by name or not)
+        "run_end_s": np.nan},  # pragma: no mutate (NaN by name or not)
         columns=cols,  # pragma: no mutate (the keys are cols in order)
     )
     parts = [p for p in (one_dark, both_dark) if len(p)]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
-    out = pd.concat(parts, ignore_index=True)  # pragma: no mutate (re-indexed below)
-    out = out.sort_values(["start_s", "mmsi_a", "mmsi_b"], kind="stable")  # pragma: no mutate (always stable)
+    out = pd.concat(parts,
+                    ignore_index=True,  # pragma: no mutate (re-indexed below)
+                    )
+    out = stable_sort(out, ["start_s", "mmsi_a", "mmsi_b"])
     return out.reset_index(drop=True)
 
 
 def _draught_change_m(statics: pd.DataFrame | None, mmsi: np.ndarray, start_s: np.ndarray,
                       end_s: np.ndarray, window_hours: float) -> np.ndarray:
     """Draught in effect ``window_hours`` after the end minus that in effect at the start."""
-    if statics is None or len(mmsi) == 0:  # pragma: no mutate (draught_at gives NaN without statics and nothing for no vessel: the shortcut's answers)
+    # shortcuts: no statics, no draught; no vessel, nothing to look up
+    if statics is None:
         return np.full(len(mmsi), np.nan)
-    m = pd.Series(np.asarray(mmsi, "int64"))  # pragma: no mutate (dtype: the columns already have it)
+    if len(mmsi) == 0:
+        return np.full(len(mmsi), np.nan)
+    m = pd.Series(ints(mmsi))
     before = draught_at(statics, m, _utc(start_s), "backward")
     after = draught_at(statics, m, _utc(np.asarray(end_s) + window_hours * SECONDS_PER_HOUR),
                        "backward")
-    return np.asarray(after, float) - np.asarray(before, float)  # pragma: no mutate (draught_at gives float64)
+    return floats(after) - floats(before)
 
 
 def _finish(found: pd.DataFrame, statics: pd.DataFrame | None, evidence: str,
@@ -301,38 +314,37 @@ def _finish(found: pd.DataFrame, statics: pd.DataFrame | None, evidence: str,
     n = len(found)
     ident = latest_identity(statics)
     # found has its columns, typed, even when empty (find_encounters, find_dark_encounters)
-    start_s = found["start_s"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
-    end_s = found["end_s"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
-    a = found["mmsi_a"].to_numpy("int64")  # pragma: no mutate (int64, but in the empty dark table that detect_at_sea never returns)
-    b = found["mmsi_b"].to_numpy("int64")  # pragma: no mutate (int64, but in the empty dark table that detect_at_sea never returns)
+    start_s = floats(found["start_s"])
+    end_s = floats(found["end_s"])
+    a = ints(found["mmsi_a"])
+    b = ints(found["mmsi_b"])
     start = _utc(start_s)
     ids = [f"{x}-{y}-{s:%Y%m%dT%H%M}" for x, y, s in zip(a, b, start, strict=True)]
     out = pd.DataFrame({
         "encounter_id": pd.array(ids, dtype=STRING),
         "mmsi_a": a, "mmsi_b": b,
-        "name_a": pd.array(ident["name"].reindex(a).to_numpy(object), dtype=STRING),  # pragma: no mutate (a string column gives object values either way)
-        "name_b": pd.array(ident["name"].reindex(b).to_numpy(object), dtype=STRING),  # pragma: no mutate (a string column gives object values either way)
+        "name_a": ident["name"].reindex(a).array, "name_b": ident["name"].reindex(b).array,
         "flag_a": flags_of(a).to_numpy(), "flag_b": flags_of(b).to_numpy(),
         "start": start, "end": _utc(end_s),
-        "duration_hours": found["duration_hours"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "lon": found["lon"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "lat": found["lat"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "median_distance_m": (found["median_distance_m"].to_numpy(float)  # pragma: no mutate (dtype: the columns already have it)
+        "duration_hours": floats(found["duration_hours"]),
+        "lon": floats(found["lon"]),
+        "lat": floats(found["lat"]),
+        "median_distance_m": (floats(found["median_distance_m"])
                               if "median_distance_m" in found else np.full(n, np.nan)),
-        "median_speed_knots": found["median_speed_knots"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
+        "median_speed_knots": floats(found["median_speed_knots"]),
         "evidence": pd.array([evidence] * n, dtype=STRING),
         "draught_change_a_m": _draught_change_m(statics, a, start_s, end_s, window_hours),
         "draught_change_b_m": _draught_change_m(statics, b, start_s, end_s, window_hours),
-        "dark_vessels": (found["dark_vessels"].to_numpy("int64") if "dark_vessels" in found  # pragma: no mutate (dtype: the columns already have it)
+        "dark_vessels": (ints(found["dark_vessels"]) if "dark_vessels" in found
                          else np.zeros(n, "int64")),
     })
-    for col in ("flag_a", "flag_b"):
+    for col in ("name_a", "name_b", "flag_a", "flag_b"):
         out[col] = out[col].astype(STRING)
     for col in ("draught_change_a_m", "draught_change_b_m"):  # AIS draught: 0.1 m steps
         out[col] = out[col].round(1)
     extra = [c for c in SEGMENT_COLUMNS if c in found]
     for col in extra:
-        out[col] = found[col].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
+        out[col] = ints(found[col])
     return out.loc[:, list(ENCOUNTER_COLUMNS) + extra]
 
 
@@ -410,7 +422,7 @@ class AtSeaResult:
             "encounters": int(len(self.visible)),
             "dark_encounters": int(len(self.dark)),
             "loitering": int(len(self.loitering)),
-            "transfers": int(opposite.fillna(False).sum()),  # pragma: no mutate (a comparison is never NA)
+            "transfers": int(opposite.sum()),  # a comparison is never NA
             "input": {k: rep.get(k, 0) for k in ("files", "lines", "messages", "bad_lines",
                                                   "orphan_fragments", "positions")}
                      | {"failed_files": rep.get("failed_files", [])},
@@ -443,25 +455,22 @@ def _keyed_tracks(
 
     seg = segment_tracks(positions, params.segments)
     seg = seg.loc[seg["segment"].to_numpy() > 0]
-    m = seg["mmsi"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
+    m = ints(seg["mmsi"])
     distinct = np.unique(m)  # ship stations only, as clean_tracks keeps them
     seg = seg.loc[np.isin(m, distinct[is_ship_mmsi(distinct)])]
-    m = seg["mmsi"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
-    sg = seg["segment"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
+    m = ints(seg["mmsi"])
+    sg = ints(seg["segment"])
     pairs = pd.MultiIndex.from_arrays([m, sg]).unique().sort_values()
-    keys = _Keys(mmsi=pairs.get_level_values(0).to_numpy("int64"),  # pragma: no mutate (dtype: the columns already have it)
-                 segment=pairs.get_level_values(1).to_numpy("int64"),  # pragma: no mutate (dtype: the columns already have it)
-                 )
-    key = pairs.get_indexer(pd.MultiIndex.from_arrays([m, sg])).astype("int64")  # pragma: no mutate (get_indexer gives int64)
+    keys = _Keys(mmsi=ints(pairs.get_level_values(0)), segment=ints(pairs.get_level_values(1)))
+    key = ints(pairs.get_indexer(pd.MultiIndex.from_arrays([m, sg])))
     # one cleaning pass with the key as vessel: duplicates and jumps per segment
     tracks = sorted_tracks(clean_tracks(seg.loc[:, list(positions.columns)].assign(mmsi=key),
                                         params.tracks,
-                                        ships_only=False,  # pragma: no mutate (None is false too)
-                                        ))
+                                        ships_only=False))
     if statics is None or len(statics) == 0:
         return tracks, statics, keys
-    sm = statics["mmsi"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
-    lo = np.searchsorted(keys.mmsi, sm, "left")  # pragma: no mutate (left is the default)
+    sm = ints(statics["mmsi"])
+    lo = np.searchsorted(keys.mmsi, sm)  # side="left", the default
     cnt = np.searchsorted(keys.mmsi, sm, "right") - lo
     rows = np.repeat(np.arange(len(sm)), cnt)
     first = np.repeat(lo - (np.cumsum(cnt) - cnt), cnt)
@@ -473,8 +482,8 @@ def _unkeyed(found: pd.DataFrame, keys: _Keys | None) -> pd.DataFrame:
     """``mmsi_a``/``mmsi_b`` back from vessel keys to MMSIs, with ``segment_a``/``segment_b``."""
     if keys is None:
         return found
-    a = found["mmsi_a"].to_numpy("int64")
-    b = found["mmsi_b"].to_numpy("int64")
+    a = ints(found["mmsi_a"])
+    b = ints(found["mmsi_b"])
     return found.assign(mmsi_a=keys.mmsi[a], mmsi_b=keys.mmsi[b],
                         segment_a=keys.segment[a], segment_b=keys.segment[b])
 
@@ -530,33 +539,35 @@ def detect_at_sea(
     dark = _finish(dark_found, statics, "ais-gap", params.encounters.draught_window_hours)
     if len(dark):  # a dark vessel's draught change is the one across its gap
         for side in ("a", "b"):
-            rows = dark_found[f"gap_{side}"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
+            rows = ints(dark_found[f"gap_{side}"])
             has = rows >= 0
-            change = (gaps["draught_after_m"].to_numpy(float) - gaps["draught_before_m"].to_numpy(float))  # pragma: no mutate (dtype: the columns already have it)
-            col = dark[f"draught_change_{side}_m"].to_numpy(float).copy()  # pragma: no mutate (dtype: the columns already have it)
+            change = (floats(gaps["draught_after_m"]) - floats(gaps["draught_before_m"]))
+            col = floats(dark[f"draught_change_{side}_m"]).copy()
             col[has] = change[gaps.index.get_indexer(rows[has])]
             dark[f"draught_change_{side}_m"] = np.round(col, 1)
     loitering = detect_loitering(tracks, params.loitering, grid=grid, ports=fences)
     loitering_cols = list(LOITERING_COLUMNS)
     if keys is not None:
-        k = loitering["mmsi"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
+        k = ints(loitering["mmsi"])
         loitering = loitering.assign(mmsi=keys.mmsi[k], segment=keys.segment[k])
         loitering_cols.append("segment")
     parts = [p for p in (visible, dark) if len(p)]
-    enc = (pd.concat(parts, ignore_index=True) if parts else visible)  # pragma: no mutate (re-indexed below; the masks share its index)
+    enc = (pd.concat(parts,
+                     ignore_index=True)  # pragma: no mutate (re-indexed below; the masks share its index)
+           if parts else visible)
     start, end = utc_bounds(since, until)
     if start is not None and end is not None and start > end:
         raise ValueError(f"since {since} is after until {until}: no event can fall in that "
                          "window")
     lsel = pd.Series(True, index=loitering.index)
     esel = pd.Series(True, index=enc.index)
-    if start is not None:
-        esel &= enc["end"] >= start  # pragma: no mutate (&= on all True is =)
-        lsel &= loitering["end"] >= start  # pragma: no mutate (&= on all True is =)
+    if start is not None:  # the first bound: the selection so far is all True
+        esel = enc["end"] >= start
+        lsel = loitering["end"] >= start
     if end is not None:
         esel &= enc["start"] <= end
         lsel &= loitering["start"] <= end
-    enc = enc.loc[esel].sort_values(["start", "mmsi_a", "mmsi_b"], kind="stable")  # pragma: no mutate (always stable)
+    enc = stable_sort(enc.loc[esel], ["start", "mmsi_a", "mmsi_b"])
     enc = enc.reset_index(drop=True)
     loitering = loitering.loc[lsel, loitering_cols].reset_index(drop=True)
     record = params.record()

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vesseltrack._arrays import floats, ints
 from vesseltrack._schema import UTC_NS
 from vesseltrack.params import GridParams, LoiteringParams
 from vesseltrack.resample import resample_tracks, run_ids
@@ -26,7 +27,7 @@ LOITERING_COLUMNS = ("mmsi", "start", "end", "duration_hours", "lon", "lat", "di
 
 
 def _utc(seconds: np.ndarray) -> pd.Series:
-    return pd.Series(pd.to_datetime(np.round(np.asarray(seconds, float) * 1e9).astype("int64"),  # pragma: no mutate (whole float nanoseconds read as int64 alike)
+    return pd.Series(pd.to_datetime(ints(np.round(floats(seconds) * 1e9)),
                                     utc=True)).astype(UTC_NS)
 
 
@@ -50,16 +51,16 @@ def slow_runs(
         (median position), ``median_speed_knots``.
     """
     step_s = float(grid.attrs.get("step_s", 600.0))
-    slow = grid.loc[grid["speed_knots"].to_numpy(float) < max_speed_knots]  # pragma: no mutate (dtype: the columns already have it)
-    mmsi = slow["mmsi"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
-    step = slow["step"].to_numpy("int64")  # pragma: no mutate (dtype: the columns already have it)
+    slow = grid.loc[floats(grid["speed_knots"]) < max_speed_knots]
+    mmsi = ints(slow["mmsi"])
+    step = ints(slow["step"])
     run = run_ids(mmsi, step, int(max_break_minutes * 60.0 // step_s))
     frame = pd.DataFrame({"run": run, "mmsi": mmsi, "step": step,
-                          "lon": slow["lon"].to_numpy(float), "lat": slow["lat"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-                          "speed": slow["speed_knots"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
+                          "lon": floats(slow["lon"]), "lat": floats(slow["lat"]),
+                          "speed": floats(slow["speed_knots"]),
                           })
-    # runs are numbered 0, 1, ... in row order: the groups are in that order sorted or not
-    g = frame.groupby("run", sort=True)  # pragma: no mutate (runs come in order)
+    # runs are numbered 0, 1, ... in row order: the groups (sorted by default) are in that order
+    g = frame.groupby("run")
     # one reduction a column: a named aggregation (``agg(name=(column, how))``) costs about
     # five times as much on the small tables of one call
     agg = pd.DataFrame({
@@ -67,15 +68,15 @@ def slow_runs(
         "lon": g["lon"].median(), "lat": g["lat"].median(),
         "median_speed_knots": g["speed"].median(),
     })
-    duration_h = (agg["last"] - agg["first"]).to_numpy(float) * step_s / 3600.0  # pragma: no mutate (dtype: the columns already have it)
+    duration_h = floats(agg["last"] - agg["first"]) * step_s / 3600.0
     out = pd.DataFrame({
-        "mmsi": agg["mmsi"].to_numpy("int64"),  # pragma: no mutate (dtype: the columns already have it)
-        "start_s": agg["first"].to_numpy(float) * step_s,  # pragma: no mutate (dtype: the columns already have it)
-        "end_s": agg["last"].to_numpy(float) * step_s,  # pragma: no mutate (dtype: the columns already have it)
+        "mmsi": ints(agg["mmsi"]),
+        "start_s": floats(agg["first"]) * step_s,
+        "end_s": floats(agg["last"]) * step_s,
         "duration_hours": duration_h,
-        "lon": agg["lon"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "lat": agg["lat"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "median_speed_knots": agg["median_speed_knots"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
+        "lon": floats(agg["lon"]),
+        "lat": floats(agg["lat"]),
+        "median_speed_knots": floats(agg["median_speed_knots"]),
     })
     return out.loc[out["duration_hours"] >= min_duration_hours].reset_index(drop=True)
 
@@ -117,21 +118,22 @@ def detect_loitering(
         from vesseltrack.encounters import far_from_fences, fences_of
 
         fences = fences_of(ports)
-        grid = grid.loc[far_from_fences(grid["lon"].to_numpy(float), grid["lat"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
+        grid = grid.loc[far_from_fences(floats(grid["lon"]), floats(grid["lat"]),
                                         fences, params.min_fence_distance_nm)]
     runs = slow_runs(grid, params.max_speed_knots, params.min_duration_hours,
                      params.max_break_minutes)
-    shore = shore_distance_nm(runs["lon"].to_numpy(float), runs["lat"].to_numpy(float))  # pragma: no mutate (dtype: the columns already have it)
+    shore = shore_distance_nm(floats(runs["lon"]), floats(runs["lat"]))
     far = np.isfinite(shore) & (shore >= params.min_shore_distance_nm) | np.isinf(shore)
-    runs = runs.assign(distance_to_shore_nm=shore).loc[far].reset_index(drop=True)  # pragma: no mutate (the table below is built by column name)
+    runs = runs.assign(distance_to_shore_nm=shore).loc[far]
+    runs = runs.reset_index(drop=True)  # pragma: no mutate (the table below is built by column name)
     out = pd.DataFrame({
-        "mmsi": runs["mmsi"].to_numpy("int64"),  # pragma: no mutate (dtype: the columns already have it)
+        "mmsi": ints(runs["mmsi"]),
         "start": _utc(runs["start_s"].to_numpy()),
         "end": _utc(runs["end_s"].to_numpy()),
-        "duration_hours": runs["duration_hours"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "lon": runs["lon"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "lat": runs["lat"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
-        "distance_to_shore_nm": runs["distance_to_shore_nm"].to_numpy(float),  # pragma: no mutate (dtype: the columns already have it)
+        "duration_hours": floats(runs["duration_hours"]),
+        "lon": floats(runs["lon"]),
+        "lat": floats(runs["lat"]),
+        "distance_to_shore_nm": floats(runs["distance_to_shore_nm"]),
     })
     out.attrs["params"] = {**asdict(params), "grid": dict(grid.attrs.get("params", {}))}
     return out

@@ -16,6 +16,7 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
+from vesseltrack._arrays import ints
 from vesseltrack._units import METERS_PER_NM, SECONDS_PER_HOUR
 from vesseltrack.params import GridParams
 from vesseltrack.tracks import TrackArrays, haversine_m, sorted_tracks
@@ -50,9 +51,8 @@ def resample_tracks(tracks: pd.DataFrame, params: GridParams | None = None) -> p
     arr = TrackArrays.of(tracks)
     n = len(arr)
     empty = pd.DataFrame({"mmsi": np.array([], "int64"), "step": np.array([], "int64"),
-                          "lon": np.array([], float), "lat": np.array([], float),  # pragma: no mutate (an empty column: float64 by any of these spellings)
-                          "speed_knots": np.array([], float),  # pragma: no mutate (an empty column: float64 by any of these spellings)
-                          })
+                          # float64 (np.zeros' default)
+                          "lon": np.zeros(0), "lat": np.zeros(0), "speed_knots": np.zeros(0)})
     empty.attrs.update(params=asdict(params), step_s=step_s)
     if n < 2:
         return empty
@@ -126,7 +126,8 @@ def cell_pairs(
     same = time_b is None
     if same:
         time_b, lon_b, lat_b = time_a, lon_a, lat_a
-    assert lon_b is not None and lat_b is not None  # pragma: no mutate (for the type checker: both or neither is None)
+    assert lon_b is not None  # for the type checker
+    assert lat_b is not None
     if len(time_a) == 0 or len(time_b) == 0:
         return np.array([], "int64"), np.array([], "int64")
     deg_m = np.pi / 180.0 * 6_371_008.8
@@ -139,26 +140,29 @@ def cell_pairs(
     def key(t: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
         # the keys are whole numbers (float64 holds them exactly); the origin moved, or a cell
         # of any size, keeps two points within cell_m at most one cell apart or adds candidates
-        t_key = np.asarray(t, "int64")  # pragma: no mutate (whole numbers either way)
-        y_key = np.floor((lat - lat0) / cy_deg).astype("int64") + 1  # pragma: no mutate (origin, size)
-        x_key = np.floor((lon - lon0) / cx_deg).astype("int64") + 1  # pragma: no mutate (origin, size)
+        t_key = ints(t)
+        y_cells = (lat - lat0) / cy_deg  # pragma: no mutate (origin, size)
+        x_cells = (lon - lon0) / cx_deg  # pragma: no mutate (origin, size)
+        y_key = ints(np.floor(y_cells)) + 1
+        x_key = ints(np.floor(x_cells)) + 1
         return t_key, y_key, x_key
 
     ta, ya, xa = key(time_a, lon_a, lat_a)
     tb, yb, xb = key(time_b, lon_b, lat_b)
-    ny = int(max(ya.max(), yb.max())) + 2  # pragma: no mutate (a wider stride keeps neighbours apart)
-    nx = int(max(xa.max(), xb.max())) + 2  # pragma: no mutate (a wider stride keeps neighbours apart)
+    ny = int(max(ya.max(), yb.max())) + 2
+    nx = int(max(xa.max(), xb.max())) + 2
     tmin = int(min(ta.min(), tb.min()))
     kb = ((tb - tmin) * ny + yb) * nx + xb
-    order = np.argsort(kb, kind="stable")  # pragma: no mutate (the candidates are a set: their order is free)
+    order = np.lexsort([kb])  # stable: equal keys keep their row order
     kb_sorted = kb[order]
     base_a = ((ta - tmin) * ny + ya) * nx + xa
     offsets = ([(0, 0), (0, 1), (1, -1), (1, 0), (1, 1)] if same
                else [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
     out_a, out_b = [], []
     for dy, dx in offsets:
-        target = base_a + dy * nx + dx  # pragma: no mutate (mirrored offsets find each pair from its other point)
-        lo = np.searchsorted(kb_sorted, target, side="left")  # pragma: no mutate (left is the default)
+        row_shift = dy * nx
+        target = base_a + row_shift + dx  # pragma: no mutate (mirrored offsets find each pair from its other point)
+        lo = np.searchsorted(kb_sorted, target)  # side="left", the default
         hi = np.searchsorted(kb_sorted, target, side="right")
         cnt = hi - lo
         ia = np.repeat(np.arange(len(target)), cnt)
