@@ -100,6 +100,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "registry": ("vesseltrack/registry.py",
                  ["tests/test_registry.py"]),
     "params": ("vesseltrack/params.py", ["tests/test_params.py"]),
+    # the dtype and sort-kind helpers the detectors share (their own hand-worked tests)
+    "arrays": ("vesseltrack/_arrays.py", ["tests/test_arrays.py"]),
     "voyages": ("vesseltrack/voyages.py",
                 ["tests/test_voyages.py", "tests/test_voyages_values.py",
                  "-k", "not fixture and not count_json"]),
