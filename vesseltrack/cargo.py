@@ -36,7 +36,7 @@ import pandas as pd
 from vesseltrack._schema import STRING, UTC_NS
 from vesseltrack.params import CargoParams
 from vesseltrack.registry import normalise_name
-from vesseltrack.statics import draught_at, draught_in_effect, draught_timeline
+from vesseltrack.statics import asof_rows, draught_at, draught_in_effect, draught_timeline
 
 __all__ = [
     "CargoParams",
@@ -94,16 +94,13 @@ def _next_arrival(mmsi: np.ndarray, arrival: pd.Series, departure: pd.Series) ->
     n = len(mmsi)
     out = pd.Series(pd.NaT, index=range(n), dtype=UTC_NS)
     ok = departure.notna().to_numpy()
-    arrivals = pd.DataFrame({"mmsi": mmsi, "t": arrival}).dropna().sort_values("t")
-    if not ok.any() or not len(arrivals):
+    has = arrival.notna().to_numpy()
+    if not ok.any() or not has.any():
         return out
-    left = pd.DataFrame({"mmsi": mmsi[ok], "t": departure[ok].to_numpy(),
-                         "pos": np.flatnonzero(ok)}).sort_values("t", kind="stable")
-    left["t"] = left["t"].astype(UTC_NS)
-    arrivals = arrivals.assign(next_arrival=arrivals["t"]).astype({"t": UTC_NS})
-    m = pd.merge_asof(left, arrivals, on="t", by="mmsi", direction="forward",
-                      allow_exact_matches=False)
-    out.iloc[m["pos"].to_numpy()] = m["next_arrival"].to_numpy()
+    row = asof_rows(mmsi[ok], departure[ok], mmsi[has], arrival[has], "forward",
+                    allow_exact=False)
+    hit = row >= 0
+    out.iloc[np.flatnonzero(ok)[hit]] = arrival[has].array[row[hit]]
     return out
 
 
