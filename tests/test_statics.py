@@ -218,3 +218,25 @@ def test_draught_in_effect_times_of_a_call_with_and_one_without_a_report():
                                     since=pd.Series([T + 10 * H, T + 10.5 * H]),
                                     with_time=True)
     assert (value.tolist(), when.tolist()) == ([5.0, 6.0], [T + 10 * H, T + 13 * H])
+
+
+def test_draught_in_effect_uses_the_timeline_given_instead_of_the_statics():
+    # no statics passed, only their timeline: the report at 10 h (5.0 m) is in effect at 11 h
+    tl = timeline(CALL_STATICS, "draught_m")
+    assert draught_in_effect(None, [7], pd.Series([T + 11 * H]), timeline=tl).tolist() == [5.0]
+
+
+def test_draught_in_effect_without_since_gives_the_values_alone():
+    # the draught in effect at 11 h: the 5.0 m reported at 10 h (an array, not a pair)
+    got = draught_in_effect(CALL_STATICS, [7], pd.Series([T + 11 * H]))
+    assert (type(got), got.tolist()) == (np.ndarray, [5.0])
+
+
+def test_a_later_next_arrival_does_not_lift_the_look_ahead_bound():
+    # since 10.5 h: no report in [10.5 h, 11 h]; the one at 13 h is 2 h after departure,
+    # beyond a 1.999 h look-ahead (11 + 1.999 = 12.999 h), though before the next arrival at
+    # 100 h: the 5.0 m in effect at 11 h is kept
+    got = draught_in_effect(CALL_STATICS, [7], pd.Series([T + 11 * H]),
+                            since=pd.Series([T + 10.5 * H]), before=pd.Series([T + 100 * H]),
+                            params=DraughtParams(lookahead_hours=1.999))
+    assert got.tolist() == [5.0]
