@@ -391,3 +391,26 @@ def test_registry_rows_give_the_numeric_columns_as_floats(registry_of):
     numeric = ["dwt_t", "summer_draught_m", "ballast_draught_m", "bbl_per_t"]
     assert [str(rows[c].dtype) for c in numeric] == ["float64"] * 4
     assert rows[numeric].iloc[0].tolist() == [4000.0, 6.0, 2.0, 7.46]
+
+
+def test_load_state_and_cargo_method_are_text_without_any_cargo_figure():
+    # 3.0 -> 5.0 m without a registry: +2.0 m >= 1.0 m, loaded, but no cargo figure, so no
+    # method on any row: both columns still text (not object)
+    out = assess_load(_calls(), _rising())
+    assert (str(out["load_state"].dtype), str(out["cargo_method"].dtype),
+            out["load_state"].tolist(), out["cargo_method"].isna().tolist()) == (
+        "string", "string", ["loaded"], [True])
+
+
+def test_no_calls_give_text_columns():
+    calls = _calls().iloc[:0]
+    out = assess_load(calls, _rising())
+    assert (len(out), str(out["load_state"].dtype), str(out["cargo_method"].dtype)) == (
+        0, "string", "string")
+
+
+def test_numeric_registry_columns_are_floats_without_a_registry():
+    rows = registry_rows_for(_one_call(), None)
+    numeric = ["dwt_t", "summer_draught_m", "ballast_draught_m", "bbl_per_t"]
+    assert ([str(rows[c].dtype) for c in numeric], rows[numeric].isna().all(axis=None)) == (
+        ["float64"] * 4, True)
