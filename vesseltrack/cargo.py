@@ -169,7 +169,8 @@ def assess_load(
     # not used (the shift below is by position)
     order = out.reset_index(drop=True).sort_values(["mmsi", "port", "arrival"], kind="stable")  # pragma: no mutate
     # a shift keeps each row's index whatever the order of the groups
-    nxt = order.groupby(["mmsi", "port"], sort=False)["arrival"].shift(-1)  # pragma: no mutate
+    by_fence = order.groupby(["mmsi", "port"], sort=False)  # pragma: no mutate (equivalent)
+    nxt = by_fence["arrival"].shift(-1)
     next_arrival = nxt.reindex(range(n)).astype(UTC_NS)
 
     change = dep_d - arr_d
