@@ -10,6 +10,7 @@ from vesseltrack._schema import statics_frame
 from vesseltrack.params import DraughtParams
 from vesseltrack.registry import REGISTRY_COLUMNS
 from vesseltrack.statics import (
+    asof_rows,
     draught_in_effect,
     flags_of,
     latest_identity,
@@ -240,3 +241,21 @@ def test_a_later_next_arrival_does_not_lift_the_look_ahead_bound():
                             since=pd.Series([T + 10.5 * H]), before=pd.Series([T + 100 * H]),
                             params=DraughtParams(lookahead_hours=1.999))
     assert got.tolist() == [5.0]
+
+
+def test_as_of_rows_of_reports_by_hand():
+    # reports (key, hour): row 0 (7, 4), row 1 (7, 1), row 2 (8, 2), row 3 (7, 4)
+    # queries: 7 at 4 h backward -> the later of the two at 4 h (row 3); 7 at 3 h forward
+    # -> the first at 4 h (row 0); 7 at 4 h forward, not exact -> none; 8 at 1 h backward
+    # -> none; 9 at 5 h -> none (no report of 9)
+    reports = pd.Series([T + 4 * H, T + H, T + 2 * H, T + 4 * H])
+    keys = np.array([7, 7, 8, 7])
+    assert asof_rows([7, 8, 9], pd.Series([T + 4 * H, T + H, T + 5 * H]), keys, reports,
+                     "backward").tolist() == [3, -1, -1]
+    assert asof_rows([7, 7], pd.Series([T + 3 * H, T + 4 * H]), keys, reports, "forward",
+                     allow_exact=False).tolist() == [0, -1]
+
+
+def test_as_of_rows_without_reports_find_nothing():
+    empty = pd.Series([], dtype="datetime64[ns, UTC]")
+    assert asof_rows([7], pd.Series([T]), np.array([], "int64"), empty).tolist() == [-1]

@@ -127,6 +127,8 @@ def asof_rows(
     """
     key = np.asarray(key, dtype="int64")
     report_key = np.asarray(report_key, dtype="int64")
+    if len(report_key) == 0:
+        return np.full(len(key), -1, dtype="int64")
     t_ns = _ns(times)
     report_t_ns = _ns(report_times)
     keys = np.sort(np.concatenate([report_key, key]))
