@@ -259,3 +259,33 @@ def test_as_of_rows_of_reports_by_hand():
 def test_as_of_rows_without_reports_find_nothing():
     empty = pd.Series([], dtype="datetime64[ns, UTC]")
     assert asof_rows([7], pd.Series([T]), np.array([], "int64"), empty).tolist() == [-1]
+
+
+def test_as_of_rows_defaults_and_the_ends_of_the_reports():
+    # reports: row 0 (7, 1 h), row 1 (8, 2 h)
+    reports, keys = pd.Series([T + H, T + 2 * H]), np.array([7, 8])
+    # 7 at 1 h, defaults (backward, exact counts) -> row 0; 7 at 0 h backward -> none (the
+    # first report of the first key is later); 8 at 3 h forward -> none (past the last
+    # report); 8 at 2 h forward, exact -> row 1
+    assert asof_rows([7, 7], pd.Series([T + H, T]), keys, reports).tolist() == [0, -1]
+    assert asof_rows([8, 8], pd.Series([T + 3 * H, T + 2 * H]), keys, reports,
+                     "forward").tolist() == [-1, 1]
+    # one report (7 at 1 h): 7 at 0 h backward finds none, 7 at 2 h finds row 0
+    assert asof_rows([7, 7], pd.Series([T, T + 2 * H]), np.array([7]), pd.Series([T + H])
+                     ).tolist() == [-1, 0]
+
+
+def test_as_of_rows_take_the_last_of_many_reports_at_one_time():
+    # 20 reports at 1 h, vessels 7 and 8 in turn (7 on the even rows): the last report of 7
+    # in table order is row 18, the first of 8 row 1
+    keys = np.array([7, 8] * 10)
+    reports = pd.Series([T + H] * 20)
+    assert asof_rows([7], pd.Series([T + H]), keys, reports).tolist() == [18]
+    assert asof_rows([8], pd.Series([T]), keys, reports, "forward").tolist() == [1]
+
+
+def test_a_name_looked_up_where_none_was_reported_is_nan():
+    # vessel 8 reported only at 1 h: at 0 h it has no name yet (NaN, as documented); a
+    # missing time gives None
+    got = reported_at(STATICS, "name", [8, 8], pd.Series([T, pd.NaT]))
+    assert (isinstance(got[0], float) and np.isnan(got[0]), got[1]) == (True, None)

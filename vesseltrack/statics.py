@@ -125,8 +125,9 @@ def asof_rows(
     ndarray of int64
         Row of ``report_key`` for each query; -1 where there is none.
     """
-    key = np.asarray(key, dtype="int64")
-    report_key = np.asarray(report_key, dtype="int64")
+    # keys are integers: ranks and equality are the same at any integer width
+    key = np.asarray(key, dtype="int64")  # pragma: no mutate (equivalent)
+    report_key = np.asarray(report_key, dtype="int64")  # pragma: no mutate (equivalent)
     if len(report_key) == 0:
         return np.full(len(key), -1, dtype="int64")
     t_ns = _ns(times)
@@ -193,7 +194,7 @@ def reported_at(
     tl = reports if reports is not None else timeline(statics, column)
     n = len(times)
     values = np.full(n, np.nan) if column == "draught_m" else np.full(n, None, dtype=object)
-    when = pd.Series(pd.NaT, index=range(n), dtype=UTC_NS)
+    when = pd.Series(pd.NaT, index=range(n), dtype=UTC_NS)  # pragma: no mutate (NaT either way)
     times = pd.Series(times).astype(UTC_NS).reset_index(drop=True)
     ok = times.notna().to_numpy()
     if n and ok.any() and len(tl):
