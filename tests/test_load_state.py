@@ -414,3 +414,13 @@ def test_numeric_registry_columns_are_floats_without_a_registry():
     numeric = ["dwt_t", "summer_draught_m", "ballast_draught_m", "bbl_per_t"]
     assert ([str(rows[c].dtype) for c in numeric], rows[numeric].isna().all(axis=None)) == (
         ["float64"] * 4, True)
+
+
+def test_the_next_call_is_found_whatever_the_order_of_the_rows(registry_of):
+    # as test_departure_draught_reported_at_the_next_arrival_is_not_used, the later call on
+    # the first row: the first call's next arrival (DEP + 10 h) is still the one that ends
+    # its look-ahead, so the 5.0 m reported then is not used (3.0 m kept)
+    calls = pd.DataFrame({"mmsi": [MMSI, MMSI], "port": ["U", "T"],
+                          "arrival": [DEP + 10 * H, ARR], "departure": [DEP + 30 * H, DEP]})
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + 10 * H, 5.0)])
+    assert assess_load(calls, st, registry_of())["departure_draught_m"].iloc[1] == 3.0
