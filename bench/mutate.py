@@ -85,9 +85,9 @@ _ENCOUNTERS_FAST = [
 MODULES: dict[str, tuple[str, list[str]]] = {
     "cargo": ("vesseltrack/cargo.py",
               ["tests/test_cargo.py", "tests/test_load_state.py"]),
-    "statics": ("vesseltrack/statics.py",
-                ["tests/test_statics.py", "tests/test_cargo.py", "tests/test_load_state.py",
-                 "tests/test_gaps_values.py"]),
+    # its own tests only: of the mutants the cargo, load-state and gaps tests killed, three
+    # no statics test killed (measured by a kill matrix), and statics tests now kill them
+    "statics": ("vesseltrack/statics.py", ["tests/test_statics.py"]),
     "gaps": ("vesseltrack/gaps.py",
              ["tests/test_gaps.py", "tests/test_gaps_values.py", "tests/test_boundaries.py"]),
     "ports": ("vesseltrack/ports.py",

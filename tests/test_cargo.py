@@ -21,9 +21,10 @@ def _calls(mmsi=445000001, arrival=ARR, departure=DEP, port="T"):
                          "departure": [departure]})
 
 
-@pytest.fixture
-def registry(tmp_path):
-    return read_registry(write_registry(tmp_path / "r.csv", [REG_ROW]))
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    """The registry of REG_ROW, read once (tests must not modify it)."""
+    return read_registry(write_registry(tmp_path_factory.mktemp("registry") / "r.csv", [REG_ROW]))
 
 
 def test_draught_at_backward_and_forward():

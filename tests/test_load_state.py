@@ -29,8 +29,18 @@ QUARTER = CargoParams(loaded_fraction_of_range=0.25)  # threshold 0.25 x 4.0 = 1
 JUST_UNDER = 1.0 - 2.0**-7  # 0.9921875 m: exact in binary, clearly below 1.0 m
 
 
-def _registry(tmp_path, cargo="diesel"):
-    return read_registry(write_registry(tmp_path / "r.csv", [ROW.format(cargo=cargo)]))
+@pytest.fixture(scope="module")
+def registry_of(tmp_path_factory):
+    """The registry of ROW for a cargo name, read once per name (tests must not modify it)."""
+    read = {}
+
+    def registry(cargo="diesel"):
+        if cargo not in read:
+            path = tmp_path_factory.mktemp("registry") / "r.csv"
+            read[cargo] = read_registry(write_registry(path, [ROW.format(cargo=cargo)]))
+        return read[cargo]
+
+    return registry
 
 
 def _assess(arrival_m, departure_m, registry, params=None):
@@ -61,9 +71,9 @@ def _assess(arrival_m, departure_m, registry, params=None):
     ],
 )
 def test_fill_is_measured_from_the_ballast_draught_not_the_arrival(
-    tmp_path, arrival_m, departure_m, cargo_t
+    registry_of, arrival_m, departure_m, cargo_t
 ):
-    row = _assess(arrival_m, departure_m, _registry(tmp_path))
+    row = _assess(arrival_m, departure_m, registry_of())
     assert (row.load_state, row.cargo_t) == ("loaded", pytest.approx(cargo_t, abs=1e-9))
 
 
@@ -78,8 +88,8 @@ def test_fill_is_measured_from_the_ballast_draught_not_the_arrival(
         ("", 20925.0),           # no cargo named: 2790 x 7.5 (UN 1718 Committee)
     ],
 )
-def test_barrels_from_tonnes_by_cargo(tmp_path, cargo, cargo_bbl):
-    row = _assess(3.0, 5.0, _registry(tmp_path, cargo))
+def test_barrels_from_tonnes_by_cargo(registry_of, cargo, cargo_bbl):
+    row = _assess(3.0, 5.0, registry_of(cargo))
     assert row.cargo_bbl == pytest.approx(cargo_bbl, rel=1e-12)
 
 
@@ -93,8 +103,8 @@ def test_barrels_from_tonnes_by_cargo(tmp_path, cargo, cargo_bbl):
         (3.5, 3.5 - JUST_UNDER, "unchanged"),   # -0.9921875 m
     ],
 )
-def test_load_threshold_boundary_both_sides(tmp_path, arrival_m, departure_m, state):
-    assert _assess(arrival_m, departure_m, _registry(tmp_path), QUARTER).load_state == state
+def test_load_threshold_boundary_both_sides(registry_of, arrival_m, departure_m, state):
+    assert _assess(arrival_m, departure_m, registry_of(), QUARTER).load_state == state
 
 
 @pytest.mark.parametrize(
@@ -103,8 +113,8 @@ def test_load_threshold_boundary_both_sides(tmp_path, arrival_m, departure_m, st
     # below twice the threshold, 2.0 m being on it)
     [(3.5, 2.5), (4.0, 2.5), (5.0, 3.0), (5.5, 2.5)],
 )
-def test_discharge_at_several_depths(tmp_path, arrival_m, departure_m):
-    row = _assess(arrival_m, departure_m, _registry(tmp_path), QUARTER)
+def test_discharge_at_several_depths(registry_of, arrival_m, departure_m):
+    row = _assess(arrival_m, departure_m, registry_of(), QUARTER)
     assert (row.load_state, np.isnan(row.cargo_t)) == ("discharged", True)
 
 
@@ -118,8 +128,8 @@ def test_discharge_at_several_depths(tmp_path, arrival_m, departure_m):
         (2.0, 3.125, "unchanged"),   # +1.125 m
     ],
 )
-def test_default_fraction_of_range(tmp_path, arrival_m, departure_m, state):
-    assert _assess(arrival_m, departure_m, _registry(tmp_path)).load_state == state
+def test_default_fraction_of_range(registry_of, arrival_m, departure_m, state):
+    assert _assess(arrival_m, departure_m, registry_of()).load_state == state
 
 
 @pytest.mark.parametrize(
@@ -136,26 +146,26 @@ def test_rise_in_metres_without_registry_boundary_both_sides(arrival_m, departur
     assert _assess(arrival_m, departure_m, None).load_state == state
 
 
-def test_draught_change_is_departure_minus_arrival(tmp_path):
+def test_draught_change_is_departure_minus_arrival(registry_of):
     # 4.5 - 3.25 = 1.25 m
-    assert _assess(3.25, 4.5, _registry(tmp_path)).draught_change_m == 1.25
+    assert _assess(3.25, 4.5, registry_of()).draught_change_m == 1.25
 
 
-def test_no_cargo_for_an_unchanged_call(tmp_path):
-    row = _assess(3.0, 3.5, _registry(tmp_path))  # +0.5 m < 1.2 m
+def test_no_cargo_for_an_unchanged_call(registry_of):
+    row = _assess(3.0, 3.5, registry_of())  # +0.5 m < 1.2 m
     assert (row.load_state, np.isnan(row.cargo_t), pd.isna(row.cargo_method)) == (
         "unchanged", True, True)
 
 
-def test_cargo_share_of_dwt_is_a_parameter(tmp_path):
+def test_cargo_share_of_dwt_is_a_parameter(registry_of):
     # fill 0.75 x 0.5 x 4000 = 1500 t
-    row = _assess(3.0, 5.0, _registry(tmp_path), CargoParams(cargo_share_of_dwt=0.5))
+    row = _assess(3.0, 5.0, registry_of(), CargoParams(cargo_share_of_dwt=0.5))
     assert row.cargo_t == pytest.approx(1500.0)
 
 
-def test_default_bbl_per_t_is_a_parameter(tmp_path):
+def test_default_bbl_per_t_is_a_parameter(registry_of):
     # no cargo named: 2790 t x 8.0 = 22320 bbl
-    row = _assess(3.0, 5.0, _registry(tmp_path, ""), CargoParams(default_bbl_per_t=8.0))
+    row = _assess(3.0, 5.0, registry_of(""), CargoParams(default_bbl_per_t=8.0))
     assert row.cargo_bbl == pytest.approx(22320.0)
 
 
@@ -208,12 +218,12 @@ def test_an_ambiguous_registry_name_matches_nothing(tmp_path):
     assert np.isnan(assess_load(calls, _rising(), reg)["cargo_t"].iloc[0])
 
 
-def test_calls_with_their_own_index_keep_it(tmp_path):
+def test_calls_with_their_own_index_keep_it(registry_of):
     # index 7 and 3, second call of an unknown vessel: figures stay with their rows
     calls = pd.DataFrame({"mmsi": [MMSI, 445999999], "port": ["T", "T"],
                           "arrival": [ARR, ARR], "departure": [DEP, DEP]}, index=[7, 3])
     st = pd.concat([_rising(), _rising(445999999)], ignore_index=True)
-    out = assess_load(calls, st, _registry(tmp_path))
+    out = assess_load(calls, st, registry_of())
     assert (out.index.tolist(), out["cargo_t"].tolist()[0], np.isnan(out["cargo_t"].tolist()[1])
             ) == ([7, 3], pytest.approx(2790.0), True)
 
@@ -233,18 +243,18 @@ def test_small_and_zero_draught_ranges(tmp_path, summer_m, ballast_m, state):
     assert assess_load(_calls(), st, reg)["load_state"].iloc[0] == state
 
 
-def test_fill_below_ballast_is_clipped_to_zero(tmp_path):
+def test_fill_below_ballast_is_clipped_to_zero(registry_of):
     # 0.5 -> 1.75 m: +1.25 m >= 1.2 m, loaded; fill (1.75 - 2.0) / 4.0 < 0 -> 0 t
-    assert _assess(0.5, 1.75, _registry(tmp_path)).cargo_t == 0.0
+    assert _assess(0.5, 1.75, registry_of()).cargo_t == 0.0
 
 
-def test_departure_draught_reported_at_the_next_arrival_is_not_used(tmp_path):
+def test_departure_draught_reported_at_the_next_arrival_is_not_used(registry_of):
     # second call (at another fence) arrives at DEP + 10 h, inside the 24 h look-ahead; the
     # only later report is at exactly that time: the first call keeps the 3.0 m in effect
     calls = pd.DataFrame({"mmsi": [MMSI, MMSI], "port": ["T", "U"],
                           "arrival": [ARR, DEP + 10 * H], "departure": [DEP, DEP + 30 * H]})
     st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + 10 * H, 5.0)])
-    assert assess_load(calls, st, _registry(tmp_path))["departure_draught_m"].iloc[0] == 3.0
+    assert assess_load(calls, st, registry_of())["departure_draught_m"].iloc[0] == 3.0
 
 
 @pytest.mark.parametrize(
@@ -254,16 +264,16 @@ def test_departure_draught_reported_at_the_next_arrival_is_not_used(tmp_path):
         (24 * H + pd.Timedelta(seconds=1), 3.0),     # later: the 3.0 m in effect stays
     ],
 )
-def test_departure_draught_look_ahead_boundary(tmp_path, after, departure_m):
+def test_departure_draught_look_ahead_boundary(registry_of, after, departure_m):
     st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + after, 5.0)])
-    assert assess_load(_calls(), st, _registry(tmp_path))["departure_draught_m"].iloc[0] \
+    assert assess_load(_calls(), st, registry_of())["departure_draught_m"].iloc[0] \
         == departure_m
 
 
-def test_a_report_at_the_arrival_counts_as_in_port(tmp_path):
+def test_a_report_at_the_arrival_counts_as_in_port(registry_of):
     # nothing after departure; reports at ARR - 5 h (3.0 m) and at exactly ARR (5.0 m)
     st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, ARR, 5.0)])
-    out = assess_load(_calls(), st, _registry(tmp_path))
+    out = assess_load(_calls(), st, registry_of())
     assert out["departure_draught_m"].iloc[0] == 5.0
 
 
@@ -285,23 +295,23 @@ def _laden_at(tmp_path, when):
         (DEP + 72 * H + pd.Timedelta(seconds=1), False),
     ],
 )
-def test_laden_sighting_window_boundaries(tmp_path, when, settles):
+def test_laden_sighting_window_boundaries(registry_of, tmp_path, when, settles):
     st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + H, 3.0)])  # stale
-    out = assess_load(_calls(), st, _registry(tmp_path), _laden_at(tmp_path, when))
+    out = assess_load(_calls(), st, registry_of(), _laden_at(tmp_path, when))
     assert (out["load_state"].iloc[0] == "loaded") == settles
 
 
-def test_laden_sighting_at_the_next_arrival_belongs_to_the_next_call(tmp_path):
+def test_laden_sighting_at_the_next_arrival_belongs_to_the_next_call(registry_of, tmp_path):
     calls = pd.DataFrame({"mmsi": [MMSI, MMSI], "port": ["T", "T"],
                           "arrival": [ARR, DEP + 10 * H], "departure": [DEP, DEP + 30 * H]})
     st = make_statics([(MMSI, ARR - 5 * H, 3.0)])  # 3.0 m in effect throughout: unchanged
-    out = assess_load(calls, st, _registry(tmp_path), _laden_at(tmp_path, DEP + 10 * H))
+    out = assess_load(calls, st, registry_of(), _laden_at(tmp_path, DEP + 10 * H))
     assert out["load_state"].tolist() == ["unchanged", "loaded"]
 
 
-def test_laden_sighting_settles_a_call_without_any_draught(tmp_path):
+def test_laden_sighting_settles_a_call_without_any_draught(registry_of, tmp_path):
     # no draught at all: unknown, settled as loaded with the 0.9 fill: 0.9 x 0.93 x 4000
-    out = assess_load(_calls(), None, _registry(tmp_path), _laden_at(tmp_path, ARR + H))
+    out = assess_load(_calls(), None, registry_of(), _laden_at(tmp_path, ARR + H))
     assert (out["load_state"].iloc[0], out["cargo_t"].iloc[0]) == ("loaded",
                                                                    pytest.approx(3348.0))
 
@@ -325,18 +335,18 @@ def test_registry_row_is_minus_one_without_a_registry():
     assert registry_rows_for(_one_call(), None)["registry_row"].tolist() == [-1]
 
 
-def test_registry_row_is_minus_one_for_a_vessel_not_in_the_registry(tmp_path):
-    rows = registry_rows_for(_one_call(mmsi=445000010), _registry(tmp_path))
+def test_registry_row_is_minus_one_for_a_vessel_not_in_the_registry(registry_of):
+    rows = registry_rows_for(_one_call(mmsi=445000010), registry_of())
     assert rows["registry_row"].tolist() == [-1]
 
 
-def test_registry_rows_keep_the_calls_index(tmp_path):
-    rows = registry_rows_for(_one_call(index=(7,)), _registry(tmp_path))
+def test_registry_rows_keep_the_calls_index(registry_of):
+    rows = registry_rows_for(_one_call(index=(7,)), registry_of())
     assert (rows.index.tolist(), rows["dwt_t"].tolist()) == ([7], [4000.0])
 
 
-def test_registry_rows_carry_the_cargo_name_as_text(tmp_path):
-    rows = registry_rows_for(_one_call(), _registry(tmp_path, cargo="gasoline"))
+def test_registry_rows_carry_the_cargo_name_as_text(registry_of):
+    rows = registry_rows_for(_one_call(), registry_of("gasoline"))
     assert (str(rows["cargo"].dtype), rows["cargo"].tolist()) == ("string", ["gasoline"])
 
 
@@ -360,11 +370,11 @@ def test_departure_look_ahead_comes_from_the_cargo_params(lookahead_hours, depar
     assert assess_load(calls, st, params=params)["departure_draught_m"].iloc[0] == departure_m
 
 
-def test_registry_without_imo_still_matches_calls_that_carry_one(tmp_path):
+def test_registry_without_imo_still_matches_calls_that_carry_one(registry_of):
     # the test registry row has no IMO (blank cell); the call carries IMO 9999999 and is
     # matched by its MMSI: row 0
     calls = _one_call().assign(imo=[9999999])
-    assert registry_rows_for(calls, _registry(tmp_path))["registry_row"].tolist() == [0]
+    assert registry_rows_for(calls, registry_of())["registry_row"].tolist() == [0]
 
 
 def test_a_one_report_call_looks_ahead_past_its_own_arrival():
@@ -375,9 +385,42 @@ def test_a_one_report_call_looks_ahead_past_its_own_arrival():
     assert assess_load(calls, st)["departure_draught_m"].iloc[0] == 5.0
 
 
-def test_registry_rows_give_the_numeric_columns_as_floats(tmp_path):
+def test_registry_rows_give_the_numeric_columns_as_floats(registry_of):
     # the row of ROW: dwt 4000 t, summer 6.0 m, ballast 2.0 m, diesel at 7.46 bbl/t
-    rows = registry_rows_for(_one_call(), _registry(tmp_path))
+    rows = registry_rows_for(_one_call(), registry_of())
     numeric = ["dwt_t", "summer_draught_m", "ballast_draught_m", "bbl_per_t"]
     assert [str(rows[c].dtype) for c in numeric] == ["float64"] * 4
     assert rows[numeric].iloc[0].tolist() == [4000.0, 6.0, 2.0, 7.46]
+
+
+def test_load_state_and_cargo_method_are_text_without_any_cargo_figure():
+    # 3.0 -> 5.0 m without a registry: +2.0 m >= 1.0 m, loaded, but no cargo figure, so no
+    # method on any row: both columns still text (not object)
+    out = assess_load(_calls(), _rising())
+    assert (str(out["load_state"].dtype), str(out["cargo_method"].dtype),
+            out["load_state"].tolist(), out["cargo_method"].isna().tolist()) == (
+        "string", "string", ["loaded"], [True])
+
+
+def test_no_calls_give_text_columns():
+    calls = _calls().iloc[:0]
+    out = assess_load(calls, _rising())
+    assert (len(out), str(out["load_state"].dtype), str(out["cargo_method"].dtype)) == (
+        0, "string", "string")
+
+
+def test_numeric_registry_columns_are_floats_without_a_registry():
+    rows = registry_rows_for(_one_call(), None)
+    numeric = ["dwt_t", "summer_draught_m", "ballast_draught_m", "bbl_per_t"]
+    assert ([str(rows[c].dtype) for c in numeric], rows[numeric].isna().all(axis=None)) == (
+        ["float64"] * 4, True)
+
+
+def test_the_next_call_is_found_whatever_the_order_of_the_rows(registry_of):
+    # as test_departure_draught_reported_at_the_next_arrival_is_not_used, the later call on
+    # the first row: the first call's next arrival (DEP + 10 h) is still the one that ends
+    # its look-ahead, so the 5.0 m reported then is not used (3.0 m kept)
+    calls = pd.DataFrame({"mmsi": [MMSI, MMSI], "port": ["U", "T"],
+                          "arrival": [DEP + 10 * H, ARR], "departure": [DEP + 30 * H, DEP]})
+    st = make_statics([(MMSI, ARR - 5 * H, 3.0), (MMSI, DEP + 10 * H, 5.0)])
+    assert assess_load(calls, st, registry_of())["departure_draught_m"].iloc[1] == 3.0

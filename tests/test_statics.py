@@ -10,6 +10,7 @@ from vesseltrack._schema import statics_frame
 from vesseltrack.params import DraughtParams
 from vesseltrack.registry import REGISTRY_COLUMNS
 from vesseltrack.statics import (
+    asof_rows,
     draught_in_effect,
     flags_of,
     latest_identity,
@@ -218,3 +219,73 @@ def test_draught_in_effect_times_of_a_call_with_and_one_without_a_report():
                                     since=pd.Series([T + 10 * H, T + 10.5 * H]),
                                     with_time=True)
     assert (value.tolist(), when.tolist()) == ([5.0, 6.0], [T + 10 * H, T + 13 * H])
+
+
+def test_draught_in_effect_uses_the_timeline_given_instead_of_the_statics():
+    # no statics passed, only their timeline: the report at 10 h (5.0 m) is in effect at 11 h
+    tl = timeline(CALL_STATICS, "draught_m")
+    assert draught_in_effect(None, [7], pd.Series([T + 11 * H]), timeline=tl).tolist() == [5.0]
+
+
+def test_draught_in_effect_without_since_gives_the_values_alone():
+    # the draught in effect at 11 h: the 5.0 m reported at 10 h (an array, not a pair)
+    got = draught_in_effect(CALL_STATICS, [7], pd.Series([T + 11 * H]))
+    assert (type(got), got.tolist()) == (np.ndarray, [5.0])
+
+
+def test_a_later_next_arrival_does_not_lift_the_look_ahead_bound():
+    # since 10.5 h: no report in [10.5 h, 11 h]; the one at 13 h is 2 h after departure,
+    # beyond a 1.999 h look-ahead (11 + 1.999 = 12.999 h), though before the next arrival at
+    # 100 h: the 5.0 m in effect at 11 h is kept
+    got = draught_in_effect(CALL_STATICS, [7], pd.Series([T + 11 * H]),
+                            since=pd.Series([T + 10.5 * H]), before=pd.Series([T + 100 * H]),
+                            params=DraughtParams(lookahead_hours=1.999))
+    assert got.tolist() == [5.0]
+
+
+def test_as_of_rows_of_reports_by_hand():
+    # reports (key, hour): row 0 (7, 4), row 1 (7, 1), row 2 (8, 2), row 3 (7, 4)
+    # queries: 7 at 4 h backward -> the later of the two at 4 h (row 3); 7 at 3 h forward
+    # -> the first at 4 h (row 0); 7 at 4 h forward, not exact -> none; 8 at 1 h backward
+    # -> none; 9 at 5 h -> none (no report of 9)
+    reports = pd.Series([T + 4 * H, T + H, T + 2 * H, T + 4 * H])
+    keys = np.array([7, 7, 8, 7])
+    assert asof_rows([7, 8, 9], pd.Series([T + 4 * H, T + H, T + 5 * H]), keys, reports,
+                     "backward").tolist() == [3, -1, -1]
+    assert asof_rows([7, 7], pd.Series([T + 3 * H, T + 4 * H]), keys, reports, "forward",
+                     allow_exact=False).tolist() == [0, -1]
+
+
+def test_as_of_rows_without_reports_find_nothing():
+    empty = pd.Series([], dtype="datetime64[ns, UTC]")
+    assert asof_rows([7], pd.Series([T]), np.array([], "int64"), empty).tolist() == [-1]
+
+
+def test_as_of_rows_defaults_and_the_ends_of_the_reports():
+    # reports: row 0 (7, 1 h), row 1 (8, 2 h)
+    reports, keys = pd.Series([T + H, T + 2 * H]), np.array([7, 8])
+    # 7 at 1 h, defaults (backward, exact counts) -> row 0; 7 at 0 h backward -> none (the
+    # first report of the first key is later); 8 at 3 h forward -> none (past the last
+    # report); 8 at 2 h forward, exact -> row 1
+    assert asof_rows([7, 7], pd.Series([T + H, T]), keys, reports).tolist() == [0, -1]
+    assert asof_rows([8, 8], pd.Series([T + 3 * H, T + 2 * H]), keys, reports,
+                     "forward").tolist() == [-1, 1]
+    # one report (7 at 1 h): 7 at 0 h backward finds none, 7 at 2 h finds row 0
+    assert asof_rows([7, 7], pd.Series([T, T + 2 * H]), np.array([7]), pd.Series([T + H])
+                     ).tolist() == [-1, 0]
+
+
+def test_as_of_rows_take_the_last_of_many_reports_at_one_time():
+    # 20 reports at 1 h, vessels 7 and 8 in turn (7 on the even rows): the last report of 7
+    # in table order is row 18, the first of 8 row 1
+    keys = np.array([7, 8] * 10)
+    reports = pd.Series([T + H] * 20)
+    assert asof_rows([7], pd.Series([T + H]), keys, reports).tolist() == [18]
+    assert asof_rows([8], pd.Series([T]), keys, reports, "forward").tolist() == [1]
+
+
+def test_a_name_looked_up_where_none_was_reported_is_nan():
+    # vessel 8 reported only at 1 h: at 0 h it has no name yet (NaN, as documented); a
+    # missing time gives None
+    got = reported_at(STATICS, "name", [8, 8], pd.Series([T, pd.NaT]))
+    assert (isinstance(got[0], float) and np.isnan(got[0]), got[1]) == (True, None)

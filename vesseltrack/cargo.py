@@ -36,7 +36,7 @@ import pandas as pd
 from vesseltrack._schema import STRING, UTC_NS
 from vesseltrack.params import CargoParams
 from vesseltrack.registry import normalise_name
-from vesseltrack.statics import draught_at, draught_in_effect, draught_timeline
+from vesseltrack.statics import asof_rows, draught_at, draught_in_effect, draught_timeline
 
 __all__ = [
     "CargoParams",
@@ -94,16 +94,13 @@ def _next_arrival(mmsi: np.ndarray, arrival: pd.Series, departure: pd.Series) ->
     n = len(mmsi)
     out = pd.Series(pd.NaT, index=range(n), dtype=UTC_NS)
     ok = departure.notna().to_numpy()
-    arrivals = pd.DataFrame({"mmsi": mmsi, "t": arrival}).dropna().sort_values("t")
-    if not ok.any() or not len(arrivals):
+    has = arrival.notna().to_numpy()
+    if not ok.any() or not has.any():
         return out
-    left = pd.DataFrame({"mmsi": mmsi[ok], "t": departure[ok].to_numpy(),
-                         "pos": np.flatnonzero(ok)}).sort_values("t", kind="stable")
-    left["t"] = left["t"].astype(UTC_NS)
-    arrivals = arrivals.assign(next_arrival=arrivals["t"]).astype({"t": UTC_NS})
-    m = pd.merge_asof(left, arrivals, on="t", by="mmsi", direction="forward",
-                      allow_exact_matches=False)
-    out.iloc[m["pos"].to_numpy()] = m["next_arrival"].to_numpy()
+    row = asof_rows(mmsi[ok], departure[ok], mmsi[has], arrival[has], "forward",
+                    allow_exact=False)
+    hit = row >= 0
+    out.iloc[np.flatnonzero(ok)[hit]] = arrival[has].array[row[hit]]
     return out
 
 
@@ -168,13 +165,18 @@ def assess_load(
                               before=_next_arrival(mmsi, arrival, departure),
                               params=params.draught, timeline=tl)
     # (laden sightings below are bounded by the next call at the same fence)
-    order = out.reset_index(drop=True).sort_values(["mmsi", "port", "arrival"], kind="stable")
-    nxt = order.groupby(["mmsi", "port"], sort=False)["arrival"].shift(-1)
+    # a sort on several columns is stable whatever its kind, and the frame's old index is
+    # not used (the shift below is by position)
+    order = out.reset_index(drop=True).sort_values(["mmsi", "port", "arrival"], kind="stable")  # pragma: no mutate
+    # a shift keeps each row's index whatever the order of the groups
+    by_fence = order.groupby(["mmsi", "port"], sort=False)  # pragma: no mutate (equivalent)
+    nxt = by_fence["arrival"].shift(-1)
     next_arrival = nxt.reindex(range(n)).astype(UTC_NS)
 
     change = dep_d - arr_d
     reg = registry_rows_for(out, registry)
-    range_m = (reg["summer_draught_m"] - reg["ballast_draught_m"]).to_numpy("float64")
+    # registry_rows_for gives its numeric columns as float64: to_numpy's dtype changes nothing
+    range_m = (reg["summer_draught_m"] - reg["ballast_draught_m"]).to_numpy("float64")  # pragma: no mutate
     usable_range = np.isfinite(range_m) & (range_m > 0)
     threshold = np.where(usable_range, params.loaded_fraction_of_range * range_m,
                          params.loaded_rise_m)
@@ -210,13 +212,13 @@ def assess_load(
     by_sighting = laden & np.isin(state, ["unchanged", "unknown"])
     state = np.where(by_sighting, "loaded", state)
 
-    dwt = reg["dwt_t"].to_numpy("float64")
-    ballast = reg["ballast_draught_m"].to_numpy("float64")
+    dwt = reg["dwt_t"].to_numpy("float64")  # pragma: no mutate (float64 already)
+    ballast = reg["ballast_draught_m"].to_numpy("float64")  # pragma: no mutate (float64 already)
     fill = np.clip((dep_d - ballast) / np.where(usable_range, range_m, np.nan), 0.0, 1.0)
     fill = np.where(by_sighting, params.sighting_fill, fill)
     is_loaded = state == "loaded"
     cargo_t = np.where(is_loaded, fill * params.cargo_share_of_dwt * dwt, np.nan)
-    bbl_per_t = reg["bbl_per_t"].to_numpy("float64")
+    bbl_per_t = reg["bbl_per_t"].to_numpy("float64")  # pragma: no mutate (float64 already)
     in_registry = reg["registry_row"].to_numpy() >= 0
     bbl_per_t = np.where(np.isnan(bbl_per_t) & in_registry, params.default_bbl_per_t, bbl_per_t)
     cargo_bbl = cargo_t * bbl_per_t

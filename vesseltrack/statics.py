@@ -6,7 +6,7 @@ asks here, so that "the value in effect" has one meaning:
 * :func:`timeline`: the reports of one field (missing and blank values dropped), by time;
 * :func:`reported_at`: per query (vessel, time), the last report at or before the time
   (``direction="backward"``) or the first at or after it (``"forward"``), one vectorised
-  ``merge_asof`` for all queries;
+  search for all queries (:func:`asof_rows`);
 * :func:`draught_timeline` / :func:`draught_at`: the same for ``draught_m``;
 * :func:`draught_in_effect`: *the* draught at an event: the one in effect then (the last
   report at or before it); for a call's departure, the last report within the call, and only
@@ -32,6 +32,7 @@ from vesseltrack.params import DraughtParams
 
 __all__ = [
     "REPORTED_FIELDS",
+    "asof_rows",
     "draught_at",
     "draught_in_effect",
     "draught_timeline",
@@ -88,6 +89,68 @@ def timeline(statics: pd.DataFrame | None, column: str) -> pd.DataFrame:
     return tl.sort_values(["timestamp", "mmsi"], kind="stable").reset_index(drop=True)
 
 
+def asof_rows(
+    key: np.ndarray,
+    times: pd.Series,
+    report_key: np.ndarray,
+    report_times: pd.Series,
+    direction: str = "backward",
+    *,
+    allow_exact: bool = True,
+) -> np.ndarray:
+    """Per query (key, time), the row of the report of the same key nearest before or after.
+
+    What ``pandas.merge_asof(..., by=key)`` finds, without its fixed cost on small tables
+    (a few milliseconds a call, paid several times by every port call's draughts). Of
+    several reports of one key at the same time, the last in table order is the one found
+    backward, the first the one found forward.
+
+    Parameters
+    ----------
+    key : ndarray of int
+        Key of each query (the vessel's MMSI).
+    times : Series of UTC timestamps
+        Time of each query (no NaT).
+    report_key : ndarray of int
+        Key of each report.
+    report_times : Series of UTC timestamps
+        Time of each report (no NaT); the reports in any order.
+    direction : {"backward", "forward"}
+        Last report at or before, or first report at or after, each time.
+    allow_exact : bool
+        Whether a report exactly at the query time counts.
+
+    Returns
+    -------
+    ndarray of int64
+        Row of ``report_key`` for each query; -1 where there is none.
+    """
+    # keys are integers: ranks and equality are the same at any integer width
+    key = np.asarray(key, dtype="int64")  # pragma: no mutate (equivalent)
+    report_key = np.asarray(report_key, dtype="int64")  # pragma: no mutate (equivalent)
+    if len(report_key) == 0:
+        return np.full(len(key), -1, dtype="int64")
+    t_ns = _ns(times)
+    report_t_ns = _ns(report_times)
+    keys = np.sort(np.concatenate([report_key, key]))
+    times = np.sort(np.concatenate([report_t_ns, t_ns]))
+    # one sortable integer per (key, time): the key's rank, then the time's rank (the
+    # position of its first occurrence among all keys or times: equal values, equal ranks)
+    span = len(times)
+    reports = np.searchsorted(keys, report_key) * span + np.searchsorted(times, report_t_ns)
+    order = np.argsort(reports, kind="stable")  # stable: ties keep the table's order
+    reports = reports[order]
+    queries = np.searchsorted(keys, key) * span + np.searchsorted(times, t_ns)
+    if direction == "backward":
+        i = np.searchsorted(reports, queries, side="right" if allow_exact else "left") - 1
+    else:
+        i = np.searchsorted(reports, queries, side="left" if allow_exact else "right")
+    found = (i >= 0) & (i < len(order))
+    i = np.where(found, i, 0)
+    found &= report_key[order][i] == key
+    return np.where(found, order[i], -1)
+
+
 def reported_at(
     statics: pd.DataFrame | None,
     column: str,
@@ -131,28 +194,29 @@ def reported_at(
     tl = reports if reports is not None else timeline(statics, column)
     n = len(times)
     values = np.full(n, np.nan) if column == "draught_m" else np.full(n, None, dtype=object)
-    when = pd.Series(pd.NaT, index=range(n), dtype=UTC_NS)
+    when = pd.Series(pd.NaT, index=range(n), dtype=UTC_NS)  # pragma: no mutate (NaT either way)
     times = pd.Series(times).astype(UTC_NS).reset_index(drop=True)
     ok = times.notna().to_numpy()
     if n and ok.any() and len(tl):
-        left = pd.DataFrame(
-            {"mmsi": np.asarray(mmsi, dtype="int64")[ok], "t": times[ok].to_numpy(),
-             "pos": np.flatnonzero(ok)}
-        ).sort_values("t", kind="stable")
-        left["t"] = left["t"].astype(UTC_NS)
-        right = tl.rename(columns={"timestamp": "t"}).assign(t_report=lambda d: d["t"])
+        pos = np.flatnonzero(ok)
+        row = asof_rows(np.asarray(mmsi, dtype="int64")[ok], times[ok], tl["mmsi"].to_numpy(),
+                        tl["timestamp"], direction, allow_exact=allow_exact)
         if column != "draught_m":
-            right[column] = right[column].astype(object)
-        m = pd.merge_asof(
-            left, right, on="t", by="mmsi", direction=direction, allow_exact_matches=allow_exact
-        )
-        pos = m["pos"].to_numpy()
+            values[pos] = np.nan  # a time without a report (NaT finds None)
+        hit = row >= 0
+        pos, row = pos[hit], row[hit]
         if column == "draught_m":
-            values[pos] = m[column].to_numpy("float64")
+            values[pos] = tl[column].to_numpy("float64")[row]
         else:
-            values[pos] = m[column].to_numpy(object)
-        when.iloc[pos] = m["t_report"].to_numpy()
+            values[pos] = tl[column].to_numpy(object)[row]
+        when.iloc[pos] = tl["timestamp"].array[row]
     return (values, when) if with_time else values
+
+
+def _ns(times: pd.Series) -> np.ndarray:
+    """UTC times (no NaT) as int64 nanoseconds since the epoch."""
+    return pd.Series(times).astype(UTC_NS).dt.tz_convert(None).to_numpy("datetime64[ns]").view(
+        "int64")
 
 
 def draught_timeline(statics: pd.DataFrame | None) -> pd.DataFrame:
