@@ -33,6 +33,7 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
+from vesseltrack._arrays import floats, stable_sort
 from vesseltrack._schema import STRING, UTC_NS
 from vesseltrack.params import CargoParams
 from vesseltrack.registry import normalise_name
@@ -165,18 +166,16 @@ def assess_load(
                               before=_next_arrival(mmsi, arrival, departure),
                               params=params.draught, timeline=tl)
     # (laden sightings below are bounded by the next call at the same fence)
-    # a sort on several columns is stable whatever its kind, and the frame's old index is
-    # not used (the shift below is by position)
-    order = out.reset_index(drop=True).sort_values(["mmsi", "port", "arrival"], kind="stable")  # pragma: no mutate
+    fresh = out.reset_index(drop=True)  # pragma: no mutate (the old index as a column is never read)
+    order = stable_sort(fresh, ["mmsi", "port", "arrival"])
     # a shift keeps each row's index whatever the order of the groups
-    by_fence = order.groupby(["mmsi", "port"], sort=False)  # pragma: no mutate (equivalent)
+    by_fence = order.groupby(["mmsi", "port"])
     nxt = by_fence["arrival"].shift(-1)
     next_arrival = nxt.reindex(range(n)).astype(UTC_NS)
 
     change = dep_d - arr_d
     reg = registry_rows_for(out, registry)
-    # registry_rows_for gives its numeric columns as float64: to_numpy's dtype changes nothing
-    range_m = (reg["summer_draught_m"] - reg["ballast_draught_m"]).to_numpy("float64")  # pragma: no mutate
+    range_m = floats(reg["summer_draught_m"] - reg["ballast_draught_m"])
     usable_range = np.isfinite(range_m) & (range_m > 0)
     threshold = np.where(usable_range, params.loaded_fraction_of_range * range_m,
                          params.loaded_rise_m)
@@ -212,13 +211,13 @@ def assess_load(
     by_sighting = laden & np.isin(state, ["unchanged", "unknown"])
     state = np.where(by_sighting, "loaded", state)
 
-    dwt = reg["dwt_t"].to_numpy("float64")  # pragma: no mutate (float64 already)
-    ballast = reg["ballast_draught_m"].to_numpy("float64")  # pragma: no mutate (float64 already)
+    dwt = floats(reg["dwt_t"])
+    ballast = floats(reg["ballast_draught_m"])
     fill = np.clip((dep_d - ballast) / np.where(usable_range, range_m, np.nan), 0.0, 1.0)
     fill = np.where(by_sighting, params.sighting_fill, fill)
     is_loaded = state == "loaded"
     cargo_t = np.where(is_loaded, fill * params.cargo_share_of_dwt * dwt, np.nan)
-    bbl_per_t = reg["bbl_per_t"].to_numpy("float64")  # pragma: no mutate (float64 already)
+    bbl_per_t = floats(reg["bbl_per_t"])
     in_registry = reg["registry_row"].to_numpy() >= 0
     bbl_per_t = np.where(np.isnan(bbl_per_t) & in_registry, params.default_bbl_per_t, bbl_per_t)
     cargo_bbl = cargo_t * bbl_per_t

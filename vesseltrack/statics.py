@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from vesseltrack._arrays import ints
 from vesseltrack._schema import STRING, UTC_NS
 from vesseltrack.params import DraughtParams
 
@@ -125,9 +126,8 @@ def asof_rows(
     ndarray of int64
         Row of ``report_key`` for each query; -1 where there is none.
     """
-    # keys are integers: ranks and equality are the same at any integer width
-    key = np.asarray(key, dtype="int64")  # pragma: no mutate (equivalent)
-    report_key = np.asarray(report_key, dtype="int64")  # pragma: no mutate (equivalent)
+    key = ints(key)
+    report_key = ints(report_key)
     if len(report_key) == 0:
         return np.full(len(key), -1, dtype="int64")
     t_ns = _ns(times)
@@ -194,7 +194,8 @@ def reported_at(
     tl = reports if reports is not None else timeline(statics, column)
     n = len(times)
     values = np.full(n, np.nan) if column == "draught_m" else np.full(n, None, dtype=object)
-    when = pd.Series(pd.NaT, index=range(n), dtype=UTC_NS)  # pragma: no mutate (NaT either way)
+    when = pd.Series(pd.NaT, dtype=UTC_NS,  # pragma: no mutate (NaT either way)
+                     index=range(n))
     times = pd.Series(times).astype(UTC_NS).reset_index(drop=True)
     ok = times.notna().to_numpy()
     if n and ok.any() and len(tl):
