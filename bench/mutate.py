@@ -457,8 +457,8 @@ def _share_cores(runner: object) -> None:
     (a module finished and none is left to start, or more cores than modules). A module's
     mutmut forks a further worker only when it takes a token, and puts the token back as soon
     as it runs no more workers than its own, so the workers of all modules never outnumber
-    the cores: the timeouts (``timeout_multiplier`` times a mutant's expected test time, wall
-    and CPU) see no more load than with one worker each. Without the variable (mutmut run by
+    the cores: the timeouts (``timeout_multiplier`` times the sum of a mutant's expected test time
+    and ``timeout_constant``, wall; twice that, CPU) see no more load than with one worker each. Without the variable (mutmut run by
     hand) nothing changes.
     """
     tokens = os.environ.get("MUTATE_TOKENS", "")
