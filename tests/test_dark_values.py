@@ -14,7 +14,9 @@ import pytest
 from _builders import BERTH, SEA, T0, make_ports, track_rows, write_registry
 
 from vesseltrack.dark import (
+    PEERS_DEFERRED,
     SIGHTING_AT_FENCE_COLUMNS,
+    PeersNeeded,
     apply_sightings,
     detect_dark_calls,
     peer_call_counts,
@@ -303,6 +305,105 @@ def test_dark_call_goes_to_the_fence_of_one_flag_mates_call():
     got = _dark(_gap_fences(term=(10.0, 10.0), koz=(20.0, 20.0)), ports=(TERM, KOZ),
                 peer_calls=peers)
     assert got["port"].tolist() == [KOZ]
+
+
+# Deferred flag-mates' table (PEERS_DEFERRED): flag-mates rank a gap's candidate fences only
+# after a sighting and the vessel's own calls, so they can change the choice only when the
+# gap's two best candidates are alike in both. Then PeersNeeded; else the same dark calls as
+# with any table.
+KOZ_PEERS = pd.Series([1.0], index=pd.MultiIndex.from_tuples([("KP", KOZ)]))
+TERM_PEERS = pd.Series([1.0], index=pd.MultiIndex.from_tuples([("KP", TERM)]))
+
+
+def _deferred_or_raised(**kw):
+    try:
+        return _dark(peer_calls=PEERS_DEFERRED, **kw)
+    except PeersNeeded:
+        return "peers needed"
+
+
+@pytest.mark.parametrize(
+    ("case", "kw", "port"),
+    [
+        # one candidate: the terminal, whatever flag-mates do
+        ("one fence", {"gap_fences": _gap_fences(term=(10.0, 10.0)), "ports": (TERM,)}, TERM),
+        # Kozmino is not reachable: the terminal is the only candidate
+        ("one reachable", {"gap_fences": _gap_fences(term=(10.0, 10.0),
+                                                     koz=(20.0, 20.0, False))}, TERM),
+        # the vessel called at Kozmino once, at the terminal never: 1 > 0 decides
+        ("own call", {"calls": [(DPRK, KOZ, 0, 0)]}, KOZ),
+        # sighted at the terminal during the gap, not at Kozmino: the sighting decides
+        ("sighted", {"sightings": [(0, DPRK, TERM, T0 + 9 * H, "laden")]}, TERM),
+        # own calls 1 (Kozmino), 0 (terminal), 0 (port): the best is alone even though the
+        # two others tie
+        ("tie behind", {"calls": [(DPRK, KOZ, 0, 0)], "ports": (TERM, KOZ, PORT),
+                        "gap_fences": _gap_fences(term=(10.0, 10.0), koz=(20.0, 20.0),
+                                                  port=(5.0, 5.0))}, KOZ),
+        # sighted at the terminal (inside the port), the port and Kozmino not: alone on top
+        ("sighted of three", {"sightings": [(0, DPRK, TERM, T0 + 9 * H, "laden")],
+                              "ports": (TERM, KOZ, PORT),
+                              "gap_fences": _gap_fences(term=(10.0, 10.0), koz=(20.0, 20.0),
+                                                        port=(5.0, 5.0))}, TERM),
+    ],
+)
+def test_deferred_flag_mates_give_the_same_dark_call_when_they_cannot_decide(case, kw, port):
+    kw = {"gap_fences": _gap_fences(term=(10.0, 10.0), koz=(20.0, 20.0)), "ports": (TERM, KOZ),
+          **kw}
+    deferred = _deferred_or_raised(**kw)
+    assert deferred["port"].tolist() == [port]
+    for peers in (None, KOZ_PEERS, TERM_PEERS):
+        pd.testing.assert_frame_equal(deferred, _dark(peer_calls=peers, **kw))
+
+
+@pytest.mark.parametrize(
+    ("case", "kw"),
+    [
+        # terminal and Kozmino both candidates, neither sighted, no own call at either
+        ("no call at either", {}),
+        # one own call at each
+        ("one call at each", {"calls": [(DPRK, KOZ, 0, 0), (DPRK, TERM, 0, 0)]}),
+        # sighted at both
+        ("sighted at both", {"sightings": [(0, DPRK, TERM, T0 + 9 * H, "laden"),
+                                           (1, DPRK, KOZ, T0 + 19 * H, "laden")]}),
+    ],
+)
+def test_deferred_flag_mates_needed_when_the_two_best_fences_tie(case, kw):
+    kw = {"gap_fences": _gap_fences(term=(10.0, 10.0), koz=(20.0, 20.0)), "ports": (TERM, KOZ),
+          **kw}
+    assert _deferred_or_raised(**kw) == "peers needed"
+    # and indeed flag-mates decide it: nearer terminal without them, Kozmino with a call there
+    assert [_dark(peer_calls=p, **kw)["port"].tolist() for p in (None, KOZ_PEERS)] == [
+        [TERM], [KOZ]]
+
+
+def _two_gaps(koz_reachable_in_gap_1):
+    """Gap 0 (rows 2-3) and gap 1 (rows 3-4); the terminal reachable in both, Kozmino in gap 0
+    never, in gap 1 as given."""
+    gaps = pd.DataFrame({"mmsi": [DPRK, DPRK], "start_row": [2, 3], "end_row": [3, 4],
+                         "start": [T0, T0 + 40 * H], "end": [T0 + 40 * H, T0 + 41 * H],
+                         "draught_before_m": [2.5, 2.5], "draught_after_m": [3.5, 3.5]})
+    rows = [(0, TERM, 10.0, 10.0, True), (0, KOZ, 20.0, 20.0, False),
+            (1, TERM, 1.0, 1.0, True), (1, KOZ, 2.0, 2.0, koz_reachable_in_gap_1)]
+    fences = pd.DataFrame(rows, columns=["gap", "port", "d_in_nm", "d_out_nm", "reachable"])
+    return {"gaps": gaps, "gap_fences": fences, "ports": (TERM, KOZ)}
+
+
+def test_deferred_flag_mates_not_needed_for_two_gaps_with_one_fence_each():
+    # one candidate per gap, alike in everything: nothing for flag-mates to decide
+    kw = _two_gaps(koz_reachable_in_gap_1=False)
+    got = _deferred_or_raised(**kw)
+    assert got[["gap", "port"]].to_dict("records") == [{"gap": 0, "port": TERM},
+                                                        {"gap": 1, "port": TERM}]
+    pd.testing.assert_frame_equal(got, _dark(peer_calls=KOZ_PEERS, **kw))
+
+
+def test_deferred_flag_mates_needed_for_a_tie_in_the_second_gap():
+    assert _deferred_or_raised(**_two_gaps(koz_reachable_in_gap_1=True)) == "peers needed"
+
+
+def test_deferred_flag_mates_without_candidates_is_no_dark_call():
+    got = _deferred_or_raised(gaps=_gaps(after_m=2.5))  # no rise, no sighting
+    assert len(got) == 0
 
 
 # MID 100 and 111 belong to no country: vessels of no known flag

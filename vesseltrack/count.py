@@ -33,6 +33,7 @@ from vesseltrack._units import UN_CAP_BBL
 from vesseltrack.ais import is_ship_mmsi
 from vesseltrack.cargo import assess_load
 from vesseltrack.dark import (
+    PeerCalls,
     apply_sightings,
     detect_dark_calls,
     peer_call_counts,
@@ -241,7 +242,7 @@ def run_call_stage(
     sightings: pd.DataFrame | None,
     params: CountParams,
     dark_call_ports: list[str] | None,
-    peer_calls: pd.Series | None,
+    peer_calls: PeerCalls,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stage 2 (per partition): dark calls, sightings, load state and cargo.
 
@@ -681,7 +682,7 @@ def run_segment_call_stage(
     sightings: pd.DataFrame | None,
     params: CountParams,
     dark_call_ports: list[str] | None,
-    peer_calls: pd.Series | None,
+    peer_calls: PeerCalls,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stage 2 per segment: :func:`run_call_stage` of each run of
     :func:`run_segment_track_stage`. ``sightings`` are those given to stage 1; other

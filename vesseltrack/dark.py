@@ -42,7 +42,10 @@ from vesseltrack.statics import flags_of
 from vesseltrack.tracks import TrackArrays, seconds_to_utc
 
 __all__ = [
+    "PEERS_DEFERRED",
+    "PeerCalls",
     "SIGHTING_AT_FENCE_COLUMNS",
+    "PeersNeeded",
     "apply_sightings",
     "detect_dark_calls",
     "peer_call_counts",
@@ -60,6 +63,27 @@ _CANDIDATE_ORDER = (
 )
 """How one fence is picked among a gap's candidates: sighted first, then the vessel's own
 call history, its flag-mates', a fence not containing another candidate, nearest, smallest."""
+
+
+class _PeersDeferred:
+    """Type of :data:`PEERS_DEFERRED`."""
+
+
+PEERS_DEFERRED = _PeersDeferred()
+"""Passed as ``peer_calls`` to :func:`detect_dark_calls` before the flag-mates' calls of every
+partition are known: the dark calls come out as with the full table whenever it cannot change
+them (no gap has two candidate fences alike in sighting and own call history, the only case
+where flag-mates decide), and :class:`PeersNeeded` is raised otherwise. A partition can then
+finish in one pass, without waiting for the others."""
+
+
+PeerCalls = pd.Series | _PeersDeferred | None
+"""What ``peer_calls`` may be: :func:`peer_call_counts`, :data:`PEERS_DEFERRED` or None."""
+
+
+class PeersNeeded(Exception):
+    """Raised by :func:`detect_dark_calls` given :data:`PEERS_DEFERRED` when the choice of a
+    gap's fence depends on where the vessel's flag-mates call."""
 
 
 def sightings_at_fences(sightings: pd.DataFrame | None, fences: list[Fence]) -> pd.DataFrame:
@@ -256,6 +280,14 @@ def _candidates(
     return table.loc[table["ok"]]
 
 
+def _peers_decide(candidates: pd.DataFrame) -> bool:
+    """Whether flag-mates' calls can change a choice: some gap's best candidate is not alone
+    in what ranks above them (sighted, own call history)."""
+    best = candidates.sort_values(["sighted", "history"], ascending=False).drop_duplicates("gap")
+    alike = candidates.merge(best[["gap", "sighted", "history"]])
+    return bool(alike["gap"].duplicated().any())
+
+
 def _one_fence_per_gap(candidates: pd.DataFrame) -> pd.DataFrame:
     """The likeliest fence of each gap (:data:`_CANDIDATE_ORDER`), sorted by gap."""
     by, ascending = _CANDIDATE_ORDER
@@ -299,7 +331,7 @@ def detect_dark_calls(
     registry: pd.DataFrame | None = None,
     params: CountParams | None = None,
     dark_call_ports: list[str] | None = None,
-    peer_calls: pd.Series | None = None,
+    peer_calls: PeerCalls = None,
 ) -> pd.DataFrame:
     """Dark calls (see the module docstring).
 
@@ -323,14 +355,19 @@ def detect_dark_calls(
         Parameters (``dark``, ``port_calls``, ``cargo``).
     dark_call_ports : list of str, optional
         Fences a dark call may be attributed to (default: every fence whose kind allows one).
-    peer_calls : Series, optional
-        :func:`peer_call_counts` over all vessels.
+    peer_calls : Series or PEERS_DEFERRED, optional
+        :func:`peer_call_counts` over all vessels, or :data:`PEERS_DEFERRED` (not known yet).
 
     Returns
     -------
     DataFrame
         Same columns as ``calls`` (``evidence`` ``ais-gap`` or ``ais-gap+sighting``; rows of
         ``tracks`` are the gap's ends) plus ``gap`` (row of ``gaps``).
+
+    Raises
+    ------
+    PeersNeeded
+        With ``peer_calls`` :data:`PEERS_DEFERRED`, when flag-mates' calls decide a gap's fence.
     """
     params = params or CountParams()
     eligible = [
@@ -344,10 +381,13 @@ def detect_dark_calls(
     threshold = loaded_threshold_m(gaps[["mmsi"]].join(identity, on="mmsi"), registry,
                                    params.cargo)
     rises = (gaps["draught_after_m"] - gaps["draught_before_m"]).to_numpy("float64") >= threshold
+    deferred = peer_calls is PEERS_DEFERRED
     candidates = _candidates(gaps, gap_fences, calls, fences, eligible, at_fence, rises,
-                             peer_calls, params)
+                             None if deferred else peer_calls, params)
     if candidates.empty:
         return calls.iloc[0:0].copy()
+    if deferred and _peers_decide(candidates):
+        raise PeersNeeded
     chosen = _one_fence_per_gap(candidates)
     chosen = chosen.merge(gap_fences[["gap", "port", "d_in_nm", "d_out_nm"]].astype(
         {"port": object}), on=["gap", "port"], how="left")
