@@ -4,9 +4,12 @@ Every detector is a pure function of whole vessels (see :mod:`vesseltrack.count`
 store bucket holds whole vessels (:func:`vesseltrack.store.bucket_of_mmsi`), so running the
 two detection stages bucket by bucket and concatenating gives the answer of one run over all
 the data. The one global table between the stages (where flag-mates call,
-:func:`vesseltrack.count.peer_call_counts`) is reduced in a first pass over the buckets, which
-runs stage 1 and spills each bucket's result to a temporary file; the second pass loads them
-one at a time for stage 2 and keeps only the calls, the gaps and, for maps and reports,
+:func:`vesseltrack.count.peer_call_counts`) decides only between two fences a dark call could
+equally be at (alike in sightings and in the vessel's own calls), so a slice's stage 2 runs
+right after its stage 1 without it, and finishes there unless it meets such a tie
+(:data:`vesseltrack.dark.PEERS_DEFERRED`). Only the slices that met one are spilled to a
+temporary file, and loaded again for stage 2 once the first pass over the buckets has summed
+the table. What is kept of each slice is its calls, its gaps and, for maps and reports,
 thinned tracks.
 
 The functions here work on one bucket's rows and are shared with the Dask engine
@@ -39,6 +42,7 @@ from vesseltrack.count import (
     select_ports,
     select_result,
 )
+from vesseltrack.dark import PEERS_DEFERRED, PeerCalls, PeersNeeded
 from vesseltrack.params import CountParams, GapParams, SegmentParams, StoreParams
 from vesseltrack.store import Store, bucket_of_mmsi
 
@@ -199,7 +203,7 @@ def bucket_calls(
     sightings: pd.DataFrame | None,
     params: CountParams,
     dark_call_ports: list[str],
-    peers: pd.Series,
+    peers: PeerCalls,
     want_map: bool,
 ) -> dict[str, Any]:
     """Stage 2 of one bucket: ``calls``, ``gaps``, ``vessels_seen``, ``ts_min``, ``ts_max``
@@ -551,17 +555,29 @@ def count_port_calls_store(
                             ignore_index=True).drop_duplicates(ignore_index=True)
         matched = match_sightings(sightings, registry, ids)
     sights = [bucket_sightings(matched, b, buckets) for b in range(buckets)]
-    bar = _bar(2 * buckets, progress)
+    bar = _bar(buckets, progress)
 
     import pickle
     import tempfile
 
-    # Stage 1 of each slice goes to a temporary file (pickle) between the passes: reading
-    # it back is several times cheaper than reading the slice and running stage 1 again.
-    # What the second pass keeps of each slice is its calls and gaps (and map inputs).
+    def label(b: int, out: dict[str, Any]) -> dict[str, Any]:
+        if watchlist is None:
+            return out
+        # a bucket without calls has no one to mark
+        ids = (bucket_ids(store, b, buckets, None if extra is None else extra[1])
+               if len(out["calls"]) else None)
+        return bucket_listed(out, ids, watchlist)
+
+    # Stage 2 of each slice runs right after its stage 1 with the flag-mates' table deferred
+    # (:data:`vesseltrack.dark.PEERS_DEFERRED`): it finishes there unless flag-mates decide a
+    # dark call's fence. Then the slice's stage 1 goes to a temporary file (pickle) until the
+    # table of every slice is known: reading it back is several times cheaper than reading
+    # the slice and running stage 1 again. What is kept of each slice is its calls and gaps
+    # (and map inputs).
+    outs: list[dict[str, Any] | None] = []
     with tempfile.TemporaryDirectory(prefix="vesseltrack-stages-") as spill:
         try:
-            peers, units = [], []
+            peers, pending = [], []
             for b in range(buckets):
                 for bounds, j, pos, sta in bucket_slices(store, b, window, bbox, extra,
                                                          store_params.slice_rows, Path(spill)):
@@ -569,27 +585,28 @@ def count_port_calls_store(
                     bstage = bucket_track_stage(pos, sta, fences, registry, s, params)
                     del pos, sta
                     peers.append(peer_call_counts(bstage.stage.ais_calls))
-                    with open(Path(spill) / f"{b}-{j}.pickle", "wb") as fh:
-                        pickle.dump(bstage, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    try:
+                        outs.append(label(b, bucket_calls(bstage, registry, s, params, selected,
+                                                          PEERS_DEFERRED, want_map)))
+                    except PeersNeeded:
+                        with open(Path(spill) / f"{b}-{j}.pickle", "wb") as fh:
+                            pickle.dump(bstage, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                        pending.append((len(outs), b, j, s))
+                        outs.append(None)
                     del bstage
-                    units.append((b, j, s))
                 if bar is not None:
                     bar.update(1)
-            total = sum_peers(peers)
-            if bar is not None:
-                bar.total = buckets + len(units)
-                bar.refresh()
-            outs = []
-            for b, j, s in units:
+            if pending:
+                total = sum_peers(peers)
+                if bar is not None:
+                    bar.total = buckets + len(pending)
+                    bar.refresh()
+            for k, b, j, s in pending:
                 with open(Path(spill) / f"{b}-{j}.pickle", "rb") as fh:
                     bstage = pickle.load(fh)  # our own file, written just above
-                out = bucket_calls(bstage, registry, s, params, selected, total, want_map)
+                outs[k] = label(b, bucket_calls(bstage, registry, s, params, selected, total,
+                                                want_map))
                 del bstage
-                if watchlist is not None:  # a bucket without calls has no one to mark
-                    ids = (bucket_ids(store, b, buckets, None if extra is None else extra[1])
-                           if len(out["calls"]) else None)
-                    out = bucket_listed(out, ids, watchlist)
-                outs.append(out)
                 if bar is not None:
                     bar.update(1)
         finally:
