@@ -257,6 +257,45 @@ def test_dask_engine_on_the_store_writes_the_local_tables(fixture_store, tmp_pat
     assert same == [True, True]
 
 
+# Without --port a dark call may go to either terminal (Vostochny or Kozmino, 12 nm apart):
+# where neither is sighted nor called at before by the vessel, its flag-mates' calls over the
+# whole data decide, so a bucket's stage 2 must wait for every bucket's stage 1. On the
+# fixture that happens to tanker 445126805: its dark calls go to the Vostochny terminal, where
+# the KP tankers call, not to the nearer Kozmino terminal.
+SIDE_BOTH_TERMINALS = [a for a in SIDE if a not in ("--port", "Vostochny oil terminal")]
+FLAG_MATES_DECIDE = 445126805
+
+
+def _dark_calls_of(out_dir: Path, mmsi: int) -> dict[str, int]:
+    calls = pd.read_csv(out_dir / "port_calls.csv")
+    dark = calls.loc[(calls["mmsi"] == mmsi) & calls["evidence"].str.startswith("ais-gap")]
+    return dark["port"].value_counts().to_dict()
+
+
+def test_store_count_where_flag_mates_decide_equals_the_files(fixture_store, tmp_path, capsys):
+    direct = _run(capsys, "count", str(FIXTURE), *SIDE_BOTH_TERMINALS, "--json", "-q",
+                  "--out", str(tmp_path / "files"))
+    stored = _run(capsys, "count", "--store", str(fixture_store), *SIDE_BOTH_TERMINALS,
+                  "--json", "-q", "--out", str(tmp_path / "store"))
+    assert stored == direct
+    assert _dark_calls_of(tmp_path / "store", FLAG_MATES_DECIDE) == {"Vostochny oil terminal": 5}
+
+
+def test_dask_store_count_where_flag_mates_decide_equals_the_files(fixture_store, tmp_path,
+                                                                   capsys):
+    _run(capsys, "count", str(FIXTURE), *SIDE_BOTH_TERMINALS, "-q", "--json",
+         "--out", str(tmp_path / "files"))
+    out = json.loads(_run(capsys, "count", "--store", str(fixture_store),
+                          *SIDE_BOTH_TERMINALS, "-q", "--json", "--engine", "dask",
+                          "--workers", "2", "--out", str(tmp_path / "dask")))
+    same = [(tmp_path / "dask" / f).read_bytes() == (tmp_path / "files" / f).read_bytes()
+            for f in ("port_calls.csv", "gaps.csv")]
+    assert same == [True, True]
+    # the one bucket holding that tanker waited for the others; the 15 others did not
+    assert out["engine"]["buckets_waiting"] == 1
+    assert _dark_calls_of(tmp_path / "dask", FLAG_MATES_DECIDE) == {"Vostochny oil terminal": 5}
+
+
 def test_dask_engine_writes_every_out_file(fixture_store, tmp_path, capsys):
     _run(capsys, "count", "--store", str(fixture_store), *SIDE, "-q", "--json", "--engine",
          "dask", "--workers", "1", "--out", str(tmp_path / "dask"))

@@ -27,11 +27,14 @@ message split across two files is reassembled, as the local reader does) and add
 messages completed there to their vessels' partitions.
 
 Over a store (:func:`count_store_dask`) there is nothing to decode or shuffle: a store bucket
-already holds whole vessels, so stage 1 is one task per bucket, which reads the bucket once on
-its worker in slices of whole vessels (:func:`vesseltrack.bucketed.bucket_slices`, as the local
-engine reads it), largest bucket first, followed by the same reduce and stage 2, each
-bucket's stage 2 on the worker that holds its stage 1, handed out by the client as workers
-free up, a worker out of its own buckets taking another's last (:func:`_stage2_fed`). Both
+already holds whole vessels, so one task per bucket reads the bucket once on its worker in
+slices of whole vessels (:func:`vesseltrack.bucketed.bucket_slices`, as the local engine reads
+it), largest bucket first, and runs both stages on each slice, stage 2 with the reduced table
+deferred (:data:`vesseltrack.dark.PEERS_DEFERRED`: it decides only between two fences equally
+likely by the vessel's own sightings and calls). Only slices that meet such a tie wait for the
+reduce: their stage 2 runs again with it on the worker that holds their stage 1, handed out by
+the client as workers free up, a worker out of its own buckets taking another's last
+(:func:`_stage2_fed`). Both
 engines can gather what the map and the report need (``want_map``: tracks thinned on the
 workers, :class:`vesseltrack.bucketed.MapInputs`), so ``count --out`` writes every file the
 local engine writes.
@@ -76,6 +79,7 @@ from vesseltrack.count import (
     peer_call_counts,
     select_ports,
 )
+from vesseltrack.dark import PEERS_DEFERRED, PeersNeeded
 from vesseltrack.params import StoreParams
 from vesseltrack.ports import fences_from_ports
 from vesseltrack.store import bucket_of_mmsi
@@ -198,60 +202,80 @@ def _store_stage1(
     max_rows: int,
     shared: dict[str, Any],
     sightings: pd.DataFrame | None,
-) -> list[tuple[BucketStage, pd.DataFrame | None]]:
-    """Task: stage 1 of one bucket of the store at ``root``, read on the worker once, in
-    slices of whole vessels of at most about ``max_rows`` positions
-    (:func:`vesseltrack.bucketed.bucket_slices`, as the local engine reads it): each slice's
-    stage and sightings."""
+    want_map: bool,
+) -> dict[str, Any]:
+    """Task: one bucket of the store at ``root``, read on the worker once, in slices of
+    whole vessels of at most about ``max_rows`` positions
+    (:func:`vesseltrack.bucketed.bucket_slices`, as the local engine reads it): stage 1 of
+    each slice, then its stage 2 with the flag-mates' table deferred
+    (:data:`vesseltrack.dark.PEERS_DEFERRED`).
+
+    Returns ``outs`` (each slice's stage-2 result, None where flag-mates decide a dark call),
+    ``pending`` (for those: the slice's number, stage and sightings, for
+    :func:`_store_stage2`) and ``peers`` (the bucket's (flag, fence) AIS call counts).
+    """
     import tempfile
 
     from vesseltrack.store import open_store, use_releasing_memory_pool
 
     use_releasing_memory_pool()  # the worker reads bucket after bucket
-    stages = []
+    outs: list[dict[str, Any] | None] = []
+    pending, peers = [], []
     with tempfile.TemporaryDirectory(prefix="vesseltrack-slices-") as spill:
         for bounds, j, pos, sta in bucket_slices(open_store(root), bucket, window, bbox, None,
                                                  max_rows, Path(spill)):
             s = slice_sightings(sightings, bounds, j)
-            stages.append((bucket_track_stage(pos, sta, shared["fences"], shared["registry"],
-                                              s, shared["params"]), s))
+            st = bucket_track_stage(pos, sta, shared["fences"], shared["registry"], s,
+                                    shared["params"])
             del pos, sta
-    return stages
+            peers.append(peer_call_counts(st.stage.ais_calls))
+            try:
+                outs.append(bucket_calls(st, shared["registry"], s, shared["params"],
+                                         shared["selected"], PEERS_DEFERRED, want_map))
+            except PeersNeeded:
+                pending.append((len(outs), st, s))
+                outs.append(None)
+            del st
+    return {"outs": _store_listed(root, bucket, outs, shared["watchlist"]),
+            "pending": pending, "peers": sum_peers(peers)}
 
 
-def _store_peers(stages: list[tuple[BucketStage, pd.DataFrame | None]]) -> list[pd.Series]:
-    """Task: the (flag, fence) AIS call counts of each slice of one bucket."""
-    return [peer_call_counts(st.stage.ais_calls) for st, _ in stages]
+def _store_finished(part: dict[str, Any]) -> dict[str, Any]:
+    """Task: what the client fetches of a bucket's :func:`_store_stage1` (its stages stay on
+    the worker): the results, the number of slices pending, the (flag, fence) counts."""
+    return {"outs": part["outs"], "pending": len(part["pending"]), "peers": part["peers"]}
 
 
-def _sum_peer_lists(parts: list[list[pd.Series]]) -> pd.Series:
-    """Task: the (flag, fence) AIS call counts of the whole store."""
-    return sum_peers([p for bucket in parts for p in bucket])
+def _store_listed(root: str, bucket: int, outs: list[dict[str, Any] | None],
+                  watchlist: pd.DataFrame | None) -> list[dict[str, Any] | None]:
+    """With a watchlist, the labels of a bucket's callers from the identifiers of the
+    bucket's statics at any time (read on the worker, only when the bucket has calls)."""
+    from vesseltrack.store import open_store
+
+    if watchlist is None:
+        return outs
+    ids = None
+    if any(o is not None and len(o["calls"]) for o in outs):
+        store = open_store(root)
+        ids = bucket_ids(store, bucket, store.buckets)
+    return [None if o is None else bucket_listed(o, ids if len(o["calls"]) else None, watchlist)
+            for o in outs]
 
 
 def _store_stage2(
     root: str,
     bucket: int,
-    stages: list[tuple[BucketStage, pd.DataFrame | None]],
+    part: dict[str, Any],
     peers: pd.Series,
     shared: dict[str, Any],
     want_map: bool,
-) -> list[dict[str, Any]]:
-    """Task: stage 2 of each slice of one bucket (where stage 1 left it) and, with a
-    watchlist, the labels of its callers from the identifiers of the bucket's statics at any
-    time (read once per bucket, on the worker, when the bucket has calls)."""
-    from vesseltrack.store import open_store
-
+) -> list[tuple[int, dict[str, Any]]]:
+    """Task: stage 2, with the (flag, fence) counts of the whole store, of the slices of one
+    bucket that :func:`_store_stage1` left pending: (slice number, result) of each."""
     outs = [bucket_calls(st, shared["registry"], s, shared["params"], shared["selected"],
-                         peers, want_map) for st, s in stages]
-    watchlist = shared["watchlist"]
-    if watchlist is None:
-        return outs
-    ids = None
-    if any(len(o["calls"]) for o in outs):
-        store = open_store(root)
-        ids = bucket_ids(store, bucket, store.buckets)
-    return [bucket_listed(o, ids if len(o["calls"]) else None, watchlist) for o in outs]
+                         peers, want_map) for _, st, s in part["pending"]]
+    outs = _store_listed(root, bucket, outs, shared["watchlist"])
+    return [(k, o) for (k, _, _), o in zip(part["pending"], outs, strict=True)]
 
 
 def _stage_listed(stage: BucketStage, out: dict[str, Any], watchlist: pd.DataFrame
@@ -269,43 +293,47 @@ def _peers_of(stage: BucketStage) -> pd.Series:
 # client side
 
 
-def _stage2_fed(client: Any, stages: list, order: list[int], args: tuple) -> list[Any]:
-    """Run each bucket's stage 2, fed from the client, and return its results (by bucket).
+def _stage2_fed(client: Any, stages: list, pending: list[int], args: tuple) -> dict[int, Any]:
+    """Run the pending stage 2 of some buckets, fed from the client, once every stage 1 has
+    ended, and return its results (by bucket).
 
     A bucket's stage 2 goes to the worker that holds its stage 1 (tens of MB, not moved),
-    in the order of ``order``, handed out as the worker's previous ones end rather than all
-    at once; once every stage 1 has ended (stage 2 waits for all of them), a worker that has
-    run all of its own takes the last one of the worker with the most left, if that one has
-    two or more left (it works on the others while the stage moves: tens of MB, which on a
-    slow network may take as long as the task). Handed all at once,
-    the scheduler had placed each where its stage 1 was, with no way back: the stage-2 work
-    of one worker came out up to twice the other's, which stood idle meanwhile.
+    in the order of ``pending``, handed out as the worker's previous ones end rather than all
+    at once; a worker that has run all of its own takes the last one of the worker with the
+    most left, if that one has two or more left (it works on the others while the stage
+    moves: tens of MB, which on a slow network may take as long as the task). Handed all at
+    once, the scheduler had placed each where its stage 1 was, with no way back: the stage-2
+    work of one worker came out up to twice the other's, which stood idle meanwhile.
 
     Parameters
     ----------
     client : distributed.Client
     stages : list of Future
-        Stage 1 of each bucket.
-    order : list of int
-        The buckets, in the order their stage 2 should run (the largest first).
+        :func:`_store_stage1` of each bucket (ended).
+    pending : list of int
+        The buckets with slices pending, in the order their stage 2 should run (the largest
+        first).
     args : tuple
         ``(root, peers, shared, want_map)`` of :func:`_store_stage2`.
 
     Returns
     -------
-    list
-        The stage-2 result of each bucket, by bucket number, each fetched as it ends.
+    dict
+        The :func:`_store_stage2` result of each bucket of ``pending``, fetched as it ends.
     """
     from distributed import as_completed
 
-    rank = {b: i for i, b in enumerate(order)}
-    bucket_of = {stages[b].key: b for b in order}
-    waiting: dict[str, list[int]] = {}  # worker -> buckets whose stage 1 it holds, in order
+    holders = client.who_has([stages[b] for b in pending])
     handed: dict[str, int] = dict.fromkeys(client.scheduler_info().get("workers", {}), 0)
+    waiting: dict[str, list[int]] = {}  # worker -> buckets whose stage 1 it holds, in order
+    for b in pending:
+        held = holders.get(stages[b].key) or ()
+        w = held[0] if held else min(handed, key=handed.get, default="")
+        waiting.setdefault(w, []).append(b)
+        handed.setdefault(w, 0)
     owner: dict[str, tuple[str, int]] = {}  # stage-2 key -> (worker, bucket)
-    results: list[Any] = [None] * len(stages)
-    stage1_left = len(order)
-    running = as_completed([stages[b] for b in order])
+    results: dict[int, Any] = {}
+    running = as_completed()
 
     def feed() -> None:
         for w in list(handed):
@@ -316,7 +344,7 @@ def _stage2_fed(client: Any, stages: list, order: list[int], args: tuple) -> lis
                 mine = waiting.get(w)
                 if mine:
                     b = mine.pop(0)
-                elif stage1_left == 0 and max(map(len, waiting.values()), default=0) > 1:
+                elif max(map(len, waiting.values()), default=0) > 1:
                     other = max(waiting, key=lambda v: len(waiting[v]))
                     b = waiting[other].pop()
                 else:
@@ -328,21 +356,12 @@ def _stage2_fed(client: Any, stages: list, order: list[int], args: tuple) -> lis
                 handed[w] += 1
                 running.add(fut)
 
+    feed()
     for done in running:
-        if done.key in bucket_of:
-            b = bucket_of[done.key]
-            stage1_left -= 1
-            holders = client.who_has([done]).get(done.key) or ()
-            w = holders[0] if holders else min(handed, key=handed.get)
-            mine = waiting.setdefault(w, [])
-            mine.insert(int(np.searchsorted([rank[x] for x in mine], rank[b])), b)
-            handed.setdefault(w, 0)
-            feed()
-        else:
-            w, b = owner.pop(done.key)
-            handed[w] -= 1
-            feed()  # the next one handed out before this one's result is fetched
-            results[b] = done.result()
+        w, b = owner.pop(done.key)
+        handed[w] -= 1
+        feed()  # the next one handed out before this one's result is fetched
+        results[b] = done.result()
     return results
 
 
@@ -537,10 +556,13 @@ def count_store_dask(
         Identical to :func:`vesseltrack.bucketed.count_port_calls_store` (and so to
         :func:`vesseltrack.count_port_calls` on the files ingested), with ``input_report``:
         the store's decode report plus ``engine`` (``name`` ``"dask"``, ``scheduler``,
-        ``workers``, ``partitions`` (the slices), ``buckets`` (one stage-1 and one stage-2
-        task each), ``plan_s`` (preparing the tasks, during the start-up), ``startup_s``,
+        ``workers``, ``partitions`` (the slices), ``buckets`` (one task each),
+        ``buckets_waiting`` (those with a slice whose stage 2 needed every bucket's (flag,
+        fence) counts: one more task each), ``plan_s`` (preparing the tasks, during the start-up), ``startup_s``,
         ``detect_s``, ``total_s``).
     """
+    from distributed import as_completed
+
     from vesseltrack.store import open_store
 
     t_start = time.perf_counter()
@@ -579,15 +601,36 @@ def count_store_dask(
         # what every task reads, sent to each worker once
         [shared_f] = client.scatter([shared], broadcast=True, hash=False)
         stages: list = [None] * store.buckets
+        finished = {}
         for b in order:
             stages[b] = client.submit(_store_stage1, root, b, window, bbox,
-                                      store_params.slice_rows, shared_f, sights[b], pure=False)
-        peers = client.submit(_sum_peer_lists,
-                              [client.submit(_store_peers, stages[b], pure=False) for b in order],
-                              pure=False)
-        outs = _stage2_fed(client, stages, order, (root, peers, shared_f, want_map))
+                                      store_params.slice_rows, shared_f, sights[b], want_map,
+                                      pure=False)
+            # ahead of the worker's next bucket: the client learns early what is done
+            fut = client.submit(_store_finished, stages[b], priority=1, pure=False)
+            finished[fut.key] = (b, fut)
+        outs: list[list] = [[] for _ in range(store.buckets)]
+        peer_parts, pending = [], []
+        for done in as_completed([fut for _, fut in finished.values()]):
+            b, _ = finished.pop(done.key)
+            part = done.result()
+            outs[b] = part["outs"]
+            peer_parts.append(part["peers"])
+            if part["pending"]:
+                pending.append(b)
+            else:
+                stages[b] = None  # nothing left on the worker for this bucket
+        if pending:  # flag-mates decide some dark call: stage 2 again with the whole table
+            rank = {b: i for i, b in enumerate(order)}
+            pending.sort(key=rank.get)
+            [peers_f] = client.scatter([sum_peers(peer_parts)], broadcast=True, hash=False)
+            for b, done_slices in _stage2_fed(client, stages, pending,
+                                              (root, peers_f, shared_f, want_map)).items():
+                for k, out in done_slices:
+                    outs[b][k] = out
+            del peers_f
         results = [out for bucket in outs for out in bucket]
-        del stages, peers, shared_f
+        del stages, shared_f
         t_detected = time.perf_counter()
         scheduler_address = client.scheduler.address
     finally:
@@ -599,6 +642,7 @@ def count_store_dask(
         "workers": workers,
         "partitions": len(results),
         "buckets": store.buckets,
+        "buckets_waiting": len(pending),
         "store": root,
         "plan_s": round(t_planned - t_start, 3),
         "startup_s": round(t_connected - t_start, 3),
