@@ -362,6 +362,67 @@ def _tests_by_mutant(lines_json: Path, groups: list[set[str]]) -> dict[str, froz
     return result
 
 
+# Known survivors (``bench/mutation-survivors.json``): a mutant that survived a run, keyed by
+# the code of its function (original and mutated), and the contents of the test files it ran
+# with the test helpers, is not run again while that key stands, and counts as survived.
+# A survivor's verdict can change only if its function or its tests change: a changed
+# function or test file gives a new key, and the mutant runs. (A change elsewhere, in a
+# function it calls, is not seen: it stays a survivor, which can only understate the score.)
+# ``--recheck`` (or MUTATE_HISTORY=0) runs them all.
+HISTORY = ROOT / "bench" / "mutation-survivors.json"
+_KEYS_FILE = "mutate-keys.json"  # mutant name -> key, in the scratch copy
+_CARRIED_FILE = "mutate-carried.txt"  # mutants not run (known survivors), one per line
+_HISTORY_ON = os.environ.get("MUTATE_HISTORY", "1") != "0"
+
+
+def _mutant_keys(mutants_file: Path, module: str, tests_of: dict[str, list[str]],
+                 tests_dir: Path) -> dict[str, str]:
+    """The history key of each mutant of ``mutants_file`` (mutmut's trampolined copy):
+    a hash of its original and mutated function (names left out) and of the test files of
+    ``tests_of[mutant]`` and every shared helper (``conftest.py``, ``_*.py``)."""
+    import hashlib
+
+    text = mutants_file.read_text()
+    lines = text.splitlines()
+    nodes = [node for top in ast.parse(text).body
+             for node in ([top] if not isinstance(top, ast.ClassDef) else top.body)
+             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+             and "__mutmut_" in node.name]
+    code = {node.name: "\n".join(lines[node.lineno - 1:node.end_lineno]).replace(
+        node.name, "F", 1) for node in nodes}
+    helpers = sorted(p for p in tests_dir.glob("*.py")
+                     if p.name == "conftest.py" or p.name.startswith("_"))
+    file_hash: dict[str, str] = {}
+
+    def digest(path: Path) -> str:
+        key = str(path)
+        if key not in file_hash:
+            file_hash[key] = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() \
+                else "missing"
+        return file_hash[key]
+
+    keys = {}
+    for name, mutated in code.items():
+        mangled, _, number = name.rpartition("__mutmut_")
+        if not number.isdigit():
+            continue
+        full = f"{module}.{name}"
+        files = sorted({t.split("::")[0] for t in tests_of.get(full, ())})
+        parts = [code.get(f"{mangled}__mutmut_orig", ""), mutated,
+                 *(f"{f}:{digest(tests_dir.parent / f)}" for f in files),
+                 *(f"{p.name}:{digest(p)}" for p in helpers)]
+        keys[full] = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:24]
+    return keys
+
+
+def _read_history() -> dict[str, dict[str, str]]:
+    """``{source path: {key: mutant name}}`` of the known survivors (empty if none)."""
+    try:
+        return json.loads(HISTORY.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
 def _kill_order(function: str, tests: list[str], history: str,
                 durations: dict[str, float]) -> list[str]:
     """``tests`` (fastest first) reordered by the kill history (lines "function<TAB>test"):
@@ -549,6 +610,20 @@ def _record_lines_per_test(lines_file: Path) -> None:
     PytestRunner.collect_main_test_coverage = collect_main_test_coverage  # type: ignore[method-assign]
 
 
+class _TestsOf(dict):
+    """Mutant name -> the tests it runs: those chosen by its lines, else all of its
+    function's (mutmut's link)."""
+
+    def __init__(self, chosen: dict[str, frozenset[str]], by_function: dict) -> None:
+        super().__init__()
+        self.chosen, self.by_function = chosen, by_function
+
+    def get(self, name: str, default: object = None) -> object:  # type: ignore[override]
+        if name in self.chosen:
+            return self.chosen[name]
+        return self.by_function.get(name.partition("__mutmut_")[0], default)
+
+
 def _mutmut_main(args: list[str]) -> None:
     """``mutmut ARGS`` (in a scratch copy): test links widened by :func:`_shared_fixture_groups`,
     each mutant run by :class:`_CollectedSession` (unless ``MUTATE_PYTEST_MAIN=1``) with only
@@ -587,6 +662,7 @@ def _mutmut_main(args: list[str]) -> None:
         startup, run_tests = runner.startup, test_runner.run_tests
         held: dict[str, _CollectedSession] = {}
         chosen: dict[str, frozenset[str]] = {}
+        carried: set[str] = set()  # known survivors, not run
 
         def startup_after_collection() -> None:
             cfg = config()
@@ -599,11 +675,24 @@ def _mutmut_main(args: list[str]) -> None:
                 # what was chosen, for a look (mutants not named run all their tests)
                 Path(_CHOSEN_FILE).write_text(json.dumps(
                     {name: sorted(tests) for name, tests in sorted(chosen.items())}, indent=0))
+            source = cfg.only_mutate[0] if getattr(cfg, "only_mutate", None) else None
+            if source:
+                by_function = state().tests_by_mangled_function_name
+                keys = _mutant_keys(Path("mutants") / source,
+                                    source.removesuffix(".py").replace("/", "."),
+                                    _TestsOf(chosen, by_function), Path("tests").resolve())
+                Path(_KEYS_FILE).write_text(json.dumps(keys, indent=0, sort_keys=True))
+                if _HISTORY_ON:
+                    known = _read_history().get(source, {})
+                    carried.update(name for name, key in keys.items() if key in known)
+            Path(_CARRIED_FILE).write_text("".join(f"{n}\n" for n in sorted(carried)))
             startup()
 
         def run_collected(*, mutant_name: str | None, tests: list[str]) -> int:
             if mutant_name is None or "session" not in held or config().debug:
                 return run_tests(mutant_name=mutant_name, tests=tests)
+            if mutant_name in carried:
+                return 0  # survived, as last time, with the same function and tests
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
@@ -707,9 +796,17 @@ def run_module(key: str, children: int, fresh: bool, survivors: bool,
                             "--max-children", str(children + spare), *names], workdir,
                            workdir / "mutmut.log", tokens, children)
     counts: dict[str, float] = dict(_counts(workdir))
+    carried = workdir / _CARRIED_FILE
+    if carried.exists() and carried.read_text().split():
+        counts["carried"] = len(carried.read_text().split())
     (workdir / "last_run.json").write_text(json.dumps({"cpu_seconds": round(cpu, 1),
                                                        "seconds": round(wall, 1), **counts}))
     counts["seconds"], counts["cpu_seconds"] = wall, cpu
+    keys_file = workdir / _KEYS_FILE
+    if keys_file.exists() and not names:
+        keys = json.loads(keys_file.read_text())
+        survived = (workdir / "survivors.txt").read_text().split()
+        counts["survivor_keys"] = {keys[n]: n for n in survived if n in keys}  # type: ignore[assignment]
     return counts
 
 
@@ -717,7 +814,8 @@ def _line(key: str, c: dict[str, float]) -> tuple[str, int, int]:
     killed = int(c.get("killed", 0) + c.get("timeout", 0) + c.get("segfault", 0))
     scored = killed + int(c.get("survived", 0))
     score = f"{killed / scored:.1%}" if scored else "n/a"
-    other = {k: int(v) for k, v in c.items() if k not in ("seconds", "cpu_seconds")}
+    other = {k: int(v) for k, v in c.items()
+             if k not in ("seconds", "cpu_seconds", "survivor_keys")}
     text = (f"{key:10s} {MODULES[key][0]:26s} killed {killed:4d}/{scored:<4d} ({score:>6s})  "
             f"{c['seconds']:5.0f} s  cpu {c['cpu_seconds']:5.0f} s  {json.dumps(other)}")
     return text, killed, scored
@@ -738,7 +836,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="discard earlier results")
     parser.add_argument("--survivors", action="store_true",
                         help="re-test only the survivors of the last run (same test selection)")
+    parser.add_argument("--recheck", action="store_true",
+                        help=f"run the known survivors too ({HISTORY.relative_to(ROOT)})")
     args = parser.parse_args(argv)
+    if args.recheck or args.survivors:
+        os.environ["MUTATE_HISTORY"] = "0"  # read by the mutmut runs started below
     unknown = sorted(set(args.modules) - set(MODULES))
     if unknown:
         parser.error(f"unknown module {', '.join(unknown)} (have: {', '.join(MODULES)})")
@@ -782,6 +884,13 @@ def main(argv: list[str] | None = None) -> int:
             cpu + results[key]["cpu_seconds"]
         print(text)
     load1 = os.getloadavg()
+    history = _read_history()
+    carried = 0
+    for key in keys:
+        carried += int(results[key].get("carried", 0))
+        if "survivor_keys" in results[key]:
+            history[MODULES[key][0]] = dict(sorted(results[key]["survivor_keys"].items()))
+    HISTORY.write_text(json.dumps(dict(sorted(history.items())), indent=1) + "\n")
     if total:
         print(f"TOTAL      killed {total_killed}/{total} ({total_killed / total:.1%}) in "
               f"{wall:.0f} s wall, {cpu:.0f} s CPU ({cpu / wall:.2f} CPUs busy), "
@@ -790,6 +899,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{warm_cpu:.0f} s CPU of it); load average "
               f"{load0[0]:.1f} at the start, {load1[0]:.1f} at the end; survivors in "
               ".mutate/MODULE/survivors.txt (cd .mutate/MODULE && mutmut show NAME)")
+        print(f"           of the survivors, {carried} known ones not run again (their function "
+              f"and test files as when they survived, {HISTORY.relative_to(ROOT)}; "
+              "--recheck runs them)" if carried else
+              "           every mutant run (no known survivor carried)")
     return 0
 
 
