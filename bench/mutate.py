@@ -758,13 +758,14 @@ def _run_timed(cmd: list[str], cwd: Path, log: Path,
     return time.monotonic() - t0, usage.ru_utime + usage.ru_stime
 
 
-# CPU seconds of each module in the last whole run from nothing (bench/MUTATION.md): the order
-# of a first run, when no module has a last_run.json of its own (source size is a poor guess:
-# params.py is as large as ports.py and takes seconds).
+# CPU seconds of each module in the last whole run, less its known survivors' (carried, not
+# run: see HISTORY), from a clean clone (bench/MUTATION.md): the order of a first run, when no
+# module has a last_run.json of its own (source size is a poor guess: params.py is as large as
+# ports.py and takes seconds).
 _MEASURED_CPU_S = {
-    "encounters": 750, "identity": 602, "count": 496, "cargo": 336, "ports": 305,
-    "tracks": 261, "statics": 236, "dark": 272, "segments": 166, "resample": 165,
-    "watchlist": 164, "loitering": 160, "voyages": 94, "registry": 63, "gaps": 54, "params": 5,
+    "encounters": 435, "identity": 395, "count": 252, "tracks": 211, "cargo": 164,
+    "ports": 143, "dark": 132, "resample": 77, "watchlist": 76, "segments": 71, "registry": 65,
+    "voyages": 55, "loitering": 51, "gaps": 45, "statics": 45, "arrays": 6, "params": 6,
 }
 
 
