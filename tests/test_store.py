@@ -3,7 +3,9 @@ analyses of the store against the same analyses of the files (byte for byte)."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import json
 import re
 from pathlib import Path
@@ -272,23 +274,36 @@ def _dark_calls_of(out_dir: Path, mmsi: int) -> dict[str, int]:
     return dark["port"].value_counts().to_dict()
 
 
-def test_store_count_where_flag_mates_decide_equals_the_files(fixture_store, tmp_path, capsys):
-    direct = _run(capsys, "count", str(FIXTURE), *SIDE_BOTH_TERMINALS, "--json", "-q",
-                  "--out", str(tmp_path / "files"))
+@pytest.fixture(scope="module")
+def both_terminals_files(tmp_path_factory):
+    """The files' count over both terminals: its JSON, and its --out folder."""
+    out = tmp_path_factory.mktemp("both") / "files"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(["count", str(FIXTURE), *SIDE_BOTH_TERMINALS, "--json", "-q",
+                     "--out", str(out)])
+    assert code == 0
+    return printed.getvalue(), out
+
+
+def test_store_count_where_flag_mates_decide_equals_the_files(fixture_store, tmp_path, capsys,
+                                                              both_terminals_files):
+    direct, files = both_terminals_files
     stored = _run(capsys, "count", "--store", str(fixture_store), *SIDE_BOTH_TERMINALS,
                   "--json", "-q", "--out", str(tmp_path / "store"))
     assert stored == direct
+    same = [(tmp_path / "store" / f).read_bytes() == (files / f).read_bytes()
+            for f in ("port_calls.csv", "gaps.csv")]
+    assert same == [True, True]
     assert _dark_calls_of(tmp_path / "store", FLAG_MATES_DECIDE) == {"Vostochny oil terminal": 5}
 
 
 def test_dask_store_count_where_flag_mates_decide_equals_the_files(fixture_store, tmp_path,
-                                                                   capsys):
-    _run(capsys, "count", str(FIXTURE), *SIDE_BOTH_TERMINALS, "-q", "--json",
-         "--out", str(tmp_path / "files"))
+                                                                   capsys, both_terminals_files):
     out = json.loads(_run(capsys, "count", "--store", str(fixture_store),
                           *SIDE_BOTH_TERMINALS, "-q", "--json", "--engine", "dask",
                           "--workers", "2", "--out", str(tmp_path / "dask")))
-    same = [(tmp_path / "dask" / f).read_bytes() == (tmp_path / "files" / f).read_bytes()
+    same = [(tmp_path / "dask" / f).read_bytes() == (both_terminals_files[1] / f).read_bytes()
             for f in ("port_calls.csv", "gaps.csv")]
     assert same == [True, True]
     # the one bucket holding that tanker waited for the others; the 15 others did not
