@@ -50,6 +50,7 @@ __all__ = [
     "BucketStage",
     "MapInputs",
     "bucket_calls",
+    "bucket_calls_early",
     "bucket_ids",
     "bucket_listed",
     "bucket_rows",
@@ -215,6 +216,24 @@ def bucket_calls(
             "non_ship_mmsi": stage.non_ship_mmsi, "untimed_positions": stage.untimed_positions,
             "ts_min": bstage.ts_min, "ts_max": bstage.ts_max,
             "map": map_inputs(stage, calls) if want_map else None}
+
+
+def bucket_calls_early(
+    bstage: BucketStage,
+    registry: pd.DataFrame | None,
+    sightings: pd.DataFrame | None,
+    params: CountParams,
+    dark_call_ports: list[str],
+    want_map: bool,
+) -> dict[str, Any] | None:
+    """:func:`bucket_calls` right after stage 1, before the flag-mates' table of every bucket
+    is known (:data:`vesseltrack.dark.PEERS_DEFERRED`): its result, or None when flag-mates
+    decide a dark call (then :func:`bucket_calls` again once the table is summed)."""
+    try:
+        return bucket_calls(bstage, registry, sightings, params, dark_call_ports,
+                            PEERS_DEFERRED, want_map)
+    except PeersNeeded:
+        return None
 
 
 def sum_peers(parts: list[pd.Series]) -> pd.Series:
@@ -585,14 +604,12 @@ def count_port_calls_store(
                     bstage = bucket_track_stage(pos, sta, fences, registry, s, params)
                     del pos, sta
                     peers.append(peer_call_counts(bstage.stage.ais_calls))
-                    try:
-                        outs.append(label(b, bucket_calls(bstage, registry, s, params, selected,
-                                                          PEERS_DEFERRED, want_map)))
-                    except PeersNeeded:
+                    out = bucket_calls_early(bstage, registry, s, params, selected, want_map)
+                    if out is None:
                         with open(Path(spill) / f"{b}-{j}.pickle", "wb") as fh:
                             pickle.dump(bstage, fh, protocol=pickle.HIGHEST_PROTOCOL)
                         pending.append((len(outs), b, j, s))
-                        outs.append(None)
+                    outs.append(None if out is None else label(b, out))
                     del bstage
                 if bar is not None:
                     bar.update(1)

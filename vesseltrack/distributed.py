@@ -58,6 +58,7 @@ from vesseltrack.ais import DecodeReport
 from vesseltrack.bucketed import (
     BucketStage,
     bucket_calls,
+    bucket_calls_early,
     bucket_ids,
     bucket_listed,
     bucket_sightings,
@@ -79,7 +80,6 @@ from vesseltrack.count import (
     peer_call_counts,
     select_ports,
 )
-from vesseltrack.dark import PEERS_DEFERRED, PeersNeeded
 from vesseltrack.params import StoreParams
 from vesseltrack.ports import fences_from_ports
 from vesseltrack.store import bucket_of_mmsi
@@ -229,12 +229,11 @@ def _store_stage1(
                                     shared["params"])
             del pos, sta
             peers.append(peer_call_counts(st.stage.ais_calls))
-            try:
-                outs.append(bucket_calls(st, shared["registry"], s, shared["params"],
-                                         shared["selected"], PEERS_DEFERRED, want_map))
-            except PeersNeeded:
+            out = bucket_calls_early(st, shared["registry"], s, shared["params"],
+                                     shared["selected"], want_map)
+            if out is None:
                 pending.append((len(outs), st, s))
-                outs.append(None)
+            outs.append(out)
             del st
     return {"outs": _store_listed(root, bucket, outs, shared["watchlist"]),
             "pending": pending, "peers": sum_peers(peers)}
