@@ -20,7 +20,10 @@ module is added, moved or renamed, or a test file covers one (``bench/MUTATION.m
 modules are analysis and why).
 
 A scratch copy is kept between runs: mutmut then re-tests only mutants of functions whose code
-or tests changed (``--fresh`` starts from nothing, as a first run does).
+or tests changed (``--fresh`` starts from nothing, as a first run does). Mutants that survived
+the last whole run are listed in ``bench/mutation-survivors.json`` (:data:`HISTORY`), each under
+a key of its function's code and its tests' files: while the key stands, such a mutant is not
+run again and counts as survived (``--recheck`` runs every mutant).
 
 Usage::
 
@@ -29,6 +32,7 @@ Usage::
     python bench/mutate.py --jobs 1        # one module at a time
     python bench/mutate.py --fresh         # discard earlier results
     python bench/mutate.py --survivors     # re-test only the last run's survivors
+    python bench/mutate.py --recheck       # run the known survivors too
     MUTATE_LINES=0 MUTATE_ORDER=0 python bench/mutate.py cargo --fresh   # mutmut's tests, order
     MUTATE_SCRATCH=/tmp/m python bench/mutate.py cargo   # scratch copies there, not .mutate/
 """
