@@ -335,3 +335,23 @@ def test_cap_bbl(capsys):
     assert main([*base, "--cap-bbl", "-5"]) != 0
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: a cap must be 0") and "\n" not in err
+
+
+def test_console_script_is_main_then_a_frozen_heap(monkeypatch):
+    """``vesseltrack`` runs :func:`main` and returns its status; the objects left are frozen
+    out of the garbage collector's reach for a quick exit."""
+    import gc
+    from importlib.metadata import entry_points
+
+    import vesseltrack.cli as cli
+
+    [script] = entry_points(group="console_scripts", name="vesseltrack")
+    assert script.value == "vesseltrack.cli:run"
+    seen = []
+    monkeypatch.setattr(cli, "main", lambda argv=None: seen.append(argv) or 3)
+    try:
+        assert cli.run(["count", "x"]) == 3
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    assert seen == [["count", "x"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 from pathlib import Path
 
 import distributed
@@ -143,3 +144,26 @@ def test_a_stage_counts_the_bytes_of_its_tables_for_dask():
     assert 800_000 <= sizeof(stage) < 820_000
     assert 800_000 <= sizeof([(stage, None)]) < 820_000  # what a stage-1 task returns
 
+
+
+
+def test_own_cluster_fork_server_gets_one_native_thread(monkeypatch):
+    """The workers of the LocalCluster the engine starts are forked from a fork server
+    started early, and a forked worker keeps the fork server's environment from the start
+    (numpy's BLAS reads it when it loads): the fork server gets one thread for the numeric
+    libraries, as Dask sets it for the workers it spawns; the calling process's environment
+    is left as it was."""
+    from multiprocessing import forkserver
+
+    from vesseltrack import cluster as vc
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    assert vc._start_forkserver()
+    assert "OMP_NUM_THREADS" not in os.environ and "OPENBLAS_NUM_THREADS" not in os.environ
+    pid = forkserver._forkserver._forkserver_pid
+    env = dict(kv.split(b"=", 1) for kv in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+               if b"=" in kv)
+    assert {k: env.get(k.encode()) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                                              "OPENBLAS_NUM_THREADS")} == dict.fromkeys(
+        ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"), b"1")

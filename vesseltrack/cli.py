@@ -1042,5 +1042,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run(argv: Sequence[str] | None = None) -> int:
+    """The ``vesseltrack`` console script: :func:`main`, then the interpreter's teardown
+    made quick.
+
+    Once the command is done, every object still alive (all of pandas, pyarrow, Dask and
+    the rest, imported once) is moved out of reach of the garbage collector
+    (:func:`gc.freeze`), so the collection the interpreter runs as it exits does not walk
+    them all: about a quarter of a second of every command that loaded them. The rest of
+    the exit is unchanged (``atexit`` handlers run, standard output is flushed, modules are
+    freed); only objects caught in reference cycles are left to the operating system, and
+    by then the command has written and closed its outputs and closed its Dask cluster.
+    """
+    status = main(argv)
+    import gc
+
+    gc.freeze()
+    return status
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(run())
