@@ -18,8 +18,10 @@ Run ``python bench/run.py`` from the repository root (``make bench``). It
 Options: ``--quick`` (100k/1M-line corpora, a smoke run), ``--skip NAME`` (repeatable),
 ``--no-install`` (do not apt/pip-install gpsd-clients or movingpandas when missing),
 ``--repeat N`` (runs of each short job, the fastest reported; default 3), ``--repeat-dask N``
-(runs of the Dask engine with 1 and 2 workers, alternating; default 2), ``--skip store``
-(no store jobs), ``--huge`` (also a 100-million-line corpus: 100 files, 7.4 GB, built once).
+(runs of the Dask engine with 1 and 2 workers, alternating; default 5; the fastest of each
+is reported), ``--skip store`` (no store jobs), ``--huge`` (also a 100-million-line corpus:
+100 files, 7.4 GB, built once; its store counted locally and with Dask at 1 and 2 workers,
+``--repeat-huge-dask N`` times each, default 2).
 
 No timed test lives in the test suite: this script is the only place figures are produced.
 """
@@ -505,6 +507,26 @@ JOBS = {
 # the driver
 
 
+def _alternate(job: str, store: str, key: str, repeat: int) -> dict:
+    """``job`` over ``store`` with 1 and 2 workers, alternating, ``repeat`` times each (other
+    processes come and go on a shared machine): ``{key}_{w}w``, the fastest run of each, with
+    every run's seconds and the load before it."""
+    got: dict[int, list[dict]] = {1: [], 2: []}
+    for k in range(repeat):
+        for w in (1, 2):
+            print(f"- {key}_{w}w (run {k + 1}) ...", flush=True)
+            got[w].append(run_job(job, "--path", store, "-n", str(w)))
+            print(f"  {json.dumps(got[w][-1], default=str)[:300]}", flush=True)
+    out = {}
+    for w, runs_w in got.items():
+        good = [x for x in runs_w if "error" not in x]
+        if good:
+            out[f"{key}_{w}w"] = min(good, key=_seconds_of)
+            out[f"{key}_{w}w"]["all_seconds"] = [round(x["seconds"], 2) for x in good]
+            out[f"{key}_{w}w"]["all_loads"] = [x["load_1min_before"] for x in good]
+    return out
+
+
 def run_job(name: str, *args: str, timeout: float = 2400) -> dict:
     """Run one job in a fresh interpreter; its JSON result plus the process wall time."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--job", name, *args]
@@ -641,8 +663,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs of each short job (1M-line decode, pyais, gpsdecode, "
                          "detection); the fastest is reported")
-    ap.add_argument("--repeat-dask", type=int, default=2,
+    ap.add_argument("--repeat-dask", type=int, default=5,
                     help="runs of the Dask engine with 1 and with 2 workers (alternating)")
+    ap.add_argument("--repeat-huge-dask", type=int, default=2,
+                    help="the same over the 100 M-line store (with --huge)")
     ap.add_argument("--keep-previous", action="store_true",
                     help="start from the figures of the last run (bench/.cache/results.json): "
                          "jobs skipped now keep their previous figures")
@@ -725,18 +749,7 @@ def main(argv: list[str] | None = None) -> int:
                                                           "dask_store_cluster")):
             if key in a.skip:
                 continue
-            got: dict[int, list[dict]] = {1: [], 2: []}
-            for k in range(a.repeat_dask):
-                for w in (1, 2):
-                    print(f"- {key}_{w}w (run {k + 1}) ...", flush=True)
-                    got[w].append(run_job(job, "--path", store, "-n", str(w)))
-                    print(f"  {json.dumps(got[w][-1], default=str)[:300]}", flush=True)
-            for w, runs_w in got.items():
-                good = [x for x in runs_w if "error" not in x]
-                if good:
-                    r[f"{key}_{w}w"] = min(good, key=_seconds_of)
-                    r[f"{key}_{w}w"]["all_seconds"] = [round(x["seconds"], 2) for x in good]
-                    r[f"{key}_{w}w"]["all_loads"] = [x["load_1min_before"] for x in good]
+            r.update(_alternate(job, store, key, a.repeat_dask))
     if a.huge:
         corpus_huge = _huge_corpus()
         store_huge = str(CACHE / "store_100000000")
@@ -745,6 +758,11 @@ def main(argv: list[str] | None = None) -> int:
         step("ingest_huge", "ingest", "--path", store_huge, "-n", str(HUGE_BUCKETS),
              "--parts", *corpus_huge)
         step("count_store_huge", "count_store", "--path", store_huge, "-n", "0")
+        if "dask_store" not in a.skip and "dask_store_huge" not in a.skip:
+            # the Dask engine over the same 100 M lines, 1 and 2 workers alternating: the
+            # start-up, the same few seconds as at 10 M, is a small part of it here
+            got = _alternate("count_store", store_huge, "dask_store_huge", a.repeat_huge_dask)
+            r.update(got)
     r["total_s"] = time.perf_counter() - t_all
     text = report(r, a)
     print(text)
@@ -938,9 +956,11 @@ def report(r: dict, a: argparse.Namespace) -> str:
         add(f"| Memory of `count --store`, 100 M lines against {large['lines']:,} (the same "
             f"bucket size) | peak {flat:.2f}× | within 20 % (≤ 1.20×) | "
             f"{_ok(flat, 1.2, False)} |")
-    for key, what in (("dask_store", "whole process tree, cluster start included"),
-                      ("dask_store_cluster", "the client process alone, against a cluster "
-                                             "started before the timing")):
+    for key, what, lines in (
+            ("dask_store", "whole process tree, cluster start included", large["lines"]),
+            ("dask_store_cluster", "the client process alone, against a cluster started "
+                                   "before the timing", large["lines"]),
+            ("dask_store_huge", "whole process tree, cluster start included", 100_000_000)):
         for w in (1, 2):
             ds_ = r.get(f"{key}_{w}w", {})
             if "seconds" in ds_:
@@ -948,7 +968,7 @@ def report(r: dict, a: argparse.Namespace) -> str:
                 cpu = ds_.get("cpu_s", ds_.get("client_cpu_s", float("nan")))
                 peak = ds_.get("tree_peak_mb", ds_.get("client_peak_mb", float("nan")))
                 add(f"| `count --store --engine dask`, {w} worker{'s' if w > 1 else ''}, "
-                    f"{large['lines']:,} lines, {what} | **{ds_['seconds']:.2f} s**, "
+                    f"{lines:,} lines, {what} | **{ds_['seconds']:.2f} s**, "
                     f"{cpu:.1f} CPU-s (start-up {e.get('startup_s', float('nan')):.2f} s, "
                     f"detect {e.get('detect_s', float('nan')):.2f} s, "
                     f"{e.get('partitions', '?')} tasks), peak {peak / 1024:.2f} GB; all runs "
@@ -959,7 +979,8 @@ def report(r: dict, a: argparse.Namespace) -> str:
             e1, e2 = s1.get("engine") or {}, s2.get("engine") or {}
             detect = (e1["detect_s"] / e2["detect_s"] if e1.get("detect_s")
                       and e2.get("detect_s") else float("nan"))
-            add(f"| Dask on the store, 2 workers vs 1 ({what}) | **{ratio:.2f}× faster** "
+            add(f"| Dask on the store, 2 workers vs 1, {lines:,} lines ({what}) | "
+                f"**{ratio:.2f}× faster** "
                 f"(detect phase {detect:.2f}×) | ≥ 1.6× | {_ok(ratio, 1.6)} |")
     add("")
     loads = {k: v["load_1min_before"] for k, v in r.items()
