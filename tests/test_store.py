@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 import pytest
 
+import vesseltrack.bucketed as bucketed
 from vesseltrack.cli import main
 from vesseltrack.io import read_ais
 from vesseltrack.params import StoreParams
@@ -286,8 +287,12 @@ def both_terminals_files(tmp_path_factory):
     return printed.getvalue(), out
 
 
+@pytest.mark.parametrize("merge_slices", [2, bucketed.MERGE_SLICES])
 def test_store_count_where_flag_mates_decide_equals_the_files(fixture_store, tmp_path, capsys,
-                                                              both_terminals_files):
+                                                              both_terminals_files, monkeypatch,
+                                                              merge_slices):
+    # the slices' results merged as they come, the waiting slice's place kept among them
+    monkeypatch.setattr(bucketed, "MERGE_SLICES", merge_slices)
     direct, files = both_terminals_files
     stored = _run(capsys, "count", "--store", str(fixture_store), *SIDE_BOTH_TERMINALS,
                   "--json", "-q", "--out", str(tmp_path / "store"))

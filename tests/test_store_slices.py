@@ -56,11 +56,19 @@ def test_a_bucket_within_the_limit_is_one_slice():
     assert len(slice_bounds(np.array([3, 4, 5]), 3)) == 0
 
 
+@pytest.mark.parametrize("merge_slices", [2, bucketed.MERGE_SLICES])
 def test_count_store_in_slices_identical_to_counting_the_files(fixture_store, tmp_path,
-                                                               capsys, monkeypatch):
-    # the fixture's buckets hold 2,413 to 23,188 positions: at 3,000 most are cut in slices
+                                                               capsys, monkeypatch,
+                                                               merge_slices):
+    # the fixture's buckets hold 2,413 to 23,188 positions: at 3,000 most are cut in slices;
+    # the slices' results are merged as they come, every few slices
     monkeypatch.setattr(bucketed, "StoreParams", functools.partial(StoreParams,
                                                                    slice_rows=3_000))
+    monkeypatch.setattr(bucketed, "MERGE_SLICES", merge_slices)
+    merged = []
+    real_merge = bucketed.merge_outs
+    monkeypatch.setattr(bucketed, "merge_outs",
+                        lambda outs: merged.append(len(outs)) or real_merge(outs))
     slices = []
     real = bucketed.bucket_slices
 
@@ -78,6 +86,9 @@ def test_count_store_in_slices_identical_to_counting_the_files(fixture_store, tm
         (tmp_path / "store" / f).read_bytes() == (tmp_path / "direct" / f).read_bytes()
         for f in ("port_calls.csv", "gaps.csv")]
     assert (len(slices) > 16, same) == (True, [True, True, True])
+    # no slice waits here (one port): a merge each time merge_slices results have gathered
+    # (the merged one and merge_slices - 1 new)
+    assert len(merged) == (len(slices) - 1) // (merge_slices - 1)
 
 
 def test_store_ids_are_the_distinct_keys_of_all_statics_in_first_seen_order(fixture_store):

@@ -249,6 +249,34 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(full, ignore_index=True) if len(full) > 1 else full[0].copy()
 
 
+MERGE_SLICES = 16
+"""The local store count merges the results of this many slices into one as it goes
+(:func:`merge_outs`): a slice's calls and gaps are a few rows, but each table of them holds
+tens of kB of pandas and Arrow structure, which over the 378 slices of a 100 M-line store
+made the count's memory grow with the data (about 120 kB a slice)."""
+
+
+def merge_outs(outs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several slices' stage-2 outputs (:func:`bucket_calls`, in order) as one: the same rows
+    in the same order, the counts summed, the time span widened. :func:`gather_result` gives
+    the same answer from the merged output as from the outputs themselves."""
+    lo = [o["ts_min"] for o in outs if o["ts_min"] is not None]
+    hi = [o["ts_max"] for o in outs if o["ts_max"] is not None]
+    maps = [o["map"] for o in outs if o.get("map") is not None]
+    listed = [o["listed"] for o in outs if o.get("listed") is not None]
+    out = {"calls": _concat([o["calls"] for o in outs]),
+           "gaps": _concat([o["gaps"] for o in outs]),
+           "vessels_seen": int(sum(o["vessels_seen"] for o in outs)),
+           "non_ship_mmsi": int(sum(o.get("non_ship_mmsi", 0) for o in outs)),
+           "untimed_positions": int(sum(o.get("untimed_positions", 0) for o in outs)),
+           "ts_min": min(lo) if lo else None, "ts_max": max(hi) if hi else None,
+           "map": (MapInputs(_concat([m.positions for m in maps]),
+                             _concat([m.statics for m in maps])) if maps else None)}
+    if listed:
+        out["listed"] = pd.concat(listed)
+    return out
+
+
 def gather_result(
     outs: list[dict[str, Any]],
     selected: list[str],
@@ -592,8 +620,9 @@ def count_port_calls_store(
     # dark call's fence. Then the slice's stage 1 goes to a temporary file (pickle) until the
     # table of every slice is known: reading it back is several times cheaper than reading
     # the slice and running stage 1 again. What is kept of each slice is its calls and gaps
-    # (and map inputs).
+    # (and map inputs), merged with the other slices' every MERGE_SLICES slices.
     outs: list[dict[str, Any] | None] = []
+    tail = 0  # outs[tail:] are results (no slice pending among them), merged as they grow
     with tempfile.TemporaryDirectory(prefix="vesseltrack-stages-") as spill:
         try:
             peers, pending = [], []
@@ -610,6 +639,12 @@ def count_port_calls_store(
                             pickle.dump(bstage, fh, protocol=pickle.HIGHEST_PROTOCOL)
                         pending.append((len(outs), b, j, s))
                     outs.append(None if out is None else label(b, out))
+                    if out is None:
+                        tail = len(outs)
+                    elif len(outs) - tail >= MERGE_SLICES:
+                        outs[tail:] = [merge_outs(outs[tail:])]
+                    if len(peers) >= MERGE_SLICES:
+                        peers[:] = [sum_peers(peers)]
                     del bstage
                 if bar is not None:
                     bar.update(1)
