@@ -957,7 +957,7 @@ def report(r: dict, a: argparse.Namespace) -> str:
         add(f"| Memory of `count --store`, 100 M lines against {large['lines']:,} (the same "
             f"bucket size) | peak {flat:.2f}× | within 20 % (≤ 1.20×) | "
             f"{_ok(flat, 1.2, False)} |")
-    for key, what, lines in (
+    for key, what, n_lines in (
             ("dask_store", "whole process tree, cluster start included", large["lines"]),
             ("dask_store_cluster", "the client process alone, against a cluster started "
                                    "before the timing", large["lines"]),
@@ -969,7 +969,7 @@ def report(r: dict, a: argparse.Namespace) -> str:
                 cpu = ds_.get("cpu_s", ds_.get("client_cpu_s", float("nan")))
                 peak = ds_.get("tree_peak_mb", ds_.get("client_peak_mb", float("nan")))
                 add(f"| `count --store --engine dask`, {w} worker{'s' if w > 1 else ''}, "
-                    f"{lines:,} lines, {what} | **{ds_['seconds']:.2f} s**, "
+                    f"{n_lines:,} lines, {what} | **{ds_['seconds']:.2f} s**, "
                     f"{cpu:.1f} CPU-s (start-up {e.get('startup_s', float('nan')):.2f} s, "
                     f"detect {e.get('detect_s', float('nan')):.2f} s, "
                     f"{e.get('partitions', '?')} tasks), peak {peak / 1024:.2f} GB; all runs "
@@ -980,7 +980,7 @@ def report(r: dict, a: argparse.Namespace) -> str:
             e1, e2 = s1.get("engine") or {}, s2.get("engine") or {}
             detect = (e1["detect_s"] / e2["detect_s"] if e1.get("detect_s")
                       and e2.get("detect_s") else float("nan"))
-            add(f"| Dask on the store, 2 workers vs 1, {lines:,} lines ({what}) | "
+            add(f"| Dask on the store, 2 workers vs 1, {n_lines:,} lines ({what}) | "
                 f"**{ratio:.2f}× faster** "
                 f"(detect phase {detect:.2f}×) | ≥ 1.6× | {_ok(ratio, 1.6)} |")
     add("")
