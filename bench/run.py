@@ -825,7 +825,9 @@ def report(r: dict, a: argparse.Namespace) -> str:
     add("# vesseltrack benchmark results\n")
     add("Written by `make bench` (`python bench/run.py`"
         + (" --quick" if a.quick else "") + f") on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
-        f"; the whole run took {r['total_s'] / 60:.1f} min.\n")
+        f"; the whole run took {r['total_s'] / 60:.1f} min"
+        + (" (`--keep-previous`: the jobs it skipped keep the figures of the run before)"
+           if getattr(a, "keep_previous", False) else "") + ".\n")
     add("## Machine\n")
     add(f"- {m['nproc']} CPUs: {m['cpu']}; {m['memory_gb']} GB memory; {m['os']}")
     add(f"- Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
@@ -1032,12 +1034,13 @@ def report(r: dict, a: argparse.Namespace) -> str:
         "process and all its descendants (Dask workers included), sampled every 50 ms "
         "(psutil). `--huge` adds a 100-million-line corpus (100 part files) ingested into "
         f"{HUGE_BUCKETS} buckets (the bucket size of the 10 M-line store in 16), so that the "
-        "two counts' peak memory compare like for like. Dask on the store runs twice per "
-        "worker count (1 and 2 alternating, the fastest kept): the whole process tree with "
-        "the LocalCluster started inside the timing, and the client process alone against "
-        "a LocalCluster started (and idle) before the timing, as a real cluster would be; "
-        "start-up is starting the cluster (or connecting), with the planning of the slices "
-        "overlapped.")
+        "two counts' peak memory compare like for like. Dask on the store runs "
+        f"{a.repeat_dask} times per worker count (1 and 2 alternating, the fastest kept; over "
+        "the 100 M-line store `--repeat-huge-dask` times): the whole process tree with "
+        "the LocalCluster started inside the timing, and (10 M lines) the client process "
+        "alone against a LocalCluster with Dask's default settings started (and idle) before "
+        "the timing, as a real cluster would be; start-up is starting the cluster (or "
+        "connecting), with the planning of the slices overlapped.")
     add("")
     lines += at_sea_lines(r)
     return "\n".join(lines)
