@@ -507,15 +507,15 @@ JOBS = {
 # the driver
 
 
-def _alternate(job: str, store: str, key: str, repeat: int) -> dict:
-    """``job`` over ``store`` with 1 and 2 workers, alternating, ``repeat`` times each (other
+def _alternate(job: str, args: list[str], key: str, repeat: int) -> dict:
+    """``job`` with ``args`` and 1 and 2 workers, alternating, ``repeat`` times each (other
     processes come and go on a shared machine): ``{key}_{w}w``, the fastest run of each, with
     every run's seconds and the load before it."""
     got: dict[int, list[dict]] = {1: [], 2: []}
     for k in range(repeat):
         for w in (1, 2):
             print(f"- {key}_{w}w (run {k + 1}) ...", flush=True)
-            got[w].append(run_job(job, "--path", store, "-n", str(w)))
+            got[w].append(run_job(job, *args, "-n", str(w)))
             print(f"  {json.dumps(got[w][-1], default=str)[:300]}", flush=True)
     out = {}
     for w, runs_w in got.items():
@@ -725,19 +725,7 @@ def main(argv: list[str] | None = None) -> int:
     step("at_sea_scores", "at_sea_scores")
     parts = corpora["large"]["part_paths"]
     if "dask" not in a.skip:
-        # 1 and 2 workers alternate (other processes come and go on a shared machine)
-        runs: dict[int, list[dict]] = {1: [], 2: []}
-        for k in range(a.repeat_dask):
-            for w in (1, 2):
-                print(f"- dask_{w}w (run {k + 1}) ...", flush=True)
-                runs[w].append(run_job("dask", "--parts", *parts, "-n", str(w)))
-                print(f"  {json.dumps(runs[w][-1], default=str)[:300]}", flush=True)
-        for w, got in runs.items():
-            good = [x for x in got if "error" not in x]
-            if good:
-                r[f"dask_{w}w"] = min(good, key=_seconds_of)
-                r[f"dask_{w}w"]["all_seconds"] = [round(x["seconds"], 1) for x in good]
-                r[f"dask_{w}w"]["all_loads"] = [x["load_1min_before"] for x in good]
+        r.update(_alternate("dask", ["--parts", *parts], "dask", a.repeat_dask))
     if "store" not in a.skip:
         store = str(CACHE / f"store_{corpora['large']['lines']}")
         step("ingest_large", "ingest", "--path", store, "--parts", *parts)
@@ -749,7 +737,7 @@ def main(argv: list[str] | None = None) -> int:
                                                           "dask_store_cluster")):
             if key in a.skip:
                 continue
-            r.update(_alternate(job, store, key, a.repeat_dask))
+            r.update(_alternate(job, ["--path", store], key, a.repeat_dask))
     if a.huge:
         corpus_huge = _huge_corpus()
         store_huge = str(CACHE / "store_100000000")
@@ -761,7 +749,8 @@ def main(argv: list[str] | None = None) -> int:
         if "dask_store" not in a.skip and "dask_store_huge" not in a.skip:
             # the Dask engine over the same 100 M lines, 1 and 2 workers alternating: the
             # start-up, the same few seconds as at 10 M, is a small part of it here
-            got = _alternate("count_store", store_huge, "dask_store_huge", a.repeat_huge_dask)
+            got = _alternate("count_store", ["--path", store_huge], "dask_store_huge",
+                             a.repeat_huge_dask)
             r.update(got)
     r["total_s"] = time.perf_counter() - t_all
     # the raw figures first: a report that fails to format loses none of them
