@@ -167,3 +167,39 @@ def test_own_cluster_fork_server_gets_one_native_thread(monkeypatch):
     assert {k: env.get(k.encode()) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS",
                                               "OPENBLAS_NUM_THREADS")} == dict.fromkeys(
         ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"), b"1")
+
+
+def test_fork_server_that_cannot_start_is_reported_through_the_connection(monkeypatch):
+    """Starting the fork server early never raises in the caller: the error comes back from
+    the connection's result, which the command line turns into its one-line message."""
+    from multiprocessing import forkserver
+
+    from vesseltrack import cluster as vc
+
+    def refuse():
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(forkserver, "ensure_running", refuse)
+    connecting = vc.connect_in_background(None, 1)
+    with pytest.raises(OSError, match="no more processes"):
+        connecting.result(timeout=60)
+
+
+def test_local_cluster_that_cannot_start_is_one_line(monkeypatch, tmp_path, capsys):
+    from multiprocessing import forkserver
+
+    from vesseltrack.cli import main
+    from vesseltrack.store import ingest
+
+    def refuse():
+        raise OSError("no more processes")
+
+    store = tmp_path / "store"
+    ingest([FIXTURE], store, progress=False)
+    monkeypatch.setattr(forkserver, "ensure_running", refuse)
+    assert main(["count", "--store", str(store), "--ports",
+                 str(REPO / "data" / "ports" / "vostochny.geojson"), "--engine", "dask",
+                 "-q"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == "error: cannot start a local Dask cluster: no more processes\n"
+    assert captured.out == ""

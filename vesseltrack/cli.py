@@ -844,8 +844,10 @@ def _count_dask(args: argparse.Namespace):
         raise UsageError(str(exc)) from None
     except ValueError as exc:  # an unknown --port, a bad date
         raise UsageError(_first_line(exc)) from None
-    except OSError as exc:  # a scheduler that cannot be reached
-        raise UsageError(f"dask scheduler {args.scheduler}: {_first_line(exc)}") from None
+    except OSError as exc:  # a scheduler that cannot be reached, a cluster that cannot start
+        where = (f"dask scheduler {args.scheduler}" if args.scheduler
+                 else "cannot start a local Dask cluster")
+        raise UsageError(f"{where}: {_first_line(exc)}") from None
 
 
 def _write_out(args: argparse.Namespace, result, summary: dict, positions, statics,

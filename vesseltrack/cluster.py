@@ -162,7 +162,10 @@ def connect_in_background(scheduler: str | None, n_workers: int) -> Future:
         close the connection: :func:`disconnect` on the result, or :func:`abandon`.
     """
     if scheduler is None:
-        _start_forkserver()  # now: its imports overlap this process's
+        try:
+            _start_forkserver()  # now: its imports overlap this process's
+        except OSError:
+            pass  # connect() tries again on its thread and hands the error to the future
     done: Future = Future()
 
     def run() -> None:
