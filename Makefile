@@ -40,9 +40,11 @@ demo: provision $(STAMP)
 	    --registry data/fixtures/identity_2024_registry.csv \
 	    --watchlist data/watchlists/sample_watchlist.csv -q --out out/identity_2024
 
+# The suite runs on every core (pytest-xdist), a test file per worker at a time (its module
+# fixtures computed once).
 test: provision $(STAMP)
 	$(BIN)/ruff check vesseltrack tests bench
-	$(BIN)/python -m pytest -q --cov=vesseltrack --cov-report=term
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --cov=vesseltrack --cov-report=term
 
 lint: $(STAMP)
 	$(BIN)/ruff check vesseltrack tests bench
