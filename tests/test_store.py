@@ -98,6 +98,25 @@ def test_manifest_records_the_file_hash(stream_store):
         hashlib.sha256(STREAM.read_bytes()).hexdigest()]
 
 
+@pytest.mark.parametrize("table", ["positions", "statics"])
+def test_times_and_row_numbers_are_delta_encoded_the_rest_by_dictionary(stream_store, table):
+    """Every part's ``timestamp`` and ``seq`` chunks are delta-encoded without a dictionary
+    (both rise through a part: smaller and faster to write); MMSI keeps its dictionary."""
+    import pyarrow.parquet as pq
+
+    seen = set()
+    for part in sorted((stream_store / table).rglob("*.parquet")):
+        meta = pq.ParquetFile(part).metadata
+        names = meta.schema.names
+        for g in range(meta.num_row_groups):
+            for c in range(meta.num_columns):
+                col = meta.row_group(g).column(c)
+                seen.add((names[c], "DELTA_BINARY_PACKED" in col.encodings,
+                          col.has_dictionary_page))
+    assert {s for s in seen if s[0] in ("timestamp", "seq", "mmsi")} == {
+        ("timestamp", True, False), ("seq", True, False), ("mmsi", False, True)}
+
+
 def test_reingesting_a_file_changes_nothing(tmp_path):
     root = tmp_path / "store"
     ingest([STREAM], root, progress=False)
