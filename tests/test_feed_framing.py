@@ -135,17 +135,27 @@ def test_group_sentences_too_far_apart_in_time_do_not_join(tmp_path):
     assert (data.report.messages, data.report.orphan_fragments) == (0, 2)
 
 
+@pytest.mark.parametrize("after", [1, 1200], ids=["short", "long"])
 @pytest.mark.parametrize("file_order", [(0, 1), (1, 0)], ids=["a-b", "b-a"])
-def test_group_split_across_files_in_any_order(tmp_path, file_order):
+def test_group_split_across_files_in_any_order(tmp_path, file_order, after):
     """The first sentence ends one file, the second starts the next: they join whichever
-    file is read first, and the message has the first sentence's time."""
+    file is read first, and the message has the first sentence's time; also when the second
+    file goes on for more than ``max_fragment_sentences`` (1000) sentences after it."""
     first, second = group_lines(77)
     paths = [tmp_path / "a.nmea", tmp_path / "b.nmea"]
     paths[0].write_text(f"{TYPE1}\n{first}\n")
-    paths[1].write_text(f"{second}\n{TYPE1}\n")
+    paths[1].write_text(f"{second}\n" + f"{TYPE1}\n" * after)
     data = read_ais([paths[k] for k in file_order], progress=False)
-    assert (data.report.messages, data.report.orphan_fragments) == (3, 0)
+    assert (data.report.messages, data.report.orphan_fragments) == (2 + after, 0)
     assert data.statics["timestamp"].tolist() == [T_GROUP_UTC]
+    # the store (each file framed on its own, the rest joined at the end) reads back the same
+    from vesseltrack.store import ingest, open_store
+
+    ingest([paths[k] for k in file_order], tmp_path / "store", progress=False)
+    stored = open_store(tmp_path / "store")
+    pd.testing.assert_frame_equal(stored.read("statics"), data.statics)
+    pd.testing.assert_frame_equal(stored.read("positions"), data.positions)
+    assert stored.report().to_dict() == data.report.to_dict()
 
 
 # ------------------------------------------------------------------------ talkers

@@ -193,6 +193,23 @@ def test_pghp_time_and_source_apply_to_next_sentence(tmp_path):
     assert data.report.other_nmea == 1
 
 
+@pytest.mark.parametrize("order", ["ab", "ba"])
+def test_pghp_at_the_end_of_a_file_times_no_sentence_of_the_next(tmp_path, order):
+    """A file ending with a $PGHP line: the sentence that starts the next file keeps no time
+    (counted untimed), in either order, as a read of each file alone gives."""
+    pghp_body = "PGHP,1,2024,3,7,12,0,5,250,273,1,2190047,1,4A"
+    (tmp_path / "a.nmea").write_text("\n".join([tag("c:1709812801") + TYPE1,
+                                                "$" + pghp_body + "*" + cs(pghp_body)]) + "\n")
+    (tmp_path / "b.nmea").write_text(TYPE1 + "\n")
+    paths = [tmp_path / f"{k}.nmea" for k in order]
+    data = read_ais(paths, progress=False)
+    alone = [read_ais(p, progress=False) for p in paths]
+    assert data.positions["timestamp"].isna().tolist() == (
+        [False, True] if order == "ab" else [True, False])
+    assert data.report.untimed == 1 == sum(a.report.untimed for a in alone)
+    assert data.positions["source"].isna().all()
+
+
 @pytest.mark.parametrize(
     ("suffix", "expected", "source"),
     [

@@ -262,8 +262,16 @@ class NMEAFramer:
         aside and matched across files at :meth:`flush`. ``file_index`` numbers the file
         (by default one more than the last); fragments of one file never join each other
         across this path.
+
+        A ``$PGHP`` line or lone tag block at the end of the previous file gives its time to
+        no sentence of this one: files may come in any order, and every engine (the store's
+        ingest, the Dask engine) frames each file on its own, so a time carried across files
+        would be wrong in one order and differ between engines. The sentence that starts
+        this file without a time of its own is counted ``untimed``.
         """
         self._park_pending()
+        self._carry_time_ns = NAT
+        self._carry_source = None
         self._file_index = self._file_index + 1 if file_index is None else file_index
         self._file_start = self._sentence_index
 
@@ -392,19 +400,12 @@ class NMEAFramer:
             if not near_start:
                 self.report.orphan_fragments += 1
                 return None
-            # Near the start of a file: the message may have begun at the end of another file.
-            tails = self._tails.get(key, [])
-            prior = next((p for p in reversed(tails) if p.next_num == num
-                          and self._close_in_time(t, p.time_ns)), None)
-            if prior is None:
-                self._heads.setdefault(key, []).append(
-                    _Loose(num, payload, fill, t, self._file_index))
-                return None
-            tails.remove(prior)
-            if not tails:
-                del self._tails[key]
-            pending = prior
-            self._pending[key] = pending
+            # Near the start of a file: the message may have begun at the end of another
+            # file. Kept aside and matched at the end (join_leftovers), as when files are
+            # framed in separate processes: every engine then gives one table order.
+            self._heads.setdefault(key, []).append(
+                _Loose(num, payload, fill, t, self._file_index))
+            return None
         pending.payloads.append(payload)
         pending.n_frags += 1
         pending.next_num += 1
@@ -432,21 +433,10 @@ class NMEAFramer:
             del self._pending[key]
             pending = None
         if pending is None:
-            if num != 1 and self._sentence_index - self._file_start \
-                    <= self.params.max_fragment_sentences:
-                # near a file's start: the message may have begun at the end of another file
-                tails = self._tails.get(key, [])
-                prior = next((p for p in reversed(tails) if p.next_num == num
-                              and self._close_in_time(t, p.time_ns)), None)
-                if prior is not None:
-                    tails.remove(prior)
-                    if not tails:
-                        del self._tails[key]
-                    prior.parts = dict(enumerate(prior.payloads, start=1))
-                    pending = prior
-            if pending is None:
-                pending = _Pending(self._sentence_index, 0, count, [], NAT, None, n_frags=0,
-                                   file_index=self._file_index, parts={})
+            # (near a file's start, parts without the first may end a message begun in
+            # another file: they wait here and are parked as heads at the file's end)
+            pending = _Pending(self._sentence_index, 0, count, [], NAT, None, n_frags=0,
+                               file_index=self._file_index, parts={})
             self._pending[key] = pending
         parts = pending.parts
         assert parts is not None
@@ -470,8 +460,19 @@ class NMEAFramer:
             key, oldest = next(iter(self._pending.items()))
             if oldest.first_index >= limit_idx:
                 break
-            self.report.orphan_fragments += oldest.n_frags
             del self._pending[key]
+            if oldest.parts is not None and 1 not in oldest.parts \
+                    and oldest.first_index - self._file_start \
+                    <= self.params.max_fragment_sentences:
+                nums = sorted(oldest.parts)
+                if nums == list(range(nums[0], oldest.count + 1)):
+                    # a group's last parts near the start of the file: the end of a message
+                    # begun in another file, matched at the end (as _park_pending does)
+                    self._heads.setdefault(key, []).extend(
+                        _Loose(k, oldest.parts[k], oldest.fill if k == oldest.count else 0,
+                               oldest.time_ns, oldest.file_index) for k in nums)
+                    continue
+            self.report.orphan_fragments += oldest.n_frags
 
     # -- internals --------------------------------------------------------------------------
     def _carried_times(self, table: LineTable, ais_ok: np.ndarray,

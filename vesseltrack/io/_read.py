@@ -784,7 +784,8 @@ def read_ais(
     Returns
     -------
     AISData
-        ``positions``, ``statics`` (in stream order) and ``report``.
+        ``positions``, ``statics`` (in stream order; a message whose sentences lie in two
+        files comes after the rest, as every engine gives it) and ``report``.
 
     Raises
     ------
