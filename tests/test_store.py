@@ -174,6 +174,76 @@ def test_interrupted_ingest_leaves_the_store_as_it_was(tmp_path, monkeypatch):
     assert _files(root) == before
 
 
+def test_ingest_in_many_flushes_reads_back_the_direct_read(tmp_path):
+    """Six files flushed every 400 rows (on the writing thread, one flush at a time, in
+    order): the store reads back exactly what a direct read of the six gives, and its parts
+    hold several row groups."""
+    import pyarrow.parquet as pq
+
+    lines = STREAM.read_bytes().splitlines(keepends=True)
+    step = -(-len(lines) // 6)
+    files = []
+    for k in range(6):
+        files.append(tmp_path / f"part{k}.txt")
+        files[-1].write_bytes(b"".join(lines[k * step:(k + 1) * step]))
+    direct = read_ais(files, progress=False)
+    root = tmp_path / "store"
+    ingest(files, root, progress=False, params=StoreParams(flush_rows=400))
+    store = open_store(root)
+    assert len(direct.positions) > 2900
+    pd.testing.assert_frame_equal(store.read("positions"), direct.positions)
+    pd.testing.assert_frame_equal(store.read("statics"), direct.statics)
+    groups = [pq.ParquetFile(p).metadata.num_row_groups
+              for p in (root / "positions").rglob("*.parquet")]
+    assert max(groups) >= 5
+
+
+def _disk_fills_after(monkeypatch, writes: int) -> list[str]:
+    """ParquetWriter.write_table raises ENOSPC after ``writes`` writes; returns the names of
+    the threads that wrote."""
+    import errno
+
+    import pyarrow.parquet as pq
+
+    threads: list[str] = []
+    real = pq.ParquetWriter.write_table
+
+    def fills(self, table, *args, **kwargs):
+        import threading
+
+        threads.append(threading.current_thread().name)
+        if len(threads) > writes:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, table, *args, **kwargs)
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", fills)
+    return threads
+
+
+def test_a_write_failing_on_the_writing_thread_fails_the_ingest_store_unchanged(
+        tmp_path, monkeypatch):
+    first, second = _split(tmp_path)
+    root = tmp_path / "store"
+    ingest([first], root, progress=False)
+    before = _files(root)
+    threads = _disk_fills_after(monkeypatch, 3)
+    with pytest.raises(OSError, match="No space left on device"):
+        ingest([second], root, progress=False, params=StoreParams(flush_rows=1000))
+    assert _files(root) == before
+    assert len(threads) == 4 and {t.split("_")[0] for t in threads} == {"ingest-write"}
+    assert not list(root.glob("_tmp-*"))
+
+
+def test_ingest_command_says_the_disk_is_full_in_one_line(tmp_path, monkeypatch, capsys):
+    first, _ = _split(tmp_path)
+    _disk_fills_after(monkeypatch, 0)
+    assert main(["ingest", str(first), "--store", str(tmp_path / "store"), "-q"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: cannot write the store: No space left on device")
+    assert captured.err.count("\n") == 1
+
+
 def test_a_part_not_in_the_manifest_is_never_read(stream_store, stream_data, tmp_path):
     import shutil
 

@@ -133,7 +133,15 @@ def _report_from_dict(d: dict[str, Any]) -> DecodeReport:
 
 class _PartWriter:
     """Buffers decoded chunks and writes them, split by (bucket, month), into one Parquet file
-    per partition and table under ``tmp`` (one row group per partition per flush)."""
+    per partition and table under ``tmp`` (one row group per partition per flush).
+
+    A flush (sort by partition, encode, compress, write) runs on a thread of its own while the
+    caller decodes the next chunks: pyarrow and NumPy do that work without the GIL, so on two
+    cores decoding and writing overlap. Flushes run one at a time and in order, so the files
+    are the same as when written in line; at most one flush is in flight while the next
+    ``flush_rows`` are buffered. An error in a flush is raised by the next ``add`` or by
+    ``close``.
+    """
 
     def __init__(self, tmp: Path, run: str, buckets: int, flush_rows: int) -> None:
         self.tmp, self.run, self.buckets, self.flush_rows = tmp, run, buckets, flush_rows
@@ -143,6 +151,8 @@ class _PartWriter:
         self.rows = {t: 0 for t in TABLES}
         self.ts_min: pd.Timestamp | None = None
         self.ts_max: pd.Timestamp | None = None
+        self._pool: Any = None  # the flushing thread, started by the first flush
+        self._flushing: Any = None  # the flush in flight (a Future)
 
     def add(self, pos: pd.DataFrame, sta: pd.DataFrame, seq: int) -> int:
         """Buffer one chunk, numbering its rows from ``seq``; returns the next number."""
@@ -160,14 +170,33 @@ class _PartWriter:
         return seq
 
     def flush(self) -> None:
+        """Hand what is buffered to the flushing thread (after the flush before it is done)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        parts = {t: self.buffers[t] for t in TABLES}
+        self.buffers = {t: [] for t in TABLES}
+        self.buffered = 0
+        self.wait()
+        if not any(parts.values()):
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-write")
+        self._flushing = self._pool.submit(self._write, parts)
+
+    def wait(self) -> None:
+        """Wait for the flush in flight; raises its error."""
+        flushing, self._flushing = self._flushing, None
+        if flushing is not None:
+            flushing.result()
+
+    def _write(self, buffers: dict[str, list[pa.Table]]) -> None:
         import pyarrow.parquet as pq
 
         for table in TABLES:
-            parts = self.buffers[table]
+            parts = buffers[table]
             if not parts:
                 continue
             arrow = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
-            self.buffers[table] = []
             self.rows[table] += len(arrow)
             ts_ns = arrow["timestamp"].to_numpy().astype("datetime64[ns]")
             if table == "positions" and (~np.isnat(ts_ns)).any():
@@ -204,7 +233,6 @@ class _PartWriter:
                     writer = pq.ParquetWriter(path, _SCHEMAS[table], **_WRITE_OPTIONS[table])
                     self.writers[wkey] = writer
                 writer.write_table(arrow.slice(int(a), int(b - a)))
-        self.buffered = 0
 
     def relative(self, table: str, bucket: int, month: str) -> str:
         return f"{table}/bucket={bucket}/month={month}/part-{self.run}.parquet"
@@ -212,11 +240,25 @@ class _PartWriter:
     def close(self) -> list[str]:
         """Write what is buffered, close every file; the parts' paths relative to ``tmp``."""
         self.flush()
+        self.wait()
+        self._stop()
         for writer in self.writers.values():
             writer.close()
         return sorted(self.relative(*k) for k in self.writers)
 
+    def _stop(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
     def abort(self) -> None:
+        """Stop writing (the flush in flight finishes; its error is dropped), close every
+        file; the caller removes ``tmp``."""
+        try:
+            self.wait()
+        except Exception:  # noqa: BLE001 - the ingest fails with its own error
+            pass
+        self._stop()
         for writer in self.writers.values():
             try:
                 writer.close()
