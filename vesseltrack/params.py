@@ -602,7 +602,8 @@ class StoreParams:
         data over ``buckets``.
     flush_rows : int
         Decoded rows held before they are split by partition and written (one row group per
-        partition per flush): bounds the memory of an ingest.
+        partition per flush): bounds the memory of an ingest (about twice this many rows: one
+        flush is written on a thread of its own while the next is gathered).
     window_margin_hours : float
         A read limited by ``--since``/``--until`` takes this much more data on either side,
         hours, so that a port call or gap straddling the window's edge is still seen whole
