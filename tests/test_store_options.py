@@ -212,6 +212,7 @@ def small_slices(monkeypatch):
     small = functools.partial(StoreParams, slice_rows=3_000)
     monkeypatch.setattr(bucketed, "StoreParams", small)
     monkeypatch.setattr(engine, "StoreParams", small)
+    monkeypatch.setattr(bucketed, "MERGE_SLICES", 2)  # slices' results merged every 2
     slices = []
     real = bucketed.bucket_slices
 
@@ -226,11 +227,20 @@ def small_slices(monkeypatch):
 
 @pytest.mark.parametrize("option", sorted(OPTIONS))
 def test_count_store_in_slices_writes_the_tables_of_the_files(option, vostochny_store, direct,
-                                                              small_slices, tmp_path):
+                                                              small_slices, tmp_path,
+                                                              monkeypatch):
+    from vesseltrack import bucketed
+
+    merged = []
+    real_merge = bucketed.merge_outs
+    monkeypatch.setattr(bucketed, "merge_outs",
+                        lambda outs: merged.append(len(outs)) or real_merge(outs))
     _run("count", "--store", str(vostochny_store), *SIDE, *OPTIONS[option], "-q", "--json",
          "--out", str(tmp_path))
-    # more slices than the store's 16 buckets: some bucket was cut
-    assert (len(small_slices) > 16, _same(direct(option), tmp_path)) == (True, [True, True])
+    # more slices than the store's 16 buckets: some bucket was cut, and the results of its
+    # slices were merged (with the watchlist's marks, or the split vessels) as they came
+    assert (len(small_slices) > 16, len(merged) > 0, _same(direct(option), tmp_path)) == (
+        True, True, [True, True])
 
 
 @pytest.mark.parametrize("option", sorted(OPTIONS))
