@@ -234,6 +234,34 @@ def test_a_write_failing_on_the_writing_thread_fails_the_ingest_store_unchanged(
     assert not list(root.glob("_tmp-*"))
 
 
+def test_a_file_that_cannot_be_hashed_fails_the_ingest_store_unchanged(tmp_path, monkeypatch):
+    """Contents are hashed ahead on a thread while earlier files decode: a read error on the
+    second file's hash comes after the first was decoded, and still leaves the store as it
+    was."""
+    import vesseltrack.store as store_module
+
+    first, second = _split(tmp_path)
+    root = tmp_path / "store"
+    ingest([STREAM], root, progress=False)
+    before = _files(root)
+    real = store_module._file_sha256
+    hashed = []
+
+    def unreadable_second(path):
+        import threading
+
+        hashed.append((Path(path).name, threading.current_thread().name.split("_")[0]))
+        if Path(path) == second:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(store_module, "_file_sha256", unreadable_second)
+    with pytest.raises(PermissionError):
+        ingest([first, second], root, progress=False)
+    assert _files(root) == before and not list(root.glob("_tmp-*"))
+    assert hashed == [(first.name, "ingest-hash"), (second.name, "ingest-hash")]
+
+
 def test_ingest_command_says_the_disk_is_full_in_one_line(tmp_path, monkeypatch, capsys):
     first, _ = _split(tmp_path)
     _disk_fills_after(monkeypatch, 0)

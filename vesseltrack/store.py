@@ -28,6 +28,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,8 +172,6 @@ class _PartWriter:
 
     def flush(self) -> None:
         """Hand what is buffered to the flushing thread (after the flush before it is done)."""
-        from concurrent.futures import ThreadPoolExecutor
-
         parts = {t: self.buffers[t] for t in TABLES}
         self.buffers = {t: [] for t in TABLES}
         self.buffered = 0
@@ -371,35 +370,37 @@ def ingest(
     files = expand_inputs(paths)
     manifest = _load_manifest(root) or _new_manifest(params.buckets)
     known = {f["sha256"] for f in manifest["files"]}
-    new: list[tuple[Path, str]] = []
     skipped: list[str] = []
-    for path in files:
-        digest = _file_sha256(path)
-        if digest in known:
-            skipped.append(str(path))
-        else:
-            known.add(digest)
-            new.append((path, digest))
     run_report = DecodeReport()
-    if not new:
-        return {"added": [], "skipped": skipped, "positions": 0, "statics": 0,
-                "report": run_report.to_dict(), "seconds": round(time.perf_counter() - t0, 3)}
-
-    root.mkdir(parents=True, exist_ok=True)
-    _remove_unlisted(root, manifest)
-    run = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-{time.time_ns() % 10**9:09d}"
-    tmp = root / f"_tmp-{run}"
-    writer = _PartWriter(tmp, run, int(manifest["buckets"]), params.flush_rows)
+    writer: _PartWriter | None = None
+    tmp: Path | None = None
+    run = ""
     seq = int(manifest["next_seq"])
     file_index = int(manifest["next_file_index"])
-    entries = []
+    entries: list[dict[str, Any]] = []
     leftovers: list = []
     # one file: the reader's own bar (it follows the bytes as they are read); several: a bar
-    # over the files' bytes, moved as each file is done
-    bar = _progress(sum(p.stat().st_size for p, _ in new), progress) if len(new) > 1 else None
-    file_progress = False if len(new) > 1 else progress
+    # over the files' bytes, moved as each file is done (or found already stored)
+    bar = _progress(sum(p.stat().st_size for p in files), progress) if len(files) > 1 else None
+    file_progress = False if len(files) > 1 else progress
+    # the files' contents are hashed ahead, on a thread of their own, while earlier files
+    # decode (hashlib works without the GIL): a file is skipped when its turn comes
+    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-hash")
     try:
-        for path, digest in new:
+        for path, digest in zip(files, hasher.map(_file_sha256, files), strict=True):
+            if digest in known:
+                skipped.append(str(path))
+                if bar is not None:
+                    bar.update(path.stat().st_size)
+                continue
+            known.add(digest)
+            if writer is None:  # the first file to add: the store is touched from here on
+                root.mkdir(parents=True, exist_ok=True)
+                _remove_unlisted(root, manifest)
+                run = (f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-"
+                       f"{time.time_ns() % 10**9:09d}")
+                tmp = root / f"_tmp-{run}"
+                writer = _PartWriter(tmp, run, int(manifest["buckets"]), params.flush_rows)
             rep = DecodeReport()
             for pos, sta in iter_ais(path, report=rep, progress=file_progress,
                                      leftovers=leftovers,
@@ -412,6 +413,10 @@ def ingest(
                             "run": run, "report": rep.to_dict()})
             if bar is not None:
                 bar.update(path.stat().st_size)
+        if writer is None:  # nothing new: the store is left untouched
+            return {"added": [], "skipped": skipped, "positions": 0, "statics": 0,
+                    "report": run_report.to_dict(),
+                    "seconds": round(time.perf_counter() - t0, 3)}
         late_report = DecodeReport()
         late_pos, late_sta = join_leftovers(leftovers, late_report)
         seq = writer.add(late_pos, late_sta, seq)
@@ -437,12 +442,15 @@ def ingest(
         manifest["next_file_index"] = file_index
         write_text(json.dumps(manifest, indent=1) + "\n", root / MANIFEST)
     except BaseException:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
     finally:
+        hasher.shutdown(wait=True, cancel_futures=True)
         if bar is not None:
             bar.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
     return {"added": [e["path"] for e in entries], "skipped": skipped,
             "positions": writer.rows["positions"], "statics": writer.rows["statics"],
             "report": run_report.to_dict(), "seconds": round(time.perf_counter() - t0, 3)}
