@@ -481,6 +481,26 @@ def test_readme_duckdb_example_counts_the_box_per_month(fixture_store):
         expected["positions"].to_dict(), expected["vessels"].to_dict())
 
 
+def test_ingest_command_says_which_input_cannot_be_read(tmp_path, monkeypatch, capsys):
+    """(Root reads any file, so the read error is made where the content is hashed.)"""
+    import vesseltrack.store as store_module
+
+    first, second = _split(tmp_path)
+    real = store_module._file_sha256
+
+    def unreadable_second(path):
+        if Path(path) == second:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(store_module, "_file_sha256", unreadable_second)
+    assert main(["ingest", str(first), str(second), "--store", str(tmp_path / "s"), "-q"]) == 1
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == (
+        "", f"error: cannot read {second}: Permission denied\n")
+    assert not (tmp_path / "s" / "ingest.json").exists()
+
+
 def test_ingest_command_reports_what_it_added(tmp_path, capsys):
     out = _run(capsys, "ingest", str(STREAM), "--store", str(tmp_path / "store"), "--json", "-q")
     done = json.loads(out)

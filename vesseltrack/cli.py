@@ -957,6 +957,8 @@ def _cmd_identity(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from vesseltrack.io import InputError
     from vesseltrack.params import StoreParams
     from vesseltrack.store import ingest
@@ -973,8 +975,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a foreign ingest.json
         raise UsageError(_first_line(exc)) from None
     except OSError as exc:
+        name = getattr(exc, "filename", None)
+        if name and not Path(name).resolve().is_relative_to(Path(args.store).resolve()):
+            # an input that cannot be read (the store is left as it was)
+            raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
         raise UsageError(f"cannot write the store: {exc.strerror or exc}: "
-                         f"{getattr(exc, 'filename', '') or args.store}") from None
+                         f"{name or args.store}") from None
     if args.json:
         print(json.dumps(done))
     else:
