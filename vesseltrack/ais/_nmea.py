@@ -253,13 +253,15 @@ class NMEAFramer:
         if len(idx) == n:  # every line a valid sentence: no gathers
             return self._assemble(table, idx, time_ns, src, sources)
         return self._assemble(table, idx, time_ns[idx], src[idx], sources)
+
     def start_file(self, file_index: int | None = None) -> None:
         """Mark the start of a new file.
 
         Multi-sentence messages may be split across files, and files may come in any order:
         fragments left pending at the end of a file, and continuation fragments near the start
-        of a file (within ``max_fragment_sentences``) that found nothing to join, are kept
-        aside and matched across files at :meth:`flush`. ``file_index`` numbers the file
+        of a file (within ``max_fragment_sentences``) that begin no message of their own, are
+        kept aside and matched across files at :meth:`flush` (so a message split across files
+        comes after the rest, whichever engine reads the files). ``file_index`` numbers the file
         (by default one more than the last); fragments of one file never join each other
         across this path.
 
@@ -352,13 +354,21 @@ class NMEAFramer:
                 pending.next_num = len(nums) + 1
                 pending.parts = None
                 self._tails.setdefault(key, []).append(pending)
-            elif nums == list(range(nums[0], pending.count + 1)):
-                self._heads.setdefault(key, []).extend(
-                    _Loose(k, pending.parts[k], pending.fill if k == pending.count else 0,
-                           pending.time_ns, pending.file_index) for k in nums)
-            else:
+            elif not self._park_heads(key, pending):
                 self.report.orphan_fragments += pending.n_frags
         self._pending.clear()
+
+    def _park_heads(self, key: tuple, pending: _Pending) -> bool:
+        """Keep a tag-block group's parts k..count (without the first) aside as heads, the
+        possible end of a message begun in another file; False for any other set of parts."""
+        assert pending.parts is not None
+        nums = sorted(pending.parts)
+        if nums != list(range(nums[0], pending.count + 1)):
+            return False
+        self._heads.setdefault(key, []).extend(
+            _Loose(k, pending.parts[k], pending.fill if k == pending.count else 0,
+                   pending.time_ns, pending.file_index) for k in nums)
+        return True
 
     def _close_in_time(self, a: int, b: int) -> bool:
         return a == NAT or b == NAT or abs(a - b) <= self._window_ns
@@ -461,18 +471,13 @@ class NMEAFramer:
             if oldest.first_index >= limit_idx:
                 break
             del self._pending[key]
-            if oldest.parts is not None and 1 not in oldest.parts \
-                    and oldest.first_index - self._file_start \
-                    <= self.params.max_fragment_sentences:
-                nums = sorted(oldest.parts)
-                if nums == list(range(nums[0], oldest.count + 1)):
-                    # a group's last parts near the start of the file: the end of a message
-                    # begun in another file, matched at the end (as _park_pending does)
-                    self._heads.setdefault(key, []).extend(
-                        _Loose(k, oldest.parts[k], oldest.fill if k == oldest.count else 0,
-                               oldest.time_ns, oldest.file_index) for k in nums)
-                    continue
-            self.report.orphan_fragments += oldest.n_frags
+            # a group's last parts near the start of the file may end a message begun in
+            # another file: kept as heads, as at the file's end
+            near_start = (oldest.first_index - self._file_start
+                          <= self.params.max_fragment_sentences)
+            if not (oldest.parts is not None and near_start
+                    and self._park_heads(key, oldest)):
+                self.report.orphan_fragments += oldest.n_frags
 
     # -- internals --------------------------------------------------------------------------
     def _carried_times(self, table: LineTable, ais_ok: np.ndarray,
