@@ -326,10 +326,12 @@ def ingest(
     """Decode AIS files into the store at ``store_dir`` (created if need be).
 
     Files are decoded in streaming chunks (:func:`vesseltrack.io.iter_ais`) and written
-    straight into the partitioned dataset; memory is bounded by ``params.flush_rows``. A file
-    whose content (SHA-256) is already in the store is skipped, so re-ingesting is a no-op and
-    adding files is incremental. Fragments of a message split across files of one ingest are
-    joined, as a direct read of those files does.
+    straight into the partitioned dataset, each flush on a thread of its own while the next
+    chunks decode; memory is bounded by ``params.flush_rows`` (about twice that many rows). A
+    file whose content (SHA-256, computed ahead on another thread) is already in the store, or
+    earlier in ``paths``, is skipped, so re-ingesting is a no-op and adding files is
+    incremental. Fragments of a message split across files of one ingest are joined, as a
+    direct read of those files does.
 
     Parameters
     ----------
@@ -358,6 +360,9 @@ def ingest(
         As :func:`vesseltrack.io.read_ais` (the store is left unchanged).
     ValueError
         If ``store_dir`` holds an ``ingest.json`` that is not a store manifest.
+    OSError
+        If an input cannot be read or the store cannot be written (the store is left
+        unchanged).
     """
     from vesseltrack.io import expand_inputs, iter_ais, join_leftovers
     from vesseltrack.io._write import write_text
