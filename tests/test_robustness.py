@@ -436,3 +436,30 @@ def test_interrupted_synth_keeps_previous_fixture(tmp_path, monkeypatch, capsys)
     assert main([*argv, "--seed", "7"]) == 1
     assert "Traceback" not in capsys.readouterr().err
     assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("chunk_bytes", [16 * 1024 * 1024, 64 * 1024], ids=["one-chunk",
+                                                                             "many-chunks"])
+def test_truncated_gzip_keeps_every_whole_line_before_the_cut(tmp_path, chunk_bytes):
+    """Cut in the middle, the file is listed as failed, its unfinished last line counted
+    malformed, and every whole line decompressed before the cut is read: the same positions
+    and statics as those lines in a plain file (worked out here with zlib's streaming
+    decompressor, which stops at the cut without an error)."""
+    import zlib
+
+    source = Path(__file__).parent / "data" / "dma-aislib" / "stream_example.txt"
+    packed = gzip.compress(source.read_bytes())
+    cut = tmp_path / "cut.nmea.gz"
+    cut.write_bytes(packed[:len(packed) * 3 // 5])
+    prefix = zlib.decompressobj(wbits=31).decompress(cut.read_bytes())
+    whole_lines = prefix[:prefix.rindex(b"\n") + 1]
+    expected_file = tmp_path / "prefix.txt"
+    expected_file.write_bytes(whole_lines)
+    expected = read_ais(expected_file, progress=False)
+    got = read_ais(cut, progress=False, chunk_bytes=chunk_bytes)
+    assert len(expected.positions) > 1000  # of the file's 2,988
+    pd.testing.assert_frame_equal(got.positions, expected.positions)
+    pd.testing.assert_frame_equal(got.statics, expected.statics)
+    assert got.report.lines == expected.report.lines + 1
+    assert got.report.malformed == expected.report.malformed + 1
+    assert [f["path"] for f in got.report.failed_files] == [str(cut)]

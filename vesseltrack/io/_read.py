@@ -16,6 +16,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -234,10 +235,18 @@ def _iter_line_chunks(
                                                           dtype=np.uint8)
             spare = None
             buf[:len(rest)] = np.frombuffer(rest, dtype=np.uint8)
-            got = fh.readinto(memoryview(buf)[len(rest):len(rest) + chunk_bytes])
+            try:
+                got = fh.readinto(memoryview(buf)[len(rest):len(rest) + chunk_bytes])
+            except _CORRUPT:
+                _count_cut_line(rest, report)
+                raise
         else:  # a very long line: no big buffer before knowing more bytes come
             spare = None
-            block = fh.read(chunk_bytes)
+            try:
+                block = fh.read(chunk_bytes)
+            except _CORRUPT:
+                _count_cut_line(rest, report)
+                raise
             got = len(block)
             buf = np.frombuffer(rest + block, dtype=np.uint8)
             del block
@@ -277,6 +286,66 @@ def _iter_line_chunks(
         rest = rest[:-1]
     if rest:
         yield lines_array(rest)
+
+
+class _Salvaging:
+    """A decompressing stream whose damaged or truncated end costs only the damage.
+
+    Read as the stream itself (one ``readinto`` per chunk, the fast path). When a read fails,
+    the decompressed bytes that read had gathered are lost with it (the buffered reader drops
+    them: up to a whole chunk of good lines before a truncation); so the stream is opened
+    again (``reopen``), the bytes already delivered are skipped, and the rest is read in the
+    decompressor's own small steps until the error: what came before it is returned, and the
+    error is raised by the next read, which reports the file as failed. Undamaged files never
+    take the slow path.
+    """
+
+    def __init__(self, reopen) -> None:
+        self._reopen = reopen
+        self._fh = reopen()
+        self._delivered = 0
+        self._error: BaseException | None = None
+
+    def readinto(self, view) -> int:
+        if self._error is not None:
+            raise self._error
+        try:
+            n = self._fh.readinto(view)
+        except _CORRUPT as exc:
+            n = self._salvage(view, exc)
+        self._delivered += n
+        return n
+
+    def _salvage(self, view, exc: BaseException) -> int:
+        fh = self._reopen()
+        left = self._delivered
+        while left:
+            left -= len(fh.read(min(left, CHUNK_BYTES)))
+        n = 0
+        try:
+            while n < len(view):
+                piece = fh.read1(len(view) - n)
+                if not piece:
+                    break
+                view[n:n + len(piece)] = piece
+                n += len(piece)
+        except _CORRUPT as again:
+            exc = again
+        self._error = exc
+        if not n:
+            raise exc
+        return n
+
+    def read(self, size: int) -> bytes:
+        buf = bytearray(size)
+        return bytes(buf[:self.readinto(memoryview(buf))])
+
+
+def _count_cut_line(rest: bytes, report: DecodeReport) -> None:
+    """The unfinished line a damaged stream ends with: a line, malformed."""
+    if rest.strip():
+        report.lines += 1
+        report.malformed += 1
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -629,7 +698,8 @@ def iter_ais(
 
                     with ExitStack() as stack:
                         raw = stack.enter_context(open(path, "rb"))
-                        fh = open_decompressed(path, stack) if _compression(path) else raw
+                        fh = (_Salvaging(partial(open_decompressed, path, stack))
+                              if _compression(path) else raw)
                         last = 0
                         for lines, non_ascii in _iter_line_chunks(fh, chunk_bytes, report):
                             msgs = framer.feed(lines, non_ascii)
