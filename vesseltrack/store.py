@@ -140,8 +140,8 @@ class _PartWriter:
     caller decodes the next chunks: pyarrow and NumPy do that work without the GIL, so on two
     cores decoding and writing overlap. Flushes run one at a time and in order, so the files
     are the same as when written in line; at most one flush is in flight while the next
-    ``flush_rows`` are buffered. An error in a flush is raised by the next ``add`` or by
-    ``close``.
+    ``flush_rows`` are buffered. An error in a flush is raised by the next flush (from
+    ``add``) or by ``close``.
     """
 
     def __init__(self, tmp: Path, run: str, buckets: int, flush_rows: int) -> None:
