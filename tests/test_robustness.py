@@ -463,3 +463,64 @@ def test_truncated_gzip_keeps_every_whole_line_before_the_cut(tmp_path, chunk_by
     assert got.report.lines == expected.report.lines + 1
     assert got.report.malformed == expected.report.malformed + 1
     assert [f["path"] for f in got.report.failed_files] == [str(cut)]
+
+
+@pytest.mark.parametrize("chunk_bytes", [16 * 1024 * 1024, 64 * 1024], ids=["one-chunk",
+                                                                             "many-chunks"])
+def test_truncated_zstd_is_listed_failed_and_keeps_every_whole_line(tmp_path, chunk_bytes):
+    """A zstd file cut short (zstandard's own stream reader ends it silently, as if whole):
+    listed as failed, its unfinished last line counted malformed, every whole line before
+    the cut read (as zstandard's streaming decompressor gives them)."""
+    import zstandard
+
+    source = Path(__file__).parent / "data" / "dma-aislib" / "stream_example.txt"
+    packed = zstandard.ZstdCompressor().compress(source.read_bytes())
+    cut = tmp_path / "cut.nmea.zst"
+    cut.write_bytes(packed[:len(packed) * 3 // 5])
+    prefix = zstandard.ZstdDecompressor().decompressobj().decompress(cut.read_bytes())
+    whole_lines = prefix[:prefix.rindex(b"\n") + 1]
+    expected_file = tmp_path / "prefix.txt"
+    expected_file.write_bytes(whole_lines)
+    expected = read_ais(expected_file, progress=False)
+    got = read_ais(cut, progress=False, chunk_bytes=chunk_bytes)
+    assert len(expected.positions) > 500  # of the file's 2,988 (whole 128 kB blocks)
+    pd.testing.assert_frame_equal(got.positions, expected.positions)
+    pd.testing.assert_frame_equal(got.statics, expected.statics)
+    assert got.report.lines == expected.report.lines + 1
+    assert got.report.malformed == expected.report.malformed + 1
+    assert [f["path"] for f in got.report.failed_files] == [str(cut)]
+    assert "cut short" in got.report.failed_files[0]["error"]
+
+
+def test_zstd_of_several_frames_is_read_whole(tmp_path):
+    """Frames one after another (``cat a.zst b.zst``, or a parallel compressor's output),
+    the second starting mid-line: read as the plain concatenation, nothing listed."""
+    import zstandard
+
+    text = (Path(__file__).parent / "data" / "dma-aislib" / "stream_example.txt").read_bytes()
+    third = len(text) // 3 + 7  # not at a line's end
+    frames = tmp_path / "frames.nmea.zst"
+    frames.write_bytes(b"".join(zstandard.ZstdCompressor().compress(part) for part in
+                                (text[:third], text[third:2 * third], text[2 * third:])))
+    plain = tmp_path / "plain.nmea"
+    plain.write_bytes(text)
+    got = read_ais(frames, progress=False, chunk_bytes=64 * 1024)
+    expected = read_ais(plain, progress=False)
+    assert len(expected.positions) == 2988
+    pd.testing.assert_frame_equal(got.positions, expected.positions)
+    pd.testing.assert_frame_equal(got.statics, expected.statics)
+    assert got.report.failed_files == []
+    assert got.report.lines == expected.report.lines
+
+
+def test_truncated_zstd_csv_is_listed_failed(tmp_path):
+    """A zstd CSV export cut short is listed as failed, not read as if whole."""
+    import zstandard
+
+    source = Path(__file__).parent / "data" / "dma_sample.csv"
+    packed = zstandard.ZstdCompressor().compress(source.read_bytes())
+    cut = tmp_path / "aisdk-2024-01-01.csv.zst"
+    cut.write_bytes(packed[:len(packed) * 3 // 5])
+    got = read_ais(cut, progress=False)
+    assert [f["path"] for f in got.report.failed_files] == [str(cut)]
+    assert "cut short" in got.report.failed_files[0]["error"]

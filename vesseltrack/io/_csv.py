@@ -551,11 +551,57 @@ def _open_binary(path: str | os.PathLike, stack: ExitStack) -> BinaryIO:
             raise ValueError(f"zip archive holds {len(members)} files; expected one CSV")
         return stack.enter_context(archive.open(members[0]))
     if magic == ZSTD_MAGIC:
+        return stack.enter_context(io.BufferedReader(_ZstdFrames(raw)))
+    return raw
+
+
+class _ZstdFrames(io.RawIOBase):
+    """The decompressed bytes of a zstd file, every frame in turn; a file that ends inside a
+    frame (cut short) raises ``zstandard.ZstdError`` once the bytes before the cut are read.
+
+    zstandard's own ``stream_reader`` ends such a file silently, as if it were whole, so a
+    truncated download would be read without a word.
+    """
+
+    _READ_BYTES = 1 << 16  # compressed bytes per step (about half a MB of AIS text)
+
+    def __init__(self, raw: BinaryIO) -> None:
         import zstandard
 
-        reader = stack.enter_context(zstandard.ZstdDecompressor().stream_reader(raw))
-        return stack.enter_context(io.BufferedReader(reader))  # type: ignore[arg-type]
-    return raw
+        self._raw = raw
+        self._zstd = zstandard
+        self._context = zstandard.ZstdDecompressor()
+        self._frame = self._context.decompressobj()
+        self._in_frame = False  # input given to a frame that has not ended
+        self._out = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self._out:
+            data = self._raw.read(self._READ_BYTES)
+            if not data:
+                if self._in_frame:
+                    raise self._zstd.ZstdError("the file ends inside a zstd frame (cut short)")
+                return 0
+            self._out = memoryview(self._decompress(data))
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _decompress(self, data: bytes) -> bytes:
+        pieces = []
+        while data:
+            pieces.append(self._frame.decompress(data))
+            if not self._frame.eof:
+                self._in_frame = True
+                break
+            data = self._frame.unused_data  # the next frame's first bytes, if any
+            self._frame = self._context.decompressobj()
+            self._in_frame = False
+        return b"".join(pieces) if len(pieces) != 1 else pieces[0]
 
 
 def is_zstd_frame(head: bytes) -> bool:
