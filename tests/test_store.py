@@ -455,6 +455,20 @@ def test_store_mistakes_are_one_line(args, message, capsys):
     assert (code, capsys.readouterr().err) == (1, message)
 
 
+def test_a_store_path_that_is_a_file_is_one_line(tmp_path, capsys):
+    """--store naming a regular file: said so, for reading and for ingesting (the file
+    untouched)."""
+    file = tmp_path / "notes.txt"
+    file.write_text("not a store")
+    code = main(["count", "--store", str(file), *SIDE, "-q"])
+    assert (code, capsys.readouterr().err) == (1, f"error: --store {file}: not a folder\n")
+    code = main(["ingest", str(FIXTURE), "--store", str(file), "-q"])
+    assert (code, capsys.readouterr().err) == (
+        1, f"error: --store {file}: not a folder (a store is a folder; give a new or "
+           "existing store's path)\n")
+    assert file.read_text() == "not a store"
+
+
 def test_a_folder_that_is_no_store_is_one_line(tmp_path, capsys):
     code = main(["gaps", "--store", str(tmp_path), "-o", str(tmp_path / "g.csv")])
     assert (code, capsys.readouterr().err) == (

@@ -616,7 +616,8 @@ def _open_store(args: argparse.Namespace):
     from vesseltrack.store import open_store, use_releasing_memory_pool
 
     if not Path(args.store).is_dir():
-        raise UsageError(f"--store {args.store}: no such folder")
+        what = "not a folder" if Path(args.store).exists() else "no such folder"
+        raise UsageError(f"--store {args.store}: {what}")
     use_releasing_memory_pool()  # the rest of pyarrow's allocations (see main)
     try:
         return open_store(args.store)
@@ -967,6 +968,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     if args.buckets is not None and args.buckets < 1:
         raise UsageError(f"--buckets {args.buckets}: give a whole number of at least 1")
     params = StoreParams() if args.buckets is None else StoreParams(buckets=args.buckets)
+    if Path(args.store).exists() and not Path(args.store).is_dir():
+        raise UsageError(f"--store {args.store}: not a folder (a store is a folder; give a new "
+                         f"or existing store's path)")
     try:
         done = ingest(args.inputs, args.store, progress=False if args.quiet else None,
                       params=params, **options)
