@@ -203,3 +203,31 @@ def test_local_cluster_that_cannot_start_is_one_line(monkeypatch, tmp_path, caps
     captured = capsys.readouterr()
     assert captured.err == "error: cannot start a local Dask cluster: no more processes\n"
     assert captured.out == ""
+
+
+def test_readme_dask_settings_are_the_engines_own(tmp_path):
+    """The YAML README gives for a real cluster, read by Dask's own config loader from a
+    config folder, sets every value of the LocalCluster's settings, and nothing else."""
+    import re
+
+    import dask
+
+    from vesseltrack.cluster import CLUSTER_CONFIG
+
+    text = (REPO / "README.md").read_text()
+    block = re.search(r"<!-- dask-config -->\n```yaml\n(.*?)```", text, re.S).group(1)
+    (tmp_path / "vesseltrack.yaml").write_text(block)
+    loaded = dask.config.collect(paths=[str(tmp_path)], env={})
+
+    def leaves(tree: dict, prefix: str = "") -> dict:
+        out = {}
+        for key, value in tree.items():
+            if isinstance(value, dict) and value:
+                out.update(leaves(value, f"{prefix}{key}."))
+            else:
+                out[f"{prefix}{key}"] = value
+        return out
+
+    assert leaves(loaded) == CLUSTER_CONFIG
+    for key, value in CLUSTER_CONFIG.items():
+        assert dask.config.get(key, config=loaded) == value

@@ -14,7 +14,37 @@ import warnings
 from concurrent.futures import Future
 from typing import Any
 
-__all__ = ["abandon", "connect", "connect_in_background", "disconnect"]
+__all__ = ["CLUSTER_CONFIG", "abandon", "connect", "connect_in_background", "disconnect"]
+
+
+CLUSTER_CONFIG: dict[str, Any] = {
+    # one task at a time per worker, the next handed to whichever worker is free first
+    # (the tasks are few and long: none waits queued behind another while a worker is
+    # idle), and no work stealing, which would move a task away from the tens of MB it
+    # reads on its worker
+    "distributed.scheduler.worker-saturation": 1.0,
+    "distributed.scheduler.work-stealing": False,
+    # Dask sets MALLOC_TRIM_THRESHOLD_ in its workers' environment (to hand memory back
+    # to the system between tasks of a long-lived worker). Any such variable turns off
+    # glibc's adaptive mmap threshold, so every large array is a fresh mmap, zeroed page
+    # by page as it is first written: a worker's page faults were about four times
+    # those of the same tasks in one process, its system CPU twice. These workers live
+    # for one count; a value the user sets in the environment still wins.
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    # Periodic work on a worker's event loop beside its task, kept for long-lived
+    # clusters and their dashboard: the statistical profiler (the task's stack every
+    # 10 ms), the system monitor (every 0.5 s) and the event loop's own tick (every
+    # 20 ms) cost a single-threaded worker about 5 % of its task's CPU time (measured:
+    # the process's CPU beside its task thread's, 6.7 % with them, 1.1 % without). With
+    # one worker per core that is time taken from the tasks; this cluster has no
+    # dashboard and lives for one count. The scheduler, in this process, keeps its
+    # monitor and tick slower too. (The memory monitor, which spills and pauses, stays.)
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.tick.interval": "1s",
+}
+"""The Dask settings of the LocalCluster the engine starts, for a cluster of one job's long
+tasks (set them on a real cluster's scheduler and workers too: README, "On a Dask cluster")."""
 
 
 def connect(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
@@ -38,32 +68,7 @@ def connect(scheduler: str | None, n_workers: int) -> tuple[Any, Any]:
 
     if scheduler is not None:
         return Client(scheduler), None
-    config = {
-        # one task at a time per worker, the next handed to whichever worker is free first
-        # (the tasks are few and long: none waits queued behind another while a worker is
-        # idle), and no work stealing, which would move a task away from the tens of MB it
-        # reads on its worker
-        "distributed.scheduler.worker-saturation": 1.0,
-        "distributed.scheduler.work-stealing": False,
-        # Dask sets MALLOC_TRIM_THRESHOLD_ in its workers' environment (to hand memory back
-        # to the system between tasks of a long-lived worker). Any such variable turns off
-        # glibc's adaptive mmap threshold, so every large array is a fresh mmap, zeroed page
-        # by page as it is first written: a worker's page faults were about four times
-        # those of the same tasks in one process, its system CPU twice. These workers live
-        # for one count; a value the user sets in the environment still wins.
-        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-        # Periodic work on a worker's event loop beside its task, kept for long-lived
-        # clusters and their dashboard: the statistical profiler (the task's stack every
-        # 10 ms), the system monitor (every 0.5 s) and the event loop's own tick (every
-        # 20 ms) cost a single-threaded worker about 5 % of its task's CPU time (measured:
-        # the process's CPU beside its task thread's, 6.7 % with them, 1.1 % without). With
-        # one worker per core that is time taken from the tasks; this cluster has no
-        # dashboard and lives for one count. The scheduler, in this process, keeps its
-        # monitor and tick slower too. (The memory monitor, which spills and pauses, stays.)
-        "distributed.worker.profile.enabled": False,
-        "distributed.admin.system-monitor.interval": "5s",
-        "distributed.admin.tick.interval": "1s",
-    }
+    config = dict(CLUSTER_CONFIG)
     if _start_forkserver():
         import distributed.utils
 
