@@ -133,6 +133,17 @@ def test_lookups_without_any_report_find_nothing():
     assert np.isnan(got).tolist() == [True, True]
 
 
+def test_an_untimed_report_gives_way_to_timed_ones():
+    """A static report without a time (an untimed NMEA line) is not "the latest": it names a
+    vessel only when no timed report does, whichever order the rows come in."""
+    statics = _statics([(7, 0.0, 2.5, "SEA STAR", 9000001), (7, np.nan, 2.5, "FAKE", 9999993),
+                        (9, np.nan, 2.5, "ONLY UNTIMED", 9000019)])
+    for rows in (statics, statics.iloc[::-1]):
+        ids = latest_identity(rows)
+        assert (ids.index.tolist(), ids["name"].tolist(), ids["imo"].tolist()) == (
+            [7, 9], ["SEA STAR", "ONLY UNTIMED"], [9000001, 9000019])
+
+
 def test_a_blank_last_name_keeps_the_name_reported_before():
     statics = _statics([(7, 0.0, 2.5, "SEA STAR", None), (7, 1.0, 2.5, " ", None)])
     assert latest_identity(statics)["name"].tolist() == ["SEA STAR"]

@@ -318,7 +318,7 @@ def latest_identity(
     statics: pd.DataFrame | None, registry: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Per MMSI, the most recent non-missing IMO and non-blank name in the statics, else the
-    registry's.
+    registry's. A report without a time is taken only where the vessel has no timed one.
 
     Parameters
     ----------
@@ -335,7 +335,8 @@ def latest_identity(
     """
     parts = []
     if statics is not None and len(statics):
-        s = statics.sort_values("timestamp", kind="stable")
+        # untimed reports first: one counts only for a vessel with no timed report of it
+        s = statics.sort_values("timestamp", kind="stable", na_position="first")
         imo = s.loc[s["imo"].notna()].groupby("mmsi")["imo"].last()
         name = s.loc[s["name"].notna() & (s["name"].astype(STRING).str.strip() != "")]
         name = name.groupby("mmsi")["name"].last()
