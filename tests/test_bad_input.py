@@ -66,6 +66,19 @@ def test_no_input_yields_a_position(tmp_path, capsys):
     assert _one_error(code, err).startswith(f"error: no position in any input: {path}")
 
 
+def test_a_table_whose_rows_all_fail_says_why(tmp_path, capsys):
+    """A Global Fishing Watch style table whose id column is GFW's own vessel id, not an
+    MMSI: every row is malformed, and the error says how many and what a row needs."""
+    path = tmp_path / "gfw.csv"
+    path.write_text("vessel_id,timestamp,lat,lon,speed_knots,course\n"
+                    "8c7304226-6c71-edbe-0b63-c246734b3c01,2024-03-01T00:00:00Z,42.7,133.0,0.1,10\n"
+                    "8c7304226-6c71-edbe-0b63-c246734b3c01,2024-03-01T01:00:00Z,42.7,133.0,0.1,10\n")
+    code, err, _ = _run(capsys, _count(tmp_path, inputs=(str(path),)))
+    assert _one_error(code, err) == (
+        f"error: no position in any input: {path} (2 of 2 lines malformed: a table's rows need "
+        "an MMSI (a number), a time, a longitude and a latitude)")
+
+
 def _statics_only(tmp_path: Path) -> Path:
     path = tmp_path / "statics_only.nmea"
     lines = encode_dict({"type": 5, "mmsi": 445000001, "shipname": "X", "draught": 3.0})

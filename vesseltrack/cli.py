@@ -484,6 +484,11 @@ def _read(inputs: Sequence[str], quiet: bool, args: argparse.Namespace | None = 
         failed = data.report.failed_files
         why = f" ({len(failed)} file(s) could not be read: {failed[0]['path']}: " \
               f"{failed[0]['error']})" if failed else ""
+        rep = data.report
+        if not failed and rep.malformed:
+            why = f" ({rep.malformed:,} of {rep.lines:,} lines malformed" + (
+                ": a table's rows need an MMSI (a number), a time, a longitude and a latitude)"
+                if rep.sentences == 0 else ")")
         raise UsageError(f"no position in any input: {', '.join(map(str, inputs))[:200]}{why}")
     return data
 
