@@ -37,8 +37,8 @@ def truth() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory) -> dict[str, pd.DataFrame]:
-    """Loaded departures at the terminal of KP vessels, per format."""
+def inputs(tmp_path_factory) -> dict[str, list[Path]]:
+    """The scenario's input files, per format."""
     folder = tmp_path_factory.mktemp("formats")
     decoded = read_ais(NMEA, progress=False)
     rows = fmt.rows_with_statics(decoded.positions, decoded.statics)
@@ -50,6 +50,12 @@ def results(tmp_path_factory) -> dict[str, pd.DataFrame]:
         "parquet-change-only": fmt.write_parquet_archive(decoded.positions, decoded.statics,
                                                          folder / "parquet"),
     }
+    return inputs
+
+
+@pytest.fixture(scope="module")
+def results(inputs) -> dict[str, pd.DataFrame]:
+    """Loaded departures at the terminal of KP vessels, per format."""
     ports = read_ports(ROOT / "data" / "ports" / "vostochny.geojson")
     registry = read_registry(ROOT / "data" / "vessels" / "dprk_tankers.csv")
     sightings = read_sightings(FIXTURES / "vostochny_2024_sightings.csv")
@@ -123,3 +129,18 @@ def test_same_barrels_as_nmea(results, name):
     a, b = results["nmea"], results[name]
     np.testing.assert_allclose(b["cargo_bbl"].to_numpy("float64"),
                                a["cargo_bbl"].to_numpy("float64"), atol=0.5)
+
+
+@pytest.mark.parametrize("name", ("nmea", *FORMATS))
+def test_a_store_of_any_format_reads_back_the_direct_read(name, inputs, tmp_path):
+    """Ingested into a store, each format's files read back as the files read directly:
+    the same positions, statics (rows, order, types) and decode report."""
+    from vesseltrack.store import ingest, open_store
+
+    direct = read_ais(inputs[name], progress=False)
+    ingest(inputs[name], tmp_path / "store", progress=False)
+    store = open_store(tmp_path / "store")
+    assert len(direct.positions) > 10_000 and len(direct.statics) > 100
+    pd.testing.assert_frame_equal(store.read("positions"), direct.positions)
+    pd.testing.assert_frame_equal(store.read("statics"), direct.statics)
+    assert store.report().to_dict() == direct.report.to_dict()
