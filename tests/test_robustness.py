@@ -524,3 +524,21 @@ def test_truncated_zstd_csv_is_listed_failed(tmp_path):
     got = read_ais(cut, progress=False)
     assert [f["path"] for f in got.report.failed_files] == [str(cut)]
     assert "cut short" in got.report.failed_files[0]["error"]
+
+
+def test_zstd_with_bytes_after_its_last_frame_keeps_every_line(tmp_path):
+    """Junk after the last frame (a bad concatenation, a partial second download): every line
+    of the frames before it read, the file listed as failed."""
+    import zstandard
+
+    text = (Path(__file__).parent / "data" / "dma-aislib" / "stream_example.txt").read_bytes()
+    junk = tmp_path / "junk.nmea.zst"
+    junk.write_bytes(zstandard.ZstdCompressor().compress(text) + b"not a zstd frame\n")
+    plain = tmp_path / "plain.nmea"
+    plain.write_bytes(text)
+    got = read_ais(junk, progress=False)
+    expected = read_ais(plain, progress=False)
+    pd.testing.assert_frame_equal(got.positions, expected.positions)
+    pd.testing.assert_frame_equal(got.statics, expected.statics)
+    assert got.report.lines == expected.report.lines
+    assert [f["path"] for f in got.report.failed_files] == [str(junk)]

@@ -560,10 +560,13 @@ class _ZstdFrames(io.RawIOBase):
     frame (cut short) raises ``zstandard.ZstdError`` once the bytes before the cut are read.
 
     zstandard's own ``stream_reader`` ends such a file silently, as if it were whole, so a
-    truncated download would be read without a word.
+    truncated download would be read without a word. A damaged frame, or bytes after the last
+    frame that are none, raise too, after what was decompressed before them: the compressed
+    bytes are fed in small steps, so at most one step's output (some 100 kB of text) before a
+    damage inside a frame is lost with it.
     """
 
-    _READ_BYTES = 1 << 16  # compressed bytes per step (about half a MB of AIS text)
+    _READ_BYTES = 1 << 14  # compressed bytes per step (about 100 kB of AIS text)
 
     def __init__(self, raw: BinaryIO) -> None:
         import zstandard
@@ -574,12 +577,15 @@ class _ZstdFrames(io.RawIOBase):
         self._frame = self._context.decompressobj()
         self._in_frame = False  # input given to a frame that has not ended
         self._out = memoryview(b"")
+        self._error: Exception | None = None  # raised once the bytes before it are read
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:  # type: ignore[override]
         while not self._out:
+            if self._error is not None:
+                raise self._error
             data = self._raw.read(self._READ_BYTES)
             if not data:
                 if self._in_frame:
@@ -593,14 +599,17 @@ class _ZstdFrames(io.RawIOBase):
 
     def _decompress(self, data: bytes) -> bytes:
         pieces = []
-        while data:
-            pieces.append(self._frame.decompress(data))
-            if not self._frame.eof:
-                self._in_frame = True
-                break
-            data = self._frame.unused_data  # the next frame's first bytes, if any
-            self._frame = self._context.decompressobj()
-            self._in_frame = False
+        try:
+            while data:
+                pieces.append(self._frame.decompress(data))
+                if not self._frame.eof:
+                    self._in_frame = True
+                    break
+                data = self._frame.unused_data  # the next frame's first bytes, if any
+                self._frame = self._context.decompressobj()
+                self._in_frame = False
+        except self._zstd.ZstdError as exc:
+            self._error = exc
         return b"".join(pieces) if len(pieces) != 1 else pieces[0]
 
 
