@@ -262,6 +262,70 @@ def test_a_file_that_cannot_be_hashed_fails_the_ingest_store_unchanged(tmp_path,
     assert hashed == [(first.name, "ingest-hash"), (second.name, "ingest-hash")]
 
 
+def _cut_gzip(source: Path, path: Path) -> Path:
+    packed = gzip.compress(source.read_bytes())
+    path.write_bytes(packed[:len(packed) * 3 // 5])
+    return path
+
+
+@pytest.mark.parametrize("flush_rows", [2_000_000, 400], ids=["in-memory", "flushed"])
+def test_a_file_not_read_whole_is_not_added(tmp_path, flush_rows):
+    """A file cut short is listed ("not added to the store") and none of the rows it gave
+    are stored, also when some were already written in a flush; the whole file, ingested
+    later at the same path, adds its rows once: the store is the direct read of the whole
+    files, nothing doubled."""
+    feed = tmp_path / "downloads" / "feed.nmea.gz"
+    feed.parent.mkdir()
+    _cut_gzip(STREAM, feed)
+    other = REPO / "tests" / "data" / "libais" / "test.aivdm"  # timed, years after the feed
+    root = tmp_path / "store"
+    params = StoreParams(flush_rows=flush_rows)
+    done = ingest([feed, other], root, progress=False, params=params)
+    assert done["added"] == [str(other)]
+    assert [(f["path"], f["error"].endswith("; not added to the store"))
+            for f in done["report"]["failed_files"]] == [(str(feed), True)]
+    store = open_store(root)
+    alone = read_ais(other, progress=False)
+    assert len(alone.positions) > 30 and alone.positions["timestamp"].notna().all()
+    assert (done["positions"], done["statics"]) == (len(alone.positions), len(alone.statics))
+    pd.testing.assert_frame_equal(store.read("positions"), alone.positions)
+    pd.testing.assert_frame_equal(store.read("statics"), alone.statics)
+    assert store.report().to_dict() == alone.report.to_dict()
+    times = alone.positions["timestamp"]
+    assert store.time_span() == (times.min(), times.max())
+    # the whole file arrives: added, once
+    feed.write_bytes(gzip.compress(STREAM.read_bytes()))
+    again = ingest([feed, other], root, progress=False, params=params)
+    assert (again["added"], again["skipped"]) == ([str(feed)], [str(other)])
+    both = read_ais([other, feed], progress=False)
+    store = open_store(root)
+    assert len(both.positions) == len(alone.positions) + 2988
+    pd.testing.assert_frame_equal(store.read("positions"), both.positions)
+    pd.testing.assert_frame_equal(store.read("statics"), both.statics)
+
+
+def test_an_ingest_whose_every_new_file_fails_commits_nothing(stream_store, tmp_path):
+    before = _files(stream_store)
+    copy = tmp_path / "store"
+    import shutil
+    shutil.copytree(stream_store, copy)
+    done = ingest([_cut_gzip(STREAM, tmp_path / "cut.nmea.gz")], copy, progress=False)
+    assert (done["added"], done["positions"], len(done["report"]["failed_files"])) == ([], 0, 1)
+    assert _files(copy) == before
+
+
+def test_ingest_command_says_a_file_was_not_added(tmp_path, capsys):
+    cut = _cut_gzip(STREAM, tmp_path / "cut.nmea.gz")
+    code = main(["ingest", str(cut), str(REPO / "tests" / "data" / "dma-aislib" / "ais250.txt"),
+                 "--store", str(tmp_path / "store"), "-q"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 0
+    assert err[-1].startswith(f"warning: could not read {cut}: ")
+    assert err[-1].endswith("; not added to the store")
+    code = main(["ingest", str(cut), "--store", str(tmp_path / "store2"), "-q", "--strict"])
+    assert code == 1
+
+
 def test_ingest_command_says_the_disk_is_full_in_one_line(tmp_path, monkeypatch, capsys):
     first, _ = _split(tmp_path)
     _disk_fills_after(monkeypatch, 0)

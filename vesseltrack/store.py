@@ -272,6 +272,54 @@ class _PartWriter:
                 pass
 
 
+def _drop_rows(tmp: Path, parts: list[str], ranges: list[tuple[int, int]],
+               writer: _PartWriter) -> list[str]:
+    """Take the rows numbered in ``ranges`` (``[start, end)`` of ``seq``) out of the written
+    ``parts`` under ``tmp``: a part holding any is rewritten without them (removed when none
+    is left). ``writer``'s row counts and time range are set to what remains. Returns the
+    parts left."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    kept = []
+    writer.ts_min = writer.ts_max = None
+    for rel in parts:
+        table = rel.split("/", 1)[0]
+        path = tmp / rel
+        meta = pq.ParquetFile(path).metadata
+        seq_col = meta.schema.names.index("seq")
+        lo = min(meta.row_group(i).column(seq_col).statistics.min
+                 for i in range(meta.num_row_groups))
+        hi = max(meta.row_group(i).column(seq_col).statistics.max
+                 for i in range(meta.num_row_groups))
+        arrow = None
+        if any(a <= hi and lo < b for a, b in ranges):
+            arrow = pq.read_table(path, schema=_SCHEMAS[table])
+            seq = arrow["seq"]
+            drop = None
+            for a, b in ranges:
+                inside = pc.and_(pc.greater_equal(seq, a), pc.less(seq, b))
+                drop = inside if drop is None else pc.or_(drop, inside)
+            n_drop = pc.sum(drop).as_py() or 0
+            if n_drop:
+                writer.rows[table] -= n_drop
+                arrow = arrow.filter(pc.invert(drop))
+                path.unlink()
+                if arrow.num_rows == 0:
+                    continue
+                pq.write_table(arrow, path, **_WRITE_OPTIONS[table])
+        kept.append(rel)
+        if table == "positions":
+            times = (arrow if arrow is not None
+                     else pq.read_table(path, columns=["timestamp"]))["timestamp"]
+            span = pc.min_max(times).as_py()
+            if span["min"] is not None:
+                t_lo, t_hi = pd.Timestamp(span["min"]), pd.Timestamp(span["max"])
+                writer.ts_min = t_lo if writer.ts_min is None else min(writer.ts_min, t_lo)
+                writer.ts_max = t_hi if writer.ts_max is None else max(writer.ts_max, t_hi)
+    return kept
+
+
 def _new_manifest(buckets: int) -> dict[str, Any]:
     return {"format": _FORMAT, "buckets": buckets, "next_seq": 0, "next_file_index": 1,
             "files": [], "runs": []}
@@ -352,7 +400,11 @@ def ingest(
     dict
         ``added`` (paths decoded), ``skipped`` (paths whose content was already stored),
         ``positions``, ``statics`` (rows written), ``report`` (decode report of this
-        ingest, :meth:`DecodeReport.to_dict`), ``seconds``.
+        ingest, :meth:`DecodeReport.to_dict`), ``seconds``. A file that could not be read
+        whole (cut short or damaged; a direct read keeps what it gave and lists it) is not
+        added: it is listed in the report's ``failed_files`` ("not added to the store"), the
+        rows it gave are left out and its content is not recorded, so the whole file, once
+        had, is ingested later without duplicates.
 
     Raises
     ------
@@ -383,6 +435,7 @@ def ingest(
     seq = int(manifest["next_seq"])
     file_index = int(manifest["next_file_index"])
     entries: list[dict[str, Any]] = []
+    dropped: list[tuple[int, int]] = []  # row numbers of files not read whole
     leftovers: list = []
     # one file: the reader's own bar (it follows the bytes as they are read); several: a bar
     # over the files' bytes, moved as each file is done (or found already stored)
@@ -407,17 +460,30 @@ def ingest(
                 tmp = root / f"_tmp-{run}"
                 writer = _PartWriter(tmp, run, int(manifest["buckets"]), params.flush_rows)
             rep = DecodeReport()
+            first_seq, held = seq, len(leftovers)
             for pos, sta in iter_ais(path, report=rep, progress=file_progress,
                                      leftovers=leftovers,
                                      first_file_index=file_index, columns=columns,
                                      dayfirst=dayfirst):
                 seq = writer.add(pos, sta, seq)
             file_index += 1
+            if bar is not None:
+                bar.update(path.stat().st_size)
+            if rep.failed_files:
+                # not read whole (cut short, damaged): not added. Its rows are taken out of
+                # the parts before they are committed, its fragments dropped, its content
+                # not recorded, so that the whole file, once had, is ingested without
+                # duplicating what the broken one gave.
+                del leftovers[held:]
+                known.discard(digest)
+                dropped.append((first_seq, seq))
+                for item in rep.failed_files:
+                    run_report.failed_files.append(
+                        {"path": item["path"], "error": f"{item['error']}; not added to the store"})
+                continue
             run_report.merge(rep)
             entries.append({"path": str(path), "sha256": digest, "bytes": path.stat().st_size,
                             "run": run, "report": rep.to_dict()})
-            if bar is not None:
-                bar.update(path.stat().st_size)
         if writer is None:  # nothing new: the store is left untouched
             return {"added": [], "skipped": skipped, "positions": 0, "statics": 0,
                     "report": run_report.to_dict(),
@@ -427,6 +493,12 @@ def ingest(
         seq = writer.add(late_pos, late_sta, seq)
         run_report.merge(late_report)
         parts = writer.close()
+        if dropped:
+            parts = _drop_rows(tmp, parts, dropped, writer)
+        if not entries:  # every new file failed: nothing to commit
+            return {"added": [], "skipped": skipped, "positions": 0, "statics": 0,
+                    "report": run_report.to_dict(),
+                    "seconds": round(time.perf_counter() - t0, 3)}
         # commit: parts into place, then the manifest that lists them
         for rel in parts:
             target = root / rel
