@@ -60,8 +60,13 @@ def direct(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as c:
+    import warnings
+
+    with warnings.catch_warnings():  # another test worker's cluster may hold the HTTP port
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
+        c = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                     host="127.0.0.1", dashboard_address=None)
+    with c:
         yield c
 
 
