@@ -542,3 +542,36 @@ def test_zstd_with_bytes_after_its_last_frame_keeps_every_line(tmp_path):
     pd.testing.assert_frame_equal(got.statics, expected.statics)
     assert got.report.lines == expected.report.lines
     assert [f["path"] for f in got.report.failed_files] == [str(junk)]
+
+
+@pytest.mark.parametrize("compress", ["gzip", "zstd"])
+def test_truncated_csv_keeps_every_whole_row_before_the_cut(tmp_path, compress):
+    """A compressed CSV export cut short: listed as failed, and every whole row the
+    decompressor gives before the cut is read (the reader lost the chunk it was reading: a
+    60,000-row file gave nothing)."""
+    import zlib
+
+    import zstandard
+
+    sample = (Path(__file__).parent / "data" / "dma_sample.csv").read_bytes().splitlines(True)
+    text = sample[0] + b"".join(sample[1:]) * 3000
+    if compress == "gzip":
+        packed = gzip.compress(text)
+        cut_bytes = packed[:len(packed) * 3 // 5]
+        prefix = zlib.decompressobj(wbits=31).decompress(cut_bytes)
+    else:
+        packed = zstandard.ZstdCompressor().compress(text)
+        cut_bytes = packed[:len(packed) * 3 // 5]
+        prefix = zstandard.ZstdDecompressor().decompressobj().decompress(cut_bytes)
+    cut = tmp_path / f"aisdk-2024-01-01.csv.{'gz' if compress == 'gzip' else 'zst'}"
+    cut.write_bytes(cut_bytes)
+    expected_file = tmp_path / "aisdk-prefix.csv"
+    expected_file.write_bytes(prefix[:prefix.rindex(b"\n") + 1])
+    expected = read_ais(expected_file, progress=False)
+    got = read_ais(cut, progress=False)
+    assert len(expected.positions) > 1000  # (zstd: whole 128 kB blocks only)
+    pd.testing.assert_frame_equal(got.positions, expected.positions)
+    pd.testing.assert_frame_equal(got.statics, expected.statics)
+    assert (got.report.lines, got.report.malformed) == (expected.report.lines,
+                                                         expected.report.malformed)
+    assert [f["path"] for f in got.report.failed_files] == [str(cut)]

@@ -694,8 +694,9 @@ def iter_csv(
             shown = header[:80].decode("utf-8", errors="replace").strip()
             raise ValueError(f"{os.fspath(path)}: not a {label} AIS CSV (header: {shown!r})")
         tracker = _StaticsTracker()
-        while True:
-            lines = list(islice(fh, chunk_rows))
+        damage: BaseException | None = None
+        while damage is None:
+            lines, damage = _take_lines(fh, chunk_rows)
             if not lines:
                 break
             parts, malformed, blank = _split_rows(lines, layout)
@@ -706,6 +707,21 @@ def iter_csv(
             positions = _positions(rows)
             statics = tracker.select(_static_candidates(rows))
             yield positions_frame(positions), statics_frame(statics)
+        if damage is not None:  # the rows before it are read: now the file is listed failed
+            raise damage
+
+
+def _take_lines(fh: BinaryIO, n: int) -> tuple[list[bytes], BaseException | None]:
+    """Up to ``n`` lines of ``fh``, and the error that stopped the reading early, if any (a
+    compressed file cut short or damaged): the whole lines read before it are kept."""
+    import zstandard
+
+    lines: list[bytes] = []
+    try:
+        lines.extend(islice(fh, n))
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile, zstandard.ZstdError) as exc:
+        return lines, exc
+    return lines, None
 
 
 def _convert_parts(parts: list[tuple[pd.DataFrame, np.ndarray]], layout: _Layout,
