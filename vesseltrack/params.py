@@ -265,7 +265,9 @@ class SegmentParams:
         A displacement shorter than this always continues a segment, metres.
     max_open_segments : int
         Segments of one MMSI kept open at once; a position that fits none of them opens a new
-        one in place of the one silent longest.
+        one in place of the one silent longest. More ships than this transmitting at once on
+        one MMSI are not separated: their segments churn, and with :attr:`isolation_lags`
+        their positions become noise (``docs/identity.md``, "Limits").
     min_segment_positions : int
         A segment with fewer positions is noise (one-off wild positions), not a ship: its
         positions get segment 0.
