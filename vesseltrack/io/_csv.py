@@ -110,6 +110,7 @@ from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
+import zstandard
 
 from vesseltrack._schema import STRING, positions_frame, statics_frame
 from vesseltrack.io._report import DecodeReport
@@ -161,6 +162,8 @@ decimal comma."""
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+CORRUPT_ERRORS = (OSError, EOFError, zlib.error, zipfile.BadZipFile, zstandard.ZstdError)
+"""What damaged or truncated compressed files raise when read."""
 SNIFF_BYTES = 64 * 1024
 MAX_MMSI = 999_999_999
 SOG_NA_KNOTS = 102.3
@@ -482,8 +485,6 @@ def _decompress_head(head: bytes) -> bytes:
                 return zlib.decompressobj(wbits=-15).decompress(body)
             return b""
         if head.startswith(ZSTD_MAGIC) and is_zstd_frame(head):
-            import zstandard
-
             try:
                 return zstandard.ZstdDecompressor().decompressobj().decompress(head)
             except zstandard.ZstdError:
@@ -569,10 +570,7 @@ class _ZstdFrames(io.RawIOBase):
     _READ_BYTES = 1 << 14  # compressed bytes per step (about 100 kB of AIS text)
 
     def __init__(self, raw: BinaryIO) -> None:
-        import zstandard
-
         self._raw = raw
-        self._zstd = zstandard
         self._context = zstandard.ZstdDecompressor()
         self._frame = self._context.decompressobj()
         self._in_frame = False  # input given to a frame that has not ended
@@ -589,7 +587,7 @@ class _ZstdFrames(io.RawIOBase):
             data = self._raw.read(self._READ_BYTES)
             if not data:
                 if self._in_frame:
-                    raise self._zstd.ZstdError("the file ends inside a zstd frame (cut short)")
+                    raise zstandard.ZstdError("the file ends inside a zstd frame (cut short)")
                 return 0
             self._out = memoryview(self._decompress(data))
         n = min(len(buffer), len(self._out))
@@ -608,7 +606,7 @@ class _ZstdFrames(io.RawIOBase):
                 data = self._frame.unused_data  # the next frame's first bytes, if any
                 self._frame = self._context.decompressobj()
                 self._in_frame = False
-        except self._zstd.ZstdError as exc:
+        except zstandard.ZstdError as exc:
             self._error = exc
         return b"".join(pieces) if len(pieces) != 1 else pieces[0]
 
@@ -616,8 +614,6 @@ class _ZstdFrames(io.RawIOBase):
 def is_zstd_frame(head: bytes) -> bool:
     """Whether ``head`` (the first bytes of a file) starts a zstd frame that decompresses: the
     magic bytes alone can begin any binary junk."""
-    import zstandard
-
     try:
         zstandard.get_frame_parameters(head)
         zstandard.ZstdDecompressor().decompressobj().decompress(head)
@@ -714,12 +710,10 @@ def iter_csv(
 def _take_lines(fh: BinaryIO, n: int) -> tuple[list[bytes], BaseException | None]:
     """Up to ``n`` lines of ``fh``, and the error that stopped the reading early, if any (a
     compressed file cut short or damaged): the whole lines read before it are kept."""
-    import zstandard
-
     lines: list[bytes] = []
     try:
         lines.extend(islice(fh, n))
-    except (OSError, EOFError, zlib.error, zipfile.BadZipFile, zstandard.ZstdError) as exc:
+    except CORRUPT_ERRORS as exc:
         return lines, exc
     return lines, None
 

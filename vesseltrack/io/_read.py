@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import zstandard
 
 from vesseltrack._schema import (
     POSITION_COLUMNS,
@@ -39,10 +38,8 @@ from vesseltrack.ais import DecodeReport
 from vesseltrack.ais._compiled import PositionArena, line_offsets
 from vesseltrack.ais._decode import decode_batch
 from vesseltrack.ais._nmea import FramingParams, Messages, NMEAFramer
+from vesseltrack.io._csv import CORRUPT_ERRORS as _CORRUPT
 from vesseltrack.io._csv import LayoutError
-
-_CORRUPT = (OSError, EOFError, zlib.error, zipfile.BadZipFile, zstandard.ZstdError)
-"""What damaged or truncated compressed files raise."""
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
