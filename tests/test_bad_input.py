@@ -79,6 +79,17 @@ def test_a_table_whose_rows_all_fail_says_why(tmp_path, capsys):
         "an MMSI (a number), a time, a longitude and a latitude)")
 
 
+def test_nmea_whose_lines_all_fail_gets_no_table_hint(tmp_path, capsys):
+    """NMEA lines that fail (a bad checksum, a garbled line): the count of malformed lines,
+    without the hint meant for tables."""
+    path = tmp_path / "bad.nmea"
+    path.write_text("!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*00\n"
+                    "!AIVDM,1,1,,A,garbage line,,\n")
+    code, err, _ = _run(capsys, _count(tmp_path, inputs=(str(path),)))
+    assert _one_error(code, err) == (
+        f"error: no position in any input: {path} (1 of 2 lines malformed)")
+
+
 def _statics_only(tmp_path: Path) -> Path:
     path = tmp_path / "statics_only.nmea"
     lines = encode_dict({"type": 5, "mmsi": 445000001, "shipname": "X", "draught": 3.0})

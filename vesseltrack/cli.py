@@ -486,9 +486,10 @@ def _read(inputs: Sequence[str], quiet: bool, args: argparse.Namespace | None = 
               f"{failed[0]['error']})" if failed else ""
         rep = data.report
         if not failed and rep.malformed:
+            nmea = rep.sentences + rep.bad_checksum + rep.other_nmea  # lines read as NMEA
             why = f" ({rep.malformed:,} of {rep.lines:,} lines malformed" + (
                 ": a table's rows need an MMSI (a number), a time, a longitude and a latitude)"
-                if rep.sentences == 0 else ")")
+                if nmea == 0 else ")")
         raise UsageError(f"no position in any input: {', '.join(map(str, inputs))[:200]}{why}")
     return data
 
