@@ -90,12 +90,16 @@ class SourceTable:
         return code
 
     def codes(self, values: np.ndarray) -> np.ndarray:
-        """Codes of an object array of str/None (one dictionary lookup per distinct value)."""
+        """Codes of an object array of str/None (one dictionary lookup per distinct value).
+
+        The values are taken as they are: not through NumPy's fixed-width strings, which drop
+        trailing NUL characters (the byte path keeps every byte of a source).
+        """
         out = np.full(len(values), -1, dtype=np.int32)
         present = pd.notna(values)
         if present.any():
-            uniq, inverse = np.unique(values[present].astype(str), return_inverse=True)
-            out[present] = np.asarray([self.code(v) for v in uniq], dtype=np.int32)[inverse]
+            inverse, uniq = pd.factorize(values[present])
+            out[present] = np.asarray([self.code(str(v)) for v in uniq], dtype=np.int32)[inverse]
         return out
 
     def value(self, code: int) -> str | None:
