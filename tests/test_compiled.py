@@ -10,6 +10,10 @@ the framer (tests/test_framer_paths.py) and by its example.
 
 from __future__ import annotations
 
+import ctypes
+import mmap
+from functools import reduce
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -120,6 +124,91 @@ def test_scan_bad_checksums_are_flagged_not_rejected():
 ])
 def test_scan_leaves_other_forms_to_the_regex_path(line):
     assert not _scan([line])["accept"][0]
+
+
+def _at_the_end_of_a_page(raw: bytes) -> tuple[np.ndarray, mmap.mmap]:
+    """``raw`` as the last bytes of a readable page whose next page cannot be read: a read
+    past its end stops the process instead of going unnoticed."""
+    page = mmap.PAGESIZE
+    region = mmap.mmap(-1, 2 * page, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+    base = ctypes.addressof(ctypes.c_char.from_buffer(region))
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.mprotect(ctypes.c_void_p(base + page), ctypes.c_size_t(page), 0) == 0
+    data = np.frombuffer(region, dtype=np.uint8, count=page)[page - len(raw):]
+    data[:] = np.frombuffer(raw, dtype=np.uint8)
+    return data, region
+
+
+@pytest.mark.parametrize("lines", [
+    [_line("s:STATION-10,c:1700000000", f"AIVDM,1,1,,A,{PAYLOAD},0")],
+    [_line("c:1700000000,s:A", f"AIVDM,1,1,,A,{PAYLOAD},0"), _line(None, "AIVDM,1,1,,A,1,0")],
+    [_line(None, f"AIVDM,1,1,,A,{PAYLOAD},0"), "!AIVDM", "\\s:"],
+    [_line(None, f"AIVDM,1,1,,A,{PAYLOAD},0"), "\\s:ABCDEF"],
+])
+def test_scan_lines_at_the_very_end_of_the_data(lines):
+    """Words are read up to the data's last byte and no further (the data ends where a page
+    that cannot be read begins): lines that end exactly where the data ends (no terminator,
+    a last line shorter than a word) give the fields they give with a terminator after
+    them."""
+    raw = "\n".join(lines).encode()
+    ends = np.cumsum([len(line) + 1 for line in lines]) - 1
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    data, region = _at_the_end_of_a_page(raw)
+    cut = scan_strict(data, starts, ends)
+    whole = _scan(lines)
+    assert cut["accept"].tolist() == whole["accept"].tolist()
+    assert cut["accept"][0]
+    accepted = cut["accept"]
+    for name in ("count", "num", "seq", "chan", "addr", "pay_start", "pay_len", "fill",
+                 "cs_ok", "tag_bad", "time_ns", "src_run"):
+        assert cut[name][accepted].tolist() == whole[name][accepted].tolist(), name
+    assert cut["cs_ok"][accepted].all()
+    del data
+
+
+def test_word_helpers_against_the_bytes():
+    """The scan's eight-byte helpers, for every span of a buffer that ends where an unreadable
+    page begins: a word is the bytes from ``at`` (zero past the data's end, never read), the
+    XOR, the armour check and the comparison are those of the bytes themselves."""
+    raw = b"0Ww`@X_a!w\x7fx9\x80\xffv" + bytes(range(40, 60))
+    data, region = _at_the_end_of_a_page(raw)
+    n = len(raw)
+    for at in range(n):
+        assert int(_compiled._word(data, at)) == int.from_bytes(raw[at:at + 8].ljust(8, b"\0"),
+                                                                "little")
+    for a in range(n + 1):
+        for b in range(a, n + 1):
+            span = raw[a:b]
+            assert _compiled._xor_bytes(data, a, b) == reduce(lambda x, y: x ^ y, span, 0)
+            armour = all(48 <= c <= 87 or 96 <= c <= 119 for c in span)
+            assert _compiled._armoured(data, a, b) == armour, (a, b)
+            for c in range(n - (b - a) + 1):
+                assert _compiled._same_bytes(data, a, c, b - a) == (span == raw[c:c + b - a])
+    for value in range(256):  # every byte value, in every place of a word
+        for place in range(8):
+            word = bytearray(b"0Ww`0Ww`")
+            word[place] = value
+            armour = np.frombuffer(bytes(word), dtype=np.uint8)
+            assert _compiled._armoured(armour, 0, 8) == (48 <= value <= 87 or 96 <= value <= 119)
+    del data
+
+
+def test_scan_sources_longer_than_a_word_compared_whole():
+    """A source is compared with the previous line's eight bytes at a time: names that
+    differ only after the eighth byte, or only in length, start new runs."""
+    names = ["STATION-10", "STATION-11", "STATION-11", "STATION-1", "STATION-1X",
+             "ABCDEFGHIJKLMNOPQ", "ABCDEFGHIJKLMNOPR", "ABCDEFGH", "ABCDEFGH"]
+    # (each line's time differs in its first digits: the bytes right after a name are never
+    # the previous line's)
+    lines = [_line(f"s:{name},c:{10 + k}00000000", f"AIVDM,1,1,,A,{PAYLOAD},0")
+             for k, name in enumerate(names)]
+    f = _scan(lines)
+    assert f["accept"].all()
+    assert f["src_run"].tolist() == [0, 1, 1, 2, 3, 4, 5, 6, 6]
+    raw = "".join(line + "\n" for line in lines).encode()
+    spans = [raw[s:s + n].decode() for s, n in zip(f["run_start"], f["run_len"], strict=True)]
+    assert spans == ["STATION-10", "STATION-11", "STATION-1", "STATION-1X",
+                     "ABCDEFGHIJKLMNOPQ", "ABCDEFGHIJKLMNOPR", "ABCDEFGH"]
 
 
 def test_scan_skips_flagged_lines():

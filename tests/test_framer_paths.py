@@ -229,6 +229,34 @@ def test_generated_mixes_frame_the_same(mix, max_sentences):
     _same(lines, cuts, FramingParams(max_fragment_sentences=max_sentences))
 
 
+# ------------------------------------------------------------------------ every byte changed
+
+_MUTATED = [
+    _tag("s:STATION-12,c:1700000000") + _sentence(1, 1, "", "A", PAYLOAD_1, 0),
+    _tag("c:1700000000123,s:B") + _sentence(2, 1, "7", "B", PAYLOAD_5A, 0),
+    _sentence(1, 1, "", "A", PAYLOAD_18, 0),
+]
+
+
+@pytest.mark.parametrize("pad", [0, 1])
+@pytest.mark.parametrize("base", _MUTATED, ids=["tagged", "fragment", "plain"])
+def test_every_byte_changed_at_every_position_frames_the_same(base, pad):
+    """One byte of a strict line replaced by each ASCII value (and two beyond), at each
+    position: the byte path reads eight bytes at a time, at every alignment (the lines
+    after a padding line of ``pad`` bytes start at all eight offsets modulo 8), and must
+    classify and cut every such line exactly as the regex path does. The last line of the
+    chunk ends one byte before the data does."""
+    lines = ["#" * (pad + 1)]
+    for at in range(len(base)):
+        for value in [*range(128), 0x80, 0xFF]:
+            lines.append(base[:at] + chr(value) + base[at + 1:])
+    lines.append(base)
+    messages, report = _same(lines)
+    assert report["sentences"] > len(base)  # many changes keep a valid sentence...
+    assert report["bad_checksum"] > len(base)  # ... many others only break its checksum
+    assert report["malformed"] > len(base)
+
+
 # ------------------------------------------------------------------------ real corpora
 
 

@@ -10,10 +10,12 @@ question asked.
   ``[\\tag block*hh\\]!AIVDM,c,n,s,ch,payload,f*hh``. For those lines it checks the grammar,
   cuts out the fields, computes both checksums and reads the tag block's ``c:`` time and
   ``s:`` source (the NumPy version: an RE2 match plus about seventy column operations, 0.33 s
-  per million lines; this: about 0.05 s). The tag block's body is read in one pass with a
-  byte-class table (a field is looked at when a comma or the star closes it); the sentence is
-  cut from both ends (its last bytes are ``,f*hh``), so that the payload check and the
-  checksum are loops without a branch. Lines it does not accept, for any reason, go to the
+  per million lines; this: about 0.05 s). The line is read eight bytes at a time, as 64-bit
+  words at any alignment: the tag block's body in one pass that stops only at the bytes that
+  need a look (a field is read when a comma or the star closes it), the payload's armour
+  check, both checksums and the comparison of a source with the previous line's. The sentence
+  is cut from both ends (its last bytes are ``,f*hh``). Lines it does not accept, for any
+  reason, go to the
   regular-expression path of :mod:`vesseltrack.ais._lines`, which is the reference: for every
   line accepted here the two give the same fields (``tests/test_framer_paths.py`` checks it on
   every corpus).
@@ -35,14 +37,18 @@ without an index per byte.
 Each kernel has one signature, compiled (or loaded from Numba's on-disk cache, next to this
 file) when the module is imported, so that no call pays for compilation. Bytes are indexed with
 unsigned integers (``_u``): Numba then skips its check for negative indices, a quarter of the
-scan's time; every index is bounded by the line's end before use.
+scan's time; every index is bounded by the line's end before use. A word is read whole only
+when its eight bytes lie within the chunk (past the chunk's end, bytes read as zero), and the
+bytes of a word past the line's end are masked off.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from llvmlite import ir
 from numba import njit, types
 from numba import uint64 as _u  # an unsigned index: no check for negative indices
+from numba.extending import intrinsic
 
 # byte classes (indexable by a byte value)
 _HEX = np.full(256, -1, dtype=np.int16)
@@ -67,6 +73,120 @@ for _table in (_HEX, _SPACE, _ALNUM, _TALKER, _TAG_CLASS):
     _table.flags.writeable = False
 _BACKSLASH, _STAR, _BANG, _COMMA, _COLON = 92, 42, 33, 44, 58
 _NAT = np.iinfo(np.int64).min  # missing time (as vesseltrack.ais._lines.NAT)
+
+
+# ---------------------------------------------------------------------------------------------
+# eight bytes at a time: a line's bytes are read as 64-bit words wherever a question can be
+# asked of eight bytes at once (a byte among a few, a byte out of a range, an XOR, equality)
+
+_ONES = np.uint64(0x0101_0101_0101_0101)
+_HIGHS = np.uint64(0x8080_8080_8080_8080)
+_LOWS = np.uint64(0x7F7F_7F7F_7F7F_7F7F)
+_STARS = np.uint64(0x2A2A_2A2A_2A2A_2A2A)
+_BACKSLASHES = np.uint64(0x5C5C_5C5C_5C5C_5C5C)
+_COMMAS = np.uint64(0x2C2C_2C2C_2C2C_2C2C)
+_GS = np.uint64(0x4747_4747_4747_4747)
+# added to an ASCII byte, 0x80 - c sets the byte's high bit exactly when the byte is >= c
+# (no carry into the next byte: the sum stays below 0x100)
+_FROM_48 = np.uint64(0x5050_5050_5050_5050)
+_FROM_88 = np.uint64(0x2828_2828_2828_2828)
+_FROM_96 = np.uint64(0x2020_2020_2020_2020)
+_FROM_120 = np.uint64(0x0808_0808_0808_0808)
+_BYTE = np.uint64(0xFF)
+
+
+@intrinsic
+def _unaligned_word(typingctx, data, at):  # pragma: no cover (compiled)
+    """The bytes ``data[at : at + 8]`` as a little-endian uint64, at any alignment (the
+    caller keeps ``at + 8`` within ``data``)."""
+    sig = types.uint64(data, at)
+
+    def codegen(context, builder, signature, args):
+        array = context.make_array(signature.args[0])(context, builder, args[0])
+        where = builder.gep(array.data, [args[1]])
+        return builder.load(builder.bitcast(where, ir.IntType(64).as_pointer()), align=1)
+
+    return sig, codegen
+
+
+@intrinsic
+def _trailing_zero_bits(typingctx, value):  # pragma: no cover (compiled)
+    """Zero bits below the lowest set bit of a uint64 (LLVM's cttz; 64 for zero)."""
+    sig = types.uint64(value)
+
+    def codegen(context, builder, signature, args):
+        return builder.cttz(args[0], ir.Constant(ir.IntType(1), 0))
+
+    return sig, codegen
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _word(data, at):  # pragma: no cover (compiled)
+    # data[at : at + 8] as a uint64; bytes past the end of data read as zero
+    n = len(data)
+    if at + 8 <= n:
+        return _unaligned_word(data, at)
+    w = np.uint64(0)
+    for k in range(n - at):  # (fewer than eight)
+        w |= _u(data[_u(at + k)]) << _u(8 * k)
+    return w
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _below(r):  # pragma: no cover (compiled)
+    # the low r bytes of a word (0 <= r < 8)
+    return (np.uint64(1) << _u(8 * r)) - np.uint64(1)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _zero_bytes(v):  # pragma: no cover (compiled)
+    # the high bit of every zero byte of v, and no other bit
+    return ~(((v & _LOWS) + _LOWS) | v | _LOWS)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _xor_bytes(data, a, b):  # pragma: no cover (compiled)
+    # the XOR of the bytes data[a:b]
+    x = np.uint64(0)
+    while a + 8 <= b:
+        x ^= _word(data, a)
+        a += 8
+    if a < b:
+        x ^= _word(data, a) & _below(b - a)
+    x ^= x >> _u(32)
+    x ^= x >> _u(16)
+    x ^= x >> _u(8)
+    return np.int64(x & _BYTE)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _armoured(data, a, b):  # pragma: no cover (compiled)
+    # whether every byte of data[a:b] is an armour character, 0-W or `-w. A byte outside
+    # ASCII fails the range tests too (0x80-0xF7 reads as >= 120, 0xF8-0xFF as < 48); its
+    # carry can only disturb the flags of the bytes after it.
+    bad = np.uint64(0)
+    while a < b:
+        v = _word(data, a)
+        flag = (~(v + _FROM_48) | (v + _FROM_120) | ((v + _FROM_88) & ~(v + _FROM_96))) \
+            & _HIGHS
+        if b - a < 8:
+            flag &= _below(b - a)
+        bad |= flag
+        a += 8
+    return bad == 0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _same_bytes(data, a, b, n):  # pragma: no cover (compiled)
+    # whether data[a : a + n] equals data[b : b + n]
+    k = 0
+    diff = np.uint64(0)
+    while k + 8 <= n:
+        diff |= _word(data, a + k) ^ _word(data, b + k)
+        k += 8
+    if k < n:
+        diff |= (_word(data, a + k) ^ _word(data, b + k)) & _below(n - k)
+    return diff == 0
 
 
 def _readonly(dtype: type) -> types.Array:
@@ -119,46 +239,67 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, tag_class):  #
             # one tag block, \body*hh\, with no backslash, star, group tag or non-ASCII in
             # the body; its fields read as the regex path does: the first c: with 9-13
             # digits, the first s:. One pass over the body: ordinary bytes (class 0) are
-            # only XOR-ed; a comma or the end of the body closes a field, read then.
+            # only XOR-ed, eight at a time; a comma or the end of the body closes a field,
+            # read then.
             p += 1
             body = p
             field = p
-            x = 0
+            xw = np.uint64(0)
             fine = True
             while p < e:
+                # eight bytes at a time up to the next byte that needs a look (star,
+                # backslash, comma, G, non-ASCII); the bytes before it are only XOR-ed
+                w = _word(data, p)
+                m = (_zero_bytes(w ^ _STARS) | _zero_bytes(w ^ _BACKSLASHES)
+                     | _zero_bytes(w ^ _COMMAS) | _zero_bytes(w ^ _GS) | (w & _HIGHS))
+                if e - p < 8:
+                    m &= _below(e - p)
+                if m == 0:
+                    if e - p <= 8:  # no end of the body in the line
+                        p = e
+                        break
+                    xw ^= w
+                    p += 8
+                    continue
+                ahead = np.int64(_trailing_zero_bits(m) >> _u(3))
+                xw ^= w & _below(ahead)
+                p += ahead
                 b = data[_u(p)]
                 k = tag_class[b]
-                if k != 0:
-                    if k == 1:  # star or backslash: the end of the body
-                        break
-                    if k == 3:  # G: NMEA 4 group form (nGn:) if between digits
-                        if p > body and p + 1 < e and 48 <= data[_u(p - 1)] <= 57 \
-                                and 48 <= data[_u(p + 1)] <= 57:
-                            fine = False
-                            break
-                    elif k == 4:  # non-ASCII: the regex path
+                if k == 1:  # star or backslash: the end of the body
+                    break
+                if k == 3:  # G: NMEA 4 group form (nGn:) if between digits
+                    if p > body and p + 1 < e and 48 <= data[_u(p - 1)] <= 57 \
+                            and 48 <= data[_u(p + 1)] <= 57:
                         fine = False
                         break
-                    else:  # a comma: the field it closes
-                        if field + 1 < p and data[_u(field + 1)] == _COLON:
-                            key = data[_u(field)]
-                            if key == 99 and c_val < 0:  # c:
-                                d = field + 2
-                                v = 0
-                                while d < p and d < field + 15 and 48 <= data[_u(d)] <= 57:
-                                    v = v * 10 + (data[_u(d)] - 48)
-                                    d += 1
-                                if d - (field + 2) >= 9:
-                                    c_val = v
-                            elif key == 115 and s_at < 0:  # s:
-                                s_at = field + 2
-                                s_len = p - s_at
-                            elif key == 103:  # g: group tag: the regex path
-                                fine = False
-                                break
-                        field = p + 1
-                x ^= b
+                elif k == 4:  # non-ASCII: the regex path
+                    fine = False
+                    break
+                else:  # a comma: the field it closes
+                    if field + 1 < p and data[_u(field + 1)] == _COLON:
+                        key = data[_u(field)]
+                        if key == 99 and c_val < 0:  # c:
+                            d = field + 2
+                            v = 0
+                            while d < p and d < field + 15 and 48 <= data[_u(d)] <= 57:
+                                v = v * 10 + (data[_u(d)] - 48)
+                                d += 1
+                            if d - (field + 2) >= 9:
+                                c_val = v
+                        elif key == 115 and s_at < 0:  # s:
+                            s_at = field + 2
+                            s_len = p - s_at
+                        elif key == 103:  # g: group tag: the regex path
+                            fine = False
+                            break
+                    field = p + 1
+                xw ^= _u(b)
                 p += 1
+            xw ^= xw >> _u(32)
+            xw ^= xw >> _u(16)
+            xw ^= xw >> _u(8)
+            x = np.int64(xw & _BYTE)
             if not fine or p + 4 >= e or data[_u(p)] != _STAR or data[_u(p + 3)] != _BACKSLASH:
                 continue
             # the last field, closed by the star
@@ -218,15 +359,9 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, tag_class):  #
             continue
         # every payload byte an armour character ([0-W`-w]); loops without a branch, which
         # the compiler vectorises
-        bad = False
-        for k in range(ps, pe):
-            b = data[_u(k)]
-            bad |= (b < 48) | ((b > 87) & (b < 96)) | (b > 119)
-        if bad:
+        if not _armoured(data, ps, pe):
             continue
-        x = 0
-        for k in range(p + 1, pe + 2):
-            x ^= data[_u(k)]
+        x = _xor_bytes(data, p + 1, pe + 2)
         accept[i] = True
         count[i] = data[_u(p + 7)] - 48
         num[i] = data[_u(p + 9)] - 48
@@ -248,12 +383,7 @@ def _scan(data, starts, ends, skip, hexval, space, talker, alnum, tag_class):  #
         else:
             time_ns[i] = c_val * 1_000_000_000
         if s_len > 0:
-            same = s_len == prev_len
-            if same:
-                for k in range(s_len):
-                    if data[_u(s_at + k)] != data[_u(prev_s + k)]:
-                        same = False
-                        break
+            same = s_len == prev_len and _same_bytes(data, s_at, prev_s, s_len)
             if not same:
                 run_start[runs] = s_at
                 run_len[runs] = s_len
@@ -316,9 +446,6 @@ def _frozen(values: np.ndarray, dtype: type) -> np.ndarray:
 
 
 _WORDS = _readonly(types.uint64)
-_ONES = np.uint64(0x0101_0101_0101_0101)
-_HIGHS = np.uint64(0x8080_8080_8080_8080)
-_LOWS = np.uint64(0x7F7F_7F7F_7F7F_7F7F)
 _SEVEN = np.uint64(7)
 _FIFTY_SIX = np.uint64(56)
 
