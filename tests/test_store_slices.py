@@ -38,18 +38,43 @@ def _run(capsys, *args: str) -> str:
     return out.out
 
 
-def test_slices_cut_vessels_into_equal_parts():
-    # vessels 5, 7, 9 with 2 positions each, at most 4 a slice: 6 positions need 2 slices;
-    # the vessels start at positions 0, 2, 4 -> slice 0*2//6 = 0, 2*2//6 = 0, 4*2//6 = 1,
-    # so the second slice starts at vessel 9
+def test_slices_are_filled_with_whole_vessels_up_to_the_limit():
+    # vessels 5, 7, 9 with 2 positions each, at most 4 a slice: 5 and 7 fill the first
+    # slice (4 positions), 9 would make it 6, so the second slice starts at vessel 9
     assert slice_bounds(np.array([5, 9, 7, 5, 9, 7]), 4).tolist() == [9]
+    # at most 3 a slice: a second vessel never fits, each vessel is a slice
+    assert slice_bounds(np.array([5, 9, 7, 5, 9, 7]), 3).tolist() == [7, 9]
 
 
 def test_a_vessel_is_never_split():
-    # vessel 1 has 5 positions, vessel 2 one; at most 2 a slice: 3 slices wanted, vessel 1
-    # starts at 0 (slice 0), vessel 2 at 5 (5*3//6 = 2): two slices, the first of 5 rows
+    # vessel 1 has 5 positions, vessel 2 one; at most 2 a slice: vessel 1 alone is more
+    # than the limit and makes a slice of its own, vessel 2 the next
     bounds = slice_bounds(np.array([1, 1, 1, 1, 1, 2]), 2)
     assert slice_of(np.array([1, 2]), bounds).tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_slice_is_over_the_limit_unless_one_vessel_is(seed):
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(1, 60, size=rng.integers(1, 40))
+    mmsi = rng.permutation(np.repeat(rng.choice(10**9, size=len(counts), replace=False),
+                                     counts))
+    max_rows = int(rng.integers(1, 200))
+    bounds = slice_bounds(mmsi, max_rows)
+    assert np.all(np.diff(bounds) > 0)
+    vessels, per_vessel = np.unique(mmsi, return_counts=True)
+    sid = slice_of(vessels, bounds)
+    # every slice holds some vessel, in MMSI order
+    assert np.array_equal(np.unique(sid), np.arange(len(bounds) + 1))
+    assert np.all(np.diff(sid) >= 0)
+    rows = np.bincount(sid, weights=per_vessel).astype(int)
+    members = np.bincount(sid)
+    assert np.all((rows <= max_rows) | (members == 1))
+    # filled as far as the next vessel allows: a slice and the first vessel of the next
+    # are more than the limit together
+    first_of_next = per_vessel[np.searchsorted(vessels, bounds)]
+    assert np.all(rows[:-1] + first_of_next > max_rows)
+    assert (len(bounds) == 0) == (len(mmsi) <= max_rows)
 
 
 def test_a_bucket_within_the_limit_is_one_slice():

@@ -371,14 +371,20 @@ def bucket_listed(out: dict[str, Any], ids: pd.DataFrame | None, watchlist: pd.D
 
 
 def slice_bounds(mmsi: np.ndarray, max_rows: int) -> np.ndarray:
-    """Where to cut a bucket into slices of whole vessels of about equal size.
+    """Where to cut a bucket into slices of whole vessels of at most ``max_rows`` positions.
+
+    Vessels are taken in MMSI order and each slice is filled until the next vessel would
+    not fit, so no slice holds more than ``max_rows`` positions unless one vessel alone does
+    (a vessel is never split; it then makes a slice of its own). Memory of a slice's
+    analysis follows ``max_rows``, not the length of the vessels' tracks: a year of data
+    has tracks twelve times a month's, in slices no larger.
 
     Parameters
     ----------
     mmsi : array of int
         The MMSI of each of the bucket's positions.
     max_rows : int
-        Positions per slice wanted at most (a vessel is never split).
+        Positions per slice at most (a vessel is never split).
 
     Returns
     -------
@@ -393,14 +399,20 @@ def slice_bounds(mmsi: np.ndarray, max_rows: int) -> np.ndarray:
     >>> slice_bounds(np.array([5, 5, 7, 7, 9, 9]), 6).tolist()
     []
     """
-    n = len(mmsi)
-    slices = -(-n // max(int(max_rows), 1))
-    if slices <= 1:
+    max_rows = max(int(max_rows), 1)
+    if len(mmsi) <= max_rows:
         return np.zeros(0, dtype="int64")
     vessels, counts = np.unique(np.asarray(mmsi, dtype="int64"), return_counts=True)
-    # each vessel goes to the slice where its first position falls in the cumulative count
-    group = (np.cumsum(counts) - counts) * slices // n
-    return vessels[np.flatnonzero(np.r_[False, group[1:] != group[:-1]])]
+    ends = np.cumsum(counts)
+    starts = []
+    first, done = 0, 0  # the slice's first vessel; positions in the slices before it
+    while first < len(vessels):
+        # the vessels that end within max_rows of the slice's start; at least one
+        nxt = max(int(np.searchsorted(ends, done + max_rows, side="right")), first + 1)
+        if nxt < len(vessels):
+            starts.append(nxt)
+        first, done = nxt, int(ends[nxt - 1])
+    return vessels[np.asarray(starts, dtype="int64")]
 
 
 def slice_of(mmsi: np.ndarray, bounds: np.ndarray) -> np.ndarray:

@@ -612,9 +612,9 @@ class StoreParams:
         (30 days: longer calls and gaps are cut at the margin).
     slice_rows : int
         An analysis bucket by bucket splits a bucket of more positions than this into slices
-        of whole vessels of about equal size, analysed one at a time: peak memory follows
-        this, not the size of the buckets (a vessel is never split, so one vessel with more
-        positions makes a larger slice).
+        of whole vessels of at most this many positions, analysed one at a time: peak memory
+        follows this, not the size of the buckets or the length of the tracks (a vessel is
+        never split, so one vessel with more positions makes a slice of its own).
     """
 
     buckets: int = 16
