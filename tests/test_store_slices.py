@@ -4,6 +4,7 @@ store's sighting-matching keys read one bucket at a time: the same answers as th
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -114,6 +115,45 @@ def test_count_store_in_slices_identical_to_counting_the_files(fixture_store, tm
     # no slice waits here (one port): a merge each time merge_slices results have gathered
     # (the merged one and merge_slices - 1 new)
     assert len(merged) == (len(slices) - 1) // (merge_slices - 1)
+
+
+# real feeds of other shapes: many vessels of a few positions each, statics sent on change,
+# tag-block groups, untimed sentences, both CSV layouts (provenance in tests/data/README.md)
+REAL = [REPO / "tests" / "data" / p for p in (
+    "dma-aislib/stream_example.txt", "dma-aislib/replay_dump.txt",
+    "dma-aislib/small_cb_example.txt", "dma-aislib/ais250.txt", "gpsd/sample.aivdm",
+    "libais/test.aivdm", "libais/tagblock.nmea", "libais/typeexamples.nmea",
+    "noaa_sample.csv", "dma_sample.csv")]
+
+
+def test_real_feeds_counted_in_slices_as_from_the_files(tmp_path, capsys, monkeypatch):
+    # slices of at most 20 positions over 1,600 vessels: most slices hold several vessels,
+    # a vessel of more than 20 positions (one has 24) is one of its own; the tables and the
+    # summary are those of the files read directly
+    files = [str(p) for p in REAL]
+    ports = ["--ports", str(REPO / "data" / "ports" / "vostochny.geojson")]
+    ingest(files, tmp_path / "store", progress=False)
+    monkeypatch.setattr(bucketed, "StoreParams", functools.partial(StoreParams,
+                                                                   slice_rows=20))
+    sizes = []
+    real = bucketed.bucket_track_stage
+    monkeypatch.setattr(bucketed, "bucket_track_stage",
+                        lambda pos, sta, *a, **k: sizes.append(
+                            (len(pos), pos["mmsi"].nunique())) or real(pos, sta, *a, **k))
+    direct = _run(capsys, "count", *files, *ports, "--json", "-q", "--out",
+                  str(tmp_path / "direct"))
+    stored = _run(capsys, "count", "--store", str(tmp_path / "store"), *ports, "--json",
+                  "-q", "--out", str(tmp_path / "store_out"))
+    gaps = (tmp_path / "direct" / "gaps.csv").read_text().splitlines()
+    same = [stored == direct] + [
+        (tmp_path / "store_out" / f).read_bytes() == (tmp_path / "direct" / f).read_bytes()
+        for f in ("port_calls.csv", "gaps.csv", "summary.json")]
+    rows, vessels = np.array(sizes).T
+    assert same == [True, True, True, True]
+    assert len(gaps) - 1 == 13  # gaps of the real feeds, compared above
+    assert len(sizes) > 16 and np.all((rows <= 20) | (vessels == 1))
+    assert rows.max() > 20 and np.median(vessels) > 1
+    assert json.loads(direct)["input"]["positions"] == 3326
 
 
 def test_store_ids_are_the_distinct_keys_of_all_statics_in_first_seen_order(fixture_store):
